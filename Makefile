@@ -1,0 +1,36 @@
+# The two quick-start commands: `make demo` (set up, convert the sample) and `make test` (set up, run tests).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: demo test check lint fixtures bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+demo: $(VENV)/.installed
+	mkdir -p out
+	$(BIN)/captionkit convert samples/tucker_lavrov.txt -o out/tucker_lavrov.srt
+	$(BIN)/captionkit convert samples/tucker_lavrov.txt -o out/tucker_lavrov.vtt -q
+	@echo; echo "--- first cues of out/tucker_lavrov.srt ---"; head -n 16 out/tucker_lavrov.srt
+
+# The one test command: README and .ci/run both call it. pytest exit 5 (no tests collected) is a failure.
+test: $(VENV)/.dev-installed
+	$(BIN)/ruff check toolkit tests bench
+	$(BIN)/mypy
+	$(BIN)/pytest
+
+fixtures:
+	$(BIN)/python tests/fixtures/make_fixtures.py
+
+clean:
+	rm -rf out .pytest_cache .mypy_cache .ruff_cache

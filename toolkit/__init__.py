@@ -1,0 +1,37 @@
+"""captionkit: turn real-world transcripts into standard SRT/WebVTT captions timed to the video."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"
+
+from .errors import (  # noqa: E402
+    AlignmentError,
+    InputError,
+    MediaError,
+    NoTimestampsError,
+    OutputError,
+    ParseError,
+    ToolkitError,
+)
+from .model import Cue, Document, Finding, Severity, Turn, Word  # noqa: E402
+from .profiles import PROFILES, Profile, get_profile  # noqa: E402
+
+__all__ = [
+    "PROFILES",
+    "AlignmentError",
+    "Cue",
+    "Document",
+    "Finding",
+    "InputError",
+    "MediaError",
+    "NoTimestampsError",
+    "OutputError",
+    "ParseError",
+    "Profile",
+    "Severity",
+    "ToolkitError",
+    "Turn",
+    "Word",
+    "__version__",
+    "get_profile",
+]

@@ -1,0 +1,178 @@
+"""`captionkit convert`: transcripts or caption files in, SRT / WebVTT / JSON out."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from ..errors import ToolkitError
+from ..io import atomic_write_text
+from ..model import Severity
+from ..pipeline import FORMATS, SPEAKER_STYLES, ConvertOptions, ConvertResult, convert_file, output_format_for, render
+from .options import DURATION, build_profile, profile_options
+
+
+@click.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-o", "--output", help="Output file (.srt, .vtt or .json), or - for stdout. One input only.")
+@click.option("--to", "to", help="Output format(s): srt, vtt, json; comma-separated with --out-dir.")
+@click.option("--out-dir", type=click.Path(file_okay=False), help="Batch mode: write outputs under this folder.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help="Batch: parallel workers.")
+@click.option("--skip-existing", is_flag=True, help="Batch: skip inputs whose outputs all exist.")
+@click.option("--report", type=click.Path(dir_okay=False), help="Write a JSON report of findings/outcomes.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option("--scheduler", help="Batch: a Dask scheduler address (tcp://host:8786) instead of local processes.")
+@profile_options
+@click.option("--speaker-style", type=click.Choice(SPEAKER_STYLES), default="upper", show_default=True,
+              help="SRT speaker label at each change of speaker: TUCKER: / Tucker: / [Tucker] / none.")
+@click.option("--duration", type=DURATION, help="Media duration (H:MM:SS), to end the last cue and check times.")
+@click.option("--fps", type=click.FloatRange(1, 240), help="Frame rate for HH:MM:SS:FF timestamps (default 25).")
+@click.option("--no-repair", is_flag=True, help="Do not repair duplicates and misordered turns.")
+@click.option("--media", type=click.Path(dir_okay=False), help="Video/audio file: time cues to its speech.")
+@click.option("--audio-stream", help="ffmpeg audio stream to use, e.g. a:1 (default: the best one).")
+@click.option("--align", type=click.Choice(["words", "sync", "none"]), default="words", show_default=True,
+              help="With --media: word-level forced alignment, turn sync only, or nothing.")
+@click.option("--word-timestamps", is_flag=True, help="WebVTT: add <00:00:01.000> word timing tags.")
+def convert(
+    paths: tuple[str, ...],
+    output: str | None,
+    to: str | None,
+    out_dir: str | None,
+    jobs: int | None,
+    skip_existing: bool,
+    report: str | None,
+    quiet: bool,
+    scheduler: str | None,
+    profile_name: str,
+    max_chars: int | None,
+    max_lines: int | None,
+    max_cps: float | None,
+    min_duration: int | None,
+    max_duration: int | None,
+    min_gap: int | None,
+    speaker_style: str,
+    duration: int | None,
+    fps: float | None,
+    no_repair: bool,
+    media: str | None,
+    audio_stream: str | None,
+    align: str,
+    word_timestamps: bool,
+) -> None:
+    """Convert transcripts (or SRT/WebVTT files) to captions.
+
+    With one input and -o, writes one file (format from the extension, or --to). With --out-dir, converts
+    files, folders (recursively) and globs in parallel, mirroring the input tree.
+
+    \b
+    Example:
+        captionkit convert samples/tucker_lavrov.txt -o interview.srt
+        captionkit convert talk.txt --media talk.mp4 -o talk.vtt
+        captionkit convert transcripts/ --out-dir captions/ --to srt,vtt --jobs 4
+    """
+    profile = build_profile(profile_name, max_chars, max_lines, max_cps, min_duration, max_duration, min_gap)
+    options = ConvertOptions(
+        profile=profile,
+        speaker_style=speaker_style,
+        duration_ms=duration,
+        fps=fps,
+        repair=not no_repair,
+        media=media,
+        audio_stream=audio_stream,
+        align=align,
+        word_timestamps=word_timestamps,
+    )
+    formats = _parse_formats(to)
+    batch = out_dir is not None or len(paths) > 1 or any(Path(p).is_dir() for p in paths)
+    if batch:
+        if output:
+            raise click.UsageError("-o/--output takes one input; use --out-dir for several")
+        if out_dir is None:
+            raise click.UsageError("several inputs need --out-dir")
+        if media:
+            raise click.UsageError("--media applies to one input; convert media files one at a time")
+        from ..batch import BatchOptions, run_batch
+
+        code = run_batch(
+            paths,
+            BatchOptions(
+                out_dir=out_dir,
+                formats=tuple(formats or ["srt"]),
+                convert=options,
+                jobs=jobs,
+                skip_existing=skip_existing,
+                report_path=report,
+                quiet=quiet,
+                scheduler=scheduler,
+            ),
+        )
+        sys.exit(code)
+    if jobs or skip_existing or scheduler:
+        raise click.UsageError("--jobs, --skip-existing and --scheduler go with --out-dir")
+    _convert_one(paths[0], output, formats, options, report, quiet)
+
+
+def _parse_formats(to: str | None) -> list[str] | None:
+    if not to:
+        return None
+    out = [f.strip().lower().lstrip(".") for f in to.split(",") if f.strip()]
+    for f in out:
+        if f not in FORMATS:
+            raise click.BadParameter(f"{f!r} is not one of {', '.join(FORMATS)}", param_hint="--to")
+    return out
+
+
+def _convert_one(
+    path: str,
+    output: str | None,
+    formats: list[str] | None,
+    options: ConvertOptions,
+    report: str | None,
+    quiet: bool,
+) -> None:
+    if formats and len(formats) > 1:
+        raise click.UsageError("several --to formats need --out-dir")
+    if output and output != "-":
+        fmt = formats[0] if formats else _format_from(output)
+    else:
+        fmt = formats[0] if formats else "srt"
+    result = convert_file(path, options)
+    text = render(result, fmt)
+    if output and output != "-":
+        atomic_write_text(output, text, protect=[path, *([options.media] if options.media else [])])
+    else:
+        click.echo(text, nl=False)
+    if report:
+        from ..pipeline import result_to_json
+        import json
+
+        atomic_write_text(report, json.dumps(result_to_json(result), ensure_ascii=False, indent=2) + "\n",
+                          protect=[path])
+    if not quiet:
+        click.echo(summary_line(result, output if output and output != "-" else None), err=True)
+        for f in result.findings:
+            if f.severity is not Severity.INFO or f.code == "P001":
+                click.echo(f.format(), err=True)
+
+
+def _format_from(output: str) -> str:
+    try:
+        return output_format_for(output)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+
+
+def summary_line(result: ConvertResult, output: str | None) -> str:
+    counts = {s: 0 for s in Severity}
+    for f in result.findings:
+        counts[f.severity] += 1
+    dest = f" -> {output}" if output else ""
+    return (
+        f"{result.path}: {len(result.turns)} turns, {len(result.cues)} cues{dest}; "
+        f"{counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, {counts[Severity.INFO]} notes"
+    )
+
+
+__all__ = ["ToolkitError", "convert"]

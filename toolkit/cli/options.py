@@ -1,0 +1,72 @@
+"""Option bundles shared by several commands (sqlite-utils style decorators)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from ..profiles import DEFAULT_PROFILE, PROFILES, Profile, get_profile
+from ..timecode import TimecodeError, parse_timestamp
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def profile_options(fn: F) -> F:
+    """--profile plus one override per limit."""
+    decorators = [
+        click.option("--profile", "profile_name", type=click.Choice(sorted(PROFILES)), default=DEFAULT_PROFILE,
+                     show_default=True, help="Caption style guide to follow."),
+        click.option("--max-chars", type=click.IntRange(10, 200), help="Characters per line."),
+        click.option("--max-lines", type=click.IntRange(1, 5), help="Lines per cue."),
+        click.option("--max-cps", type=click.FloatRange(1, 100), help="Reading speed, characters per second."),
+        click.option("--min-duration", type=click.IntRange(0, 60000), help="Minimum cue duration, ms."),
+        click.option("--max-duration", type=click.IntRange(100, 600000), help="Maximum cue duration, ms."),
+        click.option("--min-gap", type=click.IntRange(0, 10000), help="Minimum gap between cues, ms."),
+    ]
+    for d in reversed(decorators):
+        fn = d(fn)
+    return fn
+
+
+def build_profile(
+    profile_name: str,
+    max_chars: int | None,
+    max_lines: int | None,
+    max_cps: float | None,
+    min_duration: int | None,
+    max_duration: int | None,
+    min_gap: int | None,
+) -> Profile:
+    profile = get_profile(profile_name).with_overrides(
+        max_chars_per_line=max_chars,
+        max_lines=max_lines,
+        max_cps=max_cps,
+        min_duration_ms=min_duration,
+        max_duration_ms=max_duration,
+        min_gap_ms=min_gap,
+    )
+    if profile.min_duration_ms >= profile.max_duration_ms:
+        raise click.UsageError("--min-duration must be below --max-duration")
+    return profile
+
+
+class DurationType(click.ParamType):
+    """A media duration: 1:21:17, 81:17, 4877 or 4877.5 (seconds)."""
+
+    name = "duration"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip()
+        try:
+            if ":" in text:
+                return parse_timestamp(text)
+            return int(round(float(text) * 1000))
+        except (TimecodeError, ValueError):
+            self.fail(f"{value!r} is not a duration (use H:MM:SS or seconds)", param, ctx)
+
+
+DURATION = DurationType()

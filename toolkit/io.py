@@ -1,0 +1,127 @@
+"""File input and output: decoding with detection, and atomic writes that never touch an input."""
+
+from __future__ import annotations
+
+import codecs
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+from .errors import InputError, OutputError
+
+__all__ = ["atomic_write_bytes", "atomic_write_text", "decode_bytes", "read_text"]
+
+
+def decode_bytes(data: bytes, *, path: str = "<input>") -> tuple[str, str]:
+    """Decode ``data`` and return ``(text, encoding)``.
+
+    UTF-8 (with or without BOM) and UTF-16 (with BOM, or detected from NUL bytes) are recognised; other
+    text falls back to cp1252, the usual encoding of old Windows transcripts. Binary data (NUL bytes that
+    are not UTF-16, or control characters) raises :class:`InputError`. Newlines are normalised to ``\\n``,
+    and NBSP, zero-width characters and the BOM are removed or replaced.
+    """
+    if not data.strip():
+        raise InputError("file is empty", path=path)
+    encoding: str
+    if data.startswith(codecs.BOM_UTF8):
+        text, encoding = data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text, encoding = data.decode("utf-16"), "utf-16"
+    elif b"\x00" in data:
+        text, encoding = _guess_utf16(data, path)
+    else:
+        try:
+            text, encoding = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            try:
+                text, encoding = data.decode("cp1252"), "cp1252"
+            except UnicodeDecodeError as exc:
+                raise InputError(f"cannot decode as UTF-8 or cp1252 (byte {exc.start})", path=path) from None
+    bad = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    if bad > 2:
+        raise InputError("looks like a binary file, not text", path=path)
+    return normalise_text(text), encoding
+
+
+def _guess_utf16(data: bytes, path: str) -> tuple[str, str]:
+    even_nuls = data[0::2].count(0)
+    odd_nuls = data[1::2].count(0)
+    half = len(data) / 2
+    if odd_nuls > 0.3 * half and even_nuls < 0.05 * half:
+        codec = "utf-16-le"
+    elif even_nuls > 0.3 * half and odd_nuls < 0.05 * half:
+        codec = "utf-16-be"
+    else:
+        raise InputError("looks like a binary file, not text", path=path)
+    try:
+        return data.decode(codec), codec
+    except UnicodeDecodeError:
+        raise InputError("looks like a binary file, not text", path=path) from None
+
+
+_REPLACE = {
+    "\u00a0": " ",  # NBSP
+    "\u202f": " ",  # narrow NBSP
+    "\u2007": " ",  # figure space
+    "\u200b": "",  # zero-width space
+    "\u200c": "",  # ZWNJ
+    "\u200d": "",  # ZWJ
+    "\u2060": "",  # word joiner
+    "\ufeff": "",  # BOM / ZWNBSP inside text
+    "\u2028": "\n",
+    "\u2029": "\n",
+}
+_TABLE = str.maketrans(_REPLACE)
+
+
+def normalise_text(text: str) -> str:
+    """CRLF/CR to LF; NBSP to space; zero-width characters and stray BOMs removed."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_TABLE)
+
+
+def read_text(path: str | Path) -> tuple[str, str]:
+    """Read and decode a file, with clear errors for missing, directory and unreadable paths."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", path=str(path)) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a file", path=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", path=str(path)) from None
+    return decode_bytes(data, path=str(path))
+
+
+def atomic_write_bytes(path: str | Path, data: bytes, *, protect: Iterable[str | Path] = ()) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and an atomic rename.
+
+    A crash or Ctrl-C leaves either the old file or the new one, never a partial file. ``protect`` lists
+    input paths that must never be overwritten.
+    """
+    target = Path(path)
+    for p in protect:
+        try:
+            if target.exists() and os.path.samefile(target, p):
+                raise OutputError("refusing to overwrite an input file", path=str(target))
+        except FileNotFoundError:
+            continue
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def atomic_write_text(path: str | Path, text: str, *, protect: Iterable[str | Path] = ()) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"), protect=protect)

@@ -1,0 +1,158 @@
+"""The one place that wires the stages together: parse -> repair -> (media sync/align) -> segment -> write.
+
+Every stage is a function from data to data; this module only calls them in order and collects their
+findings. ``convert_file`` is a plain function of (path, options) -> result, so the batch runner can ship
+it to worker processes or a Dask cluster.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .model import Cue, Document, Finding, Turn
+from .profiles import DEFAULT_PROFILE, PROFILES, Profile
+
+FORMATS = ("srt", "vtt", "json")
+SPEAKER_STYLES = ("upper", "name", "bracket", "none")
+
+
+@dataclass(frozen=True, slots=True)
+class ConvertOptions:
+    profile: Profile = PROFILES[DEFAULT_PROFILE]
+    speaker_style: str = "upper"  # SRT speaker labels at each change: TUCKER: / Tucker: / [Tucker] / none
+    duration_ms: int | None = None  # media duration, when known without the media
+    fps: float | None = None  # for HH:MM:SS:FF timestamps
+    repair: bool = True
+    media: str | None = None  # path of the video/audio file
+    audio_stream: str | None = None  # ffmpeg stream specifier, e.g. "a:1"
+    align: str = "words"  # with media: words | sync | none
+    word_timestamps: bool = False  # WebVTT <00:00:01.000> tags (needs word times)
+
+
+@dataclass(frozen=True, slots=True)
+class ConvertResult:
+    document: Document
+    turns: tuple[Turn, ...]
+    cues: tuple[Cue, ...]
+    findings: tuple[Finding, ...]
+    options: ConvertOptions
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def path(self) -> str:
+        return self.document.path
+
+
+def convert_document(doc: Document, options: ConvertOptions) -> ConvertResult:
+    """Repair, (optionally) sync and align to media, then segment the turns of a parsed document."""
+    from .repair import repair
+    from .segment import segment
+    from .timing import RateModel
+
+    findings: list[Finding] = list(doc.findings)
+    turns: tuple[Turn, ...] = doc.turns
+    meta: dict[str, Any] = {}
+    if options.repair and doc.kind == "transcript":
+        repaired = repair(doc)
+        turns = repaired.turns
+        findings.extend(repaired.findings)
+    rates = RateModel.fit(turns)
+    duration_ms = options.duration_ms
+    if options.media:
+        from .media.pipeline import apply_media
+
+        media_result = apply_media(turns, options, path=doc.path, rates=rates)
+        turns = media_result.turns
+        findings.extend(media_result.findings)
+        meta.update(media_result.meta)
+        duration_ms = media_result.duration_ms or duration_ms
+    cues, seg_findings = segment(turns, options.profile, rates=rates, duration_ms=duration_ms, path=doc.path)
+    findings.extend(seg_findings)
+    meta["rates_wps"] = rates.summary()
+    return ConvertResult(doc, tuple(turns), tuple(cues), tuple(findings), options, meta)
+
+
+def convert_file(path: str | Path, options: ConvertOptions) -> ConvertResult:
+    from .parse import read_document
+
+    doc = read_document(path, fps=options.fps)
+    return convert_document(doc, options)
+
+
+def render(result: ConvertResult, fmt: str) -> str:
+    """The result as SRT, WebVTT or JSON text."""
+    from . import formats
+
+    if fmt == "srt":
+        return formats.write_srt(result.cues, speaker_style=result.options.speaker_style)
+    if fmt == "vtt":
+        return formats.write_vtt(result.cues, word_timestamps=result.options.word_timestamps)
+    if fmt == "json":
+        return json.dumps(result_to_json(result), ensure_ascii=False, indent=2) + "\n"
+    raise ValueError(f"unknown output format {fmt!r}; choose from {', '.join(FORMATS)}")
+
+
+def result_to_json(result: ConvertResult) -> dict[str, Any]:
+    o = result.options
+    return {
+        "version": __version__,
+        "source": {
+            "path": result.document.path,
+            "kind": result.document.kind,
+            "layout": result.document.layout,
+            "encoding": result.document.encoding,
+        },
+        "profile": {
+            "name": o.profile.name,
+            "max_chars_per_line": o.profile.max_chars_per_line,
+            "max_lines": o.profile.max_lines,
+            "max_cps": o.profile.max_cps,
+            "min_duration_ms": o.profile.min_duration_ms,
+            "max_duration_ms": o.profile.max_duration_ms,
+            "min_gap_ms": o.profile.min_gap_ms,
+        },
+        "meta": result.meta,
+        "cues": [
+            {
+                "index": i,
+                "start_ms": c.start_ms,
+                "end_ms": c.end_ms,
+                "speaker": c.speaker,
+                "speakers": list(c.speakers),
+                "text": c.text,
+                "lines": list(c.lines),
+                "turn": c.turn,
+                "line": c.line,
+                **(
+                    {"words": [{"text": w.text, "start_ms": w.start_ms, "end_ms": w.end_ms} for w in c.words]}
+                    if c.words
+                    else {}
+                ),
+            }
+            for i, c in enumerate(result.cues, start=1)
+        ],
+        "turns": [
+            {
+                "index": i,
+                "speaker": t.speaker,
+                "start_ms": t.start_ms,
+                "end_ms": t.end_ms,
+                "source_start_ms": t.source_start_ms,
+                "line": t.line,
+                "text": t.text,
+            }
+            for i, t in enumerate(result.turns)
+        ],
+        "findings": [f.to_json() for f in result.findings],
+    }
+
+
+def output_format_for(path: str) -> str:
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise ValueError(f"cannot tell the output format from {path!r}; use .srt, .vtt or .json or pass --to")
+    return suffix

@@ -1,0 +1,109 @@
+"""The speech-rate model: how fast each speaker talks, learned from the transcript itself.
+
+A turn's timestamp marks where its speech starts, so for consecutive timed turns ``words / (next start -
+start)`` is that turn's rate including the pause before the next turn. The model keeps, per speaker, the
+word-weighted median of those rates over turns long enough to be informative, after discarding outliers
+(duplicates, typos, time-base jumps) that lie more than ``OUTLIER_FACTOR`` times off the global median.
+On the seed interview it gives Tucker 2.64 and Lavrov 1.87 words/s.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from .model import Turn
+
+DEFAULT_WPS = 2.5  # 150 words/min, a common conversational rate, when the transcript teaches nothing
+MIN_WORDS = 5  # shorter turns are dominated by the pause before the answer
+OUTLIER_FACTOR = 2.5
+MIN_SAMPLES = 3  # fewer samples than this for a speaker: use the global rate
+
+_WORD = re.compile(r"[\w'’-]+")
+
+
+def count_words(text: str) -> int:
+    """Spoken words in ``text`` (annotations in brackets are not spoken)."""
+    return len(_WORD.findall(re.sub(r"\[[^\]]*\]", " ", text)))
+
+
+def weighted_median(pairs: Iterable[tuple[float, float]]) -> float:
+    """Median of values weighted by the given weights; pairs are ``(value, weight)``."""
+    items = sorted(pairs)
+    total = sum(w for _, w in items)
+    if not items or total <= 0:
+        raise ValueError("weighted median of nothing")
+    acc = 0.0
+    for value, weight in items:
+        acc += weight
+        if acc >= total / 2:
+            return value
+    return items[-1][0]
+
+
+@dataclass(frozen=True, slots=True)
+class RateSample:
+    speaker: str | None
+    words: int
+    seconds: float
+    line: int
+
+    @property
+    def wps(self) -> float:
+        return self.words / self.seconds
+
+
+@dataclass(frozen=True, slots=True)
+class RateModel:
+    """Words per second per speaker, with a global rate for speakers the transcript says little about."""
+
+    global_wps: float = DEFAULT_WPS
+    speaker_wps: dict[str | None, float] = field(default_factory=dict)
+    samples: int = 0
+
+    @classmethod
+    def fit(cls, turns: Sequence[Turn]) -> RateModel:
+        samples = rate_samples(turns)
+        usable = [s for s in samples if s.words >= MIN_WORDS]
+        if not usable:
+            return cls()
+        g = weighted_median((s.wps, s.words) for s in usable)
+        inliers = [s for s in usable if g / OUTLIER_FACTOR <= s.wps <= g * OUTLIER_FACTOR]
+        if inliers:
+            g = weighted_median((s.wps, s.words) for s in inliers)
+        per: dict[str | None, list[RateSample]] = {}
+        for s in inliers:
+            per.setdefault(s.speaker, []).append(s)
+        speaker_wps = {
+            spk: weighted_median((s.wps, s.words) for s in ss)
+            for spk, ss in per.items()
+            if len(ss) >= MIN_SAMPLES
+        }
+        return cls(global_wps=g, speaker_wps=speaker_wps, samples=len(inliers))
+
+    def wps(self, speaker: str | None) -> float:
+        return self.speaker_wps.get(speaker, self.global_wps)
+
+    def speech_ms(self, speaker: str | None, text_or_words: str | int) -> int:
+        """Estimated time to speak ``text_or_words`` (a text or a word count) for ``speaker``."""
+        words = text_or_words if isinstance(text_or_words, int) else count_words(text_or_words)
+        return int(round(1000 * words / self.wps(speaker)))
+
+    def summary(self) -> dict[str, float]:
+        out = {"*": round(self.global_wps, 3)}
+        out.update({(k or "?"): round(v, 3) for k, v in self.speaker_wps.items()})
+        return out
+
+
+def rate_samples(turns: Sequence[Turn]) -> list[RateSample]:
+    """One sample per timed turn whose next timed turn starts later."""
+    out: list[RateSample] = []
+    timed = [t for t in turns if t.start_ms is not None]
+    for a, b in zip(timed, timed[1:], strict=False):
+        assert a.start_ms is not None and b.start_ms is not None
+        gap = b.start_ms - a.start_ms
+        words = count_words(a.text)
+        if gap > 0 and words > 0:
+            out.append(RateSample(a.speaker, words, gap / 1000, a.line))
+    return out
