@@ -57,7 +57,7 @@ def convert_document(doc: Document, options: ConvertOptions) -> ConvertResult:
     turns: tuple[Turn, ...] = doc.turns
     meta: dict[str, Any] = {}
     if options.repair and doc.kind == "transcript":
-        repaired = repair(doc)
+        repaired = repair(doc, duration_ms=options.duration_ms)
         turns = repaired.turns
         findings.extend(repaired.findings)
     rates = RateModel.fit(turns)

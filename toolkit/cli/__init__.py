@@ -37,9 +37,10 @@ def cli(verbose: int) -> None:
 
 
 def _register() -> None:
-    from . import convert, media, validate
+    from . import convert, media, repair, validate
 
     cli.add_command(convert.convert)
+    cli.add_command(repair.repair)
     cli.add_command(validate.validate)
     cli.add_command(media.sync)
     cli.add_command(media.mux)
