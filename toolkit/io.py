@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import os
 import tempfile
 from collections.abc import Iterable
@@ -116,10 +117,8 @@ def atomic_write_bytes(path: str | Path, data: bytes, *, protect: Iterable[str |
             os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
 
 

@@ -34,7 +34,7 @@ _TS = re.compile(
 def _frac_ms(frac: str | None) -> int:
     if not frac:
         return 0
-    return int(round(int(frac) * 10 ** (3 - len(frac))))
+    return round(int(frac) * 10 ** (3 - len(frac)))
 
 
 def parse_timestamp(text: str, *, fps: float | None = None, allow_minutes_overflow: bool = True) -> int:
@@ -73,7 +73,7 @@ def parse_timestamp(text: str, *, fps: float | None = None, allow_minutes_overfl
         frames = int(f)
         if frames >= rate + 0.5:
             raise TimecodeError(f"timestamp {text!r} has frame {frames} at {rate:g} fps")
-        return ms + int(round(frames * 1000 / rate))
+        return ms + round(frames * 1000 / rate)
     return ms + _frac_ms(frac)
 
 

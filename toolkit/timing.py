@@ -9,6 +9,7 @@ On the seed interview it gives Tucker 2.64 and Lavrov 1.87 words/s.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -88,7 +89,7 @@ class RateModel:
     def speech_ms(self, speaker: str | None, text_or_words: str | int) -> int:
         """Estimated time to speak ``text_or_words`` (a text or a word count) for ``speaker``."""
         words = text_or_words if isinstance(text_or_words, int) else count_words(text_or_words)
-        return int(round(1000 * words / self.wps(speaker)))
+        return round(1000 * words / self.wps(speaker))
 
     def summary(self) -> dict[str, float]:
         out = {"*": round(self.global_wps, 3)}
@@ -100,7 +101,7 @@ def rate_samples(turns: Sequence[Turn]) -> list[RateSample]:
     """One sample per timed turn whose next timed turn starts later."""
     out: list[RateSample] = []
     timed = [t for t in turns if t.start_ms is not None]
-    for a, b in zip(timed, timed[1:], strict=False):
+    for a, b in itertools.pairwise(timed):
         assert a.start_ms is not None and b.start_ms is not None
         gap = b.start_ms - a.start_ms
         words = count_words(a.text)

@@ -10,30 +10,54 @@ import click
 from ..errors import ToolkitError
 from ..io import atomic_write_text
 from ..model import Severity
-from ..pipeline import FORMATS, SPEAKER_STYLES, ConvertOptions, ConvertResult, convert_file, output_format_for, render
-from .options import DURATION, build_profile, profile_options
+from ..pipeline import (
+    FORMATS,
+    SPEAKER_STYLES,
+    ConvertOptions,
+    ConvertResult,
+    convert_file,
+    output_format_for,
+    render,
+)
+from .options import build_profile, duration_option, profile_options
 
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", help="Output file (.srt, .vtt or .json), or - for stdout. One input only.")
 @click.option("--to", "to", help="Output format(s): srt, vtt, json; comma-separated with --out-dir.")
-@click.option("--out-dir", type=click.Path(file_okay=False), help="Batch mode: write outputs under this folder.")
+@click.option(
+    "--out-dir", type=click.Path(file_okay=False), help="Batch mode: write outputs under this folder."
+)
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help="Batch: parallel workers.")
 @click.option("--skip-existing", is_flag=True, help="Batch: skip inputs whose outputs all exist.")
 @click.option("--report", type=click.Path(dir_okay=False), help="Write a JSON report of findings/outcomes.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-@click.option("--scheduler", help="Batch: a Dask scheduler address (tcp://host:8786) instead of local processes.")
+@click.option(
+    "--scheduler", help="Batch: a Dask scheduler address (tcp://host:8786) instead of local processes."
+)
 @profile_options
-@click.option("--speaker-style", type=click.Choice(SPEAKER_STYLES), default="upper", show_default=True,
-              help="SRT speaker label at each change of speaker: TUCKER: / Tucker: / [Tucker] / none.")
-@click.option("--duration", type=DURATION, help="Media duration (H:MM:SS), to end the last cue and check times.")
-@click.option("--fps", type=click.FloatRange(1, 240), help="Frame rate for HH:MM:SS:FF timestamps (default 25).")
+@click.option(
+    "--speaker-style",
+    type=click.Choice(SPEAKER_STYLES),
+    default="upper",
+    show_default=True,
+    help="SRT speaker label at each change of speaker: TUCKER: / Tucker: / [Tucker] / none.",
+)
+@duration_option
+@click.option(
+    "--fps", type=click.FloatRange(1, 240), help="Frame rate for HH:MM:SS:FF timestamps (default 25)."
+)
 @click.option("--no-repair", is_flag=True, help="Do not repair duplicates and misordered turns.")
 @click.option("--media", type=click.Path(dir_okay=False), help="Video/audio file: time cues to its speech.")
 @click.option("--audio-stream", help="ffmpeg audio stream to use, e.g. a:1 (default: the best one).")
-@click.option("--align", type=click.Choice(["words", "sync", "none"]), default="words", show_default=True,
-              help="With --media: word-level forced alignment, turn sync only, or nothing.")
+@click.option(
+    "--align",
+    type=click.Choice(["words", "sync", "none"]),
+    default="words",
+    show_default=True,
+    help="With --media: word-level forced alignment, turn sync only, or nothing.",
+)
 @click.option("--word-timestamps", is_flag=True, help="WebVTT: add <00:00:01.000> word timing tags.")
 def convert(
     paths: tuple[str, ...],
@@ -145,11 +169,13 @@ def _convert_one(
     else:
         click.echo(text, nl=False)
     if report:
-        from ..pipeline import result_to_json
         import json
 
-        atomic_write_text(report, json.dumps(result_to_json(result), ensure_ascii=False, indent=2) + "\n",
-                          protect=[path])
+        from ..pipeline import result_to_json
+
+        atomic_write_text(
+            report, json.dumps(result_to_json(result), ensure_ascii=False, indent=2) + "\n", protect=[path]
+        )
     if not quiet:
         click.echo(summary_line(result, output if output and output != "-" else None), err=True)
         for f in result.findings:

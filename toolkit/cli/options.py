@@ -16,11 +16,19 @@ F = TypeVar("F", bound=Callable[..., Any])
 def profile_options(fn: F) -> F:
     """--profile plus one override per limit."""
     decorators = [
-        click.option("--profile", "profile_name", type=click.Choice(sorted(PROFILES)), default=DEFAULT_PROFILE,
-                     show_default=True, help="Caption style guide to follow."),
+        click.option(
+            "--profile",
+            "profile_name",
+            type=click.Choice(sorted(PROFILES)),
+            default=DEFAULT_PROFILE,
+            show_default=True,
+            help="Caption style guide to follow.",
+        ),
         click.option("--max-chars", type=click.IntRange(10, 200), help="Characters per line."),
         click.option("--max-lines", type=click.IntRange(1, 5), help="Lines per cue."),
-        click.option("--max-cps", type=click.FloatRange(1, 100), help="Reading speed, characters per second."),
+        click.option(
+            "--max-cps", type=click.FloatRange(1, 100), help="Reading speed, characters per second."
+        ),
         click.option("--min-duration", type=click.IntRange(0, 60000), help="Minimum cue duration, ms."),
         click.option("--max-duration", type=click.IntRange(100, 600000), help="Maximum cue duration, ms."),
         click.option("--min-gap", type=click.IntRange(0, 10000), help="Minimum gap between cues, ms."),
@@ -52,21 +60,24 @@ def build_profile(
     return profile
 
 
-class DurationType(click.ParamType):
-    """A media duration: 1:21:17, 81:17, 4877 or 4877.5 (seconds)."""
-
-    name = "duration"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
-        if isinstance(value, int):
-            return value
-        text = str(value).strip()
-        try:
-            if ":" in text:
-                return parse_timestamp(text)
-            return int(round(float(text) * 1000))
-        except (TimecodeError, ValueError):
-            self.fail(f"{value!r} is not a duration (use H:MM:SS or seconds)", param, ctx)
+def parse_duration(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
+    """Click callback: a media duration as 1:21:17, 81:17, 4877 or 4877.5 (seconds) -> ms."""
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        if ":" in text:
+            return parse_timestamp(text)
+        return round(float(text) * 1000)
+    except (TimecodeError, ValueError):
+        raise click.BadParameter(f"{value!r} is not a duration (use H:MM:SS or seconds)") from None
 
 
-DURATION = DurationType()
+def duration_option(fn: F) -> F:
+    """--duration H:MM:SS, the media duration."""
+    return click.option(
+        "--duration",
+        callback=parse_duration,
+        metavar="H:MM:SS",
+        help="Media duration, to end the last cue and check times against it.",
+    )(fn)

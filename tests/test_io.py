@@ -1,0 +1,83 @@
+"""Decoding with detection, text normalisation and atomic writes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from toolkit.errors import InputError, OutputError
+from toolkit.io import atomic_write_text, decode_bytes, read_text
+
+TEXT = "Lavrov [00:00:07] I wouldn’t say so — café."
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        (TEXT.encode("utf-8"), "utf-8"),
+        (b"\xef\xbb\xbf" + TEXT.encode("utf-8"), "utf-8-sig"),
+        (TEXT.encode("utf-16"), "utf-16"),
+        (TEXT.encode("utf-16-le"), "utf-16-le"),
+        (TEXT.encode("utf-16-be"), "utf-16-be"),
+        (TEXT.encode("cp1252"), "cp1252"),
+    ],
+)
+def test_decode_detects_the_encoding(data: bytes, encoding: str) -> None:
+    assert decode_bytes(data) == (TEXT, encoding)
+
+
+def test_decode_normalises_copy_artefacts() -> None:
+    raw = "\ufeffTucker\u00a0[00:00:00]\u200b Hi.\r\nSecond\u2060 line\rthird".encode()
+    text, _ = decode_bytes(raw)
+    assert text == "Tucker [00:00:00] Hi.\nSecond line\nthird"
+
+
+@pytest.mark.parametrize(
+    "data", [b"", b"  \n\n", bytes(range(256)) * 4, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"]
+)
+def test_empty_and_binary_input_are_errors(data: bytes) -> None:
+    with pytest.raises(InputError) as err:
+        decode_bytes(data, path="x.txt")
+    assert str(err.value).startswith("x.txt: ")
+
+
+def test_read_text_errors_name_the_path(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        read_text(tmp_path / "missing.txt")
+    with pytest.raises(InputError, match="is a directory"):
+        read_text(tmp_path)
+
+
+def test_atomic_write_replaces_whole_file_and_leaves_no_temp(tmp_path: Path) -> None:
+    out = tmp_path / "sub" / "out.srt"
+    atomic_write_text(out, "one\n")
+    atomic_write_text(out, "two\n")
+    assert out.read_text() == "two\n"
+    assert sorted(p.name for p in out.parent.iterdir()) == ["out.srt"]
+
+
+def test_atomic_write_never_overwrites_an_input(tmp_path: Path) -> None:
+    src = tmp_path / "in.srt"
+    src.write_text("original\n")
+    with pytest.raises(OutputError, match="overwrite an input"):
+        atomic_write_text(src, "new\n", protect=[src])
+    link = tmp_path / "alias.srt"
+    os.link(src, link)
+    with pytest.raises(OutputError):
+        atomic_write_text(link, "new\n", protect=[src])
+    assert src.read_text() == "original\n"
+
+
+def test_failed_write_leaves_no_temp_file(tmp_path: Path) -> None:
+    class Boom(Exception):
+        pass
+
+    class Exploding(str):
+        def encode(self, *args: object, **kwargs: object) -> bytes:  # type: ignore[override]
+            raise Boom
+
+    with pytest.raises(Boom):
+        atomic_write_text(tmp_path / "x.srt", Exploding("text"))
+    assert list(tmp_path.iterdir()) == []
