@@ -4,7 +4,7 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .errors import (  # noqa: E402
+from .errors import (
     AlignmentError,
     InputError,
     MediaError,
@@ -13,8 +13,8 @@ from .errors import (  # noqa: E402
     ParseError,
     ToolkitError,
 )
-from .model import Cue, Document, Finding, Severity, Turn, Word  # noqa: E402
-from .profiles import PROFILES, Profile, get_profile  # noqa: E402
+from .model import Cue, Document, Finding, Severity, Turn, Word
+from .profiles import PROFILES, Profile, get_profile
 
 __all__ = [
     "PROFILES",
