@@ -3,11 +3,21 @@
 Every stage reports problems as :class:`~toolkit.model.Finding` values built with :func:`finding`, so a
 code's severity and meaning are defined once, here. ``P`` = parsing, ``T`` = transcript timing and
 repair, ``C`` = caption layout and timing, ``M`` = checks against the media, ``A`` = word alignment.
+
+The ``check`` column names the function that implements a rule when the rule is a standalone check (the
+caption rules, in :mod:`toolkit.validate.captions`); parser, repair and media rules are found by those
+stages and have no standalone check. The same table prints the README's rule list and
+``captionkit validate --list-rules``::
+
+    python -m toolkit.rules --markdown     # the README block, with its markers
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import argparse
+import importlib
+import json
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,8 +36,34 @@ class Rule:
     check: Callable[..., Iterable[Finding]] | None = None  # set where a rule is a standalone check
 
 
+CHECKS_MODULE = "toolkit.validate.captions"
+
+
+def _caption_check(name: str) -> Callable[..., Iterable[Finding]]:
+    """The caption check ``name`` of :mod:`toolkit.validate.captions`, imported on its first call.
+
+    The checks build their findings with this module's :func:`finding`, so importing them here would be
+    an import cycle; the table holds this thin forwarder instead.
+    """
+
+    def run(*args: Any, **kwargs: Any) -> Iterable[Finding]:
+        check: Callable[..., Iterable[Finding]] = getattr(importlib.import_module(CHECKS_MODULE), name)
+        return check(*args, **kwargs)
+
+    run.__name__ = run.__qualname__ = name
+    run.__module__ = CHECKS_MODULE
+    return run
+
+
 RULES: tuple[Rule, ...] = (
     # parsing
+    Rule(
+        "P000",
+        E,
+        "unreadable-file",
+        "The file could not be read or parsed (missing, binary, empty, no timestamps); nothing was checked.",
+        "both",
+    ),
     Rule(
         "P001",
         I,
@@ -106,26 +142,112 @@ RULES: tuple[Rule, ...] = (
         "transcript",
     ),
     # captions
-    Rule("C001", W, "line-too-long", "A line has more characters than the profile allows.", "captions"),
-    Rule("C002", W, "too-many-lines", "A cue has more lines than the profile allows.", "captions"),
-    Rule("C003", W, "reading-speed", "Characters per second above the profile's reading speed.", "captions"),
-    Rule("C004", W, "too-short", "A cue is shown for less than the profile's minimum duration.", "captions"),
-    Rule("C005", W, "too-long", "A cue is shown for longer than the profile's maximum duration.", "captions"),
-    Rule("C006", W, "gap-too-small", "The gap to the next cue is under the profile's minimum.", "captions"),
-    Rule("C007", E, "overlap", "A cue starts before the previous one ends.", "captions"),
-    Rule("C008", E, "start-backwards", "A cue starts before the previous cue's start.", "captions"),
-    Rule("C009", E, "end-not-after-start", "A cue ends at or before its start.", "captions"),
-    Rule("C010", E, "empty-cue", "A cue has no text.", "captions"),
+    Rule(
+        "C001",
+        W,
+        "line-too-long",
+        "A line has more characters than the profile allows (tags not counted).",
+        "captions",
+        _caption_check("check_line_length"),
+    ),
+    Rule(
+        "C002",
+        W,
+        "too-many-lines",
+        "A cue has more lines than the profile allows.",
+        "captions",
+        _caption_check("check_line_count"),
+    ),
+    Rule(
+        "C003",
+        W,
+        "reading-speed",
+        "Characters per second above the profile's reading speed (spaces and punctuation counted, tags not).",
+        "captions",
+        _caption_check("check_reading_speed"),
+    ),
+    Rule(
+        "C004",
+        W,
+        "too-short",
+        "A cue is shown for less than the profile's minimum duration.",
+        "captions",
+        _caption_check("check_too_short"),
+    ),
+    Rule(
+        "C005",
+        W,
+        "too-long",
+        "A cue is shown for longer than the profile's maximum duration.",
+        "captions",
+        _caption_check("check_too_long"),
+    ),
+    Rule(
+        "C006",
+        W,
+        "gap-too-small",
+        "The gap to the next cue is under the profile's minimum (a gap of 0 included, as in Subtitle Edit).",
+        "captions",
+        _caption_check("check_gap"),
+    ),
+    Rule(
+        "C007",
+        E,
+        "overlap",
+        "A cue starts before an earlier cue ends.",
+        "captions",
+        _caption_check("check_overlap"),
+    ),
+    Rule(
+        "C008",
+        E,
+        "start-backwards",
+        "A cue starts before the previous cue's start.",
+        "captions",
+        _caption_check("check_start_backwards"),
+    ),
+    Rule(
+        "C009",
+        E,
+        "end-not-after-start",
+        "A cue ends at or before its start.",
+        "captions",
+        _caption_check("check_end_after_start"),
+    ),
+    Rule("C010", E, "empty-cue", "A cue has no visible text.", "captions", _caption_check("check_empty")),
     Rule(
         "C011",
         E,
         "timestamp-syntax",
-        "A cue time is not valid for the format (comma in VTT, missing hours in SRT, ...).",
+        "A cue time is not valid for the format (comma in VTT, missing hours in SRT, 2-digit ms, ...), "
+        "or a WebVTT file does not start with WEBVTT.",
         "captions",
+        _caption_check("check_timestamp_syntax"),
     ),
-    Rule("C012", E, "unescaped-markup", "A bare & or < in WebVTT cue text.", "captions"),
-    Rule("C013", W, "repeated-text", "Consecutive cues carry the same text.", "captions"),
-    Rule("C014", E, "past-media-end", "A cue lies after the end of the media.", "captions"),
+    Rule(
+        "C012",
+        E,
+        "unescaped-markup",
+        "A bare & or < in WebVTT cue text.",
+        "captions",
+        _caption_check("check_markup"),
+    ),
+    Rule(
+        "C013",
+        W,
+        "repeated-text",
+        "Consecutive cues carry the same text.",
+        "captions",
+        _caption_check("check_repeated"),
+    ),
+    Rule(
+        "C014",
+        E,
+        "past-media-end",
+        "A cue lies after the end of the media.",
+        "captions",
+        _caption_check("check_past_end"),
+    ),
     # against the media
     Rule("M001", W, "timestamp-in-silence", "No speech near a turn's timestamp.", "media"),
     Rule(
@@ -192,3 +314,69 @@ def finding(
         cue=cue,
         data=data,
     )
+
+
+def _rules(codes: Sequence[str] | None) -> list[Rule]:
+    return [r for r in RULES if codes is None or r.code in codes]
+
+
+def _escape_cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def rules_markdown(codes: Sequence[str] | None = None) -> str:
+    """The rule table in Markdown (the README's block between ``<!-- rules:start -->`` and ``<!-- rules:end -->``)."""
+    rows = ["| code | severity | name | applies to | description |", "|---|---|---|---|---|"]
+    for r in _rules(codes):
+        rows.append(
+            f"| {r.code} | {r.severity.value} | {r.name} | {r.applies_to} | {_escape_cell(r.description)} |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+def rules_text(codes: Sequence[str] | None = None) -> str:
+    """The rule table as aligned plain text, one rule a line."""
+    rules = _rules(codes)
+    width = max((len(r.name) for r in rules), default=0)
+    return "".join(
+        f"{r.code}  {r.severity.value:<7}  {r.name:<{width}}  {r.applies_to:<10}  {r.description}\n"
+        for r in rules
+    )
+
+
+def rules_json(codes: Sequence[str] | None = None) -> list[dict[str, Any]]:
+    """The rule table as JSON-ready dicts (``check`` is the implementing function, or null)."""
+    return [
+        {
+            "code": r.code,
+            "severity": r.severity.value,
+            "name": r.name,
+            "applies_to": r.applies_to,
+            "description": r.description,
+            "check": f"{r.check.__module__}.{r.check.__name__}" if r.check else None,
+        }
+        for r in _rules(codes)
+    ]
+
+
+README_START = "<!-- rules:start -->"
+README_END = "<!-- rules:end -->"
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """``python -m toolkit.rules [--markdown | --json]``: print the rule table."""
+    parser = argparse.ArgumentParser(prog="python -m toolkit.rules", description="Print the rule table.")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--markdown", action="store_true", help="the README block, with its markers")
+    group.add_argument("--json", action="store_true", help="a JSON list")
+    args = parser.parse_args(argv)
+    if args.markdown:
+        print(f"{README_START}\n{rules_markdown()}{README_END}")
+    elif args.json:
+        print(json.dumps(rules_json(), indent=2))
+    else:
+        print(rules_text(), end="")
+
+
+if __name__ == "__main__":
+    main()

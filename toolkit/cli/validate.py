@@ -1,12 +1,117 @@
-"""`captionkit validate` (placeholder until the validate module lands)."""
+"""`captionkit validate`: lint transcripts and SRT/WebVTT files against the rule table."""
 
 from __future__ import annotations
 
+import json
+import sys
+
 import click
+
+from ..rules import RULES, rules_json, rules_markdown, rules_text
+from ..validate import format_text, is_selected, media_checker, parse_codes, validate_paths
+from .options import build_profile, duration_option, profile_options
+
+
+def _codes(value: str | None, option: str) -> tuple[str, ...] | None:
+    try:
+        return parse_codes(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint=option) from None
 
 
 @click.command()
 @click.argument("files", nargs=-1)
-def validate(files: tuple[str, ...]) -> None:
-    """Check transcripts and caption files for timing problems."""
-    raise click.ClickException("validate is not implemented yet")
+@profile_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="Output format (markdown only with --list-rules).",
+)
+@duration_option
+@click.option(
+    "--fps", type=click.FloatRange(1, 240), help="Frame rate for HH:MM:SS:FF timestamps (default 25)."
+)
+@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
+@click.option("--select", help="Only these codes or prefixes, comma-separated (e.g. C,T00).")
+@click.option("--ignore", help="Skip these codes or prefixes, comma-separated (e.g. C006,P005).")
+@click.option("--list-rules", is_flag=True, help="Print the rule table and exit.")
+@click.option(
+    "--media", type=click.Path(dir_okay=False), help="Video/audio file: also check against its speech."
+)
+def validate(
+    files: tuple[str, ...],
+    profile_name: str,
+    max_chars: int | None,
+    max_lines: int | None,
+    max_cps: float | None,
+    min_duration: int | None,
+    max_duration: int | None,
+    min_gap: int | None,
+    fmt: str,
+    duration: int | None,
+    fps: float | None,
+    strict: bool,
+    select: str | None,
+    ignore: str | None,
+    list_rules: bool,
+    media: str | None,
+) -> None:
+    """Check transcripts and SRT/WebVTT files; print one line per finding, like a linter.
+
+    Transcripts get the parser's and repair's findings (P, T codes); caption files get the caption
+    rules (C codes) for the chosen profile. Output lines read FILE:LINE: CODE severity: message, then a
+    summary per file and in total. FILES may be folders (their .srt, .vtt and
+    .txt files, recursively) or - for standard input.
+
+    Exit status: 0 no errors (warnings allowed); 1 errors, or warnings with --strict; 2 a usage error
+    or a file that could not be read (the other files are still checked).
+
+    \b
+    JSON (--format json), one document for all files:
+      {"version": 1, "captionkit": "...", "profile": {...}, "duration_ms": null|int,
+       "files": [{"path", "kind": "transcript"|"srt"|"vtt"|null, "error": null|"...",
+                  "counts": {"error", "warning", "info"},
+                  "findings": [{"code", "severity", "path", "line", "cue", "message", "data"}]}],
+       "counts": {"error", "warning", "info", "files", "unreadable"}}
+
+    \b
+    Example:
+        captionkit validate samples/tucker_lavrov.txt
+        captionkit validate talk.srt talk.vtt --profile bbc --duration 1:21:17
+        captionkit validate captions/*.vtt --select C --ignore C006 --format json
+        captionkit validate --list-rules --format markdown
+    """
+    selected = _codes(select, "--select")
+    ignored = _codes(ignore, "--ignore")
+    if list_rules:
+        codes = [r.code for r in RULES if is_selected(r.code, selected, ignored)]
+        if fmt == "markdown":
+            click.echo(rules_markdown(codes), nl=False)
+        elif fmt == "json":
+            click.echo(json.dumps(rules_json(codes), indent=2))
+        else:
+            click.echo(rules_text(codes), nl=False)
+        return
+    if fmt == "markdown":
+        raise click.UsageError("--format markdown goes with --list-rules")
+    if not files:
+        raise click.UsageError("give one or more files to check (or --list-rules)")
+    if media is not None:
+        if media_checker() is None:
+            raise click.UsageError(
+                "--media checks are made by toolkit.media.validate.media_findings, which is not installed"
+            )
+        if len(files) > 1:
+            raise click.UsageError("--media applies to one file")
+    profile = build_profile(profile_name, max_chars, max_lines, max_cps, min_duration, max_duration, min_gap)
+    report = validate_paths(
+        files, profile=profile, duration_ms=duration, media=media, select=selected, ignore=ignored, fps=fps
+    )
+    if fmt == "json":
+        click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_text(report), nl=False)
+    sys.exit(report.exit_code(strict=strict))

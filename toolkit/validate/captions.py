@@ -1,0 +1,436 @@
+"""The caption checks: one function per ``C`` rule, over the raw blocks of an SRT or WebVTT file.
+
+Each check takes the blocks as scanned (times as written plus leniently parsed, payload lines as written)
+and a :class:`CaptionContext`, and yields :class:`~toolkit.model.Finding` values. The rule table
+(:data:`toolkit.rules.RULES`) points at these functions; :func:`check_captions` runs the selected ones.
+
+Counting conventions (STANDARDS.md): characters are what a viewer sees, so tags (``<i>``, ``<v Name>``,
+``<00:00:01.000>``, ``{\\an8}``) are not counted, WebVTT entities (``&amp;``) count as one character, and
+spaces and punctuation are counted. Reading speed counts the characters of all lines, without the line
+breaks, over the cue's duration.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from ..model import Finding
+from ..profiles import Profile
+from ..rules import finding
+from ..timecode import format_clock, is_strict_srt, is_strict_vtt
+
+__all__ = [
+    "BlockLike",
+    "CaptionContext",
+    "check_captions",
+    "visible_text",
+]
+
+
+class BlockLike(Protocol):
+    """What a check reads from a scanned cue (``toolkit.parse.captions.CaptionBlock`` has these)."""
+
+    @property
+    def line(self) -> int: ...
+    @property
+    def start_text(self) -> str: ...
+    @property
+    def end_text(self) -> str: ...
+    @property
+    def start_ms(self) -> int | None: ...
+    @property
+    def end_ms(self) -> int | None: ...
+    @property
+    def lines(self) -> tuple[str, ...]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class CaptionContext:
+    """What the checks need besides the blocks: where, which format, which limits."""
+
+    path: str
+    kind: str  # "srt" or "vtt"
+    profile: Profile
+    duration_ms: int | None = None  # media duration, for C014
+    first_line: str | None = None  # the file's first line, for the WebVTT header check (None: not checked)
+
+
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>|<\d[\d:.,]*>|\{\\[^}]*\}")
+_SPACES = re.compile(r"\s+")
+# WebVTT: a tag is <name...>, </name> or a timestamp tag; anything else starting with < is text
+_VTT_TAG = re.compile(r"</?[A-Za-z][^<>\s]*(?:[ \t][^<>]*)?>|<\d[\d:.]*>")
+_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#\d+|#[xX][0-9A-Fa-f]+);")
+_VOICE = re.compile(r"<v(?:\.[^\s>]*)?[ \t]+([^>]*)>")
+_WEBVTT_HEADER = re.compile(r"^WEBVTT(?:[ \t]|$)")
+
+
+def visible_text(line: str, kind: str = "vtt") -> str:
+    """A payload line as a viewer sees it: tags removed, WebVTT entities decoded."""
+    text = _TAG.sub("", line)
+    if kind == "vtt":
+        text = html.unescape(text)
+    return text
+
+
+def _ms(ms: int) -> str:
+    return format_clock(ms)
+
+
+def _timed(blocks: Sequence[BlockLike]) -> Iterator[tuple[int, BlockLike, int, int]]:
+    """``(cue number, block, start, end)`` for blocks whose two times were read."""
+    for n, b in enumerate(blocks, start=1):
+        if b.start_ms is not None and b.end_ms is not None:
+            yield n, b, b.start_ms, b.end_ms
+
+
+def _shown(blocks: Sequence[BlockLike]) -> Iterator[tuple[int, BlockLike, int, int]]:
+    """Timed blocks that end after they start (the others are C009's business)."""
+    for n, b, start, end in _timed(blocks):
+        if end > start:
+            yield n, b, start, end
+
+
+# --- the checks, one per rule -------------------------------------------------------------------------
+
+
+def check_line_length(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[Finding]:
+    """C001: a line longer than the profile's characters per line."""
+    limit = ctx.profile.max_chars_per_line
+    for n, b in enumerate(blocks, start=1):
+        for i, raw in enumerate(b.lines, start=1):
+            chars = len(visible_text(raw, ctx.kind).strip())
+            if chars > limit:
+                yield finding(
+                    "C001",
+                    f"cue {n}: line {i} has {chars} characters (max {limit})",
+                    path=ctx.path,
+                    line=b.line + i,
+                    cue=n,
+                    chars=chars,
+                    max_chars=limit,
+                    cue_line=i,
+                )
+
+
+def check_line_count(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[Finding]:
+    """C002: more lines than the profile allows."""
+    limit = ctx.profile.max_lines
+    for n, b in enumerate(blocks, start=1):
+        count = sum(1 for raw in b.lines if visible_text(raw, ctx.kind).strip())
+        if count > limit:
+            yield finding(
+                "C002",
+                f"cue {n} has {count} lines (max {limit})",
+                path=ctx.path,
+                line=b.line,
+                cue=n,
+                lines=count,
+                max_lines=limit,
+            )
+
+
+def _chars(b: BlockLike, kind: str) -> int:
+    return sum(len(_SPACES.sub(" ", visible_text(raw, kind)).strip()) for raw in b.lines)
+
+
+def check_reading_speed(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[Finding]:
+    """C003: characters per second above the profile's reading speed."""
+    limit = ctx.profile.max_cps
+    for n, b, start, end in _shown(blocks):
+        chars = _chars(b, ctx.kind)
+        duration = end - start
+        if chars * 1000 > limit * duration:
+            cps = chars * 1000 / duration
+            shown = f"{cps:.1f}" if round(cps, 1) > limit else f"{cps:.2f}"  # never "20.0 (max 20)"
+            yield finding(
+                "C003",
+                f"cue {n}: {chars} characters in {duration / 1000:.3g} s is {shown} characters/s "
+                f"(max {limit:g})",
+                path=ctx.path,
+                line=b.line,
+                cue=n,
+                chars=chars,
+                duration_ms=duration,
+                cps=round(cps, 2),
+                max_cps=limit,
+            )
+
+
+def check_too_short(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[Finding]:
+    """C004: shown for less than the profile's minimum duration."""
+    limit = ctx.profile.min_duration_ms
+    for n, b, start, end in _shown(blocks):
+        if end - start < limit:
+            yield finding(
+                "C004",
+                f"cue {n} is shown for {end - start} ms (min {limit} ms)",
+                path=ctx.path,
+                line=b.line,
+                cue=n,
+                duration_ms=end - start,
+                min_duration_ms=limit,
+            )
+
+
+def check_too_long(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[Finding]:
+    """C005: shown for longer than the profile's maximum duration."""
+    limit = ctx.profile.max_duration_ms
+    for n, b, start, end in _shown(blocks):
+        if end - start > limit:
+            yield finding(
+                "C005",
+                f"cue {n} is shown for {end - start} ms (max {limit} ms)",
+                path=ctx.path,
+                line=b.line,
+                cue=n,
+                duration_ms=end - start,
+                max_duration_ms=limit,
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class _Pair:
+    """A timed cue with the one before it in file order and the shown cue with the latest end so far."""
+
+    n: int
+    block: BlockLike
+    start: int
+    prev_n: int
+    prev_start: int
+    latest_n: int  # 0 when no earlier cue was shown
+    latest_end: int  # -1 when no earlier cue was shown
+
+
+def _pairs(blocks: Sequence[BlockLike]) -> Iterator[_Pair]:
+    prev: tuple[int, int] | None = None  # (cue, start) of the previous timed cue in file order
+    latest = (0, -1)  # (cue, end) with the latest end among shown cues
+    for n, b, start, end in _timed(blocks):
+        if prev is not None:
+            yield _Pair(n, b, start, prev[0], prev[1], latest[0], latest[1])
+        prev = (n, start)
+        if end > start and end > latest[1]:
+            latest = (n, end)
+
+
+def check_gap(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[Finding]:
+    """C006: a gap under the minimum between a cue and the next.
+
+    As in Subtitle Edit's "fix short gaps", a gap ``g`` with ``0 <= g < min_gap`` is a finding (a gap
+    of 0, cues back to back, included); a negative gap is an overlap (C007). A profile whose minimum gap is
+    0 never reports. Reported on the earlier cue, whose end is the one to move.
+    """
+    limit = ctx.profile.min_gap_ms
+    if limit <= 0:
+        return
+    for p in _pairs(blocks):
+        if p.latest_end < 0 or p.start < p.prev_start:
+            continue
+        gap = p.start - p.latest_end
+        if 0 <= gap < limit:
+            earlier = blocks[p.latest_n - 1]
+            yield finding(
+                "C006",
+                f"cue {p.latest_n}: gap of {gap} ms to cue {p.n} (min {limit} ms)",
+                path=ctx.path,
+                line=earlier.line,
+                cue=p.latest_n,
+                gap_ms=gap,
+                min_gap_ms=limit,
+                next_cue=p.n,
+            )
+
+
+def check_overlap(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[Finding]:
+    """C007: a cue starts before an earlier cue has ended (starts going backwards are C008)."""
+    for p in _pairs(blocks):
+        if p.latest_end < 0 or p.start < p.prev_start:
+            continue
+        if p.start < p.latest_end:
+            overlap = p.latest_end - p.start
+            yield finding(
+                "C007",
+                f"cue {p.n} starts at {_ms(p.start)}, {overlap} ms before cue {p.latest_n} ends "
+                f"({_ms(p.latest_end)})",
+                path=ctx.path,
+                line=p.block.line,
+                cue=p.n,
+                start_ms=p.start,
+                overlap_ms=overlap,
+                other_cue=p.latest_n,
+                other_end_ms=p.latest_end,
+            )
+
+
+def check_start_backwards(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[Finding]:
+    """C008: a cue starts before the previous cue's start."""
+    for p in _pairs(blocks):
+        if p.start < p.prev_start:
+            yield finding(
+                "C008",
+                f"cue {p.n} starts at {_ms(p.start)}, before cue {p.prev_n} ({_ms(p.prev_start)})",
+                path=ctx.path,
+                line=p.block.line,
+                cue=p.n,
+                start_ms=p.start,
+                previous_start_ms=p.prev_start,
+                previous_cue=p.prev_n,
+                backwards_ms=p.prev_start - p.start,
+            )
+
+
+def check_end_after_start(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[Finding]:
+    """C009: a cue ends at or before its start."""
+    for n, b, start, end in _timed(blocks):
+        if end <= start:
+            what = "at" if end == start else "before"
+            yield finding(
+                "C009",
+                f"cue {n} ends {what} its start ({b.start_text} --> {b.end_text})",
+                path=ctx.path,
+                line=b.line,
+                cue=n,
+                start_ms=start,
+                end_ms=end,
+            )
+
+
+def check_empty(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[Finding]:
+    """C010: a cue with no visible text."""
+    for n, b in enumerate(blocks, start=1):
+        if not any(visible_text(raw, ctx.kind).strip() for raw in b.lines):
+            yield finding("C010", f"cue {n} has no text", path=ctx.path, line=b.line, cue=n)
+
+
+def check_timestamp_syntax(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[Finding]:
+    """C011: a cue time not written as the format requires; a WebVTT file without its WEBVTT line."""
+    if ctx.kind == "vtt" and ctx.first_line is not None and not _WEBVTT_HEADER.match(ctx.first_line):
+        yield finding(
+            "C011",
+            "a WebVTT file must start with a WEBVTT line",
+            path=ctx.path,
+            line=1,
+            first_line=ctx.first_line[:80],
+        )
+    strict = is_strict_vtt if ctx.kind == "vtt" else is_strict_srt
+    form = "[hh:]mm:ss.ttt" if ctx.kind == "vtt" else "hh:mm:ss,mmm"
+    for n, b in enumerate(blocks, start=1):
+        bad = list(dict.fromkeys(t for t in (b.start_text, b.end_text) if not strict(t)))
+        if bad:
+            shown = " and ".join(repr(t) for t in bad)
+            verb = "is not a valid time" if len(bad) == 1 else "are not valid times"
+            yield finding(
+                "C011",
+                f"cue {n}: {shown} {verb} in {ctx.kind.upper()} ({form})",
+                path=ctx.path,
+                line=b.line,
+                cue=n,
+                times=bad,
+                expected=form,
+            )
+
+
+def check_markup(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[Finding]:
+    """C012: a bare ``&`` (not an entity) or ``<`` (not a tag) in WebVTT cue text."""
+    if ctx.kind != "vtt":
+        return
+    for n, b in enumerate(blocks, start=1):
+        for i, raw in enumerate(b.lines, start=1):
+            rest = _VTT_TAG.sub("", raw)
+            rest = _ENTITY.sub("", rest)
+            bare = sorted({ch for ch in rest if ch in "&<"})
+            if bare:
+                shown = " and ".join(repr(ch) for ch in bare)
+                escapes = " and ".join({"&": "&amp;", "<": "&lt;"}[ch] for ch in bare)
+                yield finding(
+                    "C012",
+                    f"cue {n}: bare {shown} in line {i}; write {escapes}",
+                    path=ctx.path,
+                    line=b.line + i,
+                    cue=n,
+                    characters=bare,
+                    cue_line=i,
+                )
+
+
+def _voice(b: BlockLike) -> str:
+    for raw in b.lines:
+        m = _VOICE.search(raw)
+        if m:
+            return m[1].strip().casefold()
+    return ""
+
+
+def _normal(b: BlockLike, kind: str) -> str:
+    return _SPACES.sub(" ", " ".join(visible_text(raw, kind) for raw in b.lines)).strip().casefold()
+
+
+def check_repeated(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[Finding]:
+    """C013: a cue carries the same text as the cue before it (case, tags and spacing ignored).
+
+    Two speakers saying the same words (``<v Tucker>No.`` then ``<v Lavrov>No.``; in SRT the speaker label
+    is part of the text) is an echo, not a repeat.
+    """
+    prev = ("", "")
+    for n, b in enumerate(blocks, start=1):
+        text = _normal(b, ctx.kind)
+        key = (_voice(b), text)
+        if text and key == prev:
+            yield finding(
+                "C013",
+                f"cue {n} repeats the text of cue {n - 1}",
+                path=ctx.path,
+                line=b.line,
+                cue=n,
+                previous_cue=n - 1,
+                text=text[:80],
+            )
+        prev = key
+
+
+def check_past_end(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[Finding]:
+    """C014: a cue that ends after the end of the media (needs the media duration)."""
+    if ctx.duration_ms is None:
+        return
+    media_end = ctx.duration_ms
+    for n, b, start, end in _timed(blocks):
+        last = max(start, end)
+        if last > media_end:
+            if start >= media_end:
+                msg = f"cue {n} starts at {_ms(start)}, after the media ends ({_ms(media_end)})"
+            else:
+                msg = (
+                    f"cue {n} ends at {_ms(last)}, {last - media_end} ms after the media ends "
+                    f"({_ms(media_end)})"
+                )
+            yield finding(
+                "C014",
+                msg,
+                path=ctx.path,
+                line=b.line,
+                cue=n,
+                start_ms=start,
+                end_ms=end,
+                duration_ms=media_end,
+                past_ms=last - media_end,
+            )
+
+
+def check_captions(
+    blocks: Sequence[BlockLike], ctx: CaptionContext, *, codes: Sequence[str] | None = None
+) -> list[Finding]:
+    """Run the caption checks of the rule table (all ``C`` rules, or only ``codes``), sorted by line."""
+    from ..rules import RULES
+
+    out: list[Finding] = []
+    for rule in RULES:
+        if rule.applies_to != "captions" or rule.check is None:
+            continue
+        if codes is not None and rule.code not in codes:
+            continue
+        out.extend(rule.check(blocks, ctx))
+    out.sort(key=lambda f: (f.line or 0, f.code, f.cue or 0))
+    return out

@@ -1,0 +1,343 @@
+"""Validation of files: read each one, collect the findings of the stages that know about it, filter them.
+
+A transcript's findings are the parser's (``P001``-``P005``) plus those of
+:func:`toolkit.repair.analyse` (``T001``-``T006``, ``P004``, ``P005``), the same implementation
+``convert`` uses. A caption file's findings are the parser's leniency notes (``P002``, ``P006``) plus the
+caption checks of the rule table, run on the raw blocks (:mod:`toolkit.validate.captions`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .. import __version__
+from ..errors import InputError, ToolkitError
+from ..model import Document, Finding, Severity
+from ..profiles import Profile
+from ..rules import RULES, finding
+from .captions import CaptionContext, check_captions
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "STDIN",
+    "FileReport",
+    "ValidationReport",
+    "expand_paths",
+    "is_selected",
+    "media_checker",
+    "parse_codes",
+    "validate_captions",
+    "validate_document",
+    "validate_file",
+    "validate_paths",
+    "validate_text",
+]
+
+SCHEMA_VERSION = 1
+CAPTION_KINDS = ("srt", "vtt")
+# P006 notes the validator reports itself, more precisely, as C rules (the per-cue "left out" notes and the
+# grouped strict-form note); the other P006 notes (no index, blank line in text, text before the first
+# cue) are kept.
+_P006_COVERED = "cue time not in the strict form"
+
+Selection = tuple[str, ...]
+
+
+def parse_codes(value: str | Iterable[str] | None) -> Selection | None:
+    """Comma-separated codes or prefixes (``C``, ``T00``, ``C003``; ``ALL``) as a tuple, like ruff.
+
+    Raises ``ValueError`` for a code or prefix that matches no rule.
+    """
+    if value is None:
+        return None
+    parts = value.split(",") if isinstance(value, str) else [p for v in value for p in v.split(",")]
+    out: list[str] = []
+    for raw in parts:
+        code = raw.strip().upper()
+        if not code:
+            continue
+        if code == "ALL":
+            code = ""
+        elif not any(r.code.startswith(code) for r in RULES):
+            raise ValueError(f"{raw.strip()!r} matches no rule code (see --list-rules)")
+        out.append(code)
+    return tuple(out)
+
+
+def is_selected(code: str, select: Selection | None, ignore: Selection | None) -> bool:
+    """Whether a code passes ``--select`` (all when ``None``) and is not ``--ignore``d."""
+    if select is not None and not any(code.startswith(p) for p in select):
+        return False
+    return not (ignore and any(code.startswith(p) for p in ignore))
+
+
+def _counts(findings: Iterable[Finding]) -> dict[str, int]:
+    counts = {s.value: 0 for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)}
+    for f in findings:
+        counts[f.severity.value] += 1
+    return counts
+
+
+@dataclass(frozen=True, slots=True)
+class FileReport:
+    """The outcome for one file: its findings, or the error that stopped it being checked."""
+
+    path: str
+    kind: str | None  # "transcript", "srt", "vtt"; None when the file could not be read
+    findings: tuple[Finding, ...]
+    error: str | None = None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return _counts(self.findings)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "kind": self.kind,
+            "error": self.error,
+            "counts": self.counts,
+            "findings": [f.to_json() for f in self.findings],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ValidationReport:
+    """All files' reports, with the profile and media duration they were checked against."""
+
+    files: tuple[FileReport, ...]
+    profile: Profile
+    duration_ms: int | None = None
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return tuple(f for r in self.files for f in r.findings)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = _counts(self.findings)
+        counts["files"] = len(self.files)
+        counts["unreadable"] = sum(1 for r in self.files if r.error is not None)
+        return counts
+
+    def exit_code(self, *, strict: bool = False) -> int:
+        """2 if a file could not be read, else 1 for errors (or warnings when ``strict``), else 0."""
+        if any(r.error is not None for r in self.files):
+            return 2
+        worst = {f.severity for f in self.findings}
+        if Severity.ERROR in worst or (strict and Severity.WARNING in worst):
+            return 1
+        return 0
+
+    def to_json(self) -> dict[str, Any]:
+        p = self.profile
+        return {
+            "version": SCHEMA_VERSION,
+            "captionkit": __version__,
+            "profile": {
+                "name": p.name,
+                "max_chars_per_line": p.max_chars_per_line,
+                "max_lines": p.max_lines,
+                "max_cps": p.max_cps,
+                "min_duration_ms": p.min_duration_ms,
+                "max_duration_ms": p.max_duration_ms,
+                "min_gap_ms": p.min_gap_ms,
+            },
+            "duration_ms": self.duration_ms,
+            "files": [r.to_json() for r in self.files],
+            "counts": self.counts,
+        }
+
+
+def _sorted(findings: Iterable[Finding]) -> tuple[Finding, ...]:
+    return tuple(sorted(findings, key=lambda f: (f.line or 0, f.cue or 0, f.code)))
+
+
+def validate_captions(
+    text: str,
+    kind: str,
+    *,
+    path: str,
+    profile: Profile,
+    duration_ms: int | None = None,
+    codes: Sequence[str] | None = None,
+) -> list[Finding]:
+    """The caption checks (``C`` rules, or only ``codes``) on the raw text of an SRT or WebVTT file."""
+    from ..parse.captions import scan_captions
+
+    blocks = scan_captions(text, kind, path=path)
+    first_line = text.lstrip("\ufeff").split("\n", 1)[0]
+    ctx = CaptionContext(
+        path=path, kind=kind, profile=profile, duration_ms=duration_ms, first_line=first_line
+    )
+    return check_captions(blocks, ctx, codes=codes)
+
+
+def _parser_findings(doc: Document) -> list[Finding]:
+    if doc.kind not in CAPTION_KINDS:
+        return list(doc.findings)
+    return [
+        f
+        for f in doc.findings
+        if not (f.code == "P006" and (f.cue is not None or f.data.get("problem") == _P006_COVERED))
+    ]
+
+
+def validate_document(
+    doc: Document,
+    *,
+    profile: Profile,
+    duration_ms: int | None = None,
+    text: str | None = None,
+    codes: Sequence[str] | None = None,
+) -> list[Finding]:
+    """All findings for a parsed document; a caption document needs its raw ``text`` for the C rules."""
+    findings = _parser_findings(doc)
+    if doc.kind in CAPTION_KINDS:
+        if text is None:
+            raise ValueError("validating a caption document needs its raw text")
+        findings.extend(
+            validate_captions(
+                text, doc.kind, path=doc.path, profile=profile, duration_ms=duration_ms, codes=codes
+            )
+        )
+    else:
+        from ..repair import analyse
+
+        findings.extend(analyse(doc, duration_ms=duration_ms))
+    return findings
+
+
+def media_checker() -> Any:
+    """``toolkit.media.validate.media_findings`` (M rules against the audio), or ``None`` if not installed."""
+    try:
+        from ..media.validate import media_findings  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return None
+    return media_findings
+
+
+def _unreadable(path: str, exc: ToolkitError) -> FileReport:
+    message = exc.message if exc.line is None else f"line {exc.line}: {exc.message}"
+    kind = "input" if isinstance(exc, InputError) else "parse"
+    unreadable = finding("P000", message, path=path, line=exc.line or 0, error=kind)
+    return FileReport(path=path, kind=None, findings=(unreadable,), error=message)
+
+
+def validate_text(
+    text: str,
+    *,
+    path: str,
+    profile: Profile,
+    encoding: str = "utf-8",
+    kind: str | None = None,
+    duration_ms: int | None = None,
+    fps: float | None = None,
+    media: str | None = None,
+    select: Selection | None = None,
+    ignore: Selection | None = None,
+) -> FileReport:
+    """Check decoded ``text``; ``kind`` (transcript/srt/vtt) comes from the extension or the content."""
+    from ..parse import parse_text
+    from ..parse.detect import kind_from_extension, sniff_kind
+
+    kind = kind or kind_from_extension(path) or sniff_kind(text)
+    try:
+        doc = parse_text(text, path=path, fps=fps, encoding=encoding, kind=kind)
+    except ToolkitError as exc:
+        return _unreadable(path, exc)
+    codes = [r.code for r in RULES if is_selected(r.code, select, ignore)]
+    findings = validate_document(doc, profile=profile, duration_ms=duration_ms, text=text, codes=codes)
+    if media is not None:
+        checker = media_checker()
+        if checker is None:
+            raise ToolkitError("media checks need toolkit.media.validate, which is not installed")
+        findings.extend(checker(doc, media))
+    kept = (
+        f if f.path is not None else dataclasses.replace(f, path=path)
+        for f in findings
+        if is_selected(f.code, select, ignore)
+    )
+    return FileReport(path=path, kind=doc.kind, findings=_sorted(kept))
+
+
+def validate_file(
+    path: str | Path,
+    *,
+    profile: Profile,
+    duration_ms: int | None = None,
+    fps: float | None = None,
+    media: str | None = None,
+    select: Selection | None = None,
+    ignore: Selection | None = None,
+) -> FileReport:
+    """Check one file (``-`` = standard input). A file that cannot be read or parsed gives a report with
+    ``error`` set and one ``P000`` finding."""
+    from ..io import decode_bytes, read_text
+
+    name = str(path)
+    try:
+        if name == "-":
+            name = STDIN
+            text, encoding = decode_bytes(sys.stdin.buffer.read(), path=name)
+        else:
+            text, encoding = read_text(name)
+    except ToolkitError as exc:
+        return _unreadable(name, exc)
+    return validate_text(
+        text,
+        path=name,
+        profile=profile,
+        encoding=encoding,
+        duration_ms=duration_ms,
+        fps=fps,
+        media=media,
+        select=select,
+        ignore=ignore,
+    )
+
+
+STDIN = "<stdin>"
+FOLDER_SUFFIXES = (".srt", ".vtt", ".txt")
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[str]:
+    """Files as given; a folder gives its ``.srt``, ``.vtt`` and ``.txt`` files, recursively. Sorted,
+    without repeats; ``-`` (standard input) first."""
+    out: set[str] = set()
+    for p in paths:
+        path = Path(p)
+        if str(p) != "-" and path.is_dir():
+            out.update(str(f) for f in path.rglob("*") if f.is_file() and f.suffix.lower() in FOLDER_SUFFIXES)
+        else:
+            out.add(str(p))
+    return sorted(out, key=lambda name: (name != "-", name))
+
+
+def validate_paths(
+    paths: Iterable[str | Path],
+    *,
+    profile: Profile,
+    duration_ms: int | None = None,
+    media: str | None = None,
+    select: Selection | None = None,
+    ignore: Selection | None = None,
+    fps: float | None = None,
+) -> ValidationReport:
+    """Check every file (see :func:`expand_paths`); one unreadable file does not stop the others.
+
+    ``media`` (a video/audio path) adds the M rules of ``toolkit.media.validate.media_findings(doc,
+    media_path)``; ``select``/``ignore`` are code prefixes as returned by :func:`parse_codes`.
+    """
+    reports = [
+        validate_file(
+            p, profile=profile, duration_ms=duration_ms, fps=fps, media=media, select=select, ignore=ignore
+        )
+        for p in expand_paths(paths)
+    ]
+    return ValidationReport(files=tuple(reports), profile=profile, duration_ms=duration_ms)
