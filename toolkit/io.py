@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -74,10 +75,13 @@ _REPLACE = {
     "\u2029": "\n",
 }
 _TABLE = str.maketrans(_REPLACE)
+_NEEDS_NORMALISING = re.compile("[\r" + "".join(_REPLACE) + "]")
 
 
 def normalise_text(text: str) -> str:
     """CRLF/CR to LF; NBSP to space; zero-width characters and stray BOMs removed."""
+    if not _NEEDS_NORMALISING.search(text):  # translate() is slow on non-ASCII text; most files need nothing
+        return text
     return text.replace("\r\n", "\n").replace("\r", "\n").translate(_TABLE)
 
 

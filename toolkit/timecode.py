@@ -34,7 +34,7 @@ _TS = re.compile(
 def _frac_ms(frac: str | None) -> int:
     if not frac:
         return 0
-    return round(int(frac) * 10 ** (3 - len(frac)))
+    return int(frac.ljust(3, "0")[:3])
 
 
 def parse_timestamp(text: str, *, fps: float | None = None, allow_minutes_overflow: bool = True) -> int:

@@ -1,0 +1,545 @@
+"""One test per transcript layout: the exact turns (speaker, start_ms, line, text) of samples/layouts/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from toolkit.errors import InputError, NoTimestampsError, ParseError
+from toolkit.model import Document
+from toolkit.parse import LAYOUTS, detect_layout, parse_text, read_document
+
+LAYOUT_DIR = Path(__file__).resolve().parent.parent / "samples" / "layouts"
+
+TurnRow = tuple[str | None, int | None, int, str]
+
+
+def rows(doc: Document) -> list[TurnRow]:
+    return [(t.speaker, t.start_ms, t.line, t.text) for t in doc.turns]
+
+
+def read(name: str, **kw: float) -> Document:
+    return read_document(LAYOUT_DIR / name, **kw)
+
+
+def p001(doc: Document) -> list[tuple[int, int, str]]:
+    found = [f for f in doc.findings if f.code == "P001"]
+    return [(f.data["first_line"], f.data["last_line"], f.data["text"]) for f in found]
+
+
+def test_name_bracket_time() -> None:
+    doc = read("name_bracket_time.txt")
+    assert doc.layout == "name-bracket-time"
+    assert rows(doc) == [
+        ("Tucker", 0, 5, "Minister Lavrov, thank you for doing this."),
+        (
+            "Sergey Lavrov",
+            7000,
+            7,
+            "I wouldn't say so. [Putin] has said this many times. [crosstalk 00:00:12]",
+        ),
+        ("Tucker", 44000, 9, "But the United States is funding a conflict that you're involved in."),
+        (
+            "Sergey Lavrov",
+            59000,
+            11,
+            "Well, we officially are not at war. But what is going on in Ukraine, some people call it a "
+            "hybrid war. [T]he facts are clear.",
+        ),
+        ("Tucker", 90000, 15, "Do you think the United States is at war with Russia?"),  # NBSP in the file
+        ("Lavrov", 94000, 17, "Not officially."),
+    ]
+    assert p001(doc) == [
+        (
+            1,
+            4,
+            "Tucker Carlson Network\nExclusive: Russia's longtime foreign minister on the war. In the "
+            'interview he says the "[T]he realities on the ground" must count.',
+        ),
+        (19, 21, "Share this article\nYour comments are welcome"),
+    ]
+
+
+def test_bracket_time_first() -> None:
+    doc = read("bracket_time_first.txt")
+    assert doc.layout == "time-name-colon"
+    assert rows(doc) == [
+        ("Tucker Carlson", 5000, 1, "Minister Lavrov, thank you for doing this."),
+        ("Sergey Lavrov", 9000, 2, "You're welcome. [inaudible 00:00:11] It's good to be here."),
+        ("Tucker Carlson", 15000, 3, "Do you believe we are at war?"),
+        ("Sergey Lavrov", 18000, 4, "I wouldn't say so."),  # zero-width space removed
+        ("Tucker Carlson", 21000, 5, "Why not?"),
+        ("Sergey Lavrov", 23000, 6, "Because it's not a secret that [TS] said otherwise."),
+    ]
+    assert doc.findings == ()
+
+
+def test_speaker_colon_time_first_mixed_clock_forms() -> None:
+    doc = read("speaker_colon_time_first.txt")
+    assert doc.layout == "time-name-colon"
+    assert rows(doc) == [
+        ("Tucker", 5000, 1, "So you believe the United States is at war with Russia?"),
+        ("Lavrov", 9000, 2, "Because it's not a secret."),
+        ("Tucker", 760_000, 3, "Is that what you want?"),
+        ("Lavrov", 3_598_000, 4, "No, we want normal relations."),
+        ("Tucker", 4_512_000, 5, "And the sanctions?"),  # [75:12]: minutes past 59
+        ("Lavrov", 4_563_000, 6, "The sanctions hurt Europe more than us."),
+    ]
+
+
+def test_name_paren_time_with_continuation() -> None:
+    doc = read("name_paren_time.txt")
+    assert doc.layout == "name-paren-time"
+    assert rows(doc) == [
+        ("Tucker Carlson", 0, 1, "Minister Lavrov, thank you for doing this."),
+        (
+            "Sergey Lavrov",
+            7000,
+            4,
+            "I wouldn't say so. [crosstalk 00:00:09] We would like to have normal relations.",
+        ),
+        ("Sergey Lavrov", 30000, 8, "With all our neighbors, of course."),  # bare (00:30): same speaker
+        ("Tucker Carlson", 2_548_000, 11, "So you believe the United States is at war with Russia?"),
+        ("Sergey Lavrov", 3_723_000, 14, "Because it's not a secret. [inaudible 01:02:05]"),
+    ]
+    assert doc.findings == ()
+
+
+def test_otter() -> None:
+    doc = read("otter.txt")
+    assert doc.layout == "otter"
+    assert rows(doc) == [
+        ("Tucker Carlson", 0, 1, "Minister Lavrov, thank you for doing this."),
+        ("Sergey Lavrov", 7000, 4, "I wouldn't say so. And in any case, this is not what we want."),
+        ("Tucker Carlson", 2_548_000, 7, "So you believe the United States is at war with Russia?"),
+        ("Sergey Lavrov", 3_752_000, 10, "Because it's not a secret. We said so many times."),
+        ("Unknown Speaker", 3_760_000, 14, "Thank you."),
+    ]
+    assert p001(doc) == [(17, 17, "Transcribed by https://otter.ai")]
+
+
+def test_time_name_line() -> None:
+    doc = read("time_name_line.txt")
+    assert doc.layout == "time-name-line"
+    assert rows(doc) == [
+        ("Tucker Carlson", 0, 3, "Minister Lavrov, thank you for doing this. Do you believe we are at war?"),
+        ("Sergey Lavrov", 7000, 7, "I wouldn't say so. [crosstalk 00:00:09]"),
+        ("Tucker Carlson", 44000, 10, "But the United States is funding a conflict."),
+        ("Speaker 2", 59000, 13, "Well, we officially are not at war."),
+    ]
+    assert p001(doc) == [(1, 2, "Interview transcript, exported from Descript")]
+
+
+def test_timestamps_inside_text_start_same_speaker_turns() -> None:
+    doc = parse_text(
+        "Tucker [00:00:01] First point. [00:00:30] Second point.\nStill second. [00:00:40] Third.\n\n"
+        "Lavrov [00:01:00] Reply.\n"
+    )
+    assert rows(doc) == [
+        ("Tucker", 1000, 1, "First point."),
+        ("Tucker", 30000, 1, "Second point. Still second."),
+        ("Tucker", 40000, 2, "Third."),
+        ("Lavrov", 60000, 4, "Reply."),
+    ]
+
+
+def test_timestamp_inside_text_can_name_the_next_speaker() -> None:
+    doc = parse_text(
+        "[00:00:01] Tucker: Hi. [00:00:03] Lavrov: Hello. [00:00:05] and more\n[00:00:09] Tucker: Bye.\n"
+    )
+    assert rows(doc) == [
+        ("Tucker", 1000, 1, "Hi."),
+        ("Lavrov", 3000, 1, "Hello."),
+        ("Lavrov", 5000, 1, "and more"),
+        ("Tucker", 9000, 2, "Bye."),
+    ]
+
+
+def test_youtube_copy() -> None:
+    doc = read("youtube_copy.txt")
+    assert doc.layout == "youtube"
+    assert rows(doc) == [
+        (None, 0, 1, "minister lavrov thank you for doing"),
+        (None, 3000, 3, "this do you believe the united states"),
+        (None, 6000, 5, "and russia are at war"),
+        (None, 3_735_000, 7, "i wouldn't say so"),
+        (None, 3_738_000, 9, "and in any case this is not what we want"),
+    ]
+
+
+def test_time_text() -> None:
+    doc = read("time_text.txt")
+    assert doc.layout == "time-text"
+    assert rows(doc) == [
+        (None, 0, 3, "minister lavrov thank you for doing this"),
+        (None, 3000, 4, "do you believe the united states and russia"),
+        (None, 6000, 5, "are at war with each other right now"),
+        (None, 9000, 6, "i wouldn't say so and in any case"),
+        (None, 3_735_000, 7, "this is not what we want"),
+    ]
+    assert p001(doc) == [(1, 2, "Transcript")]
+
+
+def test_inline_timestamps() -> None:
+    doc = read("inline_timestamps.txt")
+    assert doc.layout == "inline"
+    assert rows(doc) == [
+        (None, 5000, 1, "Minister Lavrov, thank you for doing this."),
+        (None, 7000, 1, "I wouldn't say so. [inaudible 00:00:09] We would like normal relations."),
+        (None, 15000, 2, "Do you believe we are at war?"),
+        (None, 18000, 2, "Not officially. But some people call it a hybrid war."),
+        (None, 30000, 5, "Why?"),
+        (None, 31000, 5, "Because [T]he facts are clear."),
+    ]
+
+
+def test_whisper_ranges() -> None:
+    doc = read("whisper.txt")
+    assert doc.layout == "inline"
+    assert [(t.speaker, t.start_ms, t.end_ms, t.line, t.text) for t in doc.turns] == [
+        (None, 0, 4000, 1, "Minister Lavrov, thank you for doing this."),
+        (None, 4000, 7500, 2, "Do you believe the United States and Russia are at war?"),
+        (None, 7500, 9000, 3, "I wouldn't say so."),
+        (None, 9000, 12240, 4, "And in any case, this is not what we want."),
+        (None, 3_723_500, 3_725_000, 5, "Thank you."),
+    ]
+
+
+def test_whisperx_speakers_with_ranges() -> None:
+    doc = parse_text(
+        "[00:00:00.000 --> 00:00:04.000] SPEAKER_00: Minister Lavrov, thank you.\n"
+        "[00:00:04.000 --> 00:00:07.000] SPEAKER_01: You are welcome.\n"
+    )
+    assert doc.layout == "time-name-colon"
+    assert [(t.speaker, t.start_ms, t.end_ms, t.text) for t in doc.turns] == [
+        ("SPEAKER_00", 0, 4000, "Minister Lavrov, thank you."),
+        ("SPEAKER_01", 4000, 7000, "You are welcome."),
+    ]
+
+
+def test_word_level_with_arrows_is_not_srt() -> None:
+    doc = parse_text(
+        "00:00:01.230 --> 00:00:01.480 So\n00:00:01.480 --> 00:00:01.900 you\n"
+        "00:00:01.900 --> 00:00:02.000 believe.\n"
+    )
+    assert (doc.kind, doc.layout) == ("transcript", "word-level")
+    assert [(t.start_ms, t.end_ms, t.text) for t in doc.turns] == [(1230, 2000, "So you believe.")]
+
+
+def test_name_colon_bracket() -> None:
+    doc = read("name_colon_bracket.txt")
+    assert doc.layout == "name-colon-bracket"
+    assert rows(doc) == [
+        ("Tucker Carlson", 2_548_000, 1, "So you believe the United States is at war with Russia?"),
+        ("Sergey Lavrov", 2_552_000, 2, "Because it's not a secret."),
+        ("Tucker Carlson", 2_560_000, 3, "Is that right?"),
+        ("Sergey Lavrov", 2_561_000, 4, "Yes. [crosstalk 00:42:43]"),
+        ("Tucker Carlson", 2_565_000, 5, "Thank you."),
+    ]
+
+
+def test_word_level_grouped_into_sentences() -> None:
+    doc = read("word_level.txt")
+    assert doc.layout == "word-level"
+    assert rows(doc) == [
+        (None, 1230, 1, "Minister Lavrov, thank you."),  # sentence punctuation ends a turn
+        (None, 3500, 5, "I wouldn't say so"),  # a 1.3 s pause ends a turn
+        (None, 6200, 9, "We want peace."),
+    ]
+    assert [t.end_ms for t in doc.turns] == [2300, 4900, 7300]
+    assert [(w.text, w.start_ms, w.end_ms) for w in doc.turns[0].words] == [
+        ("Minister", 1230, 1480),
+        ("Lavrov,", 1480, 1900),
+        ("thank", 1900, 2100),
+        ("you.", 2100, 2300),
+    ]
+
+
+def test_word_level_without_end_times() -> None:
+    words = ["So", "you", "believe", "that?", "Yes", "I", "do.", "Fine"]
+    text = "\n".join(f"[00:00:{s:02d}.5] {w}" for s, w in enumerate(words))
+    doc = parse_text(text)
+    assert doc.layout == "word-level"
+    assert rows(doc) == [
+        (None, 500, 1, "So you believe that?"),
+        (None, 4500, 5, "Yes I do."),
+        (None, 7500, 8, "Fine"),
+    ]
+    assert [t.end_ms for t in doc.turns] == [None, None, None]
+    assert [(w.start_ms, w.end_ms) for w in doc.turns[0].words] == [
+        (500, 1500),
+        (1500, 2500),
+        (2500, 3500),
+        (3500, 4500),
+    ]
+
+
+def test_frames_default_fps() -> None:
+    doc = read("frames.txt")
+    assert doc.layout == "time-name-colon"
+    assert rows(doc) == [
+        ("Tucker", 3_600_000, 1, "Minister Lavrov, thank you for doing this."),
+        ("Sergey Lavrov", 3_607_480, 2, "I wouldn't say so."),  # 12 frames at 25 fps = 480 ms
+        ("Tucker", 3_644_960, 3, "But the United States is funding a conflict."),
+        ("Sergey Lavrov", 3_659_200, 4, "Well, we officially are not at war."),
+        ("Tucker", 3_670_000, 5, "Thank you."),
+    ]
+
+
+def test_frames_with_fps_option() -> None:
+    doc = read("frames.txt", fps=30.0)
+    assert [t.start_ms for t in doc.turns] == [3_600_000, 3_607_400, 3_644_800, 3_659_167, 3_670_000]
+
+
+def test_chapter_list_is_not_speech() -> None:
+    doc = read("chapters.txt")
+    assert doc.layout == "name-paren-time"
+    assert rows(doc) == [
+        ("Tucker", 0, 8, "Minister Lavrov, thank you for doing this."),
+        ("Sergey Lavrov", 7000, 9, "I wouldn't say so."),
+        ("Tucker", 42000, 10, "And NATO?"),
+        ("Sergey Lavrov", 45000, 11, "No NATO. Absolutely no military bases."),
+        ("Tucker", 3_735_000, 12, "And the sanctions?"),
+        ("Sergey Lavrov", 3_739_000, 13, "They hurt Europe."),
+    ]
+    assert p001(doc) == [
+        (
+            1,
+            7,
+            "Episode 42: Sergey Lavrov\nChapters\n(00:00) Intro\n(00:42) Lavrov on NATO\n1:02:15 - Sanctions",
+        )
+    ]
+
+
+def test_only_a_chapter_list_is_a_parse_error() -> None:
+    with pytest.raises(ParseError) as info:
+        parse_text("Show notes\n(00:00) Intro\n(12:30) NATO\n(42:28) Sanctions\n", path="notes.txt")
+    assert info.value.line == 2
+    assert "chapter" in str(info.value)
+
+
+def test_mixed_timestamps_and_malformed() -> None:
+    doc = read("mixed_timestamps.txt")
+    assert rows(doc) == [
+        ("Tucker", 5000, 1, "Minister Lavrov, thank you."),
+        ("Sergey Lavrov", 62000, 2, "You're welcome."),
+        ("Tucker", 4_512_000, 3, "Minutes past fifty-nine."),
+        ("Sergey Lavrov", 4_560_500, 4, "A fraction with a dot."),
+        ("Tucker", 4_562_500, 5, "A fraction with a comma."),
+        ("Sergey Lavrov", None, 6, "This timestamp is malformed."),
+        ("Tucker", 4_620_000, 7, "Back to normal."),
+    ]
+    (p003,) = [f for f in doc.findings if f.code == "P003"]
+    assert p003.line == 6
+    assert p003.data["timestamp"] == "00:61:00"
+    assert "61 minutes" in p003.message
+
+
+@pytest.mark.parametrize(
+    ("name", "encoding"),
+    [("cp1252.txt", "cp1252"), ("utf16.txt", "utf-16")],
+)
+def test_encodings_reported(name: str, encoding: str) -> None:
+    doc = read(name)
+    assert doc.encoding == encoding
+    p002 = [f for f in doc.findings if f.code == "P002"]
+    assert [f.data["encoding"] for f in p002] == [encoding]
+    assert len(doc.turns) == 4
+
+
+def test_cp1252_text() -> None:
+    doc = read("cp1252.txt")
+    assert rows(doc) == [
+        ("Tucker", 0, 1, "Minister Lavrov, thank you – it’s an honour."),
+        ("Sergey Lavrov", 7000, 2, "Café diplomacy is not what we want."),
+        ("Tucker", 44000, 3, "Is that “normal”?"),
+        ("Sergey Lavrov", 59000, 4, "Yes."),
+    ]
+
+
+def test_utf16_text() -> None:
+    doc = read("utf16.txt")
+    assert [t.speaker for t in doc.turns] == ["Tucker", "Сергей Лавров", "Tucker", "Сергей Лавров"]
+    assert doc.turns[1].text == "Спасибо. Thank you."
+
+
+def test_utf8_has_no_encoding_finding() -> None:
+    assert not [f for f in read("otter.txt").findings if f.code == "P002"]
+
+
+def test_no_timestamps_raises(tmp_path: Path) -> None:
+    path = tmp_path / "plain.txt"
+    path.write_text("Tucker: hello there.\nLavrov: hello.\n", encoding="utf-8")
+    with pytest.raises(NoTimestampsError) as info:
+        read_document(path)
+    assert info.value.path == str(path)
+
+
+def test_empty_file_is_an_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"")
+    with pytest.raises(InputError):
+        read_document(path)
+
+
+def test_bare_bracket_continues_speaker_in_name_layout() -> None:
+    doc = parse_text(
+        "Tucker [00:00:01] First point.\n[00:00:30] Second point, same speaker.\nLavrov [00:01:00] Reply.\n"
+    )
+    assert rows(doc) == [
+        ("Tucker", 1000, 1, "First point."),
+        ("Tucker", 30000, 2, "Second point, same speaker."),
+        ("Lavrov", 60000, 3, "Reply."),
+    ]
+
+
+def test_annotation_at_line_start_is_not_a_turn() -> None:
+    doc = parse_text(
+        "Tucker [00:00:01] Question?\n[crosstalk 00:00:03] and more words\nLavrov [00:00:05] Answer.\n"
+    )
+    assert rows(doc) == [
+        ("Tucker", 1000, 1, "Question? [crosstalk 00:00:03] and more words"),
+        ("Lavrov", 5000, 3, "Answer."),
+    ]
+
+
+def test_footer_vs_continuation_with_evidence() -> None:
+    """Turns here run over paragraphs, so a speech-like paragraph after the last turn continues it."""
+    text = (
+        "Tucker [00:00:01] First question?\n\nStill asking, in a second paragraph.\n\n"
+        "Lavrov [00:00:10] The answer.\n\nAnd a second paragraph of the answer.\n\n"
+        "Share this article\n\nThe author is a journalist.\n"
+    )
+    doc = parse_text(text)
+    assert rows(doc) == [
+        ("Tucker", 1000, 1, "First question? Still asking, in a second paragraph."),
+        ("Lavrov", 10000, 5, "The answer. And a second paragraph of the answer."),
+    ]
+    assert p001(doc) == [(9, 11, "Share this article\nThe author is a journalist.")]
+
+
+def test_footer_without_evidence() -> None:
+    """Single-paragraph turns: a sentence after the last turn is page text, not speech."""
+    text = (
+        "Tucker [00:00:01] Question?\n\nLavrov [00:00:10] Answer.\n\n"
+        "This transcript was edited for clarity.\n"
+    )
+    doc = parse_text(text)
+    assert rows(doc) == [("Tucker", 1000, 1, "Question?"), ("Lavrov", 10000, 3, "Answer.")]
+    assert p001(doc) == [(5, 5, "This transcript was edited for clarity.")]
+
+
+def test_footer_line_glued_to_the_last_turn() -> None:
+    doc = parse_text(
+        "Tucker [00:00:01] Q?\nLavrov [00:00:05] A.\nYour comments are welcome\n\nSuggested products\n"
+    )
+    assert rows(doc) == [("Tucker", 1000, 1, "Q?"), ("Lavrov", 5000, 2, "A.")]
+    assert p001(doc) == [(3, 5, "Your comments are welcome\nSuggested products")]
+
+
+def test_otter_footer_without_blank_line() -> None:
+    doc = parse_text("Tucker  0:01\nQ?\n\nLavrov  0:05\nA.\nTranscribed by https://otter.ai\n")
+    assert rows(doc) == [("Tucker", 1000, 1, "Q?"), ("Lavrov", 5000, 4, "A.")]
+    assert p001(doc) == [(6, 6, "Transcribed by https://otter.ai")]
+
+
+def test_first_text_line_of_a_header_only_turn_is_always_speech() -> None:
+    doc = parse_text("0:01\nhello and welcome\n0:04\nthanks for watching please subscribe\n")
+    assert rows(doc) == [
+        (None, 1000, 1, "hello and welcome"),
+        (None, 4000, 3, "thanks for watching please subscribe"),
+    ]
+
+
+def test_footer_after_speech_like_continuations() -> None:
+    doc = parse_text(
+        "Tucker [00:00:01] Q?\n\nmore Q.\n\nLavrov [00:00:05] A.\n\nMore answer here.\n\n"
+        "Share this\n\nLong speech like paragraph here.\n"
+    )
+    assert rows(doc) == [("Tucker", 1000, 1, "Q? more Q."), ("Lavrov", 5000, 5, "A. More answer here.")]
+    assert p001(doc) == [(9, 11, "Share this\nLong speech like paragraph here.")]
+
+
+def test_markdown_bold_names() -> None:
+    doc = parse_text("**Tucker** [00:00:01] Q?\n__Sergey Lavrov__ [00:00:09] A.\n")
+    assert rows(doc) == [("Tucker", 1000, 1, "Q?"), ("Sergey Lavrov", 9000, 2, "A.")]
+
+
+def test_header_only_layout_text_after_blank() -> None:
+    doc = parse_text("Tucker Carlson (00:05):\n\nHello there.\n\nSergey Lavrov (00:09):\n\nHi.\n")
+    assert rows(doc) == [("Tucker Carlson", 5000, 1, "Hello there."), ("Sergey Lavrov", 9000, 5, "Hi.")]
+
+
+def test_every_layout_has_a_sample_detected() -> None:
+    detected = {read(p.name).layout for p in LAYOUT_DIR.glob("*.txt")}
+    assert {lay.name for lay in LAYOUTS} <= detected
+
+
+def test_detect_layout_counts() -> None:
+    layout, counts = detect_layout(["Tucker [00:00:01] Hi.", "[crosstalk 00:00:02]", "Lavrov [00:00:03] Hi."])
+    assert layout is not None and layout.name == "name-bracket-time"
+    assert counts["name-bracket-time"] == 2
+    assert counts["inline"] == 0
+
+
+def test_public_api() -> None:
+    import inspect
+
+    import toolkit.parse as parse
+
+    assert sorted(parse.__all__) == sorted(
+        [
+            "KINDS",
+            "LAYOUTS",
+            "CaptionBlock",
+            "Layout",
+            "detect_layout",
+            "parse_text",
+            "read_document",
+            "scan_captions",
+            "sniff_kind",
+        ]
+    )
+    assert all(hasattr(parse, name) for name in parse.__all__)
+    assert str(inspect.signature(parse.parse_text)) == (
+        "(text: 'str', *, path: 'str' = '<input>', fps: 'float | None' = None, encoding: 'str' = 'utf-8', "
+        "kind: 'str | None' = None) -> 'Document'"
+    )
+    assert (
+        str(inspect.signature(parse.read_document))
+        == "(path: 'str | Path', *, fps: 'float | None' = None) -> 'Document'"
+    )
+    assert str(inspect.signature(parse.scan_captions)) == (
+        "(text: 'str', kind: 'str', *, path: 'str' = '<input>') -> 'list[CaptionBlock]'"
+    )
+
+
+def test_turn_with_missing_timestamp_keeps_its_speaker() -> None:
+    doc = parse_text(
+        "Lavrov: No NATO. Absolutely no bases.\nMore article.\n\n"
+        "Tucker [00:00:01] Q?\nLavrov: An answer without a time. [00:00:05] more\nTucker [] Placeholder.\n"
+        "Lavrov [00:00:09] More.\nTucker said this in a paragraph.\n\nLavrov: thanks\n"
+    )
+    assert rows(doc) == [
+        ("Tucker", 1000, 4, "Q?"),
+        ("Lavrov", None, 5, "An answer without a time."),  # no timestamp: the repair stage estimates it
+        ("Lavrov", 5000, 5, "more"),
+        ("Tucker", None, 6, "Placeholder."),
+        ("Lavrov", 9000, 7, "More. Tucker said this in a paragraph."),  # not a known-speaker label
+    ]
+    # the article's quote above and the untimed line after the last turn do not extend the transcript
+    assert p001(doc) == [
+        (1, 3, "Lavrov: No NATO. Absolutely no bases.\nMore article."),
+        (10, 10, "Lavrov: thanks"),
+    ]
+    (p003,) = [f for f in doc.findings if f.code == "P003"]
+    assert (p003.line, p003.data["timestamp"]) == (6, "")
+
+
+def test_normalising_guard_covers_every_character_io_replaces() -> None:
+    from toolkit import io
+    from toolkit.parse.detect import ensure_normalised
+
+    for ch in [*io._REPLACE, "\r"]:
+        assert ensure_normalised(f"a{ch}b\r\n") == io.normalise_text(f"a{ch}b\r\n")

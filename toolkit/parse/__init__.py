@@ -1,0 +1,88 @@
+"""Parsing: transcripts in every layout captionkit knows, and SRT/WebVTT caption files, into a Document.
+
+``parse_text`` reads text already in memory, ``read_document`` reads a file (decoding it with
+:func:`toolkit.io.read_text`). Transcript layouts are detected automatically (see
+:mod:`toolkit.parse.layouts`); what the parser drops or reads leniently is reported as findings
+(``P001`` page text, ``P002`` encoding, ``P003`` malformed timestamp, ``P006`` caption syntax).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..io import read_text
+from ..model import Document, Finding
+from ..rules import finding
+from .captions import CaptionBlock, captions_to_turns, scan_captions
+from .detect import ensure_normalised, kind_from_extension, sniff_kind
+from .layouts import LAYOUTS, Layout, detect_layout
+from .transcript import parse_transcript
+
+__all__ = [
+    "KINDS",
+    "LAYOUTS",
+    "CaptionBlock",
+    "Layout",
+    "detect_layout",
+    "parse_text",
+    "read_document",
+    "scan_captions",
+    "sniff_kind",
+]
+
+KINDS = ("transcript", "srt", "vtt")
+_UTF8 = frozenset({"utf-8", "utf-8-sig", "utf8", "ascii"})
+
+
+def parse_text(
+    text: str,
+    *,
+    path: str = "<input>",
+    fps: float | None = None,
+    encoding: str = "utf-8",
+    kind: str | None = None,
+) -> Document:
+    """Parse transcript or caption ``text`` into a :class:`Document`.
+
+    ``kind`` is ``"transcript"``, ``"srt"`` or ``"vtt"``; ``None`` sniffs it from the content. ``fps`` is
+    the frame rate for ``HH:MM:SS:FF`` timestamps. ``encoding`` is the one the text was decoded with; a
+    non-UTF-8 encoding is reported as a ``P002`` finding. Raises :class:`~toolkit.errors.NoTimestampsError`
+    for a transcript without any timestamp.
+    """
+    text = ensure_normalised(text)
+    if kind is None:
+        kind = sniff_kind(text)
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    findings: list[Finding] = []
+    if encoding.lower() not in _UTF8:
+        findings.append(
+            finding("P002", f"the file is not UTF-8; it was read as {encoding}", path=path, encoding=encoding)
+        )
+    if kind == "transcript":
+        result = parse_transcript(lines, path=path, fps=fps)
+        turns, layout = result.turns, result.layout
+        findings.extend(result.findings)
+    else:
+        cue_turns, cue_findings = captions_to_turns(text, kind, path=path)
+        turns, layout = tuple(cue_turns), kind
+        findings.extend(cue_findings)
+    return Document(
+        path=path,
+        kind=kind,
+        turns=turns,
+        findings=tuple(findings),
+        encoding=encoding,
+        layout=layout,
+        line_count=len(lines),
+    )
+
+
+def read_document(path: str | Path, *, fps: float | None = None) -> Document:
+    """Read and parse a file; the kind comes from the extension (.srt/.vtt) or the content."""
+    text, encoding = read_text(path)
+    kind = kind_from_extension(path) or sniff_kind(text)
+    return parse_text(text, path=str(path), fps=fps, encoding=encoding, kind=kind)

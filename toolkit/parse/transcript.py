@@ -1,0 +1,458 @@
+"""Reading a transcript into turns: classify lines by the detected layout, join continuation paragraphs,
+and separate the transcript from the page text around it.
+
+Page text heuristic (``P001``). Everything before the first turn start is page text (an article may quote
+the interview, as the seed's does: without a turn-start timestamp it is not a turn). After the LAST turn
+start, the turn's own paragraph (and, for layouts whose start line holds no text, the next paragraph) is
+speech; further paragraphs continue the turn only when
+
+* the body of the transcript shows that turns do run over several paragraphs (at least one untimed
+  paragraph sits between two turn starts): without that evidence a paragraph after the last turn is
+  page text, since a transcript that never splits a turn does not start doing so at its end; and
+* the paragraph reads like speech: three or more words ending in sentence punctuation, or 15 or more
+  words, and no page-chrome marker (a URL, ``©``, "comments", "share", "subscribe", "suggested", ...)
+  in a paragraph under 25 words.
+
+The first paragraph that fails ends the transcript; it and everything after it is reported as one
+dropped range. Chapter lines (``(MM:SS) Title``) are never speech and are dropped with ``P001`` too.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..errors import NoTimestampsError, ParseError
+from ..model import Finding, Turn, Word
+from ..rules import finding
+from ..timecode import TimecodeError, parse_timestamp
+from .layouts import CHAPTER, INLINE_TS, NAME, Layout, detect_layout, match_start
+
+__all__ = ["TranscriptResult", "parse_transcript"]
+
+NAME_BARE = NAME.replace("(?P<name>", "(?:")
+# a known speaker's name with a colon or a placeholder instead of a timestamp: "Tucker: ...", "Tucker [] ..."
+_UNTIMED = re.compile(
+    rf"^(?P<name>{NAME_BARE})[ \t]*(?:(?P<ph>[\[(][^\[\]()A-Za-z]{{0,12}}[\])])[ \t]*:?|:)[ \t]*(?P<text>.*)$"
+)
+_SPACE_RUN = re.compile(r"\s\s|[\t\n\r\f\v]")
+_TERMINAL = re.compile(r"[.?!…][\"'”’)\]]*$")
+_CHROME = re.compile(
+    r"https?://|www\.|©|\bcopyright\b|all rights reserved|transcribed by|\bcomments?\b|\bsubscribe|"
+    r"\bshare\b|newsletter|sign up|\blog ?in\b|suggested|related (?:posts|articles|stories|products)|"
+    r"\btags?:|posted (?:in|on|by)|leave a (?:reply|comment)|read more|advertisement|\bcookies?\b|"
+    r"textile|click (?:here|play)",
+    re.IGNORECASE,
+)
+WORD_GROUP_MAX = 40  # words per turn when a word-level export never ends a sentence
+WORD_PAUSE_MS = 1000  # a pause this long (from the previous word's end) starts a new turn
+WORD_PAUSE_NO_END_MS = 2000  # the same, from the previous word's start, when ends are not given
+ESTIMATED_WORD_MS = 400  # duration given to a word whose end the export does not give and cannot bound
+
+
+@dataclass(frozen=True, slots=True)
+class TranscriptResult:
+    turns: tuple[Turn, ...]
+    findings: tuple[Finding, ...]
+    layout: str
+
+
+@dataclass(slots=True)
+class _Seg:
+    line: int  # 1-based
+    ts: str | None
+    speaker: str | None
+    same_speaker: bool = False
+    end_ts: str | None = None
+    parts: list[str] = field(default_factory=list)
+
+    @property
+    def has_text(self) -> bool:
+        return any(p.strip() for p in self.parts)
+
+
+@dataclass(slots=True)
+class _Item:
+    kind: str  # "start", "mark" (a timestamp inside text), "text", "chapter", "blank"
+    line: int  # 1-based
+    text: str = ""
+    seg: _Seg | None = None
+
+
+def _classify(layout: Layout, raw: str, lineno: int, known: frozenset[str] = frozenset()) -> list[_Item]:
+    line = raw.strip()
+    if not line:
+        return [_Item("blank", lineno)]
+    if layout.name == "inline":
+        return _classify_inline(line, lineno)
+    items = _classify_line(layout, line, lineno, known)
+    if layout.name != "word-level" and INLINE_TS.search(line):
+        return _split_marks(layout, items, lineno)
+    return items
+
+
+def _split_marks(layout: Layout, items: list[_Item], lineno: int) -> list[_Item]:
+    """Split a bare ``[HH:MM:SS]`` inside a start's or a text line's text into a ``mark``: a new turn of
+    the same speaker (or of the speaker it names, in a layout whose start begins with the time)."""
+    out: list[_Item] = []
+    for it in items:
+        starts = it.kind in ("start", "mark")
+        text = it.seg.parts[0] if starts and it.seg else it.text if it.kind == "text" else ""
+        matches = list(INLINE_TS.finditer(text))
+        if not matches:
+            out.append(it)
+            continue
+        head = text[: matches[0].start()].strip()
+        if starts and it.seg is not None:
+            it.seg.parts[0] = head
+            out.append(it)
+        elif head:
+            out.append(_Item("text", lineno, head))
+        for k, m in enumerate(matches):
+            stop = matches[k + 1].start() if k + 1 < len(matches) else len(text)
+            piece = text[m.start() : stop].strip()
+            named = _classify_line(layout, piece, lineno)[0]
+            if named.kind == "start" and named.seg is not None and named.seg.speaker is not None:
+                seg = named.seg
+            else:
+                seg = _Seg(lineno, m["ts"], None, same_speaker=True, end_ts=m["end"])
+                seg.parts.append(text[m.end() : stop])
+            out.append(_Item("mark", lineno, piece, seg=seg))
+    return out
+
+
+def _classify_line(
+    layout: Layout, line: str, lineno: int, known: frozenset[str] = frozenset()
+) -> list[_Item]:
+    m = match_start(layout, line)
+    if m is not None:
+        g = m.groupdict()
+        name = g.get("name")
+        speaker = name.strip().strip(":").strip() if name else None
+        seg = _Seg(lineno, g["ts"], speaker, end_ts=g.get("end"))
+        seg.parts.append(g.get("text") or "")
+        return [_Item("start", lineno, seg=seg)]
+    if layout.same_speaker is not None:
+        m = layout.same_speaker.match(line)
+        if m is not None:
+            seg = _Seg(lineno, m["ts"], None, same_speaker=True, end_ts=m.groupdict().get("end"))
+            seg.parts.append(m.groupdict().get("text") or "")
+            return [_Item("start", lineno, seg=seg)]
+    if known:
+        m = _UNTIMED.match(line)
+        if m is not None and m["name"].strip() in known:
+            seg = _Seg(lineno, m["ph"][1:-1] if m["ph"] else None, m["name"].strip())
+            seg.parts.append(m["text"])
+            # a "mark": a turn inside the transcript, but never where the transcript starts or ends, so a
+            # quote like "Lavrov: No NATO." in the article above cannot pull the article in
+            return [_Item("mark", lineno, line, seg=seg)]
+    if CHAPTER.match(line):
+        return [_Item("chapter", lineno, line)]
+    return [_Item("text", lineno, line)]
+
+
+def _known_speakers(layout: Layout, lines: list[str]) -> frozenset[str]:
+    """The speaker names of this file's timed turn starts (for spotting a turn whose timestamp is missing)."""
+    if not layout.speakers:
+        return frozenset()
+    names = set()
+    for raw in lines:
+        m = match_start(layout, raw.strip())
+        if m is not None and m.groupdict().get("name"):
+            names.add(m["name"].strip())
+    return frozenset(names)
+
+
+def _classify_inline(line: str, lineno: int) -> list[_Item]:
+    items: list[_Item] = []
+    matches = list(INLINE_TS.finditer(line))
+    if not matches:
+        if CHAPTER.match(line):
+            return [_Item("chapter", lineno, line)]
+        return [_Item("text", lineno, line)]
+    head = line[: matches[0].start()].strip()
+    if head:
+        items.append(_Item("text", lineno, head))
+    for k, m in enumerate(matches):
+        stop = matches[k + 1].start() if k + 1 < len(matches) else len(line)
+        seg = _Seg(lineno, m["ts"], None, end_ts=m["end"])
+        seg.parts.append(line[m.end() : stop])
+        items.append(_Item("start", lineno, seg=seg))
+    return items
+
+
+_BOLD_START = re.compile(r"^(\s*)(\*\*|__)([^*_\n]{1,80}?)\2")
+
+
+def _unbold(line: str) -> str:
+    """``**Tucker** [00:00:01] text`` -> ``Tucker [00:00:01] text`` (Markdown emphasis at a line start)."""
+    return _BOLD_START.sub(r"\1\3", line, count=1)
+
+
+def _is_chrome_line(text: str) -> bool:
+    """A short line with a page-chrome marker ("Share this article", "Transcribed by https://...")."""
+    return len(text.split()) < 12 and bool(_CHROME.search(text))
+
+
+def _speech_like(text: str) -> bool:
+    words = len(text.split())
+    if words < 25 and _CHROME.search(text):
+        return False
+    return (words >= 3 and bool(_TERMINAL.search(text))) or words >= 15
+
+
+def _dropped(path: str, items: list[_Item], first_line: int, last_line: int, where: str) -> Finding:
+    text = "\n".join(it.text for it in items if it.kind in ("text", "chapter", "mark"))
+    return finding(
+        "P001",
+        f"{where}: lines {first_line}-{last_line} are not transcript turns and were dropped",
+        path=path,
+        line=first_line,
+        first_line=first_line,
+        last_line=last_line,
+        text=text,
+    )
+
+
+def _paragraphs(items: list[_Item]) -> list[list[_Item]]:
+    out: list[list[_Item]] = []
+    cur: list[_Item] = []
+    for it in items:
+        if it.kind == "blank":
+            if cur:
+                out.append(cur)
+                cur = []
+        else:
+            cur.append(it)
+    if cur:
+        out.append(cur)
+    return out
+
+
+def parse_transcript(
+    lines: list[str], *, path: str = "<input>", fps: float | None = None
+) -> TranscriptResult:
+    """Read transcript ``lines`` (already decoded and normalised) into turns and findings."""
+    lines = [_unbold(ln) if ln.lstrip().startswith(("**", "__")) else ln for ln in lines]
+    layout, _counts = detect_layout(lines)
+    if layout is None:
+        chapters = [i + 1 for i, ln in enumerate(lines) if CHAPTER.match(ln.strip())]
+        if chapters:
+            raise ParseError(
+                "only a chapter list ((MM:SS) Title lines), which is not speech; no transcript turns found",
+                path=path,
+                line=chapters[0],
+            )
+        raise NoTimestampsError("no timestamps found: cannot tell where the turns start", path=path)
+    known = _known_speakers(layout, lines)
+    items: list[_Item] = []
+    for i, raw in enumerate(lines):
+        items.extend(_classify(layout, raw, i + 1, known))
+    starts = [k for k, it in enumerate(items) if it.kind == "start"]
+    first, last = starts[0], starts[-1]
+    findings: list[Finding] = []
+
+    # page text before the first turn
+    lead = items[:first]
+    lead_text = [it for it in lead if it.kind in ("text", "chapter", "mark")]
+    if lead_text:
+        start_line = items[first].line
+        last_line = max(lead_text[-1].line, start_line - 1)
+        where = "page text before the transcript"
+        findings.append(_dropped(path, lead_text, lead_text[0].line, last_line, where))
+
+    # the body: text continues the current turn; chapter lines are dropped
+    segs: list[_Seg] = []
+    body_paragraph_continuations = 0
+    blank_since_text = False
+    chapter_run: list[_Item] = []
+
+    def flush_chapters() -> None:
+        if chapter_run:
+            findings.append(
+                _dropped(path, list(chapter_run), chapter_run[0].line, chapter_run[-1].line, "chapter list")
+            )
+            chapter_run.clear()
+
+    for it in items[first : last + 1]:
+        if it.kind != "chapter":
+            flush_chapters()
+        if it.kind in ("start", "mark"):
+            assert it.seg is not None
+            segs.append(it.seg)
+            blank_since_text = False
+        elif it.kind == "blank":
+            blank_since_text = True
+        elif it.kind == "chapter":
+            chapter_run.append(it)
+        else:
+            seg = segs[-1]
+            if blank_since_text and seg.has_text:
+                body_paragraph_continuations += 1
+            seg.parts.append(it.text)
+            blank_since_text = False
+    flush_chapters()
+
+    # after the last turn start: its paragraph, then evidence-based continuation (see the module doc)
+    tail = items[last + 1 :]
+    paragraphs = _paragraphs(tail)
+    seg = segs[-1]
+    dropped: list[_Item] = []
+
+    speech = ("text", "mark")
+
+    def accept(par: list[_Item]) -> bool:
+        """Take a paragraph's lines into the last turn up to a chrome line; False when one was met."""
+        for n, it in enumerate(par):
+            if it.kind not in speech or (segs[-1].has_text and _is_chrome_line(it.text)):
+                dropped.extend(par[n:])
+                return False
+            if it.kind == "mark" and it.seg is not None:
+                segs.append(it.seg)
+            else:
+                segs[-1].parts.append(it.text)
+        return True
+
+    going = True
+    if tail and tail[0].kind != "blank" and paragraphs:
+        going = accept(paragraphs.pop(0))
+    if going and not seg.has_text and paragraphs:
+        going = accept(paragraphs.pop(0))
+    for k, par in enumerate(paragraphs):
+        rest = paragraphs[k:]
+        if going and body_paragraph_continuations and _speech_like(" ".join(it.text for it in par)):
+            if accept(par):
+                continue
+            rest = paragraphs[k + 1 :]  # accept() dropped the rest of this paragraph
+        for p in rest:
+            dropped.extend(p)
+        break
+    if dropped:
+        findings.append(
+            _dropped(path, dropped, dropped[0].line, dropped[-1].line, "page text after the transcript")
+        )
+
+    turns = _to_turns(layout, segs, path=path, fps=fps, findings=findings)
+    layout_name = layout.name
+    if layout.name == "word-level" or (not layout.speakers and _mostly_single_words(turns)):
+        turns = _group_words(turns)
+        layout_name = "word-level"
+    findings.sort(key=lambda f: f.line or 0)
+    return TranscriptResult(tuple(turns), tuple(findings), layout_name)
+
+
+def _read_ts(
+    ts: str | None, line: int, *, path: str, fps: float | None, findings: list[Finding]
+) -> int | None:
+    if ts is None:
+        return None
+    try:
+        return parse_timestamp(ts, fps=fps)
+    except TimecodeError as exc:
+        findings.append(
+            finding(
+                "P003",
+                f"timestamp [{ts}] cannot be a time: {exc}",
+                path=path,
+                line=line,
+                timestamp=ts,
+                problem=str(exc),
+            )
+        )
+        return None
+
+
+def _to_turns(
+    layout: Layout, segs: list[_Seg], *, path: str, fps: float | None, findings: list[Finding]
+) -> list[Turn]:
+    turns: list[Turn] = []
+    speaker: str | None = None
+    for seg in segs:
+        if layout.speakers:
+            speaker = speaker if seg.same_speaker else seg.speaker
+        start = _read_ts(seg.ts, seg.line, path=path, fps=fps, findings=findings)
+        end = _read_ts(seg.end_ts, seg.line, path=path, fps=fps, findings=findings)
+        if end is not None and start is not None and end < start:
+            end = None
+        text = " ".join(seg.parts)
+        if _SPACE_RUN.search(text) or text[:1].isspace() or text[-1:].isspace():
+            text = " ".join(text.split())
+        turns.append(
+            Turn(
+                speaker=speaker if layout.speakers else None,
+                start_ms=start,
+                text=text,
+                line=seg.line,
+                end_ms=end,
+            )
+        )
+    return turns
+
+
+def _mostly_single_words(turns: list[Turn]) -> bool:
+    if len(turns) < 8:
+        return False
+    single = sum(1 for t in turns if len(t.text.split()) == 1)
+    return single >= 0.8 * len(turns)
+
+
+def _ends_sentence(word: str) -> bool:
+    return bool(_TERMINAL.search(word))
+
+
+def _group_words(turns: list[Turn]) -> list[Turn]:
+    """Group one-word turns into sentence turns that carry their words.
+
+    A turn ends after a word with sentence punctuation, at a pause (``WORD_PAUSE_MS`` after the previous
+    word's end, or ``WORD_PAUSE_NO_END_MS`` after its start when the export gives no ends), or after
+    ``WORD_GROUP_MAX`` words. A word without an end time ends where the next word starts (at most
+    ``WORD_PAUSE_NO_END_MS`` later), the last one ``ESTIMATED_WORD_MS`` after its start. A turn gets an
+    end time only when the export gives them.
+    """
+    has_ends = any(t.end_ms is not None for t in turns)
+    groups: list[list[int]] = []
+    for k, t in enumerate(turns):
+        if groups:
+            prev = turns[groups[-1][-1]]
+            split = _ends_sentence(prev.text) or len(groups[-1]) >= WORD_GROUP_MAX
+            if not split and t.start_ms is not None and prev.start_ms is not None:
+                if prev.end_ms is not None:
+                    split = t.start_ms - prev.end_ms >= WORD_PAUSE_MS
+                else:
+                    split = t.start_ms - prev.start_ms >= WORD_PAUSE_NO_END_MS
+            if not split:
+                groups[-1].append(k)
+                continue
+        groups.append([k])
+    out: list[Turn] = []
+    for group in groups:
+        members = [turns[k] for k in group]
+        words: list[Word] = []
+        for k in group:
+            t = turns[k]
+            if t.start_ms is None:
+                words = []  # a word without a time: the repair stage estimates the turn as a whole
+                break
+            end = t.end_ms
+            if end is None:
+                nxt = turns[k + 1].start_ms if k + 1 < len(turns) else None
+                if nxt is not None and nxt >= t.start_ms:
+                    end = min(nxt, t.start_ms + WORD_PAUSE_NO_END_MS)
+                else:
+                    end = t.start_ms + ESTIMATED_WORD_MS
+            words.append(Word(t.text, t.start_ms, end))
+        first = members[0]
+        end_ms = members[-1].end_ms if has_ends else None
+        if end_ms is not None and first.start_ms is not None and end_ms < first.start_ms:
+            end_ms = None
+        out.append(
+            Turn(
+                speaker=None,
+                start_ms=first.start_ms,
+                text=" ".join(t.text for t in members),
+                line=first.line,
+                end_ms=end_ms,
+                words=tuple(words),
+            )
+        )
+    return out
