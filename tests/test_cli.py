@@ -1,0 +1,115 @@
+"""The command line: in-process (click's runner) and as `python -m toolkit`; errors without tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pysrt
+import pytest
+import webvtt
+from click.testing import CliRunner
+
+from toolkit.cli import cli
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "samples" / "tucker_lavrov.txt"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args))
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_every_command_is_documented_with_an_example() -> None:
+    for name, command in cli.commands.items():
+        assert command.help, name
+        assert "Example:" in command.help, name
+        for param in command.params:
+            if isinstance(param, click.Option):
+                assert param.help, f"{name} {param.opts}"
+
+
+def test_convert_seed_to_srt_vtt_json(tmp_path: Path) -> None:
+    srt, vtt, js = tmp_path / "i.srt", tmp_path / "i.vtt", tmp_path / "i.json"
+    for out in (srt, vtt, js):
+        code, _, err = run("convert", str(SEED), "-o", str(out))
+        assert code == 0, err
+        assert "tucker_lavrov.txt:" in err  # the summary line names the input
+    subs = pysrt.open(str(srt), error_handling=pysrt.ERROR_RAISE)
+    captions = webvtt.read(str(vtt))
+    data = json.loads(js.read_text())
+    assert len(subs) == len(captions) == len(data["cues"]) > 500
+    assert data["cues"][0]["speaker"] == "Tucker"
+    assert data["cues"][0]["start_ms"] == 0
+    assert {f["code"] for f in data["findings"]} >= {"P001", "T002"}
+    # the article above the transcript quotes an answer; it is page text, not a cue
+    assert not any("NON-NATO NEUTRALITY" in c["text"] for c in data["cues"])
+
+
+def test_stdout_and_to(tmp_path: Path) -> None:
+    code, out, _ = run("convert", str(SEED), "-o", "-", "--to", "vtt", "-q")
+    assert code == 0 and out.startswith("WEBVTT")
+    assert "<v Tucker>" in out
+
+
+def test_python_dash_m_runs_the_same_cli(tmp_path: Path) -> None:
+    out = tmp_path / "seed.srt"
+    proc = subprocess.run(
+        [sys.executable, "-m", "toolkit", "convert", str(SEED), "-o", str(out), "-q"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert pysrt.open(str(out), error_handling=pysrt.ERROR_RAISE)[0].start.ordinal == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("binary.txt", bytes(range(256)) * 8, "binary"),
+        ("empty.txt", b"", "empty"),
+        ("untimed.txt", b"Tucker: hello there.\nLavrov: good morning.\n", "timestamp"),
+    ],
+)
+def test_bad_input_is_one_line_error_and_writes_nothing(
+    tmp_path: Path, name: str, data: bytes, message: str
+) -> None:
+    src = tmp_path / name
+    src.write_bytes(data)
+    out = tmp_path / "out.srt"
+    proc = subprocess.run(
+        [sys.executable, "-m", "toolkit", "convert", str(src), "-o", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 1
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and name in lines[0] and message in lines[0].lower()
+    assert "Traceback" not in proc.stderr
+    assert not out.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+def test_missing_input_and_usage_errors() -> None:
+    code, _, err = run("convert", "nope.txt", "-o", "x.srt")
+    assert code == 1 and "nope.txt: no such file" in err
+    code, _, err = run("convert", str(SEED), "-o", "x.docx")
+    assert code == 2 and "output format" in err
+    code, _, err = run("convert", str(SEED), "--to", "ass")
+    assert code == 2
+
+
+def test_refuses_to_overwrite_the_input(tmp_path: Path) -> None:
+    src = tmp_path / "captions.srt"
+    src.write_text("1\n00:00:01,000 --> 00:00:02,000\nHello.\n", encoding="utf-8")
+    code, _, err = run("convert", str(src), "-o", str(src))
+    assert code == 1 and "overwrite an input" in err
+    assert src.read_text(encoding="utf-8") == "1\n00:00:01,000 --> 00:00:02,000\nHello.\n"
