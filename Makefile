@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test check lint fixtures bench clean
+.PHONY: demo test fixtures golden clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,9 @@ test: $(VENV)/.dev-installed
 	$(BIN)/ruff check toolkit tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest
+
+golden: $(VENV)/.dev-installed
+	CAPTIONKIT_UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/test_formats.py -k test_golden
 
 fixtures:
 	$(BIN)/python tests/fixtures/make_fixtures.py

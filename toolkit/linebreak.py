@@ -1,0 +1,350 @@
+"""Line breaking: tokens of one cue into at most ``max_lines`` display lines (see STANDARDS.md).
+
+A token is a whitespace-separated word, or a whole bracketed annotation such as ``[crosstalk 00:42:40]``
+(never split inside). Breaks go after punctuation or before a conjunction or preposition and never between
+an article and its noun, a first and last name, a pronoun and its verb, or a verb and its auxiliary or
+negation. Among good breaks the layout prefers balanced lines, and bottom-heavy ones when they differ.
+
+:func:`break_cost` scores the place between two tokens (lower is better); the segmenter uses the same score
+to choose where one cue ends and the next begins. :func:`break_lines` is a small dynamic programme over the
+tokens of one cue (``O(lines * n^2)`` for ``n`` tokens, ``n`` being about 15 in a caption).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from itertools import pairwise
+
+__all__ = [
+    "TokenInfo",
+    "break_cost",
+    "break_lines",
+    "count_lines",
+    "is_annotation",
+    "is_sentence_end",
+    "pair_costs",
+    "token_info",
+    "tokenize",
+]
+
+MAX_BRACKET_TOKENS = 8  # an opening bracket closed within this many words is one token
+MAX_BRACKET_CHARS = 40
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+ARTICLES = _words("a an the this these those my your his her its our their some any no every each another")
+PREPOSITIONS = _words(
+    """about above across after against along among around at before behind below beneath beside besides
+    between beyond by despite down during except for from in inside into like near of off on onto out
+    outside over past per through throughout to toward towards under underneath upon via with within
+    without"""
+)
+CONJUNCTIONS = _words(
+    """and but or nor so yet because although though while whereas if unless whether when whenever where
+    wherever which who whom whose that than as since once until till"""
+)
+SUBJECT_PRONOUNS = _words("i you we they he she it")
+AUXILIARIES = _words(
+    "am is are was were be been being will would shall should can could may might must do does did have has"
+    " had"
+)
+NEGATIONS = _words("not never n't")
+TITLES = _words("mr. mrs. ms. dr. prof. st. mr mrs ms dr president minister secretary senator general prime")
+NUMBERS = _words(
+    "one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred"
+    " hundreds thousand thousands million millions billion billions"
+)
+ABBREVIATIONS = _words(
+    "mr. mrs. ms. dr. prof. st. jr. sr. vs. etc. e.g. i.e. no. gen. sen. rep. gov. lt. col. capt."
+)
+
+# line shape: a line's deviation from the mean length, as a fraction of max_chars, costs this much
+# (linear + quadratic, so a very short line next to a long one costs more than a comma break gains)
+_NEUTRAL = 0.7  # a break between two content words (likely adjective + noun, adverb + adjective)
+_BALANCE = 3.0
+_BALANCE_SQ = 4.0
+_TOP_HEAVY = 1.5
+
+_CLOSERS = "\"'”’)]»"
+_INITIALS = re.compile(r"^(?:[A-Za-z]\.)+$")
+_STRIP = "\"'“”‘’()[]«».,;:!?…"  # quotes, brackets and punctuation around a word
+
+
+def tokenize(text: str) -> list[str]:
+    """Whitespace-separated words, with a bracketed annotation (``[crosstalk 00:42:40]``) kept as one token.
+
+    ``" ".join(tokenize(t)).split() == t.split()`` always holds: tokens only regroup words.
+    """
+    words = text.split()
+    if "[" not in text:
+        return words
+    out: list[str] = []
+    i, n = 0, len(words)
+    while i < n:
+        w = words[i]
+        if "[" in w and "]" not in w[w.rindex("[") :]:
+            end = None
+            size = len(w)
+            for k in range(i + 1, min(n, i + MAX_BRACKET_TOKENS)):
+                size += 1 + len(words[k])
+                if size > MAX_BRACKET_CHARS or "[" in words[k]:
+                    break
+                if "]" in words[k]:
+                    end = k
+                    break
+            if end is not None:
+                out.append(" ".join(words[i : end + 1]))
+                i = end + 1
+                continue
+        out.append(w)
+        i += 1
+    return out
+
+
+def is_annotation(token: str) -> bool:
+    """A bracketed annotation that is not spoken, e.g. ``[crosstalk 00:42:40]`` (not ``[Putin]``)."""
+    return token.startswith("[") and token.rstrip(".,;:!?").endswith("]") and " " in token
+
+
+def _bare(token: str) -> str:
+    return token.strip(_STRIP).lower()
+
+
+@lru_cache(maxsize=65536)
+def is_sentence_end(token: str) -> bool:
+    """True when ``token`` ends a sentence (``.``, ``?``, ``!``, ``…``); abbreviations and initials do not."""
+    core = token.rstrip(_CLOSERS)
+    if not core or core[-1] not in ".?!…":
+        return False
+    if core[-1] == ".":
+        low = core.lower().lstrip("\"'“‘([")
+        if low in ABBREVIATIONS or _INITIALS.match(low) or core.endswith(".."):
+            return core.endswith("...")
+    return True
+
+
+def _ends_clause(token: str) -> bool:
+    core = token.rstrip(_CLOSERS)
+    return bool(core) and (core[-1] in ",;:" or core.endswith(("—", "–", "--")))
+
+
+@lru_cache(maxsize=65536)
+def _info(token: str) -> tuple[int, float, float, bool, bool, bool, bool, bool]:
+    """Per-token parts of :func:`break_cost`: (kind, cost as a line end, cost as a line start, is a title,
+    starts upper, ends with a letter, starts with a digit, starts with a letter); kind 2 = sentence end,
+    1 = clause end, 3 = opening dash or bracket, 0 = other."""
+    bare = _bare(token)
+    kind = 2 if is_sentence_end(token) else 1 if _ends_clause(token) else 0
+    if token.startswith(("—", "–", "--", "(", "[")):
+        kind = kind or 3
+    as_left = 0.0
+    if bare in ARTICLES:
+        as_left = 4.0
+    elif bare in PREPOSITIONS:
+        as_left = 2.5
+    elif bare in CONJUNCTIONS:
+        as_left = 2.0
+    elif bare in SUBJECT_PRONOUNS:
+        as_left = 3.0
+    elif bare in AUXILIARIES:
+        as_left = 2.0
+    as_right = -1.5 if bare in CONJUNCTIONS else -1.0 if bare in PREPOSITIONS else 0.0
+    if bare in AUXILIARIES or bare in ARTICLES:
+        as_right = -0.5  # "the missile launch / is taking place", "... / the people"
+    if bare in NEGATIONS:
+        as_right += 3.0
+    return (
+        kind,
+        as_left,
+        as_right,
+        bare in TITLES,
+        token[:1].isupper(),
+        (token[-1:].isalpha() or token.endswith(".")) and bare != "i",
+        bare[:1].isdigit() or bare in NUMBERS,
+        token[:1].isalpha(),
+    )
+
+
+def break_cost(left: str, right: str) -> float:
+    """How good a break between ``left`` and ``right`` is: negative = good, positive = bad, 0 = neutral."""
+    return pair_costs([_info(left), _info(right)])[0]
+
+
+TokenInfo = tuple[int, float, float, bool, bool, bool, bool, bool]
+
+token_info = _info  # what break costs need to know about a token (cached)
+
+
+def pair_costs(infos: Sequence[TokenInfo]) -> list[float]:
+    """:func:`break_cost` between each pair of consecutive tokens, from their :func:`token_info` values
+    (one call for a whole turn: the segmenter's hot loop)."""
+    out: list[float] = []
+    append = out.append
+    for left, right in pairwise(infos):
+        lk, lcost, _, ltitle, lup, lword, ldigit, _ = left
+        if lk == 2:
+            append(-3.0)
+            continue
+        if lk == 1:
+            append(-2.5)
+            continue
+        rk, _, rcost, _, rup, _, _, ralpha = right
+        if rk == 3:
+            append(-1.5)
+            continue
+        cost = rcost + lcost
+        if cost == 0.0 and lk == 0 and rk == 0:
+            cost = _NEUTRAL  # two content words ("normal / relations"): worse than a function-word break
+        if lup and rup and lword:
+            cost += 4.0 if ltitle else 3.0  # "Mr. Lavrov", first + last name, "United States"
+        if ldigit and ralpha:
+            cost += 2.0  # "10 / percent", "five / months"
+        append(cost)
+    return out
+
+
+def count_lines(widths: Sequence[int], max_chars: int, *, first_reserve: int = 0) -> int:
+    """Lines a greedy fill needs (the minimum possible) for tokens of these widths; a token wider than a
+    line still takes one line."""
+    lines, cur, limit = 1, -1, max_chars - first_reserve
+    for w in widths:
+        if cur < 0:
+            cur = w
+        elif cur + 1 + w <= limit:
+            cur += 1 + w
+        else:
+            lines += 1
+            limit = max_chars
+            cur = w
+    return lines
+
+
+def break_lines(
+    tokens: Sequence[str],
+    max_chars: int,
+    max_lines: int,
+    *,
+    first_reserve: int = 0,
+    costs: Sequence[float] | None = None,
+) -> tuple[str, ...]:
+    """Break one cue's tokens into display lines.
+
+    One line when the text fits on one line (``first_reserve`` characters of the first line are kept free
+    for a speaker label); otherwise the fewest lines that fit (never more than ``max_lines``, so an
+    over-long text gives over-long lines), with the breaks chosen by :func:`break_cost` and line balance.
+    ``costs[j]``, when given, is the cost of a break before ``tokens[j]`` (``costs[0]`` unused).
+    """
+    n = len(tokens)
+    if n == 0:
+        return ()
+    widths = [len(t) for t in tokens]
+    total = sum(widths) + n - 1
+    if total <= max_chars - first_reserve or n == 1 or max_lines <= 1:
+        return (" ".join(tokens),)
+    k = min(count_lines(widths, max_chars, first_reserve=first_reserve), max_lines, n)
+    if k <= 1:
+        return (" ".join(tokens),)
+    if n > 200:  # not a caption: fall back to the greedy fill
+        return _greedy(tokens, max_chars, first_reserve)
+    target = (total - (k - 1)) / k
+    if k == 2:
+        return _two_lines(tokens, widths, max_chars, first_reserve, target, costs)
+    prefix = [0]
+    for w in widths:
+        prefix.append(prefix[-1] + w)
+    if costs is not None:
+        bcost = list(costs)
+    else:
+        bcost = [0.0] + [break_cost(tokens[j - 1], tokens[j]) for j in range(1, n)]
+    inf = float("inf")
+    # best[l][j]: tokens[:j] in l lines; back[l][j]: where line l starts
+    best = [[inf] * (n + 1) for _ in range(k + 1)]
+    back = [[0] * (n + 1) for _ in range(k + 1)]
+    best[0][0] = 0.0
+    for line in range(1, k + 1):
+        limit = max_chars - (first_reserve if line == 1 else 0)
+        last = line == k
+        for j in range(line, n - (k - line) + 1):
+            if last and j != n:
+                continue
+            for i in range(line - 1, j):
+                prev = best[line - 1][i]
+                if prev == inf:
+                    continue
+                width = prefix[j] - prefix[i] + (j - i - 1)
+                cost = prev + (bcost[i] if i > 0 else 0.0)
+                if width > limit:
+                    cost += 100.0 * (width - limit)
+                dev = (width - target) / max_chars
+                cost += _BALANCE * abs(dev) + _BALANCE_SQ * dev * dev
+                if not last and dev > 0:
+                    cost += _TOP_HEAVY * dev  # prefer bottom-heavy
+                if cost < best[line][j]:
+                    best[line][j] = cost
+                    back[line][j] = i
+    cuts = [n]
+    j = n
+    for line in range(k, 0, -1):
+        j = back[line][j]
+        cuts.append(j)
+    cuts.reverse()
+    return tuple(" ".join(tokens[cuts[x] : cuts[x + 1]]) for x in range(k))
+
+
+def _two_lines(
+    tokens: Sequence[str],
+    widths: Sequence[int],
+    max_chars: int,
+    first_reserve: int,
+    target: float,
+    costs: Sequence[float] | None,
+) -> tuple[str, ...]:
+    """The common case of :func:`break_lines`: one break, tried at each place (same costs as the DP)."""
+    n = len(tokens)
+    total = sum(widths) + n - 1
+    limit1 = max_chars - first_reserve
+    best, best_j = math.inf, 1
+    w1 = -1
+    fitted = False
+    scale = 1.0 / max_chars
+    for j in range(1, n):
+        w1 += widths[j - 1] + 1
+        w2 = total - w1 - 1
+        if w1 > limit1 and fitted:
+            break  # the first line only grows: nothing further fits
+        cost = costs[j] if costs is not None else break_cost(tokens[j - 1], tokens[j])
+        if w1 > limit1:
+            cost += 100.0 * (w1 - limit1)
+        if w2 > max_chars:
+            cost += 100.0 * (w2 - max_chars)
+        elif w1 <= limit1:
+            fitted = True
+        d = (w1 - target) * scale  # the second line deviates by -d
+        if d > 0:
+            cost += (2.0 * _BALANCE + _TOP_HEAVY) * d + 2.0 * _BALANCE_SQ * d * d
+        else:
+            cost += -2.0 * _BALANCE * d + 2.0 * _BALANCE_SQ * d * d
+        if cost < best:
+            best, best_j = cost, j
+    return (" ".join(tokens[:best_j]), " ".join(tokens[best_j:]))
+
+
+def _greedy(tokens: Sequence[str], max_chars: int, first_reserve: int) -> tuple[str, ...]:
+    lines: list[list[str]] = [[]]
+    cur, limit = -1, max_chars - first_reserve
+    for t in tokens:
+        if cur < 0:
+            cur = len(t)
+        elif cur + 1 + len(t) <= limit:
+            cur += 1 + len(t)
+        else:
+            lines.append([])
+            limit = max_chars
+            cur = len(t)
+        lines[-1].append(t)
+    return tuple(" ".join(line) for line in lines)
