@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: demo test fixtures golden clean
+.PHONY: demo test fixtures golden bench-sync clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,8 +32,14 @@ test: $(VENV)/.dev-installed
 golden: $(VENV)/.dev-installed
 	CAPTIONKIT_UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/test_formats.py -k test_golden
 
-fixtures:
-	$(BIN)/python tests/fixtures/make_fixtures.py
+# Regenerate the committed media fixtures (needs sox, flite/espeak-ng and ffmpeg from apt; tests do not).
+fixtures: $(VENV)/.dev-installed
+	$(BIN)/python tests/fixtures/make_media_fixtures.py
+	$(BIN)/python tests/fixtures/make_align_fixtures.py
+
+bench-sync: $(VENV)/.dev-installed
+	test -x bench/_work/ffs/bin/ffs || ($(PYTHON) -m venv bench/_work/ffs && bench/_work/ffs/bin/pip install -q ffsubsync)
+	$(BIN)/python bench/bench_sync.py
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache

@@ -65,7 +65,7 @@ def convert_document(doc: Document, options: ConvertOptions) -> ConvertResult:
     if options.media:
         from .media.pipeline import apply_media
 
-        media_result = apply_media(turns, options, path=doc.path, rates=rates)
+        media_result = apply_media(turns, options, path=doc.path, rates=rates, findings=findings)
         turns = media_result.turns
         findings.extend(media_result.findings)
         meta.update(media_result.meta)

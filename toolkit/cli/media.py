@@ -1,19 +1,139 @@
-"""`captionkit sync` and `captionkit mux` (placeholders until the media module lands)."""
+"""`captionkit sync` and `captionkit mux`: captions against a media file."""
 
 from __future__ import annotations
 
+import json
+import sys
+
 import click
 
+from ..io import atomic_write_bytes, atomic_write_text
 
-@click.command()
-@click.argument("captions")
-def sync(captions: str) -> None:
-    """Synchronise captions to the speech in a media file."""
-    raise click.ClickException("sync is not implemented yet")
+EXIT_LOW_CONFIDENCE = 3
 
 
 @click.command()
-@click.argument("video")
-def mux(video: str) -> None:
-    """Add caption tracks to a video."""
-    raise click.ClickException("mux is not implemented yet")
+@click.argument("captions", type=click.Path(dir_okay=False))
+@click.option(
+    "--media", required=True, type=click.Path(dir_okay=False), help="The video/audio file to sync to."
+)
+@click.option("-o", "--output", required=True, help="Output caption file, or - for stdout.")
+@click.option(
+    "--report", type=click.Path(dir_okay=False), help="Write a JSON report (offsets, splits, confidence)."
+)
+@click.option("--force", is_flag=True, help="Write the found timing even when confidence is low.")
+@click.option("--audio-stream", help="ffmpeg audio stream to use, e.g. a:1 (default: the default stream).")
+@click.option(
+    "--split-penalty",
+    type=click.FloatRange(0, 1000),
+    default=4.0,
+    show_default=True,
+    help="Seconds of speech agreement a split (ad break, cut) must gain; 0 = one global offset.",
+)
+@click.option("--no-fix-framerate", is_flag=True, help="Do not try 24/23.976, 25/23.976, 25/24 and inverses.")
+@click.option("--max-offset", type=click.FloatRange(0), help="Reject (not restrict) shifts beyond N seconds.")
+@click.option(
+    "--min-confidence",
+    type=click.FloatRange(0, 1),
+    default=0.5,
+    show_default=True,
+    help="Below this the original timing is kept and the exit code is 3.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+def sync(
+    captions: str,
+    media: str,
+    output: str,
+    report: str | None,
+    force: bool,
+    audio_stream: str | None,
+    split_penalty: float,
+    no_fix_framerate: bool,
+    max_offset: float | None,
+    min_confidence: float,
+    quiet: bool,
+) -> None:
+    """Synchronise an SRT/WebVTT file to the speech in a media file.
+
+    Finds a global offset (unbounded search), a frame-rate ratio and piecewise offsets (ad breaks, cuts),
+    rewrites only the cue times (text, styling and numbering are kept byte for byte) and prints one line:
+    offset, ratio, splits, confidence, time taken. No cue is dropped; times below 0 are clamped and
+    counted. Exit 0 = synced, 3 = low confidence (the original timing is kept and nothing is written
+    unless --force), 1 = error.
+
+    \b
+    Example:
+        captionkit sync episode.srt --media episode.mkv -o episode.synced.srt --report sync.json
+    """
+    from ..media.pipeline import sync_captions
+    from ..media.sync import SyncParams
+
+    params = SyncParams(
+        split_penalty=split_penalty,
+        fix_ratio=not no_fix_framerate,
+        max_offset_ms=None if max_offset is None else int(max_offset * 1000),
+        min_confidence=min_confidence,
+    )
+    outcome = sync_captions(captions, media, params=params, audio_stream=audio_stream)
+    result = outcome.result
+    if not result.accepted and force:
+        from dataclasses import replace
+
+        from ..media.sync import apply_sync
+
+        starts, ends, clamped = apply_sync(outcome.captions.starts_ms, outcome.captions.ends_ms, result)
+        outcome = replace(outcome, starts_ms=tuple(starts), ends_ms=tuple(ends), clamped=clamped)
+    write = result.accepted or force
+    if write:
+        data = outcome.output_bytes()
+        if output == "-":
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            atomic_write_bytes(output, data, protect=(captions, media))
+    if report:
+        payload = {
+            **outcome.report(),
+            "output": output if write else None,
+            "forced": force and not result.accepted,
+        }
+        atomic_write_text(report, json.dumps(payload, indent=2) + "\n", protect=(captions, media))
+    if not quiet:
+        click.echo(outcome.summary() + (f" -> {output}" if write and output != "-" else ""), err=True)
+    if not result.accepted:
+        sys.exit(EXIT_LOW_CONFIDENCE)
+
+
+@click.command()
+@click.argument("video", type=click.Path(dir_okay=False))
+@click.argument("captions", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("-o", "--output", required=True, help="Output video: .mp4 (mov_text) or .mkv (SRT/WebVTT).")
+@click.option(
+    "--language",
+    "languages",
+    multiple=True,
+    help="ISO 639-2 language per track (once for all, or once per caption file), e.g. eng.",
+)
+@click.option("--title", "titles", multiple=True, help="Track title (once for all, or once per file).")
+@click.option(
+    "--burn", is_flag=True, help="Render the first caption file into the picture (re-encodes video)."
+)
+def mux(
+    video: str,
+    captions: tuple[str, ...],
+    output: str,
+    languages: tuple[str, ...],
+    titles: tuple[str, ...],
+    burn: bool,
+) -> None:
+    """Add caption files to a video as subtitle tracks (video copied, not re-encoded), or burn them in.
+
+    \b
+    Example:
+        captionkit mux interview.mp4 interview.srt -o interview.subbed.mkv --language eng
+        captionkit mux interview.mp4 en.srt fr.srt -o out.mp4 --language eng --language fra
+    """
+    from ..media.mux import mux as do_mux
+
+    do_mux(video, captions, output, languages=languages, titles=titles, burn=burn)
+    click.echo(f"wrote {output}", err=True)

@@ -1,0 +1,157 @@
+"""Put caption files into a video: soft subtitle tracks, or burnt into the picture.
+
+Soft tracks: ``mov_text`` in MP4/MOV/M4V, SubRip or WebVTT (as given) in MKV, each with a language and
+a title; the video and audio streams are copied, not re-encoded. ``burn=True`` renders the first caption
+file into the picture with ffmpeg's ``subtitles`` filter (libass) and re-encodes the video only. The
+filter's argument has its own escaping for ``:``, ``'``, ``\\`` and ``,``; rather than escape a user's
+path, the captions are copied into a temporary folder as ``subs.srt`` and ffmpeg runs there.
+
+The output is written to a temporary file beside it and renamed into place, so a failed run leaves no
+partial file, and an input is never overwritten.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..errors import MediaError, OutputError
+from .ffmpeg import check_input, ffmpeg_input, run_ffmpeg
+from .probe import probe
+
+__all__ = ["mux"]
+
+_MP4_LIKE = {".mp4", ".m4v", ".mov"}
+_MKV_LIKE = {".mkv", ".mka", ".webm"}
+_LANG_NAMES = {
+    "eng": "English",
+    "fra": "French",
+    "fre": "French",
+    "deu": "German",
+    "ger": "German",
+    "spa": "Spanish",
+    "rus": "Russian",
+    "ita": "Italian",
+    "por": "Portuguese",
+    "nld": "Dutch",
+    "jpn": "Japanese",
+    "zho": "Chinese",
+    "chi": "Chinese",
+    "ara": "Arabic",
+    "ukr": "Ukrainian",
+}
+
+
+def _per_track(values: Sequence[str] | None, n: int, what: str) -> list[str | None]:
+    if not values:
+        return [None] * n
+    if len(values) == 1:
+        return [values[0]] * n
+    if len(values) != n:
+        raise MediaError(f"give one {what} for all caption files or one per file ({n}), not {len(values)}")
+    return list(values)
+
+
+def _protect(output: Path, inputs: Sequence[str]) -> None:
+    for p in inputs:
+        if output.exists() and os.path.samefile(output, p):
+            raise OutputError("refusing to overwrite an input file", path=str(output))
+        if output.resolve() == Path(p).resolve():
+            raise OutputError("refusing to overwrite an input file", path=str(output))
+
+
+def mux(
+    video: str,
+    captions: Sequence[str],
+    output: str,
+    *,
+    languages: Sequence[str] | None = None,
+    titles: Sequence[str] | None = None,
+    burn: bool = False,
+) -> None:
+    """Write ``output`` (.mp4/.mkv...) = ``video`` plus ``captions`` as soft tracks (or burnt in)."""
+    check_input(video)
+    if not captions:
+        raise MediaError("no caption files given")
+    for c in captions:
+        if not Path(c).is_file():
+            raise MediaError("no such caption file", path=c)
+    out = Path(output)
+    ext = out.suffix.lower()
+    if ext not in _MP4_LIKE | _MKV_LIKE:
+        raise MediaError(f"cannot tell the container from {output!r}; use .mp4 or .mkv", path=output)
+    _protect(out, [video, *captions])
+    info = probe(video)
+    if not info.video and burn:
+        raise MediaError("--burn needs a video stream", path=video)
+    langs = _per_track(languages, len(captions), "--language")
+    names = _per_track(titles, len(captions), "--title")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=ext, dir=out.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        if burn:
+            _burn(video, captions[0], tmp, has_audio=bool(info.audio))
+        else:
+            _soft(video, captions, tmp, ext, langs, names)
+        os.replace(tmp, out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _soft(
+    video: str,
+    captions: Sequence[str],
+    tmp: Path,
+    ext: str,
+    langs: Sequence[str | None],
+    names: Sequence[str | None],
+) -> None:
+    args = ["-y", "-i", ffmpeg_input(video)]
+    for c in captions:
+        args += ["-i", ffmpeg_input(c)]
+    args += ["-map", "0:v?", "-map", "0:a?"]
+    for i in range(len(captions)):
+        args += ["-map", f"{i + 1}:0"]
+    args += ["-c:v", "copy", "-c:a", "copy"]
+    for i, c in enumerate(captions):
+        codec = "mov_text" if ext in _MP4_LIKE else "webvtt" if Path(c).suffix.lower() == ".vtt" else "srt"
+        args += [f"-c:s:{i}", codec]
+        lang = langs[i]
+        if lang:
+            args += [f"-metadata:s:s:{i}", f"language={lang}"]
+        title = names[i] or (_LANG_NAMES.get(lang or "", lang) if lang else Path(c).stem)
+        args += [f"-metadata:s:s:{i}", f"title={title}"]
+        if ext in _MP4_LIKE:  # MP4 players show the track's handler name
+            args += [f"-metadata:s:s:{i}", f"handler_name={title}"]
+        args += [f"-disposition:s:{i}", "default" if i == 0 else "0"]
+    args += [ffmpeg_input(tmp)]
+    run_ffmpeg(args, path=video)
+
+
+def _burn(video: str, caption: str, tmp: Path, *, has_audio: bool) -> None:
+    with tempfile.TemporaryDirectory(prefix="captionkit-burn-") as work:
+        suffix = ".vtt" if Path(caption).suffix.lower() == ".vtt" else ".srt"
+        shutil.copyfile(caption, Path(work) / f"subs{suffix}")
+        args = ["-y", "-i", ffmpeg_input(video), "-map", "0:v:0"]
+        if has_audio:
+            args += ["-map", "0:a?", "-c:a", "copy"]
+        args += [
+            "-vf",
+            f"subtitles=subs{suffix}",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "veryfast",
+            "-crf",
+            "23",
+            "-pix_fmt",
+            "yuv420p",
+            ffmpeg_input(tmp),
+        ]
+        run_ffmpeg(args, path=video, cwd=work)  # the filter reads subs.srt from here

@@ -1,0 +1,216 @@
+"""The media stages the rest of captionkit calls: ``sync_captions`` (for ``captionkit sync``) and
+``apply_media`` (for ``convert --media``)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from ..model import Finding, Turn
+from ..timecode import format_clock
+from .audio import DEFAULT_RATE, DecodedMedia, load_media
+from .retime import CaptionTimes, read_caption_times, rewrite_times
+from .sync import SyncParams, SyncResult, apply_sync, find_sync
+from .vad import SpeechDetector
+
+if TYPE_CHECKING:
+    from ..pipeline import ConvertOptions
+    from ..timing import RateModel
+
+__all__ = [
+    "AnalysedMedia",
+    "MediaResult",
+    "SyncOutcome",
+    "analyse_media",
+    "apply_media",
+    "duplicate_alternatives",
+    "sync_captions",
+]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysedMedia:
+    media: DecodedMedia
+    mask: np.ndarray  # bool per 10 ms frame
+    decode_ms: int
+    vad_ms: int
+
+    @property
+    def duration_ms(self) -> int:
+        return self.media.duration_ms
+
+
+def analyse_media(path: str, *, audio_stream: str | None = None) -> AnalysedMedia:
+    """Probe, decode (once) and run speech detection."""
+    t0 = time.perf_counter()
+    detector = SpeechDetector(DEFAULT_RATE)
+    vad_s = 0.0
+
+    def on_chunk(block: np.ndarray) -> None:
+        nonlocal vad_s
+        t = time.perf_counter()
+        detector.feed(block)
+        vad_s += time.perf_counter() - t
+
+    media = load_media(path, stream=audio_stream, on_chunk=on_chunk)  # VAD runs while ffmpeg decodes
+    mask = detector.mask()
+    total = time.perf_counter() - t0
+    return AnalysedMedia(media, mask, int((total - vad_s) * 1000), int(vad_s * 1000))
+
+
+@dataclass(frozen=True, slots=True)
+class SyncOutcome:
+    captions: CaptionTimes
+    result: SyncResult
+    starts_ms: tuple[int, ...]  # the timing to write (the original when not accepted)
+    ends_ms: tuple[int, ...]
+    clamped: int
+    media_ms: int
+    elapsed_ms: int
+    timings_ms: dict[str, int] = field(default_factory=dict)
+
+    def output_bytes(self) -> bytes:
+        return rewrite_times(self.captions, self.starts_ms, self.ends_ms)
+
+    def report(self) -> dict[str, Any]:
+        return {
+            "captions": self.captions.path,
+            "cues": len(self.starts_ms),
+            "clamped_at_zero": self.clamped,
+            "media_duration_ms": self.media_ms,
+            **self.result.to_json(),
+            "time_taken_ms": self.elapsed_ms,
+            "timings_ms": self.timings_ms,
+        }
+
+    def summary(self) -> str:
+        r = self.result
+        segs = (
+            f"{len(r.segments)} segments (splits at "
+            f"{', '.join(format_clock(max(0, t)) for t in r.split_points_ms)})"
+            if len(r.segments) > 1
+            else "no split"
+        )
+        state = "applied" if r.accepted else f"NOT applied: {r.reason}"
+        clamp = f", {self.clamped} cues clamped at 0" if self.clamped else ""
+        return (
+            f"sync {state}: offset {r.offset_ms / 1000:+.3f} s, ratio {r.ratio:.5f}, {segs}, "
+            f"confidence {r.confidence:.2f}{clamp}, {self.elapsed_ms / 1000:.2f} s"
+        )
+
+
+def sync_captions(
+    captions_path: str,
+    media_path: str,
+    *,
+    params: SyncParams | None = None,
+    audio_stream: str | None = None,
+    analysed: AnalysedMedia | None = None,
+) -> SyncOutcome:
+    """Find and (when confident) apply the sync of a caption file to a media file's speech."""
+    t0 = time.perf_counter()
+    captions = read_caption_times(captions_path)
+    am = analysed or analyse_media(media_path, audio_stream=audio_stream)
+    t1 = time.perf_counter()
+    result = find_sync(captions.starts_ms, captions.ends_ms, am.mask, params)
+    if result.accepted:
+        starts, ends, clamped = apply_sync(captions.starts_ms, captions.ends_ms, result)
+    else:
+        starts, ends, clamped = list(captions.starts_ms), list(captions.ends_ms), 0
+    elapsed = int((time.perf_counter() - t0) * 1000)
+    timings = {"decode": am.decode_ms, "vad": am.vad_ms, "search": int((time.perf_counter() - t1) * 1000)}
+    return SyncOutcome(
+        captions, result, tuple(starts), tuple(ends), clamped, am.duration_ms, elapsed, timings
+    )
+
+
+# --------------------------------------------------------------------------- convert --media
+
+
+@dataclass(frozen=True, slots=True)
+class MediaResult:
+    turns: tuple[Turn, ...]
+    findings: list[Finding]
+    meta: dict[str, Any]
+    duration_ms: int | None
+
+
+def duplicate_alternatives(
+    turns: Sequence[Turn], findings: Sequence[Finding], path: str | None
+) -> dict[int, list[tuple[int, int]]]:
+    """Turn index -> (start_ms, line) of the whole-turn copies that duplicate removal (T002) dropped.
+
+    The dropped copy's timestamp is read back from the source file (the finding gives its line)."""
+    dups = [f for f in findings if f.code == "T002" and f.data.get("whole_turn") and f.line is not None]
+    if not dups or not path:
+        return {}
+    from ..parse import read_document
+
+    try:
+        source = {t.line: t for t in read_document(path).turns}
+    except Exception:  # the source is not readable again: nothing to compare
+        return {}
+    by_line = {t.line: i for i, t in enumerate(turns)}
+    out: dict[int, list[tuple[int, int]]] = {}
+    for f in dups:
+        gone = source.get(f.line or -1)
+        kept = by_line.get(int(f.data.get("kept_line", -1)))
+        if gone is not None and gone.start_ms is not None and kept is not None:
+            out.setdefault(kept, []).append((gone.start_ms, gone.line))
+    return out
+
+
+def apply_media(
+    turns: Sequence[Turn],
+    options: ConvertOptions,
+    *,
+    path: str | None = None,
+    rates: RateModel | None = None,
+    analysed: AnalysedMedia | None = None,
+    findings: Sequence[Finding] = (),
+) -> MediaResult:
+    """Time a transcript's turns to the speech in ``options.media`` (see :mod:`toolkit.media.transcript`)."""
+    from .transcript import sync_turns
+
+    assert options.media is not None
+    am = analysed or analyse_media(options.media, audio_stream=options.audio_stream)
+    alternatives = duplicate_alternatives(turns, findings, path)
+    synced, found, meta = sync_turns(
+        turns, am.mask, duration_ms=am.duration_ms, path=path, rates=rates, alternatives=alternatives
+    )
+    new_findings = found
+    meta = {
+        "media": {
+            "path": options.media,
+            "duration_ms": am.duration_ms,
+            "audio_stream": am.media.stream.specifier,
+            **meta,
+        }
+    }
+    if options.align == "words":
+        try:
+            from toolkit.align import align_turns
+        except ImportError as exc:
+            meta["media"]["align"] = f"unavailable ({exc}); sync only"
+        else:
+            aligned, align_findings = align_turns(
+                synced,
+                am.media.audio,
+                sample_rate=am.media.sample_rate,
+                speech=am.mask,
+                rates=rates,
+                path=path,
+            )
+            synced = tuple(aligned)
+            new_findings.extend(align_findings)
+            meta["media"]["align"] = "words"
+    else:
+        meta["media"]["align"] = options.align
+    return MediaResult(tuple(synced), new_findings, meta, am.duration_ms)

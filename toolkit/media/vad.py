@@ -1,0 +1,148 @@
+"""Speech detection on a 10 ms grid.
+
+webrtcvad (the ``webrtcvad-wheels`` package) in its most aggressive mode classifies 10 ms frames of
+16-bit mono audio; runs of speech shorter than ``min_speech_ms`` (clicks, breaths) are dropped and gaps
+shorter than ``min_gap_ms`` inside speech are closed. Measured here on synthetic two-voice speech with
+pink noise, webrtcvad mode 3 scored F1 0.93 at 15 dB and 0.92 at 0 dB SNR with one fixed setting (an
+energy threshold such as ffmpeg's ``silencedetect`` found no silence at all at 0 dB); Silero scored
+higher, but its package needs torch, which captionkit does not want to install.
+
+webrtcvad depends on the input level and adapts its noise model as it goes: on 20 minutes at 0 dB SNR
+its recall fell from 0.85 to 0.63 over the file. So the audio is classified in 30 s chunks, each with a
+fresh detector and brought to a fixed loudness first (:func:`normalise_level`).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import webrtcvad
+
+__all__ = [
+    "FRAME_MS",
+    "SpeechDetector",
+    "frame_energy_db",
+    "normalise_level",
+    "runs",
+    "smooth_mask",
+    "speech_mask",
+]
+
+FRAME_MS = 10
+_VAD_RATES = (8000, 16000, 32000, 48000)
+CHUNK_S = 30  # a fresh detector and level every 30 s: webrtcvad's noise model drifted over 20 min at 0 dB
+LEVEL_DB = -24.0  # loud frames are brought to this level before webrtcvad (see normalise_level)
+
+
+def speech_mask(
+    audio: np.ndarray,
+    sample_rate: int = 16000,
+    *,
+    mode: int = 3,
+    min_speech_ms: int = 100,
+    min_gap_ms: int = 60,
+) -> np.ndarray:
+    """One boolean per 10 ms frame of ``audio`` (int16 mono): True where there is speech.
+
+    Frame ``i`` covers ``[10*i, 10*i + 10)`` ms; a trailing partial frame is dropped.
+    """
+    detector = SpeechDetector(sample_rate, mode=mode)
+    chunk = CHUNK_S * sample_rate
+    for i in range(0, len(audio) - len(audio) % detector.step, chunk):
+        detector.feed(np.asarray(audio[i : i + chunk]))
+    return detector.mask(min_speech_ms=min_speech_ms, min_gap_ms=min_gap_ms)
+
+
+class SpeechDetector:
+    """Incremental :func:`speech_mask`: feed blocks of ``CHUNK_S`` seconds as they are decoded."""
+
+    def __init__(self, sample_rate: int = 16000, *, mode: int = 3) -> None:
+        if sample_rate not in _VAD_RATES:
+            raise ValueError(f"speech detection needs 8, 16, 32 or 48 kHz audio, not {sample_rate} Hz")
+        self.sample_rate = sample_rate
+        self.mode = mode
+        self.step = sample_rate * FRAME_MS // 1000
+        self.parts: list[np.ndarray] = []
+        self.levels: list[float] = []
+
+    def feed(self, block: np.ndarray) -> None:
+        levels = frame_energy_db(block, self.sample_rate)
+        if len(levels):
+            self.levels.append(float(np.percentile(levels, 95)))
+        # the median over the chunks so far: a chunk of noise alone (a tail, an intro) is not blown up
+        reference = float(np.median(self.levels)) if self.levels else LEVEL_DB
+        self.parts.append(_classify(block, self.sample_rate, self.step, self.mode, reference))
+
+    def mask(self, *, min_speech_ms: int = 100, min_gap_ms: int = 60) -> np.ndarray:
+        raw = np.concatenate(self.parts) if self.parts else np.zeros(0, dtype=bool)
+        return smooth_mask(raw, min_speech_ms=min_speech_ms, min_gap_ms=min_gap_ms)
+
+
+def _classify(audio: np.ndarray, sample_rate: int, step: int, mode: int, reference_db: float) -> np.ndarray:
+    pcm = normalise_level(audio, sample_rate, reference_db=reference_db)
+    n = len(pcm) // step
+    vad = webrtcvad.Vad(mode)
+    raw = pcm[: n * step].tobytes()
+    size = step * 2
+    is_speech = vad.is_speech
+    return np.fromiter(
+        (is_speech(raw[i * size : (i + 1) * size], sample_rate) for i in range(n)), dtype=bool, count=n
+    )
+
+
+def normalise_level(
+    audio: np.ndarray,
+    sample_rate: int = 16000,
+    target_db: float = LEVEL_DB,
+    *,
+    reference_db: float | None = None,
+) -> np.ndarray:
+    """``audio`` scaled so that its loud frames (95th percentile of 10 ms levels) sit at ``target_db``.
+
+    ``reference_db`` is the level to bring to ``target_db`` (default: this audio's 95th percentile).
+    webrtcvad's decisions depend on the input level: at 0 dB SNR a loud mix was 97 % "speech", the same
+    mix 10 dB quieter 64 % at 99 % precision. A fixed loudness makes it behave the same on every file.
+    """
+    if reference_db is None:
+        levels = frame_energy_db(audio, sample_rate)
+        if len(levels) == 0:
+            return np.ascontiguousarray(audio, dtype="<i2")
+        reference_db = float(np.percentile(levels, 95))
+    gain = 10 ** ((target_db - reference_db) / 20)
+    scaled = np.clip(np.round(audio.astype(np.float64) * gain), -32768, 32767)
+    return np.ascontiguousarray(scaled, dtype="<i2")
+
+
+def runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """``(start, end)`` frame ranges (end exclusive) of the True runs of a boolean mask."""
+    if len(mask) == 0:
+        return []
+    padded = np.concatenate(([False], mask.astype(bool), [False]))
+    edges = np.flatnonzero(padded[1:] != padded[:-1])
+    return list(zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True))
+
+
+def smooth_mask(mask: np.ndarray, *, min_speech_ms: int = 100, min_gap_ms: int = 60) -> np.ndarray:
+    """Close gaps under ``min_gap_ms`` inside speech, then drop speech shorter than ``min_speech_ms``."""
+    out = mask.astype(bool).copy()
+    min_gap = max(1, min_gap_ms // FRAME_MS)
+    min_speech = max(1, min_speech_ms // FRAME_MS)
+    speech = runs(out)
+    for (_, e1), (s2, _) in itertools.pairwise(speech):
+        if s2 - e1 < min_gap:
+            out[e1:s2] = True
+    for s, e in runs(out):
+        if e - s < min_speech:
+            out[s:e] = False
+    return out
+
+
+def frame_energy_db(audio: np.ndarray, sample_rate: int = 16000, frame_ms: int = FRAME_MS) -> np.ndarray:
+    """RMS level per frame in dB relative to full scale (-120 for digital silence)."""
+    step = sample_rate * frame_ms // 1000
+    n = len(audio) // step
+    x = audio[: n * step].astype(np.float64).reshape(n, step) / 32768.0
+    rms = np.sqrt(np.mean(x * x, axis=1))
+    out: np.ndarray = 20.0 * np.log10(np.maximum(rms, 1e-6))
+    return out
