@@ -85,12 +85,12 @@ def convert_file(path: str | Path, options: ConvertOptions) -> ConvertResult:
 
 def render(result: ConvertResult, fmt: str) -> str:
     """The result as SRT, WebVTT or JSON text."""
-    from . import formats
+    from .formats import write_srt, write_vtt
 
     if fmt == "srt":
-        return formats.write_srt(result.cues, speaker_style=result.options.speaker_style)
+        return write_srt(result.cues, speaker_style=result.options.speaker_style)
     if fmt == "vtt":
-        return formats.write_vtt(result.cues, word_timestamps=result.options.word_timestamps)
+        return write_vtt(result.cues, word_timestamps=result.options.word_timestamps)
     if fmt == "json":
         return json.dumps(result_to_json(result), ensure_ascii=False, indent=2) + "\n"
     raise ValueError(f"unknown output format {fmt!r}; choose from {', '.join(FORMATS)}")

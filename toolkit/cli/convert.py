@@ -29,12 +29,23 @@ from .options import build_profile, duration_option, profile_options
 @click.option(
     "--out-dir", type=click.Path(file_okay=False), help="Batch mode: write outputs under this folder."
 )
-@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help="Batch: parallel workers.")
-@click.option("--skip-existing", is_flag=True, help="Batch: skip inputs whose outputs all exist.")
-@click.option("--report", type=click.Path(dir_okay=False), help="Write a JSON report of findings/outcomes.")
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option(
-    "--scheduler", help="Batch: a Dask scheduler address (tcp://host:8786) instead of local processes."
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="Batch: worker processes (default: one per CPU; 1 = convert in this process).",
+)
+@click.option(
+    "--skip-existing",
+    is_flag=True,
+    help="Batch: skip inputs whose outputs all exist and are not older than the input.",
+)
+@click.option("--report", type=click.Path(dir_okay=False), help="Write a JSON report of findings/outcomes.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors (batch: the summary line only).")
+@click.option(
+    "--scheduler",
+    help="Batch: run on a Dask cluster (tcp://host:8786) instead of local processes; needs captionkit[dask].",
 )
 @profile_options
 @click.option(
@@ -88,13 +99,15 @@ def convert(
     """Convert transcripts (or SRT/WebVTT files) to captions.
 
     With one input and -o, writes one file (format from the extension, or --to). With --out-dir, converts
-    files, folders (recursively) and globs in parallel, mirroring the input tree.
+    files, folders (recursively) and globs in parallel, mirroring the input tree; files that are not
+    transcripts (media, images, binary) are skipped; exit 1 if any file failed.
 
     \b
     Example:
         captionkit convert samples/tucker_lavrov.txt -o interview.srt
         captionkit convert talk.txt --media talk.mp4 -o talk.vtt
         captionkit convert transcripts/ --out-dir captions/ --to srt,vtt --jobs 4
+        captionkit convert 'transcripts/**/*.txt' --out-dir captions/ --skip-existing --report batch.json
     """
     profile = build_profile(profile_name, max_chars, max_lines, max_cps, min_duration, max_duration, min_gap)
     options = ConvertOptions(
