@@ -7,12 +7,21 @@ import contextlib
 import os
 import re
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import InputError, OutputError
 
-__all__ = ["atomic_write_bytes", "atomic_write_text", "decode_bytes", "read_text"]
+__all__ = [
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "atomic_writer",
+    "decode_bytes",
+    "normalise_text",
+    "read_bytes",
+    "read_text",
+]
 
 
 def decode_bytes(data: bytes, *, path: str = "<input>") -> tuple[str, str]:
@@ -85,22 +94,27 @@ def normalise_text(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").translate(_TABLE)
 
 
-def read_text(path: str | Path) -> tuple[str, str]:
-    """Read and decode a file, with clear errors for missing, directory and unreadable paths."""
-    p = Path(path)
+def read_bytes(path: str | Path) -> bytes:
+    """Read a file, with clear errors for missing, directory and unreadable paths."""
     try:
-        data = p.read_bytes()
+        return Path(path).read_bytes()
     except FileNotFoundError:
         raise InputError("no such file", path=str(path)) from None
     except IsADirectoryError:
         raise InputError("is a directory, not a file", path=str(path)) from None
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", path=str(path)) from None
-    return decode_bytes(data, path=str(path))
 
 
-def atomic_write_bytes(path: str | Path, data: bytes, *, protect: Iterable[str | Path] = ()) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and an atomic rename.
+def read_text(path: str | Path) -> tuple[str, str]:
+    """Read and decode a file; see :func:`read_bytes` and :func:`decode_bytes`."""
+    return decode_bytes(read_bytes(path), path=str(path))
+
+
+@contextlib.contextmanager
+def atomic_writer(path: str | Path, *, protect: Iterable[str | Path] = ()) -> Iterator[BinaryIO]:
+    """Yield a file to write ``path`` through: a temporary file in the same folder, renamed into place
+    (after fsync) when the block ends without an exception, and removed when it does not.
 
     A crash or Ctrl-C leaves either the old file or the new one, never a partial file. ``protect`` lists
     input paths that must never be overwritten.
@@ -116,7 +130,7 @@ def atomic_write_bytes(path: str | Path, data: bytes, *, protect: Iterable[str |
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            yield fh
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
@@ -124,6 +138,12 @@ def atomic_write_bytes(path: str | Path, data: bytes, *, protect: Iterable[str |
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
         raise
+
+
+def atomic_write_bytes(path: str | Path, data: bytes, *, protect: Iterable[str | Path] = ()) -> None:
+    """Write ``data`` to ``path`` atomically (see :func:`atomic_writer`)."""
+    with atomic_writer(path, protect=protect) as fh:
+        fh.write(data)
 
 
 def atomic_write_text(path: str | Path, text: str, *, protect: Iterable[str | Path] = ()) -> None:

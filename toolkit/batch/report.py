@@ -7,7 +7,6 @@ failures are then read back in input order, which makes them the same whatever t
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import tempfile
@@ -18,6 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from ..io import atomic_writer
 from .job import FileResult, Outcome
 
 __all__ = ["Progress", "Spool", "Tally", "result_entry", "write_report"]
@@ -127,23 +127,12 @@ class Spool:
 
 def write_report(path: str, header: dict[str, Any], spool: Spool) -> None:
     """Stream the report to a temp file next to ``path`` and rename it into place (atomic)."""
-    folder = os.path.dirname(os.path.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            head = json.dumps({**header, "files": []}, ensure_ascii=False, indent=2)
-            fh.write(head[: head.rindex("[]")] + "[")
-            for i, entry in enumerate(spool.entries()):
-                fh.write(("," if i else "") + "\n    " + json.dumps(entry, ensure_ascii=False))
-            fh.write("\n  ]\n}\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+    with atomic_writer(path) as fh:
+        head = json.dumps({**header, "files": []}, ensure_ascii=False, indent=2)
+        fh.write((head[: head.rindex("[]")] + "[").encode("utf-8"))
+        for i, entry in enumerate(spool.entries()):
+            fh.write((("," if i else "") + "\n    " + json.dumps(entry, ensure_ascii=False)).encode("utf-8"))
+        fh.write(b"\n  ]\n}\n")
 
 
 class Progress:

@@ -19,7 +19,7 @@ from ..pipeline import (
     output_format_for,
     render,
 )
-from .options import build_profile, duration_option, profile_options
+from .options import build_profile, duration_option, fps_option, profile_options
 
 
 @click.command()
@@ -56,9 +56,7 @@ from .options import build_profile, duration_option, profile_options
     help="SRT speaker label at each change of speaker: TUCKER: / Tucker: / [Tucker] / none.",
 )
 @duration_option
-@click.option(
-    "--fps", type=click.FloatRange(1, 240), help="Frame rate for HH:MM:SS:FF timestamps (default 25)."
-)
+@fps_option
 @click.option("--no-repair", is_flag=True, help="Do not repair duplicates and misordered turns.")
 @click.option("--media", type=click.Path(dir_okay=False), help="Video/audio file: time cues to its speech.")
 @click.option("--audio-stream", help="ffmpeg audio stream to use, e.g. a:1 (default: the best one).")

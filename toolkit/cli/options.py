@@ -81,3 +81,10 @@ def duration_option(fn: F) -> F:
         metavar="H:MM:SS",
         help="Media duration, to end the last cue and check times against it.",
     )(fn)
+
+
+def fps_option(fn: F) -> F:
+    """--fps, for HH:MM:SS:FF timestamps."""
+    return click.option(
+        "--fps", type=click.FloatRange(1, 240), help="Frame rate for HH:MM:SS:FF timestamps (default 25)."
+    )(fn)

@@ -9,7 +9,7 @@ import click
 
 from ..rules import RULES, rules_json, rules_markdown, rules_text
 from ..validate import format_text, is_selected, media_checker, parse_codes, validate_paths
-from .options import build_profile, duration_option, profile_options
+from .options import build_profile, duration_option, fps_option, profile_options
 
 
 def _codes(value: str | None, option: str) -> tuple[str, ...] | None:
@@ -31,9 +31,7 @@ def _codes(value: str | None, option: str) -> tuple[str, ...] | None:
     help="Output format (markdown only with --list-rules).",
 )
 @duration_option
-@click.option(
-    "--fps", type=click.FloatRange(1, 240), help="Frame rate for HH:MM:SS:FF timestamps (default 25)."
-)
+@fps_option
 @click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
 @click.option("--select", help="Only these codes or prefixes, comma-separated (e.g. C,T00).")
 @click.option("--ignore", help="Skip these codes or prefixes, comma-separated (e.g. C006,P005).")

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError, ParseError
-from ..io import decode_bytes
+from ..errors import ParseError
+from ..io import decode_bytes, read_bytes
 from ..timecode import TimecodeError, format_srt, format_vtt, parse_caption_time
 
 __all__ = ["CaptionTimes", "read_caption_times", "rewrite_times"]
@@ -45,13 +45,7 @@ def _timing_lines(text: str) -> list[tuple[int, re.Match[str]]]:
 
 def read_caption_times(path: str | Path) -> CaptionTimes:
     """The cue times of an SRT/WebVTT file, in file order, with the text kept for :func:`rewrite_times`."""
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", path=str(path)) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, not a file", path=str(path)) from None
+    data = read_bytes(path)
     _, encoding = decode_bytes(data, path=str(path))
     text = data.decode(encoding)
     starts: list[int] = []
