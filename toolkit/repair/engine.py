@@ -1,0 +1,185 @@
+"""The repair stage: speakers -> duplicates -> timeline, each step reported as changes and findings."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from ..model import Document, Finding, Turn
+from ..rules import finding
+from ..timecode import format_clock
+from ..timing import RateModel, count_words
+from .duplicates import DuplicateRun, Removal, apply_removals, describe_run, find_duplicates
+from .evidence import Timing
+from .order import _duration, _signed, repair_timeline
+from .report import Change, short
+from .speakers import MERGE_RULES, plan_speakers
+from .text import split_sentences
+
+__all__ = ["RepairResult", "analyse", "repair"]
+
+TIMEBASE_MIN_MS = 10_000  # duplicate copies further apart than this show two time bases
+TIMEBASE_TOLERANCE = 0.35  # the gap left at the boundary must match the copies' offset within this share
+
+
+@dataclass(frozen=True, slots=True)
+class RepairResult:
+    turns: tuple[Turn, ...]  # every turn has start_ms set, non-decreasing; source_start_ms keeps the original
+    findings: tuple[Finding, ...]
+    changes: tuple[Change, ...]
+
+
+def repair(
+    doc: Document, *, duration_ms: int | None = None, speakers: Mapping[str, str] | None = None
+) -> RepairResult:
+    """Repair a parsed transcript: merge speaker variants, remove duplicates, put the timeline in order."""
+    path = doc.path
+    changes: list[Change] = []
+    findings: list[Finding] = []
+    turns = list(doc.turns)
+    if not turns:
+        return RepairResult((), (), ())
+    whole_seconds = all(t.start_ms is None or t.start_ms % 1000 == 0 for t in turns)
+
+    # 1. speakers
+    mapping, merges = plan_speakers([(t.speaker, t.line) for t in turns], speakers)
+    for m in merges:
+        changes.append(Change("speaker", m.lines, m.variant, None, m.reason,
+                              {"variant": m.variant, "canonical": m.canonical, "rule": m.rule,
+                               "count": len(m.lines)}))
+        findings.append(finding(
+            "P005", f"speaker {m.variant!r} merged into {m.canonical!r} ({MERGE_RULES[m.rule]}; "
+            f"{len(m.lines)} turn(s))", path=path, line=m.lines[0] if m.lines else None,
+            variant=m.variant, canonical=m.canonical, rule=m.rule, lines=list(m.lines)))
+    if mapping:
+        turns = [replace(t, speaker=mapping.get(t.speaker, t.speaker)) if t.speaker else t for t in turns]
+
+    # 2. duplicates
+    timing = Timing(RateModel.fit(turns))
+    runs, removals, sents = find_duplicates(turns, timing)
+    sent_turn = {g: s.turn for g, s in enumerate(sents)}
+    for r in removals:
+        changes.append(_duplicate_change(r, runs[r.run], turns, sent_turn))
+        findings.append(_duplicate_finding(changes[-1], r, path))
+    before = turns
+    turns, index = apply_removals(turns, removals, timing)
+    timing = Timing(RateModel.fit(turns))
+    jumps = _timebase_jumps(runs, before, index, turns, timing, sent_turn, path)
+    findings.extend(jumps)
+
+    # 3. timeline
+    result = repair_timeline(turns, timing, path=path, whole_seconds=whole_seconds)
+    turns = result.turns
+    jump_lines = {f.line for f in jumps}
+    next_line = {a.line: b.line for a, b in itertools.pairwise(turns)}
+    findings.extend(
+        f for f in result.findings
+        if not (f.code == "T003" and f.line is not None and next_line.get(f.line) in jump_lines)
+    )
+    changes.extend(result.changes)
+
+    # 4. notes on the result
+    findings.extend(_same_speaker(turns, path))
+    if duration_ms is not None:
+        findings.extend(
+            finding("T006", f"timestamp {format_clock(t.start_ms or 0)} is after the end of the media "
+                    f"({format_clock(duration_ms)})", path=path, line=t.line, start_ms=t.start_ms,
+                    duration_ms=duration_ms)
+            for t in turns if (t.start_ms or 0) > duration_ms
+        )
+    findings.sort(key=lambda f: (f.line or 0, f.code))
+    return RepairResult(tuple(turns), tuple(findings), tuple(changes))
+
+
+def analyse(doc: Document, *, duration_ms: int | None = None) -> tuple[Finding, ...]:
+    """The findings :func:`repair` reports for ``doc`` (for ``validate``): the same implementation."""
+    return repair(doc, duration_ms=duration_ms).findings
+
+
+def _duplicate_change(
+    r: Removal, run: DuplicateRun, turns: Sequence[Turn], sent_turn: dict[int, int]
+) -> Change:
+    kept_turns = sorted({k for k, _ in r.kept})
+    kept_lines = [turns[k].line for k in kept_turns]
+    t = turns[r.turn]
+    what = "turn" if r.whole_turn else ("sentence" if len(r.sentences) == 1 else "sentences")
+    reason = f"duplicate {what} of line {kept_lines[0]}"
+    if r.similarity < 100:
+        reason += f" (similarity {r.similarity:.0f})"
+    if t.speaker != turns[kept_turns[0]].speaker:
+        reason += f", speaker {t.speaker!r}"
+    reason += "; " + describe_run(run, turns, sent_turn)
+    data = {
+        "removed_text": r.text,
+        "kept_line": kept_lines[0],
+        "kept_lines": kept_lines,
+        "kept_text": " ".join(
+            split_sentences(turns[k].text)[s].text for k, s in r.kept
+        ),
+        "whole_turn": r.whole_turn,
+        "similarity": round(r.similarity, 1),
+        "offset_ms": run.offset_ms,
+        "kept_copy": "first" if run.keep_first else "later",
+        "cost_keep_first": round(run.cost_keep_first, 3),
+        "cost_keep_later": round(run.cost_keep_second, 3),
+    }
+    return Change("duplicate", (t.line,), r.text, kept_lines[0], reason, data)
+
+
+def _duplicate_finding(c: Change, r: Removal, path: str) -> Finding:
+    msg = f"removed duplicate {short(r.text)!r}, kept line {c.kept_line}: {c.reason.split('; ', 1)[-1]}"
+    return finding("T002", msg, path=path, line=c.lines[0], **dict(c.data))
+
+
+def _timebase_jumps(
+    runs: Sequence[DuplicateRun], before: Sequence[Turn], index: Sequence[int | None], after: Sequence[Turn],
+    timing: Timing, sent_turn: dict[int, int], path: str,
+) -> list[Finding]:
+    """T005 where duplicate copies sit on two time bases and the kept timeline shows the jump."""
+    out: list[Finding] = []
+    for run in runs:
+        if run.offset_ms is None or abs(run.offset_ms) < TIMEBASE_MIN_MS:
+            continue
+        removed_turns = {sent_turn[g] for g, _, _ in run.removed()}
+        kept_turns = {sent_turn[k] for _, k, _ in run.removed()}
+        if run.keep_first:  # the jump is after the removed (later) copy
+            last_removed = max(removed_turns)
+            nxt = next((index[i] for i in range(last_removed + 1, len(index)) if index[i] is not None), None)
+            prv = max((x for x in index[: last_removed + 1] if x is not None), default=None)
+        else:  # the jump is before the kept (later) copy
+            first_kept = min(kept_turns)
+            nxt = index[first_kept]
+            prv = max((x for x in index[:first_kept] if x is not None), default=None)
+        if nxt is None or prv is None:
+            continue
+        a, b = after[prv], after[nxt]
+        if a.start_ms is None or b.start_ms is None:
+            continue
+        excess = b.start_ms - a.start_ms - timing.expected_ms(a)
+        if abs(excess - run.offset_ms) > max(TIMEBASE_TOLERANCE * abs(run.offset_ms), 5000):
+            continue
+        pairs = ", ".join(
+            f"{before[x].line}/{before[y].line} ({_duration(abs(o))})" for x, y, o in run.offsets
+        )
+        words = count_words(a.text)
+        msg = (
+            f"the time base jumps by about {_signed(run.offset_ms)} between line {a.line} "
+            f"({format_clock(a.start_ms)}) and line {b.line} ({format_clock(b.start_ms)}): the duplicated "
+            f"turns at lines {pairs} are that far apart, and {a.speaker or 'the speaker'}'s {words} words "
+            f"leave {_duration(max(0, excess))} unaccounted for; the turns from line {b.line} keep "
+            f"their times (synchronising with the media settles which base is right)"
+        )
+        out.append(finding("T005", msg, path=path, line=b.line, offset_ms=run.offset_ms, excess_ms=excess,
+                           from_line=a.line, to_line=b.line, corrected=False,
+                           pairs=[[before[x].line, before[y].line, o] for x, y, o in run.offsets]))
+    return out
+
+
+def _same_speaker(turns: Sequence[Turn], path: str) -> list[Finding]:
+    out = []
+    for a, b in itertools.pairwise(turns):
+        if a.speaker is not None and a.speaker == b.speaker:
+            out.append(finding("T004", f"{b.speaker} has two turns in a row (lines {a.line} and {b.line})",
+                               path=path, line=b.line, speaker=b.speaker, previous_line=a.line))
+    return out
