@@ -113,3 +113,12 @@ def test_refuses_to_overwrite_the_input(tmp_path: Path) -> None:
     code, _, err = run("convert", str(src), "-o", str(src))
     assert code == 1 and "overwrite an input" in err
     assert src.read_text(encoding="utf-8") == "1\n00:00:01,000 --> 00:00:02,000\nHello.\n"
+
+
+def test_speakers_mapping_overrides_the_merge(tmp_path: Path) -> None:
+    mapping = tmp_path / "speakers.txt"
+    mapping.write_text("Lavrov = Sergei Lavrov\nSergey Lavrov = Sergei Lavrov\n", encoding="utf-8")
+    code, out, _ = run("convert", str(SEED), "--speakers", str(mapping), "-o", "-", "--to", "json", "-q")
+    assert code == 0
+    speakers = {c["speaker"] for c in json.loads(out)["cues"]}
+    assert speakers == {"Tucker", "Sergei Lavrov"}

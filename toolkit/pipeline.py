@@ -31,6 +31,7 @@ class ConvertOptions:
     audio_stream: str | None = None  # ffmpeg stream specifier, e.g. "a:1"
     align: str = "words"  # with media: words | sync | none
     word_timestamps: bool = False  # WebVTT <00:00:01.000> tags (needs word times)
+    speakers: tuple[tuple[str, str], ...] = ()  # (variant, name) pairs overriding the speaker merge rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +58,7 @@ def convert_document(doc: Document, options: ConvertOptions) -> ConvertResult:
     turns: tuple[Turn, ...] = doc.turns
     meta: dict[str, Any] = {}
     if options.repair and doc.kind == "transcript":
-        repaired = repair(doc, duration_ms=options.duration_ms)
+        repaired = repair(doc, duration_ms=options.duration_ms, speakers=dict(options.speakers) or None)
         turns = repaired.turns
         findings.extend(repaired.findings)
     rates = RateModel.fit(turns)

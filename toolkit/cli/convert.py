@@ -57,6 +57,12 @@ from .options import build_profile, duration_option, fps_option, profile_options
 )
 @duration_option
 @fps_option
+@click.option(
+    "--speakers",
+    "speakers_path",
+    type=click.Path(dir_okay=False),
+    help="Speaker-name mapping (JSON object or 'variant = Name' lines) overriding the automatic merge.",
+)
 @click.option("--no-repair", is_flag=True, help="Do not repair duplicates and misordered turns.")
 @click.option("--media", type=click.Path(dir_okay=False), help="Video/audio file: time cues to its speech.")
 @click.option("--audio-stream", help="ffmpeg audio stream to use, e.g. a:1 (default: the best one).")
@@ -88,6 +94,7 @@ def convert(
     speaker_style: str,
     duration: int | None,
     fps: float | None,
+    speakers_path: str | None,
     no_repair: bool,
     media: str | None,
     audio_stream: str | None,
@@ -108,6 +115,11 @@ def convert(
         captionkit convert 'transcripts/**/*.txt' --out-dir captions/ --skip-existing --report batch.json
     """
     profile = build_profile(profile_name, max_chars, max_lines, max_cps, min_duration, max_duration, min_gap)
+    speakers: tuple[tuple[str, str], ...] = ()
+    if speakers_path:
+        from ..repair.speakers import load_speaker_map
+
+        speakers = tuple(load_speaker_map(speakers_path).items())
     options = ConvertOptions(
         profile=profile,
         speaker_style=speaker_style,
@@ -118,6 +130,7 @@ def convert(
         audio_stream=audio_stream,
         align=align,
         word_timestamps=word_timestamps,
+        speakers=speakers,
     )
     formats = _parse_formats(to)
     batch = out_dir is not None or len(paths) > 1 or any(Path(p).is_dir() for p in paths)
