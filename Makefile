@@ -21,7 +21,9 @@ demo: $(VENV)/.installed
 	mkdir -p out
 	$(BIN)/captionkit convert samples/tucker_lavrov.txt -o out/tucker_lavrov.srt
 	$(BIN)/captionkit convert samples/tucker_lavrov.txt -o out/tucker_lavrov.vtt -q
-	@echo; echo "--- first cues of out/tucker_lavrov.srt ---"; head -n 16 out/tucker_lavrov.srt
+	@echo; echo "--- out/tucker_lavrov.srt (first cues) ---"; head -n 12 out/tucker_lavrov.srt; echo
+	$(BIN)/captionkit convert samples/media/interview.transcript.txt --media samples/media/interview.mp4 -o out/interview.srt
+	@echo; echo "--- out/interview.srt (first cues, timed to the speech) ---"; head -n 12 out/interview.srt
 
 # The one test command: README and .ci/run both call it. pytest exit 5 (no tests collected) is a failure.
 test: $(VENV)/.dev-installed
