@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -9,8 +11,10 @@ from toolkit.linebreak import (
     break_cost,
     break_lines,
     count_lines,
+    cut_costs,
     is_annotation,
     is_sentence_end,
+    token_key,
     tokenize,
 )
 
@@ -107,3 +111,22 @@ def test_lines_keep_tokens_and_fit_when_possible(
         one_line = len(lines) == 1 and sum(widths) + len(tokens) - 1 <= maxc
         assert len(lines[0]) <= maxc - reserve or one_line
         assert all(len(x) <= maxc for x in lines)
+
+
+_TOKEN = st.sampled_from([
+    "the", "a", "United", "States", "Mr.", "Lavrov", "and", "but", "of", "to", "we", "is", "not", "secret.",
+    "war?", "course,", "10", "five", "—", "I", "Sergey", "Yes.", "(laughs)", "U.S.", "said",
+    "[crosstalk 00:42:40]", '"Really!"', "—and",
+])
+
+
+@given(st.lists(_TOKEN, max_size=30), st.sampled_from([(-4.0, 1.2), (-3.0, 1.0)]))
+@settings(max_examples=200, deadline=None)
+def test_cut_costs_table_matches_break_cost(tokens: list[str], params: tuple[float, float]) -> None:
+    # the segmenter's interned look-up table gives exactly the costs computed pair by pair
+    sentence_cost, scale = params
+    expected = [
+        sentence_cost if is_sentence_end(left) else scale * break_cost(left, right)
+        for left, right in pairwise(tokens)
+    ]
+    assert cut_costs([token_key(t) for t in tokens], sentence_cost, scale) == expected

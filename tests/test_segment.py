@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from itertools import pairwise
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 from toolkit.model import Cue, Finding, Turn, Word
 from toolkit.parse import read_document
 from toolkit.profiles import PROFILES, Profile
-from toolkit.segment import OUT_TIME_MS, check_cues, segment, shown_chars
+from toolkit.segment import EARLY_MS, OUT_TIME_MS, SYNC_LEAD_MS, check_cues, segment, shown_chars
 from toolkit.timing import RateModel
 
 NETFLIX = PROFILES["netflix"]
@@ -160,6 +161,85 @@ def test_word_times_cut_long_speech_at_word_boundaries() -> None:
     assert [w for c in cues for w in c.words] == list(ws)
 
 
+def spoken(text: str, t0: int, per_word_ms: int = 200) -> tuple[Word, ...]:
+    """Aligned words for ``text``: one every ``per_word_ms`` from ``t0``, each 40 ms short of the next."""
+    step = per_word_ms
+    return tuple(Word(w, t0 + k * step, t0 + (k + 1) * step - 40) for k, w in enumerate(text.split()))
+
+
+def sync_turns(aligned: bool) -> list[Turn]:
+    """B's cue needs 1250 ms to read ("B: Absolutely right, yes.") but has 917 ms before B's next turn."""
+    parts = [("A", 0, "Okay."), ("B", 5000, "Absolutely right, yes."), ("B", 6000, "Good.")]
+    return [Turn(spk, t0, text, k, words=spoken(text, t0) if aligned else ())
+            for k, (spk, t0, text) in enumerate(parts, start=1)]
+
+
+@pytest.mark.parametrize("aligned", [True, False])
+def test_cue_starts_within_two_frames_of_its_onset(aligned: bool) -> None:
+    # with word times (Netflix: in-time within 2 frames of the speech onset), and for a turn-opening cue
+    # at a transcript timestamp (the speech cannot begin before it), a cue too fast for its slot starts at
+    # most SYNC_LEAD_MS early; it ends at the next cue less the gap, and the rest is reported
+    cues, findings = run(sync_turns(aligned))
+    assert [c.text for c in cues] == ["Okay.", "Absolutely right, yes.", "Good."]
+    assert cues[1].start_ms == 5000 - SYNC_LEAD_MS
+    assert cues[1].end_ms == 6000 - NETFLIX.min_gap_ms
+    assert [(f.code, f.cue) for f in findings] == [("C003", 2)]
+    assert_valid(cues)
+
+
+def test_aligned_cue_reads_by_extending_its_end_not_by_starting_early() -> None:
+    turns = sync_turns(True)
+    turns[2] = replace(turns[2], start_ms=9000, words=spoken("Good.", 9000))
+    cues, findings = run(turns)
+    assert cues[1].start_ms == 5000  # its first word's onset
+    assert cues[1].end_ms == 5000 + 1250  # 25 characters at 20 a second, past the 0.5 s out-time
+    assert findings == []
+
+
+def test_estimated_start_inside_a_turn_may_lead_a_little(monkeypatch: pytest.MonkeyPatch) -> None:
+    # text-only timing: a cue inside a turn starts where the rate model puts it, an estimate; when too
+    # fast it may lead that estimate by EARLY_MS, taking the previous cue's spare time
+    import toolkit.segment
+
+    text = ("We would like to have normal relations with all our neighbors. "
+            "[crosstalk 00:42:40] [inaudible 00:42:41] Right.")  # annotations take no speaking time
+
+    def cues() -> list[Cue]:
+        return run([Turn("A", 0, text, 1), Turn("B", 8000, "Good.", 2)], rates=RateModel(global_wps=1.5))[0]
+
+    led = cues()
+    monkeypatch.setattr(toolkit.segment, "EARLY_MS", 0)
+    estimated = cues()
+    assert [c.text for c in led] == [c.text for c in estimated] and len(led) == 3
+    assert led[1].start_ms == estimated[1].start_ms - EARLY_MS
+    assert led[0].end_ms == led[1].start_ms - NETFLIX.min_gap_ms
+    assert led[0].start_ms == 0 and led[2].start_ms == 8000
+
+
+@pytest.mark.media
+@pytest.mark.slow
+def test_aligned_sample_cues_start_at_sentence_onsets() -> None:
+    """One real conversion (ffmpeg + pocketsphinx) of the committed media sample, against its truth."""
+    import json
+
+    from toolkit.pipeline import ConvertOptions, convert_file
+
+    sample = SEED.parent / "media"
+    truth = json.loads((sample / "interview.truth.json").read_text(encoding="utf-8"))
+    result = convert_file(sample / "interview.transcript.txt",
+                          ConvertOptions(media=str(sample / "interview.mp4"), align="words"))
+    starts = {" ".join(c["text"].split()[:4]): round(c["start"] * 1000) for c in truth["cues"]}
+    checked = 0
+    for cue in result.cues:
+        assert cue.words, "every cue of the sample is aligned"
+        assert cue.words[0].start_ms - SYNC_LEAD_MS <= cue.start_ms <= cue.words[0].start_ms
+        onset = starts.get(" ".join(cue.text.split()[:4]))
+        if onset is not None:  # the cue begins a sentence
+            assert -SYNC_LEAD_MS <= cue.start_ms - onset <= 100
+            checked += 1
+    assert checked >= 10
+
+
 def test_caption_cue_that_fits_keeps_its_timing() -> None:
     turns = [Turn(None, 1000, "Hello there", 2, end_ms=1500), Turn(None, 1600, "Second cue", 6, end_ms=4000)]
     cues, findings = run(turns)
@@ -189,6 +269,45 @@ def test_two_short_turns_share_a_dash_cue() -> None:
     assert cues[0].speakers == ("Tucker", "Sergey Lavrov")
     assert cues[0].start_ms == 5000 and cues[0].end_ms > 6000
     assert cues[1].lines == ("Okay.",)
+
+
+ANSWER = ("To have a government of national unity, to hold early elections, to be implemented. "
+          "The deal was signed.")
+
+
+def reply_then_answer(answer_ms: int) -> list[Turn]:
+    return [Turn("Tucker", 0, "Yes.", 1), Turn("Sergey Lavrov", answer_ms, ANSWER, 3),
+            Turn("Tucker", 30_000, "Okay.", 5)]
+
+
+def test_short_reply_pairs_with_the_first_cue_of_a_continuing_turn() -> None:
+    turns = reply_then_answer(1000)
+    cues, findings = run(turns, rates=RateModel(global_wps=2.0))
+    assert cues[0].lines == ("Yes.", "To have a government")  # the answer's first cue cut to one line
+    assert cues[0].speakers == ("Tucker", "Sergey Lavrov")
+    assert cues[1].lines[0].startswith("of national unity,") and cues[1].speakers[0] == "Sergey Lavrov"
+    assert cues[0].start_ms == 0 and cues[0].end_ms == cues[1].start_ms - NETFLIX.min_gap_ms
+    assert shown_chars(cues)[0] * 1000 / cues[0].duration_ms <= NETFLIX.max_cps
+    assert words_per_turn(cues, turns) == {i: t.text.split() for i, t in enumerate(turns)}
+    assert findings == []
+    assert_valid(cues)
+
+
+@pytest.mark.parametrize(("answer_ms", "wps"), [(1600, 2.0), (1000, 4.0)])
+def test_short_reply_stays_alone_when_timing_does_not_allow(answer_ms: int, wps: float) -> None:
+    # the answer starts more than 1.5 s after the reply, or is spoken too fast to read the pair in time
+    cues, _ = run(reply_then_answer(answer_ms), rates=RateModel(global_wps=wps))
+    assert cues[0].lines == ("Yes.",)
+    assert cues[1].lines == ("To have a government", "of national unity,")
+
+
+def test_seed_short_replies_become_dialogue_cues(seed_turns: tuple[Turn, ...]) -> None:
+    cues, _ = segment(seed_turns, NETFLIX, rates=RateModel.fit(seed_turns))
+    pairs = {c.lines: c.start_ms for c in cues if len(set(c.speakers)) > 1}
+    assert pairs[("No, NATO.", "No, NATO.")] == 2_675_000  # Tucker [00:44:35], Lavrov [00:44:36]
+    assert pairs[("Yes.", "To have a government")] == 1_718_000  # Tucker [00:28:38], Lavrov [00:28:39]
+    after = next(c for c in cues if c.start_ms > 2_675_000)
+    assert after.lines[0] == "Absolutely no military bases,"
 
 
 def test_one_sentence_per_cue_and_short_ones_share() -> None:

@@ -23,10 +23,12 @@ __all__ = [
     "break_cost",
     "break_lines",
     "count_lines",
+    "cut_costs",
     "is_annotation",
     "is_sentence_end",
     "pair_costs",
     "token_info",
+    "token_key",
     "tokenize",
 ]
 
@@ -205,6 +207,52 @@ def pair_costs(infos: Sequence[TokenInfo]) -> list[float]:
         if ldigit and ralpha:
             cost += 2.0  # "10 / percent", "five / months"
         append(cost)
+    return out
+
+
+# what a token contributes to a break cost as the left and as the right token, interned: a few dozen
+# kinds each, so the cost of a break is a table look-up (the segmenter scores every place in a turn)
+_LEFT_IDS: dict[tuple[int, float, bool, bool, bool, bool], int] = {}
+_RIGHT_IDS: dict[tuple[int, float, bool, bool], int] = {}
+_LEFT_INFO: list[TokenInfo] = []
+_RIGHT_INFO: list[TokenInfo] = []
+_CUT_TABLES: dict[tuple[float, float], list[list[float | None]]] = {}  # per (sentence_cost, scale)
+
+
+@lru_cache(maxsize=65536)
+def token_key(token: str) -> tuple[int, int]:
+    """Small ids for the token's role in :func:`break_cost` as the left and as the right token."""
+    info = _info(token)
+    kind, as_left, as_right, title, upper, word, digit, alpha = info
+    left, right = (kind, as_left, title, upper, word, digit), (kind, as_right, upper, alpha)
+    lid = _LEFT_IDS.get(left)
+    if lid is None:
+        lid = _LEFT_IDS[left] = len(_LEFT_INFO)
+        _LEFT_INFO.append(info)
+    rid = _RIGHT_IDS.get(right)
+    if rid is None:
+        rid = _RIGHT_IDS[right] = len(_RIGHT_INFO)
+        _RIGHT_INFO.append(info)
+    return lid, rid
+
+
+def cut_costs(keys: Sequence[tuple[int, int]], sentence_cost: float, scale: float) -> list[float]:
+    """For consecutive tokens with these :func:`token_key` values: ``sentence_cost`` for a break after a
+    sentence end, else ``scale`` times :func:`break_cost` (the segmenter's cost of a cut between cues)."""
+    out: list[float] = []
+    append = out.append
+    table = _CUT_TABLES.setdefault((sentence_cost, scale), [])
+    if len(table) < len(_LEFT_INFO):
+        table.extend([] for _ in range(len(_LEFT_INFO) - len(table)))
+    for (lid, _), (_, rid) in pairwise(keys):
+        row = table[lid]
+        c = row[rid] if rid < len(row) else None
+        if c is None:
+            left = _LEFT_INFO[lid]
+            c = sentence_cost if left[0] == 2 else scale * pair_costs([left, _RIGHT_INFO[rid]])[0]
+            row.extend([None] * (rid + 1 - len(row)))
+            row[rid] = c
+        append(c)
     return out
 
 

@@ -14,16 +14,21 @@ Three steps, each a pass over the turns or cues:
 2. **Cutting.** A dynamic programme over each turn's tokens picks cue boundaries: sentence ends first,
    then clause boundaries (punctuation, before conjunctions and prepositions), one sentence per cue where
    it fits, short sentences sharing a cue; every cue fits the profile's lines and characters (the first
-   line of a turn keeps room for a speaker label) and its speech fits ``max_duration_ms``. Two very short
-   consecutive turns of different speakers share one dash-style cue.
+   line of a turn keeps room for a speaker label) and its speech fits ``max_duration_ms``. A one-line turn
+   and the next speaker's first cue share one dash-style cue when both start within 1.5 s and the pair
+   is readable before the next cue (the answer's first cue is cut to one line for it if need be).
 3. **Timing.** A cue starts when its first token is spoken and ends when its last one is, plus an out-time
    allowance of up to 0.5 s and what reading speed and the minimum duration need, always bounded by the
    next cue's start less ``min_gap_ms``; gaps up to ``chain_gap_ms`` are closed to ``min_gap_ms``. A cue
-   still too short or too fast may start up to ``EARLY_MS`` sooner, into free time or the previous cue's
-   spare time; a fast speaker's cues may trail the speech by up to ``MAX_LAG_MS`` when a pause follows
-   the turn. Reading speed counts what the default SRT shows (``NAME: `` labels, dialogue dashes), so
-   these findings agree with ``captionkit validate`` on the SRT. Starts strictly increase and cues never
-   overlap; a cue still outside the profile gets a finding (C001-C006) with its 1-based index.
+   still too short or too fast may start a little sooner, into free time or the previous cue's spare
+   time: at most ``SYNC_LEAD_MS`` (2 frames, Netflix's in-time tolerance) when its start is a known
+   onset (aligned words, or a turn's first cue at a transcript timestamp, which the speech cannot
+   precede), at most ``EARLY_MS`` when its start is only estimated inside a turn (such estimates
+   already run early: whole-second timestamps are truncated). A fast speaker's cues may trail the
+   speech by up to ``MAX_LAG_MS`` when a pause follows the turn. Reading speed counts what the default
+   SRT shows (``NAME: `` labels, dialogue dashes), so these findings agree with ``captionkit validate``
+   on the SRT. Starts strictly increase and cues never overlap; a cue still outside the profile gets a
+   finding (C001-C006) with its 1-based index.
 
 Words are never lost, reordered or altered: the cue lines of a turn, split on whitespace, are the turn's
 words in order (bracketed annotations such as ``[crosstalk 00:42:40]`` are kept as one token).
@@ -37,7 +42,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from itertools import accumulate, pairwise
 
-from .linebreak import break_lines, is_annotation, pair_costs, token_info, tokenize
+from .linebreak import break_cost, break_lines, cut_costs, is_annotation, is_sentence_end, token_key, tokenize
 from .model import Cue, Finding, Turn, Word
 from .profiles import Profile
 from .rules import finding
@@ -48,6 +53,7 @@ __all__ = [
     "EARLY_MS",
     "MAX_LAG_MS",
     "OUT_TIME_MS",
+    "SYNC_LEAD_MS",
     "check_cues",
     "label_reserve",
     "reading_chars",
@@ -56,7 +62,8 @@ __all__ = [
 ]
 
 OUT_TIME_MS = 500  # Netflix: out-time up to 12 frames (0.5 s) after speech ends
-EARLY_MS = 500  # a cue too short or too fast for its slot may start this much before its speech
+SYNC_LEAD_MS = 83  # Netflix: in-time within 2 frames (24 fps) of the speech onset, never later
+EARLY_MS = 250  # a cue whose start is only estimated (inside a turn) may lead that estimate this much
 MAX_LAG_MS = 1500  # BBC: never more than 1.5 s late; how far cues may trail speech to be readable
 DUAL_MAX_LEAD_MS = 1500  # BBC: never show speech more than 1.5 s early; bounds a two-speaker cue
 
@@ -108,6 +115,7 @@ class _Plan:
     words: tuple[Word, ...] = ()
     fixed_end: int | None = None  # caption-file input: the original end, kept (or bounded by)
     keep_end: bool = False  # the original cue kept as it was
+    lead: int = EARLY_MS  # how far before ``start`` the cue may begin when it is too short or too fast
 
 
 @dataclass(slots=True)
@@ -134,7 +142,10 @@ def segment(
     for index, turn in enumerate(turns):
         reserve = label_reserve(turn.speaker) if turn.speaker != prev_speaker else 0
         first = len(plans)
-        plans.extend(_cut_turn(index, turn, spans[index], profile, reserve))
+        cut = _cut_turn(index, turn, spans[index], profile, reserve)
+        if len(cut) > 1 and turn_cues and turn_cues[-1][1] == 1:
+            cut = _reply_recut(plans[-1], cut, index, turn, spans[index], profile)
+        plans.extend(cut)
         turn_cues.append((first, len(plans) - first))
         if len(plans) > first:
             prev_speaker = turn.speaker
@@ -233,8 +244,10 @@ def _tokens(turn: Turn, span: tuple[float, float]) -> _Toks:
 
 
 def _cut_turn(
-    index: int, turn: Turn, span: tuple[float, float], profile: Profile, reserve: int
+    index: int, turn: Turn, span: tuple[float, float], profile: Profile, reserve: int,
+    first_lines: int | None = None,
 ) -> list[_Plan]:
+    """The turn's cues; ``first_lines`` limits the first cue to that many lines (a dialogue pair's)."""
     toks = _tokens(turn, span)
     if not toks.texts:
         return []
@@ -245,15 +258,18 @@ def _cut_turn(
         kept = _keep_caption(index, turn, profile, reserve)
         if kept is not None:
             return [kept]
-    cuts, costs = _cut_points(toks, profile, reserve)
+    cuts, costs = _cut_points(toks, profile, reserve, first_lines)
     plans: list[_Plan] = []
     texts, starts, ends, aligned = toks.texts, toks.starts, toks.ends, bool(toks.words)
     for a, b in pairwise(cuts):
         first = reserve if a == 0 else 0
-        lines = break_lines(texts[a:b], maxc, maxl, first_reserve=first, costs=[0.0, *costs[a + 1 : b]])
+        lines_max = first_lines if a == 0 and first_lines else maxl
+        lines = break_lines(texts[a:b], maxc, lines_max, first_reserve=first, costs=[0.0, *costs[a + 1 : b]])
         words = tuple(w for g in toks.words[a:b] for w in g) if aligned else ()
         speakers = (spk,) * len(lines)
-        plans.append(_Plan(starts[a], ends[b - 1], lines, speakers, index, turn.line, words, fixed_end))
+        lead = SYNC_LEAD_MS if aligned or (a == 0 and turn.start_ms is not None) else EARLY_MS
+        plans.append(_Plan(starts[a], ends[b - 1], lines, speakers, index, turn.line, words, fixed_end,
+                           lead=lead))
     return plans
 
 
@@ -281,7 +297,9 @@ def _keep_caption(index: int, turn: Turn, profile: Profile, reserve: int) -> _Pl
     )
 
 
-def _cut_points(toks: _Toks, profile: Profile, reserve: int) -> tuple[list[int], list[float]]:
+def _cut_points(
+    toks: _Toks, profile: Profile, reserve: int, first_lines: int | None = None
+) -> tuple[list[int], list[float]]:
     """Token indexes where cues begin, plus ``len(tokens)``; and the cost of a cut before each token.
 
     A dynamic programme over cut positions. A cue ``[i, j)`` is allowed when its tokens fit the lines
@@ -295,26 +313,30 @@ def _cut_points(toks: _Toks, profile: Profile, reserve: int) -> tuple[list[int],
     texts, starts, ends = toks.texts, toks.starts, toks.ends
     n = len(texts)
     widths = [len(t) for t in texts]
-    infos = list(map(token_info, texts))
-    sent = [x[0] == 2 for x in infos]
-    pairs = zip(sent, pair_costs(infos), strict=False)
-    cut_cost = [0.0, *[_SENTENCE_CUT if end else 1.2 * c for end, c in pairs], 0.0]
+    keys = list(map(token_key, texts))
+    cut_cost = [0.0, *cut_costs(keys, _SENTENCE_CUT, 1.2), 0.0]
+    sent = list(map(is_sentence_end, texts))
     maxc, maxl = profile.max_chars_per_line, max(profile.max_lines, 1)
     max_dur, min_dur = float(profile.max_duration_ms), float(profile.min_duration_ms)
     cap = float(maxc * maxl)
     q = list(accumulate([w + 1 for w in widths], initial=0))  # width of tokens [i, j) = q[j] - q[i] - 1
     sc = list(accumulate(sent, initial=0))  # sentence ends among tokens[:k]
-    emax = list(accumulate(ends, max, initial=-math.inf))  # latest end among tokens[:k]
+    # latest end among tokens[:k]; spread times already increase (aligned words may not)
+    emax = [-math.inf, *ends] if not toks.words else list(accumulate(ends, max, initial=-math.inf))
     cand = [j for j in range(1, n) if cut_cost[j] <= -1.0]
     cand.append(n)
+    ncand = len(cand)
     inf = math.inf
     best = [inf] * (n + 1)
     back = [0] * (n + 1)
     best[0] = 0.0
+    lo = 0  # first candidate after i
     for i in range(n):
         base = best[i]
         if base == inf:
             continue
+        while cand[lo] <= i:
+            lo += 1
         base += cut_cost[i] + _CUE_COST
         # the furthest cut the lines allow: a greedy fill of max_lines lines
         limit = maxc - (reserve if i == 0 else 0)
@@ -322,7 +344,7 @@ def _cut_points(toks: _Toks, profile: Profile, reserve: int) -> tuple[list[int],
             reach = i + 1
         else:
             p = bisect_right(q, q[i] + limit + 1) - 1
-            for _ in range(maxl - 1):
+            for _ in range((first_lines if i == 0 and first_lines else maxl) - 1):
                 if p >= n or widths[p] > maxc:
                     break
                 p = bisect_right(q, q[p] + maxc + 1) - 1
@@ -333,12 +355,10 @@ def _cut_points(toks: _Toks, profile: Profile, reserve: int) -> tuple[list[int],
             hi = reach
         if hi <= i:
             hi = i + 1
-        lo = bisect_right(cand, i)
-        js: Sequence[int]
-        if lo < len(cand) and cand[lo] <= hi:
-            js = cand[lo : bisect_right(cand, hi, lo)]
-        else:
-            js = range(i + 1, hi + 1)
+        # the candidate cuts within reach, or every cut when there is none
+        js: Sequence[int] = (
+            cand[lo : bisect_right(cand, hi, lo, ncand)] if cand[lo] <= hi else range(i + 1, hi + 1)
+        )
         sci, qi = sc[i], q[i] + 1
         for j in js:
             fill = 1.0 - (q[j] - qi) / cap
@@ -357,35 +377,72 @@ def _cut_points(toks: _Toks, profile: Profile, reserve: int) -> tuple[list[int],
     return cuts, cut_cost
 
 
+def _pairs(a: _Plan, b: _Plan, after: float | None, profile: Profile) -> bool:
+    """Whether one-line cues ``a`` and ``b`` (of consecutive turns) can share a dash-style cue.
+
+    Both lines must fit with a dash and a speaker label, ``b`` start within ``DUAL_MAX_LEAD_MS`` of
+    ``a`` and the pair be spoken within ``max_duration_ms``. When ``b``'s turn goes on (its next cue
+    starts at ``after``), the pair must also be readable before that cue, labels and dashes counted.
+    """
+    sa, sb = a.speakers[0] if a.speakers else None, b.speakers[0] if b.speakers else None
+    maxc = profile.max_chars_per_line
+    if (
+        sa is None
+        or sb is None
+        or sa == sb
+        or len(a.lines) != 1
+        or len(b.lines) != 1
+        or a.keep_end
+        or b.keep_end
+        or any(len(p.lines[0]) + 1 + label_reserve(s) > maxc for p, s in ((a, sa), (b, sb)))
+        or not 0 <= b.start - a.start <= DUAL_MAX_LEAD_MS
+        or b.speech_end - a.start > profile.max_duration_ms
+    ):
+        return False
+    if after is None or profile.max_cps <= 0:
+        return True
+    room = min(after - profile.min_gap_ms - a.start, profile.max_duration_ms)
+    chars = len(a.lines[0]) + len(b.lines[0]) + len(sa) + len(sb) + 6  # two dashes, two "NAME: " labels
+    return chars * 1000 / profile.max_cps <= room
+
+
+def _reply_recut(
+    reply: _Plan, cut: list[_Plan], index: int, turn: Turn, span: tuple[float, float], profile: Profile
+) -> list[_Plan]:
+    """The cues of a turn that follows a one-cue turn ``reply``: cut again, when that lets its first cue
+    pair with the reply in a dash-style cue (one line, ending at a good break, readable in time)."""
+    if profile.max_lines < 2 or _pairs(reply, cut[0], cut[1].start, profile) or turn.speaker is None:
+        return cut
+    if not 0 <= cut[0].start - reply.start <= DUAL_MAX_LEAD_MS:
+        return cut
+    again = _cut_turn(index, turn, span, profile, 1 + label_reserve(turn.speaker), first_lines=1)
+    if len(again) < 2 or not _pairs(reply, again[0], again[1].start, profile):
+        return cut
+    if break_cost(again[0].lines[0].rsplit(" ", 1)[-1], again[1].lines[0].split(" ", 1)[0]) > 0:
+        return cut  # not at a clause or sentence end, nor before a conjunction or preposition
+    return again
+
+
 def _merge_dialogue(
     plans: list[_Plan], turn_cues: list[tuple[int, int]], turns: Sequence[Turn], profile: Profile
 ) -> list[_Plan]:
-    """Two consecutive one-line turns of different speakers, close in time, share a dash-style cue."""
+    """A one-line turn and the next turn's first cue, of different speakers and close in time, share a
+    dash-style cue (a short reply and the answer that starts after it, see :func:`_pairs`)."""
     if profile.max_lines < 2:
         return plans
-    maxc = profile.max_chars_per_line
     drop: set[int] = set()
     k = 0
     while k + 1 < len(turn_cues):
         (ia, na), (ib, nb) = turn_cues[k], turn_cues[k + 1]
-        if na == 1 and nb == 1:
+        if na == 1 and nb >= 1:
             a, b = plans[ia], plans[ib]
             sa, sb = turns[k].speaker, turns[k + 1].speaker
-            if (
-                sa is not None
-                and sb is not None
-                and sa != sb
-                and len(a.lines) == 1
-                and len(b.lines) == 1
-                and not a.keep_end
-                and not b.keep_end
-                and all(len(p.lines[0]) + 1 + label_reserve(s) <= maxc for p, s in ((a, sa), (b, sb)))
-                and 0 <= b.start - a.start <= DUAL_MAX_LEAD_MS
-                and b.speech_end - a.start <= profile.max_duration_ms
-            ):
+            if _pairs(a, b, plans[ib + 1].start if nb > 1 else None, profile):
+                assert sa is not None and sb is not None
                 lines = (a.lines[0], b.lines[0])
                 words = a.words + b.words
-                plans[ia] = _Plan(a.start, b.speech_end, lines, (sa, sb), a.turn, a.line, words, b.fixed_end)
+                plans[ia] = _Plan(a.start, b.speech_end, lines, (sa, sb), a.turn, a.line, words, b.fixed_end,
+                                  lead=min(a.lead, b.lead))
                 drop.add(ib)
                 k += 2
                 continue
@@ -490,7 +547,7 @@ def _finish(
             # or into the previous cue's time beyond what that cue needs itself
             prev = cues[-1]
             surplus = 0 if plans[k - 1].keep_end else max(0, prev.duration_ms - needs[-1])
-            room = min(EARLY_MS, s - gap - prev.end_ms + surplus)
+            room = min(p.lead, s - gap - prev.end_ms + surplus)
             if room > 0:
                 s -= min(room, need - (end - s))
                 if prev.end_ms > s - gap:

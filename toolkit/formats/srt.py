@@ -59,25 +59,33 @@ def write_srt(cues: Sequence[Cue], *, speaker_style: str = "upper") -> str:
     if not cues:
         return ""
     subs = pysrt.SubRipFile()
+    items = subs.data  # the file's list of items (``append`` goes through a UserList wrapper)
     for k, (cue, lines) in enumerate(zip(cues, texts, strict=True), start=1):
-        subs.append(
-            pysrt.SubRipItem(
-                index=k,
-                start=pysrt.SubRipTime.from_ordinal(cue.start_ms),
-                end=pysrt.SubRipTime.from_ordinal(cue.end_ms),
-                text="\n".join(lines),
-            )
-        )
+        items.append(pysrt.SubRipItem(k, _Time(cue.start_ms), _Time(cue.end_ms), "\n".join(lines)))
     buf = io.StringIO()
     subs.write_into(buf, eol="\n")
     text = finish(buf.getvalue())
-    _check(text, cues)
+    _check(text, items)
     return text
 
 
-def _check(text: str, cues: Sequence[Cue]) -> None:
-    """pysrt formats the times itself: make sure it wrote exactly ours."""
+class _Time(pysrt.SubRipTime):  # type: ignore[misc]  # pysrt has no type hints
+    """A pysrt time written as :func:`toolkit.timecode.format_srt` writes it.
+
+    ``SubRipTime.from_ordinal`` and ``str()`` walk four descriptors per time, most of the writer's cost;
+    this keeps pysrt's item and file serialisation and hands it our timestamp text.
+    """
+
+    def __init__(self, ms: int) -> None:
+        self.ordinal = ms
+        self.text = format_srt(ms)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _check(text: str, items: Sequence[pysrt.SubRipItem]) -> None:
+    """pysrt lays out the items itself: make sure it wrote exactly our timing lines, in order."""
     timings = [line for line in text.split("\n") if " --> " in line and line[:2].isdigit()]
-    expected = [f"{format_srt(c.start_ms)} --> {format_srt(c.end_ms)}" for c in cues]
-    if timings != expected:
+    if timings != [f"{item.start.text} --> {item.end.text}" for item in items]:
         raise AssertionError("pysrt wrote timings that differ from toolkit.timecode")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 import webvtt
 
@@ -18,6 +19,7 @@ def escape_vtt(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+@lru_cache(maxsize=256)
 def _voice(name: str) -> str:
     # an annotation may not contain a line break or '>'; '&' and '<' are escaped as in text
     return escape_vtt(" ".join(name.split()))
@@ -42,6 +44,11 @@ def vtt_payload(cue: Cue, *, word_timestamps: bool = False) -> str:
 
 def vtt_lines(cue: Cue, *, word_timestamps: bool = False) -> list[str]:
     """The payload lines of :func:`vtt_payload`."""
+    if not (word_timestamps and cue.words) and len(set(cue.speakers)) < 2:  # the common case, quickly
+        plain = [escape_vtt(line) for line in cue.lines]
+        if cue.speakers and cue.speakers[0] is not None:
+            plain[0] = f"<v {_voice(cue.speakers[0])}>{plain[0]}"
+        return plain
     speakers = cue.speakers or (None,) * len(cue.lines)
     dialogue = is_dialogue(cue)
     timed = word_timestamps and bool(cue.words)
@@ -67,7 +74,7 @@ def vtt_lines(cue: Cue, *, word_timestamps: bool = False) -> list[str]:
             body = "-" + body
         new_voice = spk is not None and (x == 0 or spk != speakers[x - 1])
         if new_voice:
-            body = f"<v {_voice(spk)}>" + body  # type: ignore[arg-type]
+            body = f"<v {_voice(spk)}>" + body
         closes = spk is not None and (x + 1 == len(cue.lines) or speakers[x + 1] != spk)
         if closes and (dialogue or len(set(speakers)) > 1):
             body += "</v>"
@@ -83,13 +90,47 @@ def write_vtt(cues: Sequence[Cue], *, word_timestamps: bool = False) -> str:
     """
     cues = ordered(cues)
     doc = webvtt.WebVTT()
-    for cue in cues:
-        doc.captions.append(
-            webvtt.Caption(
-                start=format_vtt(cue.start_ms),
-                end=format_vtt(cue.end_ms),
-                text=vtt_lines(cue, word_timestamps=word_timestamps),  # a list: no re-splitting
-                settings=_NO_SETTINGS,  # copied; parsing "" for every cue costs more than the rest
-            )
-        )
+    doc.captions.extend(
+        _Caption(format_vtt(c.start_ms), format_vtt(c.end_ms), vtt_lines(c, word_timestamps=word_timestamps))
+        for c in cues
+    )
     return finish(doc.content)
+
+
+class _Caption(webvtt.Caption):
+    """A webvtt-py caption holding our timestamp text and lines, written by webvtt-py's serialiser.
+
+    ``webvtt.Caption()`` parses both timestamps back from text and builds a fresh ``CueSettings`` (six
+    validated setters) for every cue, most of the writer's cost; our cues have no settings, and their
+    times are :func:`toolkit.timecode.format_vtt` text, which the W3C grammar accepts as it is.
+    """
+
+    def __init__(self, start: str, end: str, lines: list[str]) -> None:  # no super().__init__: see above
+        self._start, self._end = start, end
+        self.identifier = None
+        self.lines = lines
+        self.comments = []
+
+    @property
+    def start(self) -> str:
+        return self._start
+
+    @start.setter
+    def start(self, value: str) -> None:
+        self._start = value
+
+    @property
+    def end(self) -> str:
+        return self._end
+
+    @end.setter
+    def end(self, value: str) -> None:
+        self._end = value
+
+    @property
+    def settings(self) -> webvtt.CueSettings:
+        return _NO_SETTINGS  # shared, and never changed: these captions live only inside write_vtt
+
+    @settings.setter
+    def settings(self, value: object) -> None:
+        raise TypeError("captionkit writes WebVTT cues without settings")
