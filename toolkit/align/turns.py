@@ -1,0 +1,646 @@
+"""Word-level alignment of transcript turns to the audio: windows, checks, recovery and fallback.
+
+Turns are aligned one after another. A turn's window starts where the previous turn's last word ended
+and ends in the pause that best fits both the next turn's timestamp (a hint, maybe seconds off) and the
+speech time the turn's phones need at the speaker's measured pace. Long turns are split into chunks of
+sentences, so cost stays linear in the media length and memory bounded by one window.
+
+After each alignment the word durations are checked against the speaker's pace, and the speech mask
+against the words. A word that lasts far too long, or speech that the detector hears between two words
+but no word covers, means audio that the text does not contain (music, an unscripted "Right, right.")
+was forced onto the words: the rest of the window is aligned again from each speech onset there, and the
+first plausible result is kept (finding A002). A tail that is stretched or squeezed means the window end
+was wrong: the neighbouring pauses are tried. A piece the engine cannot align at all is split in two at
+a sentence. A turn that still fails, or whose words fit the sound far worse than the speaker's other
+turns, keeps rate-model word times from the speech onset after its timestamp (finding A001).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from ..model import Finding, Turn, Word
+from ..rules import finding
+from ..timing import RateModel
+from .engine import Aligner, TokenTiming
+from .normalize import Token, normalize
+from .windows import FRAME_MS, NOISY_SPEECH_SHARE, Pause, SpeechIndex, noisy_speech_frames, speech_frames
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MS_PER_PHONE = 75.0
+LONG_MIN_MS = 650  # a word is "too long" only above this ...
+LONG_FACTOR = 3.0  # ... and above this many times its expected duration
+SQUEEZE_MS_PER_PHONE = 38.0  # a sentence spoken faster than this per phone was squeezed into a short window
+MAX_CHUNK_SPEECH_MS = 40_000  # longer turns are aligned in chunks of sentences of about this much speech
+HINT_SEARCH_MS = 3_500
+SKIP_SPEECH_MAX_MS = 1_500  # jump ahead to a turn's timestamp only over a stretch with less speech
+UNCOVERED_SPEECH_MS = 300  # speech heard but given to no word: the window holds more than the text
+HEAD_WORDS = 3  # an implausible word this close to its sentence start: re-align the whole sentence too
+ONSET_MARGIN_MS = 40  # a re-aligned window starts this much before the detected speech onset
+TAIL_SLOW_FACTOR = 1.6  # a last sentence slower than this times the speaker's pace swallowed extra audio
+MAX_FALLBACK_BAD = 0.35  # share of implausible words above which a turn falls back to the rate model
+PROGRESS_EVERY_S = 10.0
+FALLBACK_SNAP_MS = 1_200  # a fallback turn starts at the first speech onset this close after its timestamp
+MAX_SEARCH_FAILURES = 2  # windows tried when the engine's search fails outright
+GIVE_UP_AFTER = 3  # after this many turns in a row fell back, each turn gets one search only
+MIN_MEDIAN_SCORE = -4.5  # median per-frame log score of a turn's words below this: the text is not this audio
+FIT_FACTOR = 2.2  # ... or below this many times the usual median (noisy media)
+POOR_AUDIO_FIT = -3.0  # a usual median below this: poor audio, turn starts must stay near their timestamps
+
+
+@dataclass(slots=True)
+class _Piece:
+    """A run of spoken tokens aligned in one window (a whole turn or a chunk of a long one)."""
+
+    tokens: list[str]
+    phones: list[int]
+    sentence_starts: list[int]  # token indices where a sentence starts (always includes 0)
+    next_hint_ms: int | None  # where the next piece is expected to start, if the transcript says
+    hint_ms: int | None
+
+
+@dataclass(slots=True)
+class _State:
+    ms_per_phone: dict[str | None, float] = field(default_factory=dict)
+    cursor_ms: int = 0
+    fits: dict[str | None, list[float]] = field(default_factory=dict)  # median word scores, per speaker
+    failed_in_row: int = 0  # turns that fell back one after another (heavy noise, wrong language, ...)
+
+
+def align_turns(
+    turns: Sequence[Turn],
+    audio: np.ndarray,
+    *,
+    sample_rate: int = 16000,
+    speech: np.ndarray | None = None,
+    rates: RateModel | None = None,
+    path: str | None = None,
+    engine: Aligner | None = None,
+) -> tuple[tuple[Turn, ...], list[Finding]]:
+    """Align every turn's words to ``audio`` (int16 mono) and return the turns with ``.words`` set.
+
+    ``speech`` is a speech mask per 10 ms frame (computed with webrtcvad when not given; replaced by a
+    noise-robust one when it marks nearly everything as speech). ``rates`` gives
+    the fallback timing for turns that cannot be aligned. Word texts are the transcript's own words; a
+    turn's ``start_ms``/``end_ms`` become its first word's start and last word's end, and
+    ``source_start_ms`` keeps the transcript's timestamp.
+    """
+    if engine is None:
+        from .sphinx import SphinxAligner
+
+        engine = SphinxAligner(sample_rate)
+    if engine.sample_rate != sample_rate:
+        raise ValueError(f"engine runs at {engine.sample_rate} Hz, audio is {sample_rate} Hz")
+    audio = np.asarray(audio)
+    if audio.ndim != 1:
+        raise ValueError("audio must be mono (one dimension)")
+    if speech is None:
+        speech = speech_frames(audio, sample_rate)
+    elif speech.size and float(np.mean(speech)) > NOISY_SPEECH_SHARE:  # a detector that hears the noise
+        speech = noisy_speech_frames(audio, sample_rate)
+    index = SpeechIndex(speech)
+    rates = rates or RateModel.fit(turns)
+    state = _State()
+    findings: list[Finding] = []
+    out: list[Turn] = []
+    audio_ms = len(audio) * 1000 // sample_rate
+    t0 = last_log = time.monotonic()
+    hints = _next_hints(turns)
+    for i, turn in enumerate(turns):
+        tokens = normalize(turn.text)
+        aligned = _align_turn(
+            engine, turn, tokens, hints[i], audio, sample_rate, index, state, findings, path
+        )
+        if aligned is None:
+            aligned = _fallback(turn, tokens, hints[i], state, rates, index, audio_ms, findings, path)
+            state.failed_in_row += 1
+        else:
+            state.failed_in_row = 0
+        out.append(aligned)
+        now = time.monotonic()
+        if now - last_log >= PROGRESS_EVERY_S or i == len(turns) - 1:
+            last_log = now
+            log.info(
+                "aligned %d/%d turns, %.0f/%.0f s of media in %.1f s",
+                i + 1, len(turns), state.cursor_ms / 1000, audio_ms / 1000, now - t0,
+            )  # fmt: skip
+    return tuple(out), findings
+
+
+def _next_hints(turns: Sequence[Turn]) -> list[int | None]:
+    out: list[int | None] = [None] * len(turns)
+    nxt: int | None = None
+    for i in range(len(turns) - 1, -1, -1):
+        out[i] = nxt
+        if turns[i].start_ms is not None:
+            nxt = turns[i].start_ms
+    return out
+
+
+def _pieces(
+    engine: Aligner, turn: Turn, tokens: list[Token], next_hint: int | None, mpp: float
+) -> list[_Piece]:
+    """The turn's spoken tokens, in chunks of whole sentences when the turn is long."""
+    spoken: list[str] = []
+    sentence_starts: list[int] = [0]
+    for tok in tokens:
+        spoken.extend(tok.spoken)
+        if tok.spoken and tok.text.rstrip("\"'”’)]").endswith((".", "?", "!", "…")) and spoken:
+            sentence_starts.append(len(spoken))
+    sentence_starts = sorted(set(s for s in sentence_starts if s < len(spoken)))
+    phones = [engine.phone_count(t) for t in spoken]
+    total = sum(phones) * mpp
+    if total <= MAX_CHUNK_SPEECH_MS * 1.5:
+        return [_Piece(spoken, phones, sentence_starts, next_hint, turn.start_ms)]
+    pieces: list[_Piece] = []
+    bounds = [*sentence_starts, len(spoken)]
+    lo = 0
+    acc = 0.0
+    for a, b in itertools.pairwise(bounds):
+        acc += sum(phones[a:b]) * mpp
+        if acc >= MAX_CHUNK_SPEECH_MS and b < len(spoken):
+            pieces.append(
+                _piece_of(spoken, phones, sentence_starts, lo, b, None, turn.start_ms if lo == 0 else None)
+            )
+            lo, acc = b, 0.0
+    pieces.append(
+        _piece_of(spoken, phones, sentence_starts, lo, len(spoken), next_hint, None if lo else turn.start_ms)
+    )
+    return pieces
+
+
+def _piece_of(
+    spoken: list[str], phones: list[int], starts: list[int], lo: int, hi: int, nh: int | None, h: int | None
+) -> _Piece:
+    return _Piece(spoken[lo:hi], phones[lo:hi], [s - lo for s in starts if lo <= s < hi], nh, h)
+
+
+def _align_turn(
+    engine: Aligner,
+    turn: Turn,
+    tokens: list[Token],
+    next_hint: int | None,
+    audio: np.ndarray,
+    sample_rate: int,
+    index: SpeechIndex,
+    state: _State,
+    findings: list[Finding],
+    path: str | None,
+) -> Turn | None:
+    if not any(t.spoken for t in tokens):
+        return None
+    mpp = state.ms_per_phone.get(turn.speaker, state.ms_per_phone.get(None, DEFAULT_MS_PER_PHONE))
+    timings: list[TokenTiming] = []
+    cursor = state.cursor_ms
+    local: list[Finding] = []  # kept only if the turn aligns
+    for piece in _pieces(engine, turn, tokens, next_hint, mpp):
+        result = _align_piece(engine, piece, audio, sample_rate, index, cursor, mpp, turn, local, path, state)
+        if result is None:
+            return None
+        timings.extend(result)
+        cursor = result[-1].end_ms
+    if not timings:
+        return None
+    # learn the speaker's pace from this turn
+    phones = sum(engine.phone_count(s) for t in tokens for s in t.spoken)
+    spoken_ms = sum(t.end_ms - t.start_ms for t in timings)
+    if phones:
+        pace = min(160.0, max(45.0, spoken_ms / phones))
+        old = state.ms_per_phone.get(turn.speaker)
+        state.ms_per_phone[turn.speaker] = pace if old is None else 0.6 * old + 0.4 * pace
+        g = state.ms_per_phone.get(None)
+        state.ms_per_phone[None] = pace if g is None else 0.8 * g + 0.2 * pace
+    state.cursor_ms = timings[-1].end_ms
+    findings.extend(local)
+    words = _words(tokens, timings)
+    return replace(
+        turn,
+        start_ms=words[0].start_ms,
+        end_ms=words[-1].end_ms,
+        source_start_ms=turn.source_start_ms if turn.source_start_ms is not None else turn.start_ms,
+        words=words,
+    )
+
+
+def _words(tokens: list[Token], timings: list[TokenTiming]) -> tuple[Word, ...]:
+    """Map token timings back to the original words (a word spans all its tokens)."""
+    words: list[Word] = []
+    k = 0
+    pending: list[str] = []  # unspoken words before the first spoken one
+    for tok in tokens:
+        n = len(tok.spoken)
+        if n == 0:
+            if words:
+                end = words[-1].end_ms
+                words.append(Word(tok.text, end, end))
+            else:
+                pending.append(tok.text)
+            continue
+        span = timings[k : k + n]
+        k += n
+        start, end = span[0].start_ms, span[-1].end_ms
+        if pending:
+            words.extend(Word(p, start, start) for p in pending)
+            pending = []
+        words.append(Word(tok.text, start, end))
+    return tuple(words)
+
+
+# ---------------------------------------------------------------- one window
+
+
+def _expected_ms(phones: int, mpp: float) -> float:
+    return phones * mpp
+
+
+def _long_excess(t: TokenTiming, phones: int, mpp: float) -> int:
+    limit = max(LONG_MIN_MS, LONG_FACTOR * _expected_ms(phones, mpp) + 150)
+    return max(0, t.end_ms - t.start_ms - int(limit))
+
+
+def _squeeze(timings: Sequence[TokenTiming], phones: Sequence[int]) -> float:
+    """How far the last sentence-ish run (up to 8 tokens) is squeezed below a plausible pace, in ms."""
+    if not timings:
+        return 0.0
+    run = timings[-8:]
+    ph = sum(phones[-8:])
+    dur = run[-1].end_ms - run[0].start_ms
+    return max(0.0, SQUEEZE_MS_PER_PHONE * ph - dur)
+
+
+def _anomaly(
+    timings: Sequence[TokenTiming],
+    phones: Sequence[int],
+    mpp: float,
+    index: SpeechIndex | None = None,
+    skip_gap: int = -1,
+) -> float:
+    """How implausible an alignment is, in ms: over-long words, a squeezed tail and (with ``index``)
+    speech the detector hears between words but no word covers (the gap before ``skip_gap`` is exempt)."""
+    total = sum(_long_excess(t, p, mpp) for t, p in zip(timings, phones, strict=True)) + _squeeze(
+        timings, phones
+    )
+    if index is not None:
+        total += sum(_gap_speech(index, timings, g) for g in range(len(timings) - 1) if g + 1 != skip_gap)
+    return total
+
+
+def _gap_speech(index: SpeechIndex, timings: Sequence[TokenTiming], g: int) -> int:
+    """Uncovered speech between token ``g`` and the next, beyond what detector noise explains."""
+    heard = index.speech_ms(timings[g].end_ms, timings[g + 1].start_ms)
+    return max(0, heard - UNCOVERED_SPEECH_MS)
+
+
+def _run(
+    engine: Aligner, tokens: Sequence[str], audio: np.ndarray, sample_rate: int, start_ms: int, end_ms: int
+) -> list[TokenTiming] | None:
+    a = max(0, start_ms * sample_rate // 1000)
+    b = min(len(audio), end_ms * sample_rate // 1000)
+    if b - a < sample_rate // 5:
+        return None
+    res = engine.align(tokens, audio[a:b])
+    if res is None:
+        return None
+    off = a * 1000 // sample_rate
+    return [TokenTiming(t.start_ms + off, t.end_ms + off, t.score) for t in res]
+
+
+def _window_start(index: SpeechIndex, cursor: int, hint: int | None, *, trust_cursor: bool = True) -> int:
+    """Where a piece's window starts: after the previous words, or before the hint after a long gap (or
+    when the previous turn fell back, so the cursor is only an estimate)."""
+    start = cursor
+    if not trust_cursor and hint is not None:
+        pauses = index.pauses_between(hint - HINT_SEARCH_MS, hint - 2_000)
+        if pauses:
+            return max(cursor, max(pauses, key=lambda p: p.length_ms).mid_ms)
+        return max(cursor, hint - 2_500)
+    gap_end = None if hint is None else hint - HINT_SEARCH_MS - 2_000
+    if gap_end is not None and gap_end > cursor and index.speech_ms(cursor, gap_end) < SKIP_SPEECH_MAX_MS:
+        # a long quiet stretch before the hinted time: start in its longest pause. (When there is speech
+        # in it, the hint is wrong more likely than the transcript is missing text: stay at the cursor.)
+        pauses = index.pauses_between(gap_end, hint - 2_500) if hint is not None else []
+        start = max(pauses, key=lambda p: p.length_ms).mid_ms if pauses else gap_end
+    if start > cursor:
+        return start
+    # step into the pause that follows the previous word, leaving the word's tail alone
+    for p in index.pauses_between(cursor - 500, cursor + 1_000):
+        if p.start_ms <= cursor + 200 and p.end_ms > cursor:
+            return max(cursor, min(p.mid_ms, cursor + 150))
+    return cursor
+
+
+def _end_candidates(index: SpeechIndex, start: int, piece: _Piece, mpp: float) -> tuple[list[Pause], float]:
+    """Pauses that may end the window, ranked by fit, and the target time they are ranked against."""
+    need = _expected_ms(sum(piece.phones), mpp)
+    est = index.time_after_speech(start, int(need))
+    target = float(est)
+    if piece.next_hint_ms is not None:
+        nh = piece.next_hint_ms + 300  # floored timestamps: the next turn starts a little after
+        sd_est = 0.15 * need + 400
+        sd_hint = 1_500.0
+        w = sd_hint**2 / (sd_hint**2 + sd_est**2)
+        target = w * est + (1 - w) * nh if abs(nh - est) < 8_000 else float(est)
+    lo = start + int(0.5 * need)
+    hi = int(target + max(6_000, 0.3 * need))
+    cands = [p for p in index.pauses_between(lo, hi) if p.mid_ms > start + 200]
+    end = index.end_ms
+    if not any(abs(p.mid_ms - target) < 3_000 for p in cands) and start + 200 < target < end:
+        t = int(target)  # no pause heard near the target (heavy noise): cut at the target itself
+        cands.append(Pause(t, t + 1))
+    if not cands or cands[-1].mid_ms < target:
+        cands.append(Pause(end, end))
+    cands = sorted(set(cands), key=lambda p: p.mid_ms)
+    return cands, target
+
+
+def _pick(cands: list[Pause], target: float) -> int:
+    def cost(p: Pause) -> float:
+        return abs(p.mid_ms - target) - 0.4 * min(p.length_ms, 1_500)
+
+    return min(range(len(cands)), key=lambda i: cost(cands[i]))
+
+
+def _align_piece(
+    engine: Aligner,
+    piece: _Piece,
+    audio: np.ndarray,
+    sample_rate: int,
+    index: SpeechIndex,
+    cursor: int,
+    mpp: float,
+    turn: Turn,
+    findings: list[Finding],
+    path: str | None,
+    state: _State,
+) -> list[TokenTiming] | None:
+    start = _window_start(index, cursor, piece.hint_ms, trust_cursor=state.failed_in_row == 0)
+    cands, target = _end_candidates(index, start, piece, mpp)
+    best: tuple[float, int, list[TokenTiming]] | None = None
+    tried: set[int] = set()
+    failures = 0
+    k = first = _pick(cands, target)
+    for _ in range(4):
+        tried.add(k)
+        end = cands[k].mid_ms if cands[k].length_ms else cands[k].end_ms
+        timings = _run(engine, piece.tokens, audio, sample_rate, start, end)
+        log.debug(
+            "line %d: window %d-%d (target %.0f) -> %s",
+            turn.line,
+            start,
+            end,
+            target,
+            None if timings is None else _tail_anomaly(timings, piece, mpp, index, end),
+        )
+        if timings is not None:
+            score = _tail_anomaly(timings, piece, mpp, index, end)
+            if best is None or score < best[0]:
+                best = (score, end, timings)
+            if score == 0:
+                break
+            step = 1 if _squeeze(timings, piece.phones) > 0 else -1  # squeezed: longer; else shorter
+            k = k + step if k + step not in tried and 0 <= k + step < len(cands) else first - step
+        else:
+            failures += 1
+            k = k + 1
+        if k in tried or not 0 <= k < len(cands) or failures >= MAX_SEARCH_FAILURES:
+            break
+        if state.failed_in_row >= GIVE_UP_AFTER and timings is None:
+            break  # the engine keeps failing on this media: one probe per turn, no more
+    if best is None:
+        return _split_piece(
+            engine, piece, audio, sample_rate, index, cursor, mpp, turn, findings, path, state
+        )
+    _, end, timings = best
+    timings = _recover(
+        engine, piece, audio, sample_rate, index, start, end, timings, mpp, turn, findings, path
+    )
+    bad = sum(1 for t, p in zip(timings, piece.phones, strict=True) if _long_excess(t, p, mpp) > 0)
+    fit = float(np.median([t.score for t in timings]))
+    log.debug("line %d: %d of %d words implausible, median score %.2f", turn.line, bad, len(timings), fit)
+    # noisy media and voices unlike the model's fit worse everywhere: judge a turn against the speaker's
+    # other turns (or everyone's, early on)
+    floor = MIN_MEDIAN_SCORE
+    own = state.fits.get(turn.speaker, [])
+    pool = own if len(own) >= 3 else [f for fs in state.fits.values() for f in fs[-20:]]
+    if len(pool) >= 3:
+        floor = min(floor, FIT_FACTOR * float(np.median(pool[-50:])) - 1.0)
+    if bad > MAX_FALLBACK_BAD * len(timings) or _squeeze(timings, piece.phones) > 0 or fit < floor:
+        return None
+    # after a fallback nothing anchors the window but the timestamp, and on poor audio (low scores
+    # everywhere) the scores cannot tell a misfit: there, a start far from the timestamp is a misfit
+    all_fits = [f for fs in state.fits.values() for f in fs[-20:]]
+    poor = len(all_fits) >= 3 and float(np.median(all_fits)) < POOR_AUDIO_FIT
+    if (state.failed_in_row or poor) and piece.hint_ms is not None:  # noqa: SIM102
+        if not piece.hint_ms - 2_500 <= timings[0].start_ms <= piece.hint_ms + 4_000:
+            log.debug(
+                "line %d: start %d too far from %d after a fallback",
+                turn.line,
+                timings[0].start_ms,
+                piece.hint_ms,
+            )
+            return None
+    state.fits.setdefault(turn.speaker, []).append(fit)
+    return timings
+
+
+def _split_piece(
+    engine: Aligner,
+    piece: _Piece,
+    audio: np.ndarray,
+    sample_rate: int,
+    index: SpeechIndex,
+    cursor: int,
+    mpp: float,
+    turn: Turn,
+    findings: list[Finding],
+    path: str | None,
+    state: _State,
+) -> list[TokenTiming] | None:
+    """When no window lets the engine align a piece, align its two halves (at a sentence) one by one."""
+    if len(piece.sentence_starts) < 2 or state.failed_in_row >= GIVE_UP_AFTER:
+        return None
+    mid = piece.sentence_starts[len(piece.sentence_starts) // 2]
+    log.debug("line %d: splitting %d tokens at %d", turn.line, len(piece.tokens), mid)
+    first = _piece_of(piece.tokens, piece.phones, piece.sentence_starts, 0, mid, None, piece.hint_ms)
+    second = _piece_of(
+        piece.tokens, piece.phones, piece.sentence_starts, mid, len(piece.tokens), piece.next_hint_ms, None
+    )
+    a = _align_piece(engine, first, audio, sample_rate, index, cursor, mpp, turn, findings, path, state)
+    if a is None:
+        return None
+    b = _align_piece(
+        engine, second, audio, sample_rate, index, a[-1].end_ms, mpp, turn, findings, path, state
+    )
+    return None if b is None else a + b
+
+
+def _tail_anomaly(
+    timings: list[TokenTiming], piece: _Piece, mpp: float, index: SpeechIndex, end_ms: int
+) -> float:
+    """Anomaly of the last sentence, where a wrong window end shows: stretched words, a slow pace, or
+    speech the detector hears between the words' end and the window's end (absorbed as noise)."""
+    s = piece.sentence_starts[-1] if piece.sentence_starts else 0
+    if s == 0 and len(timings) > 2:
+        s = 1  # a stretched first word (music before the turn) is the recovery's job, not the end's
+    tail, phones = timings[s:], piece.phones[s:]
+    words_ms = sum(t.end_ms - t.start_ms for t in tail)
+    slow = max(0.0, words_ms - TAIL_SLOW_FACTOR * mpp * sum(phones) - 300)
+    gaps = sum(index.speech_ms(a.end_ms, b.start_ms) for a, b in itertools.pairwise(tail))
+    uncovered = index.speech_ms(tail[-1].end_ms, end_ms) + gaps
+    return _anomaly(tail, phones, mpp) + slow + max(0, uncovered - UNCOVERED_SPEECH_MS)
+
+
+def _recover(
+    engine: Aligner,
+    piece: _Piece,
+    audio: np.ndarray,
+    sample_rate: int,
+    index: SpeechIndex,
+    start: int,
+    end: int,
+    timings: list[TokenTiming],
+    mpp: float,
+    turn: Turn,
+    findings: list[Finding],
+    path: str | None,
+) -> list[TokenTiming]:
+    """Re-align after words stretched over audio the text does not contain."""
+    j = 0
+    n = len(timings)
+    attempts = 0
+    while j < n and attempts < 6:
+        gap_bad = j + 1 < n and _gap_speech(index, timings, j) > 0
+        if _long_excess(timings[j], piece.phones[j], mpp) == 0 and not gap_bad:
+            j += 1
+            continue
+        attempts += 1
+        # junk just after a sentence start (music before "And that ...") put the first short words on it
+        s0 = max(s for s in [0, *piece.sentence_starts] if s <= j)
+        s0 = s0 if j - s0 <= HEAD_WORDS else j
+        base = _anomaly(timings[s0:], piece.phones[s0:], mpp, index)
+        log.debug(
+            "line %d: implausible at %r (%d ms, anomaly %.0f)",
+            turn.line,
+            piece.tokens[j],
+            timings[j].start_ms,
+            base,
+        )
+        best: tuple[float, int, int, list[TokenTiming]] | None = None
+        hi = timings[min(j + 1, n - 1)].end_ms
+        for m in ([s0] if s0 < j else []) + [j, j + 1]:
+            if m >= n:
+                continue
+            lo = timings[min(m, j)].start_ms
+            for onset in index.onsets_between(lo + 100, hi):
+                if m > j and onset < timings[j].start_ms + 200:
+                    continue
+                redo = _run(engine, piece.tokens[m:], audio, sample_rate, onset - ONSET_MARGIN_MS, end)
+                if redo is None:
+                    continue
+                head = list(timings[s0:m])
+                if m > j:  # the word before the junk keeps a plausible length
+                    t = head[-1]
+                    cap = t.start_ms + int(max(LONG_MIN_MS, LONG_FACTOR * _expected_ms(piece.phones[j], mpp)))
+                    head[-1] = TokenTiming(t.start_ms, min(t.end_ms, cap, redo[0].start_ms), t.score)
+                score = _anomaly(head + redo, piece.phones[s0:], mpp, index, skip_gap=len(head))
+                log.debug("line %d:   from %r at %d: %.0f", turn.line, piece.tokens[m], onset, score)
+                if best is None or score < best[0]:
+                    best = (score, onset, m, redo)
+                if score == 0:
+                    break
+            if best is not None and best[0] == 0:
+                break
+        if best is not None and best[0] < base * 0.5:
+            score, onset, m, redo = best
+            skipped_from = timings[m - 1].end_ms if m > j else timings[m].start_ms
+            if m > j:
+                t = timings[j]
+                cap = t.start_ms + int(max(LONG_MIN_MS, LONG_FACTOR * _expected_ms(piece.phones[j], mpp)))
+                timings[j] = TokenTiming(t.start_ms, min(t.end_ms, cap, redo[0].start_ms), t.score)
+            timings[m:] = redo
+            log.debug("line %d: skipped %d-%d before %r", turn.line, skipped_from, onset, piece.tokens[m])
+            findings.append(
+                finding(
+                    "A002",
+                    f"audio not in the transcript at {_clock(skipped_from)}-{_clock(onset)} was skipped",
+                    path=path,
+                    line=turn.line,
+                    skipped_from_ms=skipped_from,
+                    skipped_to_ms=onset,
+                    word=piece.tokens[m],
+                )
+            )
+        j += 1
+    return timings
+
+
+def _clock(ms: int) -> str:
+    s = ms / 1000
+    return f"{int(s // 3600):02d}:{int(s % 3600 // 60):02d}:{s % 60:06.3f}"
+
+
+# ---------------------------------------------------------------- fallback
+
+
+def _fallback(
+    turn: Turn,
+    tokens: list[Token],
+    next_hint: int | None,
+    state: _State,
+    rates: RateModel,
+    index: SpeechIndex,
+    audio_ms: int,
+    findings: list[Finding],
+    path: str | None,
+) -> Turn:
+    """Rate-model word times for a turn that could not be aligned (finding A001)."""
+    start = turn.start_ms if turn.start_ms is not None else state.cursor_ms
+    if turn.start_ms is not None:  # a floored timestamp: start at the speech onset just after it, if any
+        onsets = index.onsets_between(turn.start_ms - 300, turn.start_ms + FALLBACK_SNAP_MS)
+        if onsets:
+            start = onsets[0]
+    start = min(max(start, 0), audio_ms)
+    n_words = sum(1 for t in tokens if t.spoken) or 1
+    total = rates.speech_ms(turn.speaker, n_words)
+    chars = [sum(len(s) for s in t.spoken) for t in tokens]
+    all_chars = sum(chars) or 1
+    words: list[Word] = []
+    pos = float(start)
+    for tok, c in zip(tokens, chars, strict=True):
+        dur = total * c / all_chars
+        words.append(Word(tok.text, round(pos), round(pos + dur)))
+        pos += dur
+    findings.append(
+        finding(
+            "A001",
+            "forced alignment failed for this turn; its words were timed by the speech-rate model",
+            path=path,
+            line=turn.line,
+            start_ms=start,
+            words=len(words),
+        )
+    )
+    # move on to the pause nearest the estimated end, so one failed turn does not drag the next ones
+    # into its audio; with no pause there, stay (the next turn's recovery skips audio not in its text)
+    near = index.pauses_between(int(pos) - FALLBACK_SNAP_MS, int(pos) + FALLBACK_SNAP_MS)
+    if near:
+        moved = min(near, key=lambda p: abs(p.mid_ms - pos)).start_ms
+        if next_hint is not None:  # never past where the next turn may start
+            moved = min(moved, next_hint - HINT_SEARCH_MS)
+        state.cursor_ms = max(state.cursor_ms, moved)
+    return replace(
+        turn,
+        end_ms=words[-1].end_ms if words else turn.end_ms,
+        source_start_ms=turn.source_start_ms if turn.source_start_ms is not None else turn.start_ms,
+        words=tuple(words),
+    )
+
+
+__all__ = ["FRAME_MS", "align_turns"]
