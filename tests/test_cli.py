@@ -122,3 +122,18 @@ def test_speakers_mapping_overrides_the_merge(tmp_path: Path) -> None:
     assert code == 0
     speakers = {c["speaker"] for c in json.loads(out)["cues"]}
     assert speakers == {"Tucker", "Sergei Lavrov"}
+
+
+def test_convert_groups_many_caption_findings_of_one_code() -> None:
+    from toolkit.cli.convert import GROUP_AFTER, finding_lines
+    from toolkit.rules import finding
+
+    few = [finding("C003", f"cue {i}: too fast", path="a.txt", line=i, cue=i) for i in range(GROUP_AFTER)]
+    many = [finding("C004", f"cue {i}: too short", path="a.txt", line=i, cue=i) for i in range(1, 8)]
+    dup = finding("T002", "removed duplicate", path="a.txt", line=9)
+    lines = finding_lines([*few, dup, *many])
+    assert lines[: GROUP_AFTER + 1] == [f.format() for f in [*few, dup]]
+    assert lines[GROUP_AFTER + 1 :] == [
+        "a.txt: C004 warning: 7 cues (too-short): cues 1, 2, 3, 4, 5, ...; first: cue 1: too short "
+        "(all of them in --report)"
+    ]

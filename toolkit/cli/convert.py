@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
 from ..errors import ToolkitError
 from ..io import atomic_write_text
-from ..model import Severity
+from ..model import Finding, Severity
 from ..pipeline import (
     FORMATS,
     SPEAKER_STYLES,
@@ -19,6 +20,7 @@ from ..pipeline import (
     output_format_for,
     render,
 )
+from ..rules import RULES_BY_CODE
 from .options import build_profile, duration_option, fps_option, profile_options
 
 
@@ -202,9 +204,35 @@ def _convert_one(
         )
     if not quiet:
         click.echo(summary_line(result, output if output and output != "-" else None), err=True)
-        for f in result.findings:
-            if f.severity is not Severity.INFO or f.code == "P001":
-                click.echo(f.format(), err=True)
+        for line in finding_lines(result.findings):
+            click.echo(line, err=True)
+
+
+GROUP_AFTER = 3  # caption-layout findings of one code beyond this many are summarised in one line
+
+
+def finding_lines(findings: Sequence[Finding]) -> list[str]:
+    """What a person reads on stderr: every transcript finding (notes only for dropped text), and the
+    caption-layout findings (C...) one by one, or one line per code when there are more than a few.
+    Every finding is still in the --report / JSON output and in `captionkit validate`."""
+    shown = [f for f in findings if f.severity is not Severity.INFO or f.code == "P001"]
+    by_code: dict[str, list[Finding]] = {}
+    for f in shown:
+        if f.code.startswith("C"):
+            by_code.setdefault(f.code, []).append(f)
+    lines: list[str] = []
+    for f in shown:
+        group = by_code.get(f.code)
+        if group is None or len(group) <= GROUP_AFTER:
+            lines.append(f.format())
+        elif group[0] is f:
+            rule = RULES_BY_CODE[f.code]
+            cues = ", ".join(str(g.cue) for g in group[:5]) + (", ..." if len(group) > 5 else "")
+            lines.append(
+                f"{f.path or '<input>'}: {f.code} {f.severity.value}: {len(group)} cues ({rule.name}): "
+                f"cues {cues}; first: {f.message} (all of them in --report)"
+            )
+    return lines
 
 
 def _format_from(output: str) -> str:
