@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from hypothesis import given, settings
@@ -220,3 +221,20 @@ def test_parser_never_crashes(lines: list[str], kind: str | None) -> None:
         return
     assert all(1 <= t.line <= max(doc.line_count, 1) for t in doc.turns)
     assert all(t.end_ms is None or t.start_ms is None or t.end_ms >= t.start_ms for t in doc.turns)
+
+
+def test_other_spaces_are_all_the_other_whitespace() -> None:
+    import sys
+
+    from toolkit.parse.transcript import _OTHER_SPACES
+
+    every = {chr(i) for i in range(sys.maxunicode + 1) if chr(i).isspace()}
+    assert every == {c for c in map(chr, range(sys.maxunicode + 1)) if re.match(r"\s", c)}
+    assert set(_OTHER_SPACES) == every - set(" \t\n\r\f\v")
+
+
+@given(st.text(alphabet=st.sampled_from(list(" \t\n\r\f\v\x1c\xa0\u2003\u3000ab’é"))))
+def test_space_run_check_is_the_regex(text: str) -> None:
+    from toolkit.parse.transcript import _SPACE_RUN, _has_space_run
+
+    assert _has_space_run(text) == (_SPACE_RUN.search(text) is not None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -57,3 +58,15 @@ def test_outliers_are_ignored() -> None:
 def test_speech_ms_is_words_over_rate(wps: float, words: int) -> None:
     rates = RateModel(global_wps=wps)
     assert rates.speech_ms(None, words) == round(1000 * words / wps)
+
+
+_SPEECH_PIECES = [*"ab Z09_'’-[]“”‘–—….,!?\n\tóéß你\x1c", "don't", "[laughs]"]
+_SPEECH = st.lists(st.sampled_from(_SPEECH_PIECES), max_size=30).map("".join)
+
+
+@given(_SPEECH)
+def test_count_words_is_the_word_regex(text: str) -> None:
+    """The fast counter (bytes for ASCII, a cache) counts exactly what the plain regex finds."""
+    plain = len(re.findall(r"[\w'’-]+", re.sub(r"\[[^\]]*\]", " ", text)))
+    assert count_words(text) == plain
+    assert count_words(text) == plain  # cached

@@ -49,7 +49,13 @@ def parse_text(
     non-UTF-8 encoding is reported as a ``P002`` finding. Raises :class:`~toolkit.errors.NoTimestampsError`
     for a transcript without any timestamp.
     """
-    text = ensure_normalised(text)
+    return _parse_normalised(ensure_normalised(text), path=path, fps=fps, encoding=encoding, kind=kind)
+
+
+def _parse_normalised(
+    text: str, *, path: str, fps: float | None, encoding: str, kind: str | None
+) -> Document:
+    """:func:`parse_text` of text that :func:`toolkit.io.normalise_text` has already been applied to."""
     if kind is None:
         kind = sniff_kind(text)
     if kind not in KINDS:
@@ -85,4 +91,5 @@ def read_document(path: str | Path, *, fps: float | None = None) -> Document:
     """Read and parse a file; the kind comes from the extension (.srt/.vtt) or the content."""
     text, encoding = read_text(path)
     kind = kind_from_extension(path) or sniff_kind(text)
-    return parse_text(text, path=str(path), fps=fps, encoding=encoding, kind=kind)
+    # read_text has normalised the text already (normalising is idempotent): skip parse_text's check
+    return _parse_normalised(text, path=str(path), fps=fps, encoding=encoding, kind=kind)

@@ -220,16 +220,28 @@ def _text_follows(lines: Sequence[str], k: int) -> bool:
     return False
 
 
-def detect_layout(lines: Sequence[str]) -> tuple[Layout | None, dict[str, int]]:
-    """The layout with the most turn-start lines (ties to the more specific one) and all the counts."""
+def detect_layout(
+    lines: Sequence[str], *, record: dict[str, dict[str, re.Match[str] | None]] | None = None
+) -> tuple[Layout | None, dict[str, int]]:
+    """The layout with the most turn-start lines (ties to the more specific one) and all the counts.
+
+    ``record``, when given, receives ``match_start(layout, line)`` per layout name and stripped line tried
+    (so that the parser need not match those lines again).
+    """
     counts = {lay.name: 0 for lay in LAYOUTS}
+    seen: list[dict[str, re.Match[str] | None]] | None = None
+    if record is not None:
+        seen = [record.setdefault(lay.name, {}) for lay in _WITH_STARTS]
     for k, raw in enumerate(lines):
         line = raw.strip()
         if not _HAS_COLON_DIGIT.search(line) or CHAPTER.match(line):
             continue  # no timestamp, or a chapter title: not a turn start in any layout
         matched = False
-        for lay in _WITH_STARTS:
-            if match_start(lay, line):
+        for j, lay in enumerate(_WITH_STARTS):
+            m = match_start(lay, line)
+            if seen is not None:
+                seen[j][line] = m
+            if m:
                 matched = True
                 if not lay.text_follows or _text_follows(lines, k):
                     counts[lay.name] += 1

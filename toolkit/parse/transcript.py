@@ -36,6 +36,13 @@ _UNTIMED = re.compile(
     rf"^(?P<name>{NAME_BARE})[ \t]*(?:(?P<ph>[\[(][^\[\]()A-Za-z]{{0,12}}[\])])[ \t]*:?|:)[ \t]*(?P<text>.*)$"
 )
 _SPACE_RUN = re.compile(r"\s\s|[\t\n\r\f\v]")
+# The whitespace characters besides " " and "\t\n\r\f\v" (str.isspace and the regex \s agree on them; a test
+# checks the list). Without them a space run is a double space or one of "\t\n\r\f\v", which plain
+# substring tests find much faster than _SPACE_RUN.
+_ASCII_OTHER_SPACES = "\x1c\x1d\x1e\x1f"
+_OTHER_SPACES = _ASCII_OTHER_SPACES + (
+    "\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 _TERMINAL = re.compile(r"[.?!…][\"'”’)\]]*$")
 _CHROME = re.compile(
     r"https?://|www\.|©|\bcopyright\b|all rights reserved|transcribed by|\bcomments?\b|\bsubscribe|"
@@ -79,13 +86,28 @@ class _Item:
     seg: _Seg | None = None
 
 
-def _classify(layout: Layout, raw: str, lineno: int, known: frozenset[str] = frozenset()) -> list[_Item]:
+_Starts = dict[str, re.Match[str] | None]  # match_start(layout, line) per stripped line, for one parse
+
+
+def _start(layout: Layout, line: str, starts: _Starts | None) -> re.Match[str] | None:
+    """``match_start(layout, line)``, computed once per line when ``starts`` is given."""
+    if starts is None:
+        return match_start(layout, line)
+    if line in starts:
+        return starts[line]
+    m = starts[line] = match_start(layout, line)
+    return m
+
+
+def _classify(
+    layout: Layout, raw: str, lineno: int, known: frozenset[str] = frozenset(), starts: _Starts | None = None
+) -> list[_Item]:
     line = raw.strip()
     if not line:
         return [_Item("blank", lineno)]
     if layout.name == "inline":
         return _classify_inline(line, lineno)
-    items = _classify_line(layout, line, lineno, known)
+    items = _classify_line(layout, line, lineno, known, starts)
     if layout.name != "word-level" and INLINE_TS.search(line):
         return _split_marks(layout, items, lineno)
     return items
@@ -122,9 +144,9 @@ def _split_marks(layout: Layout, items: list[_Item], lineno: int) -> list[_Item]
 
 
 def _classify_line(
-    layout: Layout, line: str, lineno: int, known: frozenset[str] = frozenset()
+    layout: Layout, line: str, lineno: int, known: frozenset[str] = frozenset(), starts: _Starts | None = None
 ) -> list[_Item]:
-    m = match_start(layout, line)
+    m = _start(layout, line, starts)
     if m is not None:
         g = m.groupdict()
         name = g.get("name")
@@ -151,13 +173,13 @@ def _classify_line(
     return [_Item("text", lineno, line)]
 
 
-def _known_speakers(layout: Layout, lines: list[str]) -> frozenset[str]:
+def _known_speakers(layout: Layout, lines: list[str], starts: _Starts | None = None) -> frozenset[str]:
     """The speaker names of this file's timed turn starts (for spotting a turn whose timestamp is missing)."""
     if not layout.speakers:
         return frozenset()
     names = set()
     for raw in lines:
-        m = match_start(layout, raw.strip())
+        m = _start(layout, raw.strip(), starts)
         if m is not None and m.groupdict().get("name"):
             names.add(m["name"].strip())
     return frozenset(names)
@@ -234,7 +256,8 @@ def parse_transcript(
 ) -> TranscriptResult:
     """Read transcript ``lines`` (already decoded and normalised) into turns and findings."""
     lines = [_unbold(ln) if ln.lstrip().startswith(("**", "__")) else ln for ln in lines]
-    layout, _counts = detect_layout(lines)
+    tried: dict[str, _Starts] = {}
+    layout, _counts = detect_layout(lines, record=tried)
     if layout is None:
         chapters = [i + 1 for i, ln in enumerate(lines) if CHAPTER.match(ln.strip())]
         if chapters:
@@ -244,10 +267,11 @@ def parse_transcript(
                 line=chapters[0],
             )
         raise NoTimestampsError("no timestamps found: cannot tell where the turns start", path=path)
-    known = _known_speakers(layout, lines)
+    start_cache = tried.get(layout.name, {})  # each line is matched against the layout once, not per pass
+    known = _known_speakers(layout, lines, start_cache)
     items: list[_Item] = []
     for i, raw in enumerate(lines):
-        items.extend(_classify(layout, raw, i + 1, known))
+        items.extend(_classify(layout, raw, i + 1, known, start_cache))
     starts = [k for k, it in enumerate(items) if it.kind == "start"]
     first, last = starts[0], starts[-1]
     findings: list[Finding] = []
@@ -375,7 +399,7 @@ def _to_turns(
         if end is not None and start is not None and end < start:
             end = None
         text = " ".join(seg.parts)
-        if _SPACE_RUN.search(text) or text[:1].isspace() or text[-1:].isspace():
+        if _has_space_run(text) or text[:1].isspace() or text[-1:].isspace():
             text = " ".join(text.split())
         turns.append(
             Turn(
@@ -387,6 +411,14 @@ def _to_turns(
             )
         )
     return turns
+
+
+def _has_space_run(text: str) -> bool:
+    """``_SPACE_RUN.search(text) is not None``: two whitespace characters in a row, or a tab, newline, ..."""
+    for c in _ASCII_OTHER_SPACES if text.isascii() else _OTHER_SPACES:
+        if c in text:
+            return _SPACE_RUN.search(text) is not None
+    return "  " in text or "\t" in text or "\n" in text or "\r" in text or "\f" in text or "\v" in text
 
 
 def _mostly_single_words(turns: list[Turn]) -> bool:

@@ -167,8 +167,9 @@ def plan_speakers(
     adjacency: Counter[frozenset[tuple[str, ...]]] = Counter()
     neighbours: Counter[tuple[str, ...]] = Counter()  # turns next to a turn of another name
     previous: tuple[str, ...] | None = None
+    free_tokens = {n: name_tokens(n) for n in free}  # once per label, not once per turn
     for name, _ in labels:
-        key = name_tokens(name) if name is not None and name in free else None
+        key = free_tokens.get(name) if name is not None else None
         if key is not None and previous is not None and key != previous:
             adjacency[frozenset((key, previous))] += 1
             neighbours[key] += 1
