@@ -79,3 +79,13 @@ def test_all_matches_public_names() -> None:
         if not name.startswith("_") and not isinstance(value, types.ModuleType) and name != "annotations"
     }
     assert sorted(toolkit.__all__) == sorted(public | {"__version__"})
+
+
+def test_retimed_moves_end_and_words_and_keeps_the_source() -> None:
+    t = Turn("A", 5000, "one two", 3, end_ms=6000, words=(Word("one", 5000, 5400), Word("two", 5500, 6000)))
+    moved = t.retimed(2000).retimed(2500)
+    assert (moved.start_ms, moved.end_ms, moved.source_start_ms) == (2500, 3500, 5000)
+    assert [(w.start_ms, w.end_ms) for w in moved.words] == [(2500, 2900), (3000, 3500)]
+    untimed = Turn("A", None, "x", 4, end_ms=1000)
+    assert untimed.retimed(500).end_ms == 1000
+    assert untimed.retimed(1500).end_ms is None  # an end before the new start is not kept

@@ -68,3 +68,22 @@ def test_conversion_is_deterministic(profile: str) -> None:
     first, second = convert_file(SEED, opts), convert_file(SEED, opts)
     for fmt in ("srt", "vtt", "json"):
         assert render(first, fmt) == render(second, fmt)
+
+
+LAYOUTS = sorted(p for p in (ROOT / "samples" / "layouts").iterdir() if p.suffix in {".txt", ".srt", ".vtt"})
+
+
+@pytest.mark.parametrize("path", LAYOUTS, ids=[p.name for p in LAYOUTS])
+def test_every_sample_layout_converts_to_valid_captions(path: Path, tmp_path: Path) -> None:
+    import pysrt
+    import webvtt
+
+    result = convert_file(path, ConvertOptions())
+    assert result.cues
+    srt, vtt = tmp_path / "o.srt", tmp_path / "o.vtt"
+    srt.write_text(render(result, "srt"), encoding="utf-8")
+    vtt.write_text(render(result, "vtt"), encoding="utf-8")
+    assert len(pysrt.open(str(srt), error_handling=pysrt.ERROR_RAISE)) == len(result.cues)
+    assert len(webvtt.read(str(vtt))) == len(result.cues)
+    starts = [c.start_ms for c in result.cues]
+    assert starts == sorted(starts) and all(c.end_ms > c.start_ms for c in result.cues)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 
@@ -59,6 +59,25 @@ class Turn:
             raise ValueError(f"negative start {self.start_ms} on line {self.line}")
         if self.end_ms is not None and self.start_ms is not None and self.end_ms < self.start_ms:
             raise ValueError(f"turn on line {self.line} ends before it starts")
+
+    def retimed(self, start_ms: int) -> Turn:
+        """This turn moved to start at ``start_ms``.
+
+        A known end and the word times move with it (the turn keeps its duration), and
+        ``source_start_ms`` keeps the timestamp as first written.
+        """
+        source = self.source_start_ms if self.source_start_ms is not None else self.start_ms
+        if self.start_ms is None:
+            end = self.end_ms if self.end_ms is not None and self.end_ms >= start_ms else None
+            return replace(self, start_ms=start_ms, end_ms=end, source_start_ms=source)
+        delta = start_ms - self.start_ms
+        return replace(
+            self,
+            start_ms=start_ms,
+            end_ms=None if self.end_ms is None else self.end_ms + delta,
+            source_start_ms=source,
+            words=tuple(Word(w.text, w.start_ms + delta, w.end_ms + delta) for w in self.words),
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ from rapidfuzz.distance import Levenshtein
 
 from ..model import Turn
 from .evidence import Timing, sequence_cost
-from .text import Sentence, join_sentences, split_sentences
+from .text import Sentence, join_sentences, sentence_spans, split_sentences
 
 __all__ = ["DuplicateRun", "Removal", "apply_removals", "find_duplicates"]
 
@@ -111,6 +111,8 @@ def _anchors(sents: Sequence[Sentence], turns: Sequence[Turn]) -> list[tuple[int
     def turn_words(i: int) -> list[str]:
         return by_turn.get(i, [])
 
+    speaker = [t.speaker for t in turns]
+    start_ms = [t.start_ms for t in turns]
     buckets: dict[str, list[int]] = {}
     turn_keys: dict[tuple[str | None, str], int] = {}  # whole turns, punctuation aside: sentences may merge
     anchors: list[tuple[int, int, float]] = []
@@ -118,21 +120,25 @@ def _anchors(sents: Sequence[Sentence], turns: Sequence[Turn]) -> list[tuple[int
         if s.index == 0:
             words = turn_words(s.turn)
             if len(words) >= MIN_ANCHOR_WORDS:
-                turn_key = (turns[s.turn].speaker, " ".join(words))
+                turn_key = (speaker[s.turn], " ".join(words))
                 h = turn_keys.get(turn_key)
                 if h is not None and g - h <= WINDOW_SENTENCES:
                     anchors.append((h, g, 100.0))
                 turn_keys[turn_key] = g
-        n = len(s.words)
+        sw = s.words
+        n = len(sw)
         if n < MIN_ANCHOR_WORDS:
             continue
-        spk = turns[s.turn].speaker
-        t = turns[s.turn].start_ms
-        keys = ("=" + s.norm, "<" + " ".join(s.words[:3]), ">" + " ".join(s.words[-3:]))
+        spk = speaker[s.turn]
+        t = start_ms[s.turn]
+        keys = ("=" + s.norm, "<" + " ".join(sw[:3]), ">" + " ".join(sw[-3:]))
         best: tuple[int, float] | None = None
         seen: set[int] = set()
         for key in keys:
-            bucket = buckets.setdefault(key, [])
+            bucket = buckets.get(key)
+            if bucket is None:  # a key not seen before: nothing to compare with
+                buckets[key] = [g]
+                continue
             for checked, h in enumerate(reversed(bucket)):
                 if g - h > WINDOW_SENTENCES or checked >= MAX_CHECKS:
                     break
@@ -140,11 +146,11 @@ def _anchors(sents: Sequence[Sentence], turns: Sequence[Turn]) -> list[tuple[int
                     continue
                 seen.add(h)
                 o = sents[h]
-                if turns[o.turn].speaker != spk:
+                if speaker[o.turn] != spk:
                     continue
                 if o.turn == s.turn and n < MIN_SAME_TURN_WORDS:
                     continue
-                ot = turns[o.turn].start_ms
+                ot = start_ms[o.turn]
                 if t is not None and ot is not None and abs(t - ot) > WINDOW_MS:
                     continue
                 sim = _similarity(o, s)
@@ -449,16 +455,18 @@ def apply_removals(
         if r.whole_turn:
             index.append(None)
             continue
-        pieces = split_sentences(t.text)
+        pieces = [t.text[a:b] for a, b in sentence_spans(t.text)]  # the words are not needed here
         gone = set(r.sentences)
-        first_kept = next((p.index for p in pieces if p.index not in gone), len(pieces))
-        lead = " ".join(p.text for p in pieces if p.index < first_kept)
+        first_kept = next((k for k in range(len(pieces)) if k not in gone), len(pieces))
+        lead = " ".join(pieces[:first_kept])
         start = t.start_ms
         if lead and start is not None:
             start = start + timing.expected_ms(replace(t, text=lead))
+            if t.end_ms is not None:  # the turn still ends where it did; its start cannot pass the end
+                start = min(start, t.end_ms)
         index.append(len(out))
         source = t.source_start_ms if t.source_start_ms is not None else t.start_ms
-        keep = [p.text for p in pieces if p.index not in gone]
+        keep = [p for k, p in enumerate(pieces) if k not in gone]
         out.append(replace(t, text=join_sentences(keep), start_ms=start, source_start_ms=source))
     return out, index
 

@@ -15,7 +15,7 @@ from .evidence import Timing
 from .order import _duration, _signed, repair_timeline
 from .report import Change, short
 from .speakers import MERGE_RULES, plan_speakers
-from .text import split_sentences
+from .text import sentence_spans
 
 __all__ = ["RepairResult", "analyse", "repair"]
 
@@ -53,7 +53,9 @@ def repair(
             f"{len(m.lines)} turn(s))", path=path, line=m.lines[0] if m.lines else None,
             variant=m.variant, canonical=m.canonical, rule=m.rule, lines=list(m.lines)))
     if mapping:
-        turns = [replace(t, speaker=mapping.get(t.speaker, t.speaker)) if t.speaker else t for t in turns]
+        turns = [
+            replace(t, speaker=mapping[t.speaker]) if t.speaker and t.speaker in mapping else t for t in turns
+        ]
 
     # 2. duplicates
     timing = Timing(RateModel.fit(turns))
@@ -114,9 +116,7 @@ def _duplicate_change(
         "removed_text": r.text,
         "kept_line": kept_lines[0],
         "kept_lines": kept_lines,
-        "kept_text": " ".join(
-            split_sentences(turns[k].text)[s].text for k, s in r.kept
-        ),
+        "kept_text": " ".join(_sentence_text(turns[k].text, s) for k, s in r.kept),
         "whole_turn": r.whole_turn,
         "similarity": round(r.similarity, 1),
         "offset_ms": run.offset_ms,
@@ -125,6 +125,11 @@ def _duplicate_change(
         "cost_keep_later": round(run.cost_keep_second, 3),
     }
     return Change("duplicate", (t.line,), r.text, kept_lines[0], reason, data)
+
+
+def _sentence_text(text: str, index: int) -> str:
+    a, b = sentence_spans(text)[index]
+    return text[a:b]
 
 
 def _duplicate_finding(c: Change, r: Removal, path: str) -> Finding:

@@ -23,7 +23,7 @@ import bisect
 import itertools
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 from ..model import Finding, Turn
@@ -122,8 +122,7 @@ class _Timeline:
         return self.timing.expected_ms(t)
 
     def at(self, t: Turn, ms: int) -> Turn:
-        source = t.source_start_ms if t.source_start_ms is not None else t.start_ms
-        return replace(t, start_ms=ms, source_start_ms=source)
+        return t.retimed(ms)
 
     # -- hypotheses for a run of turns off the chain ---------------------------------------------------
     def interpolate(self, p: Turn | None, run: Sequence[Turn], n: Turn | None) -> list[int]:
@@ -665,7 +664,7 @@ def _fill_missing(tl: _Timeline) -> None:
             starts = tl.interpolate(p, run, n)
         for k, s in enumerate(starts):
             t = turns[i + k]
-            turns[i + k] = replace(t, start_ms=s)
+            turns[i + k] = t.retimed(s)
             where = []
             if p is not None:
                 where.append(f"after line {p.line} ({format_clock(p.start_ms or 0)})")
