@@ -137,3 +137,17 @@ def test_convert_groups_many_caption_findings_of_one_code() -> None:
         "a.txt: C004 warning: 7 cues (too-short): cues 1, 2, 3, 4, 5, ...; first: cue 1: too short "
         "(all of them in --report)"
     ]
+
+
+def test_an_internal_error_is_one_line_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    import toolkit.cli.convert as convert_cmd
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(convert_cmd, "convert_file", broken)
+    code, _, err = run("convert", str(SEED), "-o", "-")
+    assert code == 1
+    assert err.strip().splitlines() == [
+        "Error: internal error: RuntimeError: boom (a bug in captionkit; -vv shows the traceback)"
+    ]

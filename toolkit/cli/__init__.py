@@ -12,13 +12,24 @@ from ..errors import ToolkitError
 
 
 class _Group(click.Group):
-    """Turns any ToolkitError that escapes a command into a one-line message and exit code 1."""
+    """Turns any ToolkitError that escapes a command into a one-line message and exit code 1.
+
+    Anything else is a bug in captionkit: it is reported in one line too (the traceback goes to the log,
+    shown with -vv), so users never face a traceback.
+    """
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except ToolkitError as exc:
             raise click.ClickException(str(exc)) from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            logging.getLogger("toolkit").debug("internal error", exc_info=True)
+            raise click.ClickException(
+                f"internal error: {type(exc).__name__}: {exc} (a bug in captionkit; -vv shows the traceback)"
+            ) from None
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
