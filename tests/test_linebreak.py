@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from itertools import pairwise
+from itertools import accumulate, pairwise
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -10,8 +10,10 @@ from hypothesis import strategies as st
 from toolkit.linebreak import (
     break_cost,
     break_lines,
+    break_span,
     count_lines,
     cut_costs,
+    cut_costs_by_id,
     is_annotation,
     is_sentence_end,
     token_key,
@@ -130,3 +132,26 @@ def test_cut_costs_table_matches_break_cost(tokens: list[str], params: tuple[flo
         for left, right in pairwise(tokens)
     ]
     assert cut_costs([token_key(t) for t in tokens], sentence_cost, scale) == expected
+
+
+@given(st.lists(_TOKEN, min_size=1, max_size=40), st.integers(0, 40), st.integers(0, 40),
+       st.integers(15, 60), st.integers(1, 3), st.integers(0, 15))
+@settings(max_examples=300, deadline=None)
+def test_break_span_is_break_lines_on_the_slice(
+    tokens: list[str], x: int, y: int, maxc: int, maxl: int, reserve: int
+) -> None:
+    # the segmenter's in-place variant breaks exactly as break_lines does on the copied slice
+    lo, hi = sorted((x % (len(tokens) + 1), y % (len(tokens) + 1)))
+    widths = [len(t) for t in tokens]
+    prefix = [0, *accumulate(w + 1 for w in widths)]
+    costs = [0.0, *cut_costs([token_key(t) for t in tokens], -4.0, 1.2)]
+    expected = break_lines(tokens[lo:hi], maxc, maxl, first_reserve=reserve, costs=[0.0, *costs[lo + 1 : hi]])
+    assert break_span(tokens, widths, prefix, costs, lo, hi, maxc, maxl, first_reserve=reserve) == expected
+
+
+@given(st.lists(_TOKEN, min_size=2, max_size=30), st.sampled_from([(-4.0, 1.2), (-3.0, 1.0)]))
+@settings(max_examples=100, deadline=None)
+def test_cut_costs_by_id_matches_cut_costs(tokens: list[str], params: tuple[float, float]) -> None:
+    keys = [token_key(t) for t in tokens]
+    lids, rids = [k[0] for k in keys], [k[1] for k in keys]
+    assert cut_costs_by_id(lids, rids, *params) == cut_costs(keys, *params)

@@ -500,3 +500,25 @@ def test_characters_predict_turn_duration_better_than_words(seed_turns: tuple[Tu
         words = spread(lambda t: count_words(t), speaker)
         assert chars < words
     assert spread(lambda t: len(" ".join(t.split())), "Sergey Lavrov") == pytest.approx(0.081, abs=0.002)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(turn_lists(), PROFILE_CHOICES, st.integers(0, 20), st.sampled_from([None, 1, 2]))
+def test_cutting_a_turn_again_reuses_the_first_search_exactly(
+    turns: list[Turn], profile: Profile, reserve: int, first_lines: int | None
+) -> None:
+    # a reply's re-cut stops early once it agrees with the turn's first search: same cuts as a full search
+    import toolkit.segment as seg
+
+    spans = seg._speech_plan(turns, TWO_WPS, None)
+    for turn, span in zip(turns, spans, strict=True):
+        toks = seg._tokens(turn, span)
+        if not toks.texts:
+            continue
+        seg._prepare(toks)
+        first = seg._cut_points(toks, profile, 0)
+        dp = toks.dp
+        assert dp is not None
+        full = seg._cut_points(toks, profile, reserve, first_lines, None)  # a whole search
+        assert seg._cut_points(toks, profile, reserve, first_lines, dp) == full
+        assert seg._cut_points(toks, profile, 0, None, dp) == first

@@ -14,16 +14,21 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import pairwise
+from operator import getitem
+from typing import cast
 
 __all__ = [
     "TokenInfo",
     "break_cost",
     "break_lines",
+    "break_span",
     "count_lines",
     "cut_costs",
+    "cut_costs_by_id",
     "is_annotation",
     "is_sentence_end",
     "pair_costs",
@@ -236,24 +241,43 @@ def token_key(token: str) -> tuple[int, int]:
     return lid, rid
 
 
+def cut_costs_by_id(
+    lids: Sequence[int], rids: Sequence[int], sentence_cost: float, scale: float
+) -> list[float]:
+    """:func:`cut_costs` for tokens whose :func:`token_key` values are ``zip(lids, rids)``."""
+    n = len(lids)
+    if n < 2:
+        return []
+    table = _CUT_TABLES.setdefault((sentence_cost, scale), [])
+    width = len(_RIGHT_INFO)
+    if len(table) < len(_LEFT_INFO):
+        table.extend([None] * width for _ in range(len(_LEFT_INFO) - len(table)))
+    if table and len(table[0]) < width:  # new right-hand kinds since the rows were made
+        for row in table:
+            row.extend([None] * (width - len(row)))
+    # table[left][right] for each break, looked up in C (map) rather than in a Python loop
+    out = list(map(getitem, map(table.__getitem__, lids[: n - 1]), rids[1:]))
+    if None in out:  # pairs not priced yet: price them once
+        for x in range(n - 1):
+            if out[x] is None:
+                lid, rid = lids[x], rids[x + 1]
+                left = _LEFT_INFO[lid]
+                c = table[lid][rid]
+                if c is None:
+                    c = table[lid][rid] = (
+                        sentence_cost if left[0] == 2 else scale * pair_costs([left, _RIGHT_INFO[rid]])[0]
+                    )
+                out[x] = c
+    return cast(list[float], out)  # no None left
+
+
 def cut_costs(keys: Sequence[tuple[int, int]], sentence_cost: float, scale: float) -> list[float]:
     """For consecutive tokens with these :func:`token_key` values: ``sentence_cost`` for a break after a
     sentence end, else ``scale`` times :func:`break_cost` (the segmenter's cost of a cut between cues)."""
-    out: list[float] = []
-    append = out.append
-    table = _CUT_TABLES.setdefault((sentence_cost, scale), [])
-    if len(table) < len(_LEFT_INFO):
-        table.extend([] for _ in range(len(_LEFT_INFO) - len(table)))
-    for (lid, _), (_, rid) in pairwise(keys):
-        row = table[lid]
-        c = row[rid] if rid < len(row) else None
-        if c is None:
-            left = _LEFT_INFO[lid]
-            c = sentence_cost if left[0] == 2 else scale * pair_costs([left, _RIGHT_INFO[rid]])[0]
-            row.extend([None] * (rid + 1 - len(row)))
-            row[rid] = c
-        append(c)
-    return out
+    if len(keys) < 2:
+        return []
+    lids, rids = zip(*keys, strict=True)
+    return cut_costs_by_id(lids, rids, sentence_cost, scale)
 
 
 def count_lines(widths: Sequence[int], max_chars: int, *, first_reserve: int = 0) -> int:
@@ -351,16 +375,27 @@ def _two_lines(
     first_reserve: int,
     target: float,
     costs: Sequence[float] | None,
+    lo: int = 0,
+    hi: int | None = None,
+    total: int | None = None,
 ) -> tuple[str, ...]:
-    """The common case of :func:`break_lines`: one break, tried at each place (same costs as the DP)."""
-    n = len(tokens)
-    total = sum(widths) + n - 1
+    """The common case of :func:`break_lines`: one break, tried at each place (same costs as the DP).
+
+    The cue is ``tokens[lo:hi]`` (the whole list by default) of ``total`` characters with its spaces;
+    ``costs`` is indexed like ``tokens``.
+    """
+    if hi is None:
+        hi = len(tokens)
+    if total is None:
+        total = sum(widths[lo:hi]) + hi - lo - 1
     limit1 = max_chars - first_reserve
-    best, best_j = math.inf, 1
+    best, best_j = math.inf, lo + 1
     w1 = -1
     fitted = False
     scale = 1.0 / max_chars
-    for j in range(1, n):
+    # the shape terms' factors, as locals (a hot loop); the same products as in break_lines' DP
+    over, over_sq, under = 2.0 * _BALANCE + _TOP_HEAVY, 2.0 * _BALANCE_SQ, -2.0 * _BALANCE
+    for j in range(lo + 1, hi):
         w1 += widths[j - 1] + 1
         w2 = total - w1 - 1
         if w1 > limit1 and fitted:
@@ -374,12 +409,50 @@ def _two_lines(
             fitted = True
         d = (w1 - target) * scale  # the second line deviates by -d
         if d > 0:
-            cost += (2.0 * _BALANCE + _TOP_HEAVY) * d + 2.0 * _BALANCE_SQ * d * d
+            cost += over * d + over_sq * d * d
         else:
-            cost += -2.0 * _BALANCE * d + 2.0 * _BALANCE_SQ * d * d
+            cost += under * d + over_sq * d * d
         if cost < best:
             best, best_j = cost, j
-    return (" ".join(tokens[:best_j]), " ".join(tokens[best_j:]))
+    return (" ".join(tokens[lo:best_j]), " ".join(tokens[best_j:hi]))
+
+
+def break_span(
+    tokens: Sequence[str],
+    widths: Sequence[int],
+    prefix: Sequence[int],
+    costs: Sequence[float],
+    lo: int,
+    hi: int,
+    max_chars: int,
+    max_lines: int,
+    *,
+    first_reserve: int = 0,
+) -> tuple[str, ...]:
+    """``break_lines(tokens[lo:hi], max_chars, max_lines, first_reserve=first_reserve,
+    costs=[0.0, *costs[lo + 1:hi]])``, without copying: the segmenter breaks every cue of a turn from the
+    turn's token ``widths``, ``prefix`` (``prefix[j]`` = sum of ``widths[k] + 1`` for ``k < j``) and cut
+    ``costs`` (``costs[j]``: a break before ``tokens[j]``)."""
+    n = hi - lo
+    if n <= 0:
+        return ()
+    total = prefix[hi] - prefix[lo] - 1
+    if total <= max_chars - first_reserve or n == 1 or max_lines <= 1:
+        return (" ".join(tokens[lo:hi]),)
+    # the greedy fill's line count (count_lines), line by line, capped at max_lines
+    lines, start, limit = 0, lo, max_chars - first_reserve
+    while start < hi and lines < max_lines:
+        lines += 1
+        end = bisect_right(prefix, prefix[start] + limit + 1, start, hi + 1) - 1
+        start = end if end > start else start + 1
+        limit = max_chars
+    k = min(lines, n)
+    if k <= 1:
+        return (" ".join(tokens[lo:hi]),)
+    if k == 2 and n <= 200:
+        return _two_lines(tokens, widths, max_chars, first_reserve, (total - 1) / 2, costs, lo, hi, total)
+    return break_lines(tokens[lo:hi], max_chars, max_lines, first_reserve=first_reserve,
+                       costs=[0.0, *costs[lo + 1 : hi]])
 
 
 def _greedy(tokens: Sequence[str], max_chars: int, first_reserve: int) -> tuple[str, ...]:

@@ -39,10 +39,20 @@ from __future__ import annotations
 import math
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from itertools import accumulate, pairwise
+from dataclasses import dataclass, field
+from itertools import accumulate, compress, repeat
+from operator import add, itemgetter, mul
 
-from .linebreak import break_cost, break_lines, cut_costs, is_annotation, is_sentence_end, token_key, tokenize
+from .linebreak import (
+    break_cost,
+    break_lines,
+    break_span,
+    cut_costs_by_id,
+    is_annotation,
+    is_sentence_end,
+    token_key,
+    tokenize,
+)
 from .model import Cue, Finding, Turn, Word
 from .profiles import Profile
 from .rules import finding
@@ -89,16 +99,27 @@ def shown_chars(cues: Sequence[Cue] | Sequence[_Plan]) -> list[int]:
     """Per cue, the characters a viewer reads in the SRT output: the lines plus, as ``write_srt`` writes
     them by default, a ``NAME: `` label at each change of speaker and a dash per line of dialogue."""
     out: list[int] = []
+    append = out.append
     current: str | None = None
     for c in cues:
-        n = sum(map(len, c.lines))
-        if len(set(c.speakers)) > 1:
-            n += len(c.lines)
-        for spk in c.speakers:
+        lines, speakers = c.lines, c.speakers
+        n = sum(map(len, lines))
+        if not speakers:
+            append(n)
+            continue
+        first = speakers[0]
+        if speakers.count(first) == len(speakers):  # one speaker (the common case)
+            if first is not None and first != current:
+                n += len(first) + 2
+                current = first
+            append(n)
+            continue
+        n += len(lines)  # dialogue: a dash per line
+        for spk in speakers:
             if spk is not None and spk != current:
                 n += len(spk) + 2
                 current = spk
-        out.append(n)
+        append(n)
     return out
 
 
@@ -120,10 +141,29 @@ class _Plan:
 
 @dataclass(slots=True)
 class _Toks:
+    """A turn's tokens and what cutting and line breaking need about them, computed once per turn."""
+
     texts: list[str]
     starts: list[float]
     ends: list[float]
     words: list[tuple[Word, ...]]  # per token, for turns with aligned words (else empty)
+    widths: list[int] = field(default_factory=list)
+    prefix: list[int] = field(default_factory=list)  # prefix[j]: sum of widths[k] + 1 for k < j
+    cut_cost: list[float] = field(default_factory=list)  # cost of a cut before each token, and at the end
+    sentences: list[int] = field(default_factory=list)  # sentence ends among tokens[:k]
+    emax: list[float] = field(default_factory=list)  # latest end among tokens[:k]
+    cand: list[int] = field(default_factory=list)  # good cut places, and len(tokens)
+    dp: _Search | None = None  # the turn's cut search, reused when the turn is cut again for a reply
+    lines: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)  # cue (a, b), a > 0
+
+
+@dataclass(slots=True)
+class _Search:
+    """The arrays of one run of the cut search (see :func:`_cut_points`)."""
+
+    best: list[float]
+    back: list[int]
+    reach: list[int]  # per start token: the furthest cut tried from it (0 when not a reachable start)
 
 
 def segment(
@@ -142,9 +182,10 @@ def segment(
     for index, turn in enumerate(turns):
         reserve = label_reserve(turn.speaker) if turn.speaker != prev_speaker else 0
         first = len(plans)
-        cut = _cut_turn(index, turn, spans[index], profile, reserve)
+        toks = _tokens(turn, spans[index])
+        cut = _cut_turn(index, turn, toks, profile, reserve)
         if len(cut) > 1 and turn_cues and turn_cues[-1][1] == 1:
-            cut = _reply_recut(plans[-1], cut, index, turn, spans[index], profile)
+            cut = _reply_recut(plans[-1], cut, index, turn, toks, profile)
         plans.extend(cut)
         turn_cues.append((first, len(plans) - first))
         if len(plans) > first:
@@ -233,22 +274,54 @@ def _tokens(turn: Turn, span: tuple[float, float]) -> _Toks:
             starts.append(float(group[0].start_ms))
             ends.append(float(max(w.end_ms for w in group)))
             groups.append(tuple(group))
-        return _Toks(texts, starts, ends, groups)
+        return _Toks(texts, starts, ends, groups, list(map(len, texts)))
     texts = tokenize(turn.text)
-    weights = [1.0 if t[0] == "[" and is_annotation(t) else len(t) + 1.0 for t in texts]
+    if not texts:
+        return _Toks(texts, [], [], [])
+    widths = list(map(len, texts))
+    prefix = list(accumulate(map((1).__add__, widths), initial=0))  # sums of w + 1
     t0, t1 = span
-    per = (t1 - t0) / (sum(weights) or 1.0)
-    cum = [t0 + c * per for c in accumulate(weights, initial=0.0)]
+    if "[" in turn.text:  # an annotation weighs 1, a word its characters and a space
+        weights = [
+            1.0 if t[0] == "[" and is_annotation(t) else w + 1.0 for t, w in zip(texts, widths, strict=True)
+        ]
+        per = (t1 - t0) / (sum(weights) or 1.0)
+        cum = list(map(add, repeat(t0), map(mul, accumulate(weights, initial=0.0), repeat(per))))
+    else:
+        # every weight is w + 1.0, a whole number, so their float sums are exactly the prefix sums
+        per = (t1 - t0) / (float(prefix[-1]) or 1.0)
+        cum = list(map(add, repeat(t0), map(mul, prefix, repeat(per))))  # t0 + prefix[j] * per
     starts, ends = cum[:-1], cum[1:]
-    return _Toks(texts, starts, ends, [])
+    return _Toks(texts, starts, ends, [], widths, prefix)
+
+
+def _prepare(toks: _Toks) -> None:
+    """Fill in what the cut search and line breaking need about a turn's tokens (once per turn), with
+    cached look-ups per token and the per-token arithmetic done by ``map``/``accumulate``."""
+    if toks.cand:
+        return
+    texts, n = toks.texts, len(toks.texts)
+    if not toks.prefix:  # aligned words
+        toks.prefix = list(accumulate(map((1).__add__, toks.widths), initial=0))
+    keys = list(map(token_key, texts))
+    lids, rids = list(map(_LEFT, keys)), list(map(_RIGHT, keys))
+    toks.cut_cost = cut_cost = [0.0, *cut_costs_by_id(lids, rids, _SENTENCE_CUT, 1.2), 0.0]
+    toks.sentences = list(accumulate(map(is_sentence_end, texts), initial=0))
+    # spread times already increase (aligned words may not)
+    ends = toks.ends
+    toks.emax = [-math.inf, *ends] if not toks.words else list(accumulate(ends, max, initial=-math.inf))
+    cand = list(compress(range(1, n), map((-1.0).__ge__, cut_cost[1:n])))  # cut_cost[j] <= -1.0
+    cand.append(n)
+    toks.cand = cand
+
+
+_LEFT, _RIGHT = itemgetter(0), itemgetter(1)
 
 
 def _cut_turn(
-    index: int, turn: Turn, span: tuple[float, float], profile: Profile, reserve: int,
-    first_lines: int | None = None,
+    index: int, turn: Turn, toks: _Toks, profile: Profile, reserve: int, first_lines: int | None = None
 ) -> list[_Plan]:
     """The turn's cues; ``first_lines`` limits the first cue to that many lines (a dialogue pair's)."""
-    toks = _tokens(turn, span)
     if not toks.texts:
         return []
     spk = turn.speaker
@@ -258,18 +331,32 @@ def _cut_turn(
         kept = _keep_caption(index, turn, profile, reserve)
         if kept is not None:
             return [kept]
-    cuts, costs = _cut_points(toks, profile, reserve, first_lines)
+    _prepare(toks)
+    if first_lines is None:
+        cuts = _cut_points(toks, profile, reserve)
+    else:  # cut again for a reply: only the start of the turn can change (see _cut_points)
+        cuts = _cut_points(toks, profile, reserve, first_lines, toks.dp)
     plans: list[_Plan] = []
     texts, starts, ends, aligned = toks.texts, toks.starts, toks.ends, bool(toks.words)
-    for a, b in pairwise(cuts):
-        first = reserve if a == 0 else 0
-        lines_max = first_lines if a == 0 and first_lines else maxl
-        lines = break_lines(texts[a:b], maxc, lines_max, first_reserve=first, costs=[0.0, *costs[a + 1 : b]])
+    widths, prefix, costs, known = toks.widths, toks.prefix, toks.cut_cost, toks.lines
+    line = turn.line
+    sync_first = aligned or turn.start_ms is not None
+    lead_in = SYNC_LEAD_MS if aligned else EARLY_MS
+    a = 0
+    for b in cuts[1:]:
+        if a == 0:
+            lines = break_span(texts, widths, prefix, costs, 0, b, maxc, first_lines or maxl,
+                               first_reserve=reserve)
+        elif prefix[b] - prefix[a] - 1 <= maxc:  # one line (break_span's first case, without the call)
+            lines = (" ".join(texts[a:b]),)
+        else:
+            lines = known.get((a, b)) or break_span(texts, widths, prefix, costs, a, b, maxc, maxl)
+            known[a, b] = lines
         words = tuple(w for g in toks.words[a:b] for w in g) if aligned else ()
-        speakers = (spk,) * len(lines)
-        lead = SYNC_LEAD_MS if aligned or (a == 0 and turn.start_ms is not None) else EARLY_MS
-        plans.append(_Plan(starts[a], ends[b - 1], lines, speakers, index, turn.line, words, fixed_end,
+        lead = SYNC_LEAD_MS if a == 0 and sync_first else lead_in
+        plans.append(_Plan(starts[a], ends[b - 1], lines, (spk,) * len(lines), index, line, words, fixed_end,
                            lead=lead))
+        a = b
     return plans
 
 
@@ -298,9 +385,9 @@ def _keep_caption(index: int, turn: Turn, profile: Profile, reserve: int) -> _Pl
 
 
 def _cut_points(
-    toks: _Toks, profile: Profile, reserve: int, first_lines: int | None = None
-) -> tuple[list[int], list[float]]:
-    """Token indexes where cues begin, plus ``len(tokens)``; and the cost of a cut before each token.
+    toks: _Toks, profile: Profile, reserve: int, first_lines: int | None = None, ref: _Search | None = None
+) -> list[int]:
+    """Token indexes where cues begin, plus ``len(tokens)``.
 
     A dynamic programme over cut positions. A cue ``[i, j)`` is allowed when its tokens fit the lines
     (the greedy fill, which needs the fewest lines) and its speech fits ``max_duration_ms``; a single
@@ -308,73 +395,101 @@ def _cut_points(
     fill term (balanced cues for a long sentence), a penalty for each sentence end inside it and one for
     being spoken for less than the minimum duration. Cuts are tried only at good places (sentence and
     clause ends, before conjunctions and prepositions) unless a cue has none within reach, so the work is
-    about linear in the number of tokens.
+    about linear in the number of tokens. Widths, sentence counts and latest ends of a run of tokens come
+    from prefix arrays.
+
+    ``reserve`` and ``first_lines`` only bound the first cue. So when the turn is cut again with other
+    bounds (``ref`` is the first search), the search stops as soon as it agrees with ``ref`` from some
+    token on and no cue from before that token reaches further: from there on it would repeat ``ref``
+    step by step, so the cuts are taken from ``ref``. Without ``ref`` the search is kept in ``toks.dp``.
     """
-    texts, starts, ends = toks.texts, toks.starts, toks.ends
+    texts, starts = toks.texts, toks.starts
     n = len(texts)
-    widths = [len(t) for t in texts]
-    keys = list(map(token_key, texts))
-    cut_cost = [0.0, *cut_costs(keys, _SENTENCE_CUT, 1.2), 0.0]
-    sent = list(map(is_sentence_end, texts))
+    widths, q, cut_cost, sc = toks.widths, toks.prefix, toks.cut_cost, toks.sentences
+    emax, cand = toks.emax, toks.cand
     maxc, maxl = profile.max_chars_per_line, max(profile.max_lines, 1)
     max_dur, min_dur = float(profile.max_duration_ms), float(profile.min_duration_ms)
     cap = float(maxc * maxl)
-    q = list(accumulate([w + 1 for w in widths], initial=0))  # width of tokens [i, j) = q[j] - q[i] - 1
-    sc = list(accumulate(sent, initial=0))  # sentence ends among tokens[:k]
-    # latest end among tokens[:k]; spread times already increase (aligned words may not)
-    emax = [-math.inf, *ends] if not toks.words else list(accumulate(ends, max, initial=-math.inf))
-    cand = [j for j in range(1, n) if cut_cost[j] <= -1.0]
-    cand.append(n)
+    maxc1 = maxc + 1
     ncand = len(cand)
     inf = math.inf
+    fill_w, inside_w, short_w, cue_w = _FILL, _SENTENCE_INSIDE, _SHORT, _CUE_COST  # locals: a hot loop
     best = [inf] * (n + 1)
     back = [0] * (n + 1)
+    reaches = [0] * (n + 1)
     best[0] = 0.0
     lo = 0  # first candidate after i
+    # with ref: agreement with ref from token ``agree`` on, and how far cues from before it reach
+    agree, agree_reach, furthest = -1, 0, 0
     for i in range(n):
         base = best[i]
-        if base == inf:
+        if base != inf:
+            while cand[lo] <= i:
+                lo += 1
+            base += cut_cost[i] + cue_w
+            # the furthest cut the lines allow: a greedy fill of max_lines lines
+            if i:
+                limit, more = maxc, maxl - 1
+            else:
+                limit, more = maxc - reserve, (first_lines or maxl) - 1
+            if widths[i] > limit:
+                reach = i + 1
+            else:
+                p = bisect_right(q, q[i] + limit + 1) - 1
+                while more and p < n and widths[p] <= maxc:
+                    p = bisect_right(q, q[p] + maxc1) - 1
+                    more -= 1
+                reach = p
+            t0 = starts[i]
+            latest = t0 + max_dur
+            # the cue's speech fits max_dur up to the latest j with emax[j] <= latest (emax never
+            # decreases): no search when that already holds at the line reach
+            hi = reach if emax[reach] <= latest else bisect_right(emax, latest) - 1
+            if hi <= i:
+                hi = i + 1
+            reaches[i] = hi
+            # the candidate cuts within reach, or every cut when there is none
+            js: Sequence[int] = (
+                cand[lo : bisect_right(cand, hi, lo, ncand)] if cand[lo] <= hi else range(i + 1, hi + 1)
+            )
+            sci, qi = sc[i], q[i] + 1
+            for j in js:
+                fill = 1.0 - (q[j] - qi) / cap
+                cost = base + fill_w * fill * fill + (sc[j - 1] - sci) * inside_w
+                if emax[j] - t0 < min_dur:
+                    cost += short_w
+                if cost < best[j]:
+                    best[j] = cost
+                    back[j] = i
+        if ref is None:
             continue
-        while cand[lo] <= i:
-            lo += 1
-        base += cut_cost[i] + _CUE_COST
-        # the furthest cut the lines allow: a greedy fill of max_lines lines
-        limit = maxc - (reserve if i == 0 else 0)
-        if widths[i] > limit:
-            reach = i + 1
-        else:
-            p = bisect_right(q, q[i] + limit + 1) - 1
-            for _ in range((first_lines if i == 0 and first_lines else maxl) - 1):
-                if p >= n or widths[p] > maxc:
-                    break
-                p = bisect_right(q, q[p] + maxc + 1) - 1
-            reach = p
-        t0 = starts[i]
-        hi = bisect_right(emax, t0 + max_dur) - 1
-        if reach < hi:
-            hi = reach
-        if hi <= i:
-            hi = i + 1
-        # the candidate cuts within reach, or every cut when there is none
-        js: Sequence[int] = (
-            cand[lo : bisect_right(cand, hi, lo, ncand)] if cand[lo] <= hi else range(i + 1, hi + 1)
-        )
-        sci, qi = sc[i], q[i] + 1
-        for j in js:
-            fill = 1.0 - (q[j] - qi) / cap
-            cost = base + _FILL * fill * fill + (sc[j - 1] - sci) * _SENTENCE_INSIDE
-            if emax[j] - t0 < min_dur:
-                cost += _SHORT
-            if cost < best[j]:
-                best[j] = cost
-                back[j] = i
+        # from i + 1 on, both searches have their final values up to i + 1
+        furthest = max(furthest, reaches[i], ref.reach[i])
+        k = i + 1
+        if best[k] != ref.best[k] or back[k] != ref.back[k]:
+            agree = -1
+            continue
+        if agree < 0:
+            agree, agree_reach = k, furthest
+        if k >= agree_reach:
+            # every cue from before ``agree`` ends by k, and the two searches agree on agree..k: the
+            # rest of this search would be ref's, so its cuts from ``agree`` on are ref's
+            cuts = [n]
+            j = n
+            while j > 0:
+                j = ref.back[j] if j >= agree else back[j]
+                cuts.append(j)
+            cuts.reverse()
+            return cuts
+    if ref is None:
+        toks.dp = _Search(best, back, reaches)
     cuts = [n]
     j = n
     while j > 0:
         j = back[j]
         cuts.append(j)
     cuts.reverse()
-    return cuts, cut_cost
+    return cuts
 
 
 def _pairs(a: _Plan, b: _Plan, after: float | None, profile: Profile) -> bool:
@@ -407,7 +522,7 @@ def _pairs(a: _Plan, b: _Plan, after: float | None, profile: Profile) -> bool:
 
 
 def _reply_recut(
-    reply: _Plan, cut: list[_Plan], index: int, turn: Turn, span: tuple[float, float], profile: Profile
+    reply: _Plan, cut: list[_Plan], index: int, turn: Turn, toks: _Toks, profile: Profile
 ) -> list[_Plan]:
     """The cues of a turn that follows a one-cue turn ``reply``: cut again, when that lets its first cue
     pair with the reply in a dash-style cue (one line, ending at a good break, readable in time)."""
@@ -415,7 +530,7 @@ def _reply_recut(
         return cut
     if not 0 <= cut[0].start - reply.start <= DUAL_MAX_LEAD_MS:
         return cut
-    again = _cut_turn(index, turn, span, profile, 1 + label_reserve(turn.speaker), first_lines=1)
+    again = _cut_turn(index, turn, toks, profile, 1 + label_reserve(turn.speaker), first_lines=1)
     if len(again) < 2 or not _pairs(reply, again[0], again[1].start, profile):
         return cut
     if break_cost(again[0].lines[0].rsplit(" ", 1)[-1], again[1].lines[0].split(" ", 1)[0]) > 0:
@@ -521,71 +636,101 @@ def _finish(
     min_dur, max_dur = profile.min_duration_ms, profile.max_duration_ms
     ms_per_char = 1000 / profile.max_cps if profile.max_cps > 0 else 0.0
     chars = shown_chars(plans)
-    cues: list[Cue] = []
+    # the cues' times, settled cue by cue (a cue may still shorten the one before it); Cues are made last
+    cue_starts: list[int] = []
+    cue_ends: list[int] = []
     needs: list[int] = []
+    ceil = math.ceil
+    out_time = OUT_TIME_MS
+    chaining = chain > 0
     for k, p in enumerate(plans):
         s = starts[k]
         nxt = starts[k + 1] if k + 1 < n else None
         speech_end = round(p.speech_end)
-        need = max(min_dur, math.ceil(chars[k] * ms_per_char))
+        need = ceil(chars[k] * ms_per_char)
+        if need < min_dur:
+            need = min_dur
         # a cue ends when its speech does, plus the out-time and what reading it needs, within max_dur;
-        # a caption-file cue kept as it was keeps its end
-        end = speech_end if p.keep_end else min(max(speech_end + OUT_TIME_MS, s + need), s + max_dur)
-        if p.fixed_end is not None:
-            end = min(end, p.fixed_end)
-        if duration_ms is not None and duration_ms > s:
-            end = min(end, duration_ms)
+        # a caption-file cue kept as it was keeps its end (comparisons rather than min/max: a hot loop)
+        keep = p.keep_end
+        if keep:
+            end = speech_end
+        else:
+            end = speech_end + out_time
+            if end < s + need:
+                end = s + need
+            if end > s + max_dur:
+                end = s + max_dur
+        fixed = p.fixed_end
+        if fixed is not None and fixed < end:
+            end = fixed
+        if duration_ms is not None and duration_ms > s and duration_ms < end:
+            end = duration_ms
         if nxt is not None:
-            end = min(end, nxt - gap)
-            if not p.keep_end and chain > 0 and nxt - end <= chain and nxt - gap - s <= max_dur:
-                end = max(end, nxt - gap)
-        end = max(end, s + 1)
-        if nxt is not None:
-            end = min(end, nxt)
-        if not p.keep_end and cues and end - s < need:
+            if nxt - gap < end:
+                end = nxt - gap
+            if not keep and chaining and nxt - end <= chain and nxt - gap - s <= max_dur and end < nxt - gap:
+                end = nxt - gap
+        if end < s + 1:
+            end = s + 1
+        if nxt is not None and nxt < end:
+            end = nxt
+        if not keep and cue_starts and end - s < need:
             # too short or too fast and no room after it: start up to EARLY_MS sooner, into free time
             # or into the previous cue's time beyond what that cue needs itself
-            prev = cues[-1]
-            surplus = 0 if plans[k - 1].keep_end else max(0, prev.duration_ms - needs[-1])
-            room = min(p.lead, s - gap - prev.end_ms + surplus)
+            prev_start, prev_end = cue_starts[-1], cue_ends[-1]
+            surplus = 0 if plans[k - 1].keep_end else max(0, prev_end - prev_start - needs[-1])
+            room = min(p.lead, s - gap - prev_end + surplus)
             if room > 0:
                 s -= min(room, need - (end - s))
-                if prev.end_ms > s - gap:
-                    cues[-1] = replace(prev, end_ms=s - gap)
+                if prev_end > s - gap:
+                    cue_ends[-1] = s - gap
         needs.append(need)
-        cues.append(Cue(s, end, p.lines, p.speakers, p.turn, p.line, p.words))
-    return cues, check_cues(cues, profile, path=path)
+        cue_starts.append(s)
+        cue_ends.append(end)
+    cues = [
+        Cue(s, e, p.lines, p.speakers, p.turn, p.line, p.words)
+        for s, e, p in zip(cue_starts, cue_ends, plans, strict=True)
+    ]
+    return cues, _check(cues, chars, profile, path)
 
 
 def check_cues(cues: Sequence[Cue], profile: Profile, *, path: str | None = None) -> list[Finding]:
     """Findings C001-C006 for cues outside ``profile`` (``cue`` is the 1-based index in ``cues``); each
     carries ``limit``, ``actual`` and ``excess``."""
+    return _check(cues, shown_chars(cues), profile, path)
+
+
+def _check(cues: Sequence[Cue], chars: Sequence[int], profile: Profile, path: str | None) -> list[Finding]:
+    """:func:`check_cues` with the cues' :func:`shown_chars` known."""
     out: list[Finding] = []
     maxc, maxl = profile.max_chars_per_line, profile.max_lines
     min_dur, max_dur, gap = profile.min_duration_ms, profile.max_duration_ms, profile.min_gap_ms
-    chars = shown_chars(cues)
+    max_cps = profile.max_cps
 
     def add(code: str, k: int, c: Cue, what: str, limit: float, actual: float, excess: float) -> None:
         out.append(finding(code, f"cue {k}: {what}", path=path, line=c.line, cue=k,
                            limit=limit, actual=actual, excess=excess))
 
+    count = len(cues)
     for k, c in enumerate(cues, start=1):
-        longest = max((len(x) for x in c.lines), default=0)
+        lines = c.lines
+        longest = max(map(len, lines), default=0)
         if longest > maxc:
             add("C001", k, c, f"a line of {longest} characters, over {maxc}", maxc, longest, longest - maxc)
-        if len(c.lines) > maxl:
-            add("C002", k, c, f"{len(c.lines)} lines, over {maxl}", maxl, len(c.lines), len(c.lines) - maxl)
-        cps = chars[k - 1] * 1000 / c.duration_ms
-        if cps > profile.max_cps:
+        if len(lines) > maxl:
+            add("C002", k, c, f"{len(lines)} lines, over {maxl}", maxl, len(lines), len(lines) - maxl)
+        d = c.end_ms - c.start_ms
+        cps = chars[k - 1] * 1000 / d
+        if cps > max_cps:
             actual = round(cps, 2)
-            add("C003", k, c, f"{actual} characters per second, over {profile.max_cps:g}",
-                profile.max_cps, actual, round(cps - profile.max_cps, 2))
-        d = c.duration_ms
+            add("C003", k, c, f"{actual} characters per second, over {max_cps:g}",
+                max_cps, actual, round(cps - max_cps, 2))
         if d < min_dur:
             add("C004", k, c, f"shown for {d} ms, under {min_dur} ms", min_dur, d, min_dur - d)
         if d > max_dur:
             add("C005", k, c, f"shown for {d} ms, over {max_dur} ms", max_dur, d, d - max_dur)
-        if k < len(cues):
+        if k < count:
             g = cues[k].start_ms - c.end_ms
             if g < gap:
                 add("C006", k, c, f"{g} ms before the next cue, under {gap} ms", gap, g, gap - g)

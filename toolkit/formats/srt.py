@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 
 import pysrt
 
 from ..model import Cue
 from ..timecode import format_srt
-from ._common import finish, is_dialogue, ordered
+from ._common import all_lines, finish, is_dialogue, ordered
 
 SPEAKER_STYLES = ("upper", "name", "bracket", "none")
 
@@ -35,12 +36,27 @@ def _srt_text(line: str) -> str:
 def srt_lines(cues: Sequence[Cue], speaker_style: str = "upper") -> list[list[str]]:
     """Each cue's text lines as written: a label at each change of speaker, dashes in dialogue."""
     speaker_label(None, speaker_style)  # validates the style
+    labels: dict[str, str] = {}
+    arrows = "-->" in all_lines(cues)  # else no line needs _srt_text
     out: list[list[str]] = []
+    append = out.append
     current: str | None = None
     for cue in cues:
-        speakers = cue.speakers or (None,) * len(cue.lines)
+        speakers = cue.speakers
+        if speakers and speakers.count(speakers[0]) == len(speakers):  # one speaker (the common case)
+            lines = list(map(_srt_text, cue.lines)) if arrows else list(cue.lines)
+            spk = speakers[0]
+            if spk is not None and spk != current:
+                label = labels.get(spk)
+                if label is None:
+                    label = labels[spk] = speaker_label(spk, speaker_style)
+                lines[0] = label + lines[0]
+                current = spk
+            append(lines)
+            continue
+        speakers = speakers or (None,) * len(cue.lines)
         dialogue = is_dialogue(cue)
-        lines: list[str] = []
+        lines = []
         for line, spk in zip(cue.lines, speakers, strict=True):
             label = ""
             if spk is not None and spk != current:
@@ -48,7 +64,7 @@ def srt_lines(cues: Sequence[Cue], speaker_style: str = "upper") -> list[list[st
             if spk is not None:
                 current = spk
             lines.append(("-" if dialogue else "") + label + _srt_text(line))
-        out.append(lines)
+        append(lines)
     return out
 
 
@@ -59,9 +75,10 @@ def write_srt(cues: Sequence[Cue], *, speaker_style: str = "upper") -> str:
     if not cues:
         return ""
     subs = pysrt.SubRipFile()
-    items = subs.data  # the file's list of items (``append`` goes through a UserList wrapper)
-    for k, (cue, lines) in enumerate(zip(cues, texts, strict=True), start=1):
-        items.append(pysrt.SubRipItem(k, _Time(cue.start_ms), _Time(cue.end_ms), "\n".join(lines)))
+    subs.data = items = [  # the file's list of items (``append`` goes through a UserList wrapper)
+        _Item(k, format_srt(cue.start_ms), format_srt(cue.end_ms), "\n".join(lines))
+        for k, (cue, lines) in enumerate(zip(cues, texts, strict=True), start=1)
+    ]
     buf = io.StringIO()
     subs.write_into(buf, eol="\n")
     text = finish(buf.getvalue())
@@ -69,23 +86,27 @@ def write_srt(cues: Sequence[Cue], *, speaker_style: str = "upper") -> str:
     return text
 
 
-class _Time(pysrt.SubRipTime):  # type: ignore[misc]  # pysrt has no type hints
-    """A pysrt time written as :func:`toolkit.timecode.format_srt` writes it.
+class _Item(pysrt.SubRipItem):  # type: ignore[misc]  # pysrt has no type hints
+    """A pysrt item whose times are our timestamp text, for pysrt's ``__str__`` to lay out.
 
-    ``SubRipTime.from_ordinal`` and ``str()`` walk four descriptors per time, most of the writer's cost;
-    this keeps pysrt's item and file serialisation and hands it our timestamp text.
+    ``SubRipItem()`` coerces each value and ``SubRipTime`` formats itself through four descriptors, most
+    of the writer's cost; ``__str__`` only puts ``start`` and ``end`` through ``%s``, so they are the text
+    :func:`toolkit.timecode.format_srt` writes. These items live only inside :func:`write_srt`.
     """
 
-    def __init__(self, ms: int) -> None:
-        self.ordinal = ms
-        self.text = format_srt(ms)
+    def __init__(self, index: int, start: str, end: str, text: str) -> None:  # no super(): see above
+        self.index = index
+        self.start = start
+        self.end = end
+        self.position = ""
+        self.text = text
 
-    def __str__(self) -> str:
-        return self.text
+
+_TIMING_LINE = re.compile(r"^[^\n]* --> [^\n]*$", re.MULTILINE)
 
 
 def _check(text: str, items: Sequence[pysrt.SubRipItem]) -> None:
     """pysrt lays out the items itself: make sure it wrote exactly our timing lines, in order."""
-    timings = [line for line in text.split("\n") if " --> " in line and line[:2].isdigit()]
-    if timings != [f"{item.start.text} --> {item.end.text}" for item in items]:
+    timings = [line for line in _TIMING_LINE.findall(text) if line[:2].isdigit()]
+    if timings != [f"{item.start} --> {item.end}" for item in items]:
         raise AssertionError("pysrt wrote timings that differ from toolkit.timecode")

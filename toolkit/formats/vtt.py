@@ -9,7 +9,7 @@ import webvtt
 
 from ..model import Cue, Word
 from ..timecode import format_vtt
-from ._common import finish, is_dialogue, ordered
+from ._common import all_lines, finish, is_dialogue, ordered
 
 _NO_SETTINGS = webvtt.CueSettings()
 
@@ -89,12 +89,29 @@ def write_vtt(cues: Sequence[Cue], *, word_timestamps: bool = False) -> str:
     the first.
     """
     cues = ordered(cues)
+    text = all_lines(cues)
+    # without word timestamps and with no line that needs escape_vtt, each cue takes the quick path
+    plain = not word_timestamps and not ("&" in text or "<" in text or ">" in text)
     doc = webvtt.WebVTT()
     doc.captions.extend(
-        _Caption(format_vtt(c.start_ms), format_vtt(c.end_ms), vtt_lines(c, word_timestamps=word_timestamps))
+        _Caption(format_vtt(c.start_ms), format_vtt(c.end_ms),
+                 _plain_lines(c) if plain else vtt_lines(c, word_timestamps=word_timestamps))
         for c in cues
     )
     return finish(doc.content)
+
+
+def _plain_lines(cue: Cue) -> list[str]:
+    """:func:`vtt_lines` of a cue whose lines need no escaping and no word timestamps (the common case)."""
+    speakers = cue.speakers
+    if not speakers:
+        return list(cue.lines)
+    if speakers.count(speakers[0]) != len(speakers):
+        return vtt_lines(cue)
+    lines = list(cue.lines)
+    if speakers[0] is not None:
+        lines[0] = f"<v {_voice(speakers[0])}>{lines[0]}"
+    return lines
 
 
 class _Caption(webvtt.Caption):
