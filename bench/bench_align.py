@@ -1,6 +1,6 @@
 """Benchmark word alignment against exact truth: our aligner vs the text-only rate model.
 
-    .venv/bin/python bench/bench_align.py [--minutes 5] [--seeds 1,2] [--conditions clean,snr10,...]
+    .venv/bin/python bench/bench_align.py [--minutes 5] [--seeds 1,2] [--conditions clean,...] [--aeneas]
 
 Media are made in bench/_work/ (gitignored) with make_interview.py (needs sox, flite, espeak-ng, which
 only the bench needs): two synthetic interviews with different voice pairs. Conditions:
@@ -13,6 +13,9 @@ only the bench needs): two synthetic interviews with different voice pairs. Cond
   jitter    clean audio, every turn timestamp moved by a random -2..+2 s
   jump      clean audio, the timestamps of the second half moved by +30 s (raw: not corrected)
   longturn  (not in the default list) a question and a single 12-minute answer, clean
+
+With ``--aeneas``, aeneas 1.7.3 (its own venv, see bench/aeneas_align.py) aligns the same audio with one
+fragment per transcript sentence, as a column; skipped with a message when its venv is missing.
 
 Score: for every sentence, |start of its first aligned word - true onset| in ms. Each condition runs in
 its own process, which reports its wall time and peak RSS (``ru_maxrss``). Results go to
@@ -206,7 +209,7 @@ def rate_model_starts(turns: tuple[Turn, ...], truth: Truth) -> list[int | None]
     return out
 
 
-def run_one(minutes: float, seed: int, condition: str, tool: str) -> dict[str, Any]:
+def run_one(minutes: float, seed: int, condition: str, tool: str, aeneas: bool = False) -> dict[str, Any]:
     from bench.align_data import sentence_starts
     from toolkit.align import align_turns
 
@@ -239,8 +242,22 @@ def run_one(minutes: float, seed: int, condition: str, tool: str) -> dict[str, A
     t0 = time.perf_counter()
     aligned, findings = align_turns(turns, audio, sample_rate=RATE)
     wall = time.perf_counter() - t0
+    peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before aeneas adds a child
     ours = errors_ms(sentence_starts(aligned, truth), truth)
     base = errors_ms(rate_model_starts(turns, truth), truth)
+    extra: dict[str, Any] = {}
+    if aeneas:
+        from bench import aeneas_align
+
+        run = aeneas_align.align_sentences(
+            audio, RATE, [text for _, text, _ in truth.sentences], WORK, f"{stem.name}_{condition}"
+        )
+        extra["aeneas"] = {
+            **summary(errors_ms(run.starts_ms, truth)),
+            "wall_s": run.wall_s,
+            "x_realtime": round(duration_s / run.wall_s, 1),
+            "peak_rss_mb": run.peak_rss_mb,
+        }
     return {
         "seed": seed,
         "voices": VOICES[seed],
@@ -251,8 +268,9 @@ def run_one(minutes: float, seed: int, condition: str, tool: str) -> dict[str, A
         "rate_model": summary(base),
         "wall_s": round(wall, 2),
         "x_realtime": round(duration_s / wall, 1),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "peak_rss_mb": round(peak_rss, 1),
         "findings": {c: sum(1 for f in findings if f.code == c) for c in ("A001", "A002")},
+        **extra,
     }
 
 
@@ -262,13 +280,23 @@ def main() -> None:
     ap.add_argument("--seeds", default="1,2")
     ap.add_argument("--conditions", default=",".join(CONDITIONS))
     ap.add_argument("--tool", default=TOOL)
+    ap.add_argument("--aeneas", action="store_true", help="also run aeneas 1.7.3 (bench/aeneas_align.py)")
     ap.add_argument("--one", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.aeneas:
+        from bench import aeneas_align
+
+        if not aeneas_align.available():
+            print(
+                f"# aeneas skipped: no venv at {aeneas_align.VENV} (see bench/aeneas_align.py)",
+                file=sys.stderr,
+            )
+            args.aeneas = False
     WORK.mkdir(parents=True, exist_ok=True)
     seeds = [int(s) for s in args.seeds.split(",")]
     conditions = args.conditions.split(",")
     if args.one:
-        print(json.dumps(run_one(args.minutes, seeds[0], conditions[0], args.tool)))
+        print(json.dumps(run_one(args.minutes, seeds[0], conditions[0], args.tool, args.aeneas)))
         return
     results = []
     for seed in seeds:
@@ -287,12 +315,13 @@ def main() -> None:
                 cond,
                 "--tool",
                 args.tool,
-            ]
+            ] + (["--aeneas"] if args.aeneas else [])
             proc = subprocess.run(cmd, check=True, capture_output=True, text=True, env={**os.environ})
             res = json.loads(proc.stdout.strip().splitlines()[-1])
             results.append(res)
             print(
-                f"# {seed} {cond}: {res['ours']} rate={res['rate_model']['median']} {res['x_realtime']}x",
+                f"# {seed} {cond}: {res['ours']} rate={res['rate_model']['median']} {res['x_realtime']}x"
+                + (f" aeneas={res['aeneas']}" if "aeneas" in res else ""),
                 file=sys.stderr,
             )
     tag = f"{int(args.minutes * 60)}s_{args.seeds}_{args.conditions}".replace(",", "-")
@@ -309,6 +338,8 @@ def main() -> None:
         "peak RSS",
         "A001 / A002",
     ]
+    if args.aeneas:
+        header[6:6] = ["aeneas mean / median / p95 / max ms", "aeneas > 2 s", "aeneas speed, RSS"]
     print("| " + " | ".join(header) + " |")
     print("|" + "---|" * len(header))
     for r in results:
@@ -324,6 +355,17 @@ def main() -> None:
             f"{r['peak_rss_mb']:.0f} MB",
             f"{r['findings']['A001']} / {r['findings']['A002']}",
         ]
+        if args.aeneas:
+            a = r.get("aeneas")
+            cells[6:6] = (
+                [
+                    " / ".join(f"{a[k]:.0f}" for k in ("mean", "median", "p95", "max")),
+                    str(a["over_2s"]),
+                    f"{a['x_realtime']}x, {a['peak_rss_mb']:.0f} MB",
+                ]
+                if a
+                else ["-", "-", "-"]
+            )
         print("| " + " | ".join(cells) + " |")
 
 

@@ -9,10 +9,18 @@ After each alignment the word durations are checked against the speaker's pace, 
 against the words. A word that lasts far too long, or speech that the detector hears between two words
 but no word covers, means audio that the text does not contain (music, an unscripted "Right, right.")
 was forced onto the words: the rest of the window is aligned again from each speech onset there, and the
-first plausible result is kept (finding A002). A tail that is stretched or squeezed means the window end
-was wrong: the neighbouring pauses are tried. A piece the engine cannot align at all is split in two at
-a sentence. A turn that still fails, or whose words fit the sound far worse than the speaker's other
-turns, keeps rate-model word times from the speech onset after its timestamp (finding A001).
+first plausible result is kept (finding A002); after a sentence's last word the audio is taken to follow
+it (unscripted audio comes between sentences). A tail that is stretched or squeezed, or speech left
+before the first word, means the window end was wrong: the neighbouring pauses are tried. A piece the
+engine cannot align at all is split in two at a sentence. A sentence's first word that the engine starts
+after a detected speech onset, with speech heard all the way, moves back to that onset (a soft onset the
+acoustic model calls silence).
+
+A turn that still fails, or whose words fit the sound far worse than the speaker's other turns, is timed
+without the engine (finding A001): it starts at the onset after its timestamp, its sentences share the
+speech up to the next turn by length, and each sentence starts at the likeliest onset near its estimate
+(closeness against the pause before it), so its error is bounded by the speech detector's, not the rate
+model's drift. This is what runs for the whole file when the engine fails everywhere (0 dB SNR).
 """
 
 from __future__ import annotations
@@ -47,9 +55,16 @@ ONSET_MARGIN_MS = 40  # a re-aligned window starts this much before the detected
 TAIL_SLOW_FACTOR = 1.6  # a last sentence slower than this times the speaker's pace swallowed extra audio
 MAX_FALLBACK_BAD = 0.35  # share of implausible words above which a turn falls back to the rate model
 PROGRESS_EVERY_S = 10.0
+SNAP_BACK_MS = 300  # an aligned sentence start moves back to a detected speech onset at most this far ...
+MIN_SNAP_MS = 30  # ... and at least this far (closer is the detector's own jitter)
 FALLBACK_SNAP_MS = 1_200  # a fallback turn starts at the first speech onset this close after its timestamp
+BLIP_MS = 120  # speech this short between two pauses is noise: one pause
+SNAP_SIGMA_MS = 500  # a fallback sentence start's expected error: this ...
+SNAP_SIGMA_SHARE = 0.25  # ... plus this share of the previous sentence's duration
+PAUSE_UNIT_MS = 250  # ... and an onset after a pause this long is worth one such error (squared, halved)
 MAX_SEARCH_FAILURES = 2  # windows tried when the engine's search fails outright
-GIVE_UP_AFTER = 3  # after this many turns in a row fell back, each turn gets one search only
+GIVE_UP_AFTER = 3  # after this many turns in a row fell back, each turn gets one search only ...
+PROBE_EVERY = 4  # ... and only every this many turns is tried at all, until one aligns again
 MIN_MEDIAN_SCORE = -4.5  # median per-frame log score of a turn's words below this: the text is not this audio
 FIT_FACTOR = 2.2  # ... or below this many times the usual median (noisy media)
 POOR_AUDIO_FIT = -3.0  # a usual median below this: poor audio, turn starts must stay near their timestamps
@@ -115,8 +130,13 @@ def align_turns(
     hints = _next_hints(turns)
     for i, turn in enumerate(turns):
         tokens = normalize(turn.text)
-        aligned = _align_turn(
-            engine, turn, tokens, hints[i], audio, sample_rate, index, state, findings, path
+        # after GIVE_UP_AFTER failed turns in a row (heavy noise, another language) the engine only gets
+        # every PROBE_EVERY-th turn, until one aligns: a failing search costs as much as a good one
+        resting = state.failed_in_row >= GIVE_UP_AFTER and (state.failed_in_row - GIVE_UP_AFTER) % PROBE_EVERY
+        aligned = (
+            None
+            if resting
+            else _align_turn(engine, turn, tokens, hints[i], audio, sample_rate, index, state, findings, path)
         )
         if aligned is None:
             aligned = _fallback(turn, tokens, hints[i], state, rates, index, audio_ms, findings, path)
@@ -217,6 +237,7 @@ def _align_turn(
         state.ms_per_phone[turn.speaker] = pace if old is None else 0.6 * old + 0.4 * pace
         g = state.ms_per_phone.get(None)
         state.ms_per_phone[None] = pace if g is None else 0.8 * g + 0.2 * pace
+    timings = _snap_sentence_starts(timings, _spoken_sentence_starts(tokens), index, state.cursor_ms)
     state.cursor_ms = timings[-1].end_ms
     findings.extend(local)
     words = _words(tokens, timings)
@@ -227,6 +248,37 @@ def _align_turn(
         source_start_ms=turn.source_start_ms if turn.source_start_ms is not None else turn.start_ms,
         words=words,
     )
+
+
+def _spoken_sentence_starts(tokens: Sequence[Token]) -> list[int]:
+    """Indices (among the spoken tokens) of the tokens that start a sentence."""
+    out: list[int] = []
+    k = 0
+    for i in _sentence_starts(tokens):
+        k_i = sum(len(t.spoken) for t in tokens[:i])
+        if k_i > k or not out:
+            out.append(k_i)
+        k = k_i
+    return out
+
+
+def _snap_sentence_starts(
+    timings: list[TokenTiming], starts: Sequence[int], index: SpeechIndex, floor_ms: int
+) -> list[TokenTiming]:
+    """Move a sentence's first token back to the speech onset just before it, when the detector hears
+    speech all the way from that onset to the token and the engine called it silence: a soft onset
+    (a glide, a breathy vowel) that the acoustic model does not take for the phone. Never before the
+    previous token's end, nor (the turn's first token) before ``floor_ms``, the previous turn's end."""
+    out = list(timings)
+    for s in starts:
+        if s >= len(out):
+            continue
+        t = out[s]
+        floor = out[s - 1].end_ms if s else floor_ms
+        ons = index.onsets_between(max(floor, t.start_ms - SNAP_BACK_MS) - 1, t.start_ms - MIN_SNAP_MS + 1)
+        if ons and index.speech_ms(ons[-1], t.start_ms) >= 0.8 * (t.start_ms - ons[-1]):
+            out[s] = TokenTiming(ons[-1], t.end_ms, t.score)
+    return out
 
 
 def _words(tokens: list[Token], timings: list[TokenTiming]) -> tuple[Word, ...]:
@@ -396,10 +448,10 @@ def _align_piece(
             start,
             end,
             target,
-            None if timings is None else _tail_anomaly(timings, piece, mpp, index, end),
+            None if timings is None else _tail_anomaly(timings, piece, mpp, index, end, start),
         )
         if timings is not None:
-            score = _tail_anomaly(timings, piece, mpp, index, end)
+            score = _tail_anomaly(timings, piece, mpp, index, end, start)
             if best is None or score < best[0]:
                 best = (score, end, timings)
             if score == 0:
@@ -438,7 +490,7 @@ def _align_piece(
     all_fits = [f for fs in state.fits.values() for f in fs[-20:]]
     poor = len(all_fits) >= 3 and float(np.median(all_fits)) < POOR_AUDIO_FIT
     if (state.failed_in_row or poor) and piece.hint_ms is not None:  # noqa: SIM102
-        if not piece.hint_ms - 2_500 <= timings[0].start_ms <= piece.hint_ms + 4_000:
+        if not piece.hint_ms - 1_000 <= timings[0].start_ms <= piece.hint_ms + 4_000:
             log.debug(
                 "line %d: start %d too far from %d after a fallback",
                 turn.line,
@@ -482,10 +534,12 @@ def _split_piece(
 
 
 def _tail_anomaly(
-    timings: list[TokenTiming], piece: _Piece, mpp: float, index: SpeechIndex, end_ms: int
+    timings: list[TokenTiming], piece: _Piece, mpp: float, index: SpeechIndex, end_ms: int, start_ms: int
 ) -> float:
     """Anomaly of the last sentence, where a wrong window end shows: stretched words, a slow pace, or
-    speech the detector hears between the words' end and the window's end (absorbed as noise)."""
+    speech the detector hears between the words' end and the window's end (absorbed as noise). Speech
+    left before the first word counts too: a window that reaches into the next turn lets the engine put
+    the piece on the next turn's speech and call its own speech silence."""
     s = piece.sentence_starts[-1] if piece.sentence_starts else 0
     if s == 0 and len(timings) > 2:
         s = 1  # a stretched first word (music before the turn) is the recovery's job, not the end's
@@ -494,7 +548,8 @@ def _tail_anomaly(
     slow = max(0.0, words_ms - TAIL_SLOW_FACTOR * mpp * sum(phones) - 300)
     gaps = sum(index.speech_ms(a.end_ms, b.start_ms) for a, b in itertools.pairwise(tail))
     uncovered = index.speech_ms(tail[-1].end_ms, end_ms) + gaps
-    return _anomaly(tail, phones, mpp) + slow + max(0, uncovered - UNCOVERED_SPEECH_MS)
+    head = max(0, index.speech_ms(start_ms, timings[0].start_ms) - UNCOVERED_SPEECH_MS)
+    return _anomaly(tail, phones, mpp) + slow + max(0, uncovered - UNCOVERED_SPEECH_MS) + head
 
 
 def _recover(
@@ -534,11 +589,11 @@ def _recover(
         )
         best: tuple[float, int, int, list[TokenTiming]] | None = None
         hi = timings[min(j + 1, n - 1)].end_ms
-        for m in ([s0] if s0 < j else []) + [j, j + 1]:
+        for m in ([s0] if s0 < j else []) + _restart_order(piece, timings, j):
             if m >= n:
                 continue
             lo = timings[min(m, j)].start_ms
-            for onset in index.onsets_between(lo + 100, hi):
+            for onset, _ in _onsets(index, lo + 101, hi - 1):  # a blip of noise is no onset
                 if m > j and onset < timings[j].start_ms + 200:
                     continue
                 redo = _run(engine, piece.tokens[m:], audio, sample_rate, onset - ONSET_MARGIN_MS, end)
@@ -559,11 +614,11 @@ def _recover(
                 break
         if best is not None and best[0] < base * 0.5:
             score, onset, m, redo = best
-            skipped_from = timings[m - 1].end_ms if m > j else timings[m].start_ms
             if m > j:
                 t = timings[j]
                 cap = t.start_ms + int(max(LONG_MIN_MS, LONG_FACTOR * _expected_ms(piece.phones[j], mpp)))
                 timings[j] = TokenTiming(t.start_ms, min(t.end_ms, cap, redo[0].start_ms), t.score)
+            skipped_from = timings[m - 1].end_ms if m > j else timings[m].start_ms
             timings[m:] = redo
             log.debug("line %d: skipped %d-%d before %r", turn.line, skipped_from, onset, piece.tokens[m])
             findings.append(
@@ -579,6 +634,64 @@ def _recover(
             )
         j += 1
     return timings
+
+
+def _sentence_starts(tokens: Sequence[Token]) -> list[int]:
+    """Indices of the tokens that start a sentence (always 0)."""
+    return [0] + [
+        i + 1
+        for i, tok in enumerate(tokens[:-1])
+        if tok.spoken and tok.text.rstrip("\"'”’)]").endswith((".", "?", "!", "…"))
+    ]
+
+
+def _snap_to_onset(
+    index: SpeechIndex, est: float, after: float, prev_ms: float, before: float | None = None
+) -> int:
+    """The likeliest speech onset for a sentence expected at ``est``, in ``(after, before)``.
+
+    The estimate's error grows with the previous sentence's length ``prev_ms`` (speakers' pace varies
+    from sentence to sentence); a longer pause before an onset makes it a likelier sentence break. Cost:
+    squared distance in units of the expected error, less the pause length in units of ``PAUSE_UNIT_MS``.
+    ``est`` itself when no onset is in reach."""
+    sigma = SNAP_SIGMA_MS + SNAP_SIGMA_SHARE * prev_ms
+    hi = est + 2.5 * sigma if before is None else min(est + 2.5 * sigma, before)
+    cands = [(on, n) for on, n in _onsets(index, est - 2.5 * sigma, hi) if after < on]
+    if not cands:
+        return round(est)
+
+    def cost(c: tuple[int, int]) -> float:
+        return 0.5 * ((c[0] - est) / sigma) ** 2 - min(c[1], 1_000) / PAUSE_UNIT_MS
+
+    return min(cands, key=cost)[0]
+
+
+def _onsets(index: SpeechIndex, lo: float, hi: float) -> list[tuple[int, int]]:
+    """Speech onsets in ``[lo, hi]`` with the length of the pause before each. Pauses split by a blip of
+    "speech" shorter than ``BLIP_MS`` (noise, a click) are one pause: the blip is not an onset."""
+    out: list[tuple[int, int]] = []
+    group: list[Pause] = []
+    for p in index.pauses_between(int(lo) - 5_000, int(hi) + 5_000):
+        if group and p.start_ms - group[-1].end_ms >= BLIP_MS:
+            out.append((group[-1].end_ms, group[-1].end_ms - group[0].start_ms))
+            group = []
+        group.append(p)
+    if group:
+        out.append((group[-1].end_ms, group[-1].end_ms - group[0].start_ms))
+    return [(on, n) for on, n in out if lo <= on <= hi]
+
+
+def _restart_order(piece: _Piece, timings: Sequence[TokenTiming], j: int) -> list[int]:
+    """Where to re-align from after word ``j`` swallowed audio: from ``j`` itself (the audio was before
+    it), or from the next word (the audio was after it) first. The first plausible candidate wins, so the
+    order decides ties: after ``j`` first when ``j`` ends a sentence (unscripted audio comes between
+    sentences), unless ``j`` starts the turn away from its timestamp (music before the turn)."""
+    if j + 1 not in piece.sentence_starts:
+        return [j, j + 1]
+    if j == 0 and piece.hint_ms is not None:
+        on_time = piece.hint_ms - 300 <= timings[0].start_ms <= piece.hint_ms + 1_300
+        return [j + 1, j] if on_time else [j, j + 1]
+    return [j + 1, j]
 
 
 def _clock(ms: int) -> str:
@@ -600,27 +713,65 @@ def _fallback(
     findings: list[Finding],
     path: str | None,
 ) -> Turn:
-    """Rate-model word times for a turn that could not be aligned (finding A001)."""
-    start = turn.start_ms if turn.start_ms is not None else state.cursor_ms
-    if turn.start_ms is not None:  # a floored timestamp: start at the speech onset just after it, if any
-        onsets = index.onsets_between(turn.start_ms - 300, turn.start_ms + FALLBACK_SNAP_MS)
-        if onsets:
-            start = onsets[0]
+    """Rate-model word times for a turn that could not be aligned (finding A001).
+
+    The turn starts at the speech onset just after its timestamp. Each following sentence is expected
+    where the previous one started plus its rate-model duration, and starts at the speech onset nearest
+    that estimate (a longer pause before it is a likelier sentence break): the error of one sentence then
+    does not carry over to the next, and a sentence start is as good as the speech detector's onsets."""
+    hint = turn.start_ms
+    if hint is not None and hint >= index.last_speech_ms:  # a timestamp past the speech: not a hint
+        hint = None
+    if hint is not None:  # a floored timestamp: the turn starts at an onset just after it
+        start = _snap_to_onset(index, hint + 500, hint - 300, 0, hint + 1_300)
+    else:  # no usable timestamp: the first onset after the previous turn
+        after = [on for on, _ in _onsets(index, state.cursor_ms, state.cursor_ms + 3_000)]
+        start = after[0] if after else state.cursor_ms
     start = min(max(start, 0), audio_ms)
-    n_words = sum(1 for t in tokens if t.spoken) or 1
-    total = rates.speech_ms(turn.speaker, n_words)
     chars = [sum(len(s) for s in t.spoken) for t in tokens]
     all_chars = sum(chars) or 1
+    bounds = [*_sentence_starts(tokens), len(tokens)]
+    rate_ms = float(rates.speech_ms(turn.speaker, sum(1 for t in tokens if t.spoken) or 1))
+    # the turn's span: up to the longest pause before the next turn's timestamp, when that agrees with
+    # the rate model within a factor of two; sentences are spread over its speech by their length
+    span_end = start + rate_ms
+    end: int | None = index.last_speech_ms  # the last turn ends with the speech
+    if next_hint is not None:
+        gaps = [p for p in index.pauses_between(next_hint - 1_500, next_hint + 1_000) if p.start_ms > start]
+        end = max(gaps, key=lambda p: p.length_ms).start_ms if gaps else None
+    if end is not None and rate_ms / 2 <= end - start <= rate_ms * 2:
+        span_end = end
+    starts = [start]
+    left = all_chars
+    for a, b in itertools.pairwise(bounds[:-1]):
+        # the previous sentence's share of the speech left in the span (from its own snapped start)
+        share = sum(chars[a:b]) / max(1, left)
+        left -= sum(chars[a:b])
+        est = float(
+            index.time_after_speech(starts[-1], round(index.speech_ms(starts[-1], round(span_end)) * share))
+        )
+        prev_ms = max(0.0, span_end - starts[-1]) * share
+        rest_ms = max(0.0, span_end - starts[-1]) - prev_ms  # the sentences after it need room
+        starts.append(
+            _snap_to_onset(index, est, starts[-1] + 0.4 * prev_ms, prev_ms, span_end - 0.5 * rest_ms)
+        )
     words: list[Word] = []
     pos = float(start)
-    for tok, c in zip(tokens, chars, strict=True):
-        dur = total * c / all_chars
-        words.append(Word(tok.text, round(pos), round(pos + dur)))
-        pos += dur
+    for k, (a, b) in enumerate(itertools.pairwise(bounds)):
+        pos = float(starts[k])
+        total = rate_ms * sum(chars[a:b]) / all_chars
+        if k + 1 < len(starts):  # a sentence ends before the next one starts
+            total = min(total, max(0.0, starts[k + 1] - starts[k] - FRAME_MS))
+        n_chars = sum(chars[a:b]) or 1
+        for tok, c in zip(tokens[a:b], chars[a:b], strict=True):
+            dur = total * c / n_chars
+            words.append(Word(tok.text, round(pos), round(pos + dur)))
+            pos += dur
     findings.append(
         finding(
             "A001",
-            "forced alignment failed for this turn; its words were timed by the speech-rate model",
+            "forced alignment failed for this turn; its sentences start at speech onsets, its words are "
+            "timed by the speech-rate model",
             path=path,
             line=turn.line,
             start_ms=start,
@@ -637,6 +788,7 @@ def _fallback(
         state.cursor_ms = max(state.cursor_ms, moved)
     return replace(
         turn,
+        start_ms=words[0].start_ms if words else turn.start_ms,  # like an aligned turn: its first word
         end_ms=words[-1].end_ms if words else turn.end_ms,
         source_start_ms=turn.source_start_ms if turn.source_start_ms is not None else turn.start_ms,
         words=tuple(words),

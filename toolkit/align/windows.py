@@ -114,6 +114,12 @@ class SpeechIndex:
     def end_ms(self) -> int:
         return len(self.speech) * FRAME_MS
 
+    @property
+    def last_speech_ms(self) -> int:
+        """The end of the last speech frame (0 without speech)."""
+        heard = np.flatnonzero(self.speech)
+        return (int(heard[-1]) + 1) * FRAME_MS if heard.size else 0
+
     def speech_ms(self, start_ms: int, end_ms: int) -> int:
         a = min(max(0, start_ms // FRAME_MS), len(self.speech))
         b = min(max(a, end_ms // FRAME_MS), len(self.speech))
