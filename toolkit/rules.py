@@ -278,7 +278,7 @@ RULES: tuple[Rule, ...] = (
         "A001",
         W,
         "alignment-fallback",
-        "Forced alignment failed for a turn; its cues were timed by the rate model.",
+        "Forced alignment failed for a turn; its sentences start at speech onsets, its words are timed by the rate model.",
         "media",
     ),
     Rule(
