@@ -81,3 +81,23 @@ def test_failed_write_leaves_no_temp_file(tmp_path: Path) -> None:
     with pytest.raises(Boom):
         atomic_write_text(tmp_path / "x.srt", Exploding("text"))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_outputs_get_the_usual_file_mode(tmp_path: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        out = tmp_path / "o.srt"
+        atomic_write_text(out, "x\n")
+    finally:
+        os.umask(old)
+    assert out.stat().st_mode & 0o777 == 0o644
+
+
+def test_unwritable_targets_are_output_errors(tmp_path: Path) -> None:
+    (tmp_path / "adir").mkdir()
+    with pytest.raises(OutputError, match="is a directory"):
+        atomic_write_text(tmp_path / "adir", "x\n")
+    (tmp_path / "afile").write_text("x")
+    with pytest.raises(OutputError, match="cannot write here"):
+        atomic_write_text(tmp_path / "afile" / "o.srt", "x\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["adir", "afile"]

@@ -14,6 +14,7 @@ from typing import BinaryIO
 from .errors import InputError, OutputError
 
 __all__ = [
+    "atomic_path",
     "atomic_write_bytes",
     "atomic_write_text",
     "atomic_writer",
@@ -21,6 +22,7 @@ __all__ = [
     "normalise_text",
     "read_bytes",
     "read_text",
+    "refuse_inputs",
 ]
 
 
@@ -111,33 +113,62 @@ def read_text(path: str | Path) -> tuple[str, str]:
     return decode_bytes(read_bytes(path), path=str(path))
 
 
-@contextlib.contextmanager
-def atomic_writer(path: str | Path, *, protect: Iterable[str | Path] = ()) -> Iterator[BinaryIO]:
-    """Yield a file to write ``path`` through: a temporary file in the same folder, renamed into place
-    (after fsync) when the block ends without an exception, and removed when it does not.
-
-    A crash or Ctrl-C leaves either the old file or the new one, never a partial file. ``protect`` lists
-    input paths that must never be overwritten.
-    """
-    target = Path(path)
+def refuse_inputs(target: Path, protect: Iterable[str | Path]) -> None:
+    """Raise :class:`OutputError` when ``target`` is one of the ``protect`` paths (or a link to one)."""
     for p in protect:
         try:
-            if target.exists() and os.path.samefile(target, p):
-                raise OutputError("refusing to overwrite an input file", path=str(target))
-        except FileNotFoundError:
+            same = target.resolve() == Path(p).resolve() or (target.exists() and os.path.samefile(target, p))
+        except (FileNotFoundError, OSError):
             continue
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        if same:
+            raise OutputError("refusing to overwrite an input file", path=str(target))
+
+
+def _new_file_mode() -> int:
+    """The mode a plainly created file gets (0666 less the umask); mkstemp alone would give 0600."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+@contextlib.contextmanager
+def atomic_path(
+    path: str | Path, *, protect: Iterable[str | Path] = (), suffix: str = ".tmp"
+) -> Iterator[Path]:
+    """Yield a temporary path in the folder of ``path`` to write to (by us or by ffmpeg); when the block
+    ends without an exception it gets the usual file mode and is renamed over ``path``, otherwise it is
+    removed. A crash or Ctrl-C leaves either the old file or the new one, never a partial file.
+    ``protect`` lists input paths that must never be overwritten."""
+    target = Path(path)
+    refuse_inputs(target, protect)
+    if target.is_dir():
+        raise OutputError("is a directory, not a file", path=str(target))
     try:
-        with os.fdopen(fd, "wb") as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write here: {exc.strerror or exc}", path=str(target)) from None
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        os.chmod(tmp, _new_file_mode())
+        try:
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise OutputError(f"cannot write: {exc.strerror or exc}", path=str(target)) from None
     except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
+        tmp.unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def atomic_writer(path: str | Path, *, protect: Iterable[str | Path] = ()) -> Iterator[BinaryIO]:
+    """Yield a binary file that becomes ``path`` atomically (fsync, then rename; see :func:`atomic_path`)."""
+    with atomic_path(path, protect=protect) as tmp, open(tmp, "wb") as fh:
+        yield fh
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 def atomic_write_bytes(path: str | Path, data: bytes, *, protect: Iterable[str | Path] = ()) -> None:

@@ -12,13 +12,13 @@ partial file, and an input is never overwritten.
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..errors import MediaError, OutputError
+from ..errors import MediaError
+from ..io import atomic_path, refuse_inputs
 from .ffmpeg import check_input, ffmpeg_input, run_ffmpeg
 from .probe import probe
 
@@ -55,14 +55,6 @@ def _per_track(values: Sequence[str] | None, n: int, what: str) -> list[str | No
     return list(values)
 
 
-def _protect(output: Path, inputs: Sequence[str]) -> None:
-    for p in inputs:
-        if output.exists() and os.path.samefile(output, p):
-            raise OutputError("refusing to overwrite an input file", path=str(output))
-        if output.resolve() == Path(p).resolve():
-            raise OutputError("refusing to overwrite an input file", path=str(output))
-
-
 def mux(
     video: str,
     captions: Sequence[str],
@@ -83,25 +75,17 @@ def mux(
     ext = out.suffix.lower()
     if ext not in _MP4_LIKE | _MKV_LIKE:
         raise MediaError(f"cannot tell the container from {output!r}; use .mp4 or .mkv", path=output)
-    _protect(out, [video, *captions])
+    refuse_inputs(out, [video, *captions])
     info = probe(video)
     if not info.video and burn:
         raise MediaError("--burn needs a video stream", path=video)
     langs = _per_track(languages, len(captions), "--language")
     names = _per_track(titles, len(captions), "--title")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.stem}.", suffix=ext, dir=out.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with atomic_path(out, protect=[video, *captions], suffix=ext) as tmp:
         if burn:
             _burn(video, captions[0], tmp, has_audio=bool(info.audio))
         else:
             _soft(video, captions, tmp, ext, langs, names)
-        os.replace(tmp, out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
 
 
 def _soft(
