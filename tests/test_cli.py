@@ -151,3 +151,20 @@ def test_an_internal_error_is_one_line_not_a_traceback(monkeypatch: pytest.Monke
     assert err.strip().splitlines() == [
         "Error: internal error: RuntimeError: boom (a bug in captionkit; -vv shows the traceback)"
     ]
+
+
+def test_output_format_must_match_the_file_and_report_cannot_clobber_it(tmp_path: Path) -> None:
+    out = tmp_path / "a.srt"
+    code, _, err = run("convert", str(SEED), "--to", "vtt", "-o", str(out))
+    assert code == 2 and "does not match" in err and not out.exists()
+    code, _, err = run("convert", str(SEED), "-o", str(out), "--report", str(out))
+    assert code == 1 and "overwrite" in err
+    assert pysrt.open(str(out), error_handling=pysrt.ERROR_RAISE)[0].start.ordinal == 0  # still the SRT
+
+
+def test_sync_keeps_the_input_format() -> None:
+    media = ROOT / "samples" / "media"
+    code, _, err = run(
+        "sync", str(media / "interview.late.srt"), "--media", str(media / "interview.mp4"), "-o", "x.vtt"
+    )
+    assert code == 2 and "'.srt'" in err

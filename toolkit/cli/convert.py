@@ -186,6 +186,9 @@ def _convert_one(
         raise click.UsageError("several --to formats need --out-dir")
     if output and output != "-":
         fmt = formats[0] if formats else _format_from(output)
+        named = Path(output).suffix.lower().lstrip(".")
+        if named in FORMATS and named != fmt:
+            raise click.UsageError(f"--to {fmt} does not match the output file {output!r}")
     else:
         fmt = formats[0] if formats else "srt"
     result = convert_file(path, options)
@@ -200,7 +203,9 @@ def _convert_one(
         from ..pipeline import result_to_json
 
         atomic_write_text(
-            report, json.dumps(result_to_json(result), ensure_ascii=False, indent=2) + "\n", protect=[path]
+            report,
+            json.dumps(result_to_json(result), ensure_ascii=False, indent=2) + "\n",
+            protect=[path, *([output] if output and output != "-" else [])],
         )
     if not quiet:
         click.echo(summary_line(result, output if output and output != "-" else None), err=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
@@ -74,6 +75,11 @@ def sync(
         max_offset_ms=None if max_offset is None else int(max_offset * 1000),
         min_confidence=min_confidence,
     )
+    if output != "-" and Path(output).suffix.lower() != Path(captions).suffix.lower():
+        raise click.UsageError(
+            f"sync keeps the captions' own format: the output must end in {Path(captions).suffix!r} "
+            "like the input (convert it afterwards with `captionkit convert`)"
+        )
     outcome = sync_captions(captions, media, params=params, audio_stream=audio_stream)
     result = outcome.result
     if not result.accepted and force:
@@ -97,9 +103,12 @@ def sync(
             "output": output if write else None,
             "forced": force and not result.accepted,
         }
-        atomic_write_text(report, json.dumps(payload, indent=2) + "\n", protect=(captions, media))
+        protect = (captions, media, *([output] if write and output != "-" else []))
+        atomic_write_text(report, json.dumps(payload, indent=2) + "\n", protect=protect)
     if not quiet:
-        click.echo(outcome.summary() + (f" -> {output}" if write and output != "-" else ""), err=True)
+        click.echo(
+            outcome.summary(forced=force) + (f" -> {output}" if write and output != "-" else ""), err=True
+        )
     if not result.accepted:
         sys.exit(EXIT_LOW_CONFIDENCE)
 

@@ -90,7 +90,7 @@ class SyncOutcome:
             "timings_ms": self.timings_ms,
         }
 
-    def summary(self) -> str:
+    def summary(self, *, forced: bool = False) -> str:
         r = self.result
         segs = (
             f"{len(r.segments)} segments (splits at "
@@ -98,7 +98,12 @@ class SyncOutcome:
             if len(r.segments) > 1
             else "no split"
         )
-        state = "applied" if r.accepted else f"NOT applied: {r.reason}"
+        if r.accepted:
+            state = "applied"
+        elif forced:
+            state = f"forced despite low confidence ({r.reason})"
+        else:
+            state = f"NOT applied: {r.reason}"
         clamp = f", {self.clamped} cues clamped at 0" if self.clamped else ""
         return (
             f"sync {state}: offset {r.offset_ms / 1000:+.3f} s, ratio {r.ratio:.5f}, {segs}, "
