@@ -70,3 +70,17 @@ def test_count_words_is_the_word_regex(text: str) -> None:
     plain = len(re.findall(r"[\w'’-]+", re.sub(r"\[[^\]]*\]", " ", text)))
     assert count_words(text) == plain
     assert count_words(text) == plain  # cached
+
+
+def test_a_sparse_transcript_keeps_the_default_rate() -> None:
+    from toolkit.model import Turn
+    from toolkit.timing import DEFAULT_WPS, RateModel
+
+    # two turns seconds apart, then a 30-minute jump: nothing to learn a rate from
+    turns = [
+        Turn("A", 0, "Minister Lavrov, thank you for doing this today.", 1),
+        Turn("B", 7_000, "I wouldn't say so, and in any case this is not what we want.", 2),
+        Turn("A", 1_800_000, "Thank you.", 3),
+    ]
+    model = RateModel.fit(turns)
+    assert model.global_wps == DEFAULT_WPS and model.speaker_wps == {}

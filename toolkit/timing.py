@@ -23,6 +23,7 @@ DEFAULT_WPS = 2.5  # 150 words/min, a common conversational rate, when the trans
 MIN_WORDS = 5  # shorter turns are dominated by the pause before the answer
 OUTLIER_FACTOR = 2.5
 MIN_SAMPLES = 3  # fewer samples than this for a speaker: use the global rate
+MIN_WPS, MAX_WPS = 1.0, 5.0  # the global rate is kept within what people speak (60-300 words/min)
 
 _WORD = re.compile(r"[\w'’-]+")
 _ANNOTATION = re.compile(r"\[[^\]]*\]")
@@ -95,13 +96,14 @@ class RateModel:
             return cls()
         g = statistics.median(s.wps for s in usable)  # plain: one 600-word outlier cannot pull the band
         inliers = [s for s in usable if g / OUTLIER_FACTOR <= s.wps <= g * OUTLIER_FACTOR]
-        if inliers:
-            g = weighted_median((s.wps, s.words) for s in inliers)
+        if len(inliers) < MIN_SAMPLES:  # a transcript this sparse teaches nothing about its speakers
+            return cls(samples=len(inliers))
+        g = min(max(weighted_median((s.wps, s.words) for s in inliers), MIN_WPS), MAX_WPS)
         per: dict[str | None, list[RateSample]] = {}
         for s in inliers:
             per.setdefault(s.speaker, []).append(s)
         speaker_wps = {
-            spk: weighted_median((s.wps, s.words) for s in ss)
+            spk: min(max(weighted_median((s.wps, s.words) for s in ss), MIN_WPS), MAX_WPS)
             for spk, ss in per.items()
             if len(ss) >= MIN_SAMPLES
         }
