@@ -265,8 +265,8 @@ def srt_items_equal(items: Sequence[pysrt.SubRipItem], cues: Sequence[Cue]) -> N
 
 def golden_path(name: str, ext: str) -> Path:
     path = GOLDEN / f"{name}.{ext}"
-    if not path.exists():
-        pytest.skip(f"{path.name} not generated yet")
+    if not path.exists() and not UPDATE:
+        pytest.fail(f"{path.name} is missing: regenerate with `make golden` and review the diff")
     return path
 
 

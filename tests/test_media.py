@@ -243,13 +243,13 @@ def test_unrelated_speech_is_low_confidence() -> None:
 
 
 def test_negative_times_are_clamped_not_dropped(mask: np.ndarray) -> None:
-    starts, ends = _shifted(-1500)  # the first cue now starts before 0 in the file
-    starts[0], ends[0] = 0, max(ends[0], 1)
+    starts, ends = _shifted(1500)  # every cue 1.5 s late ...
+    starts[0], ends[0] = 0, 400  # ... but the first one sits at 0, so shifting it back would go negative
     res = find_sync(starts, ends, mask)
-    new_s, new_e, _ = apply_sync(starts, ends, res)
-    assert (
-        len(new_s) == len(CUES) and min(new_s) >= 0 and all(e > s for s, e in zip(new_s, new_e, strict=True))
-    )
+    new_s, new_e, clamped = apply_sync(starts, ends, res)
+    assert res.accepted and abs(res.offset_ms + 1500) <= 20
+    assert clamped >= 1 and new_s[0] == 0
+    assert len(new_s) == len(CUES) and all(e > s for s, e in zip(new_s, new_e, strict=True))
 
 
 def test_sync_file_keeps_everything_but_times(tmp_path: Path) -> None:
