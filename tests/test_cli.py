@@ -168,3 +168,19 @@ def test_sync_keeps_the_input_format() -> None:
         "sync", str(media / "interview.late.srt"), "--media", str(media / "interview.mp4"), "-o", "x.vtt"
     )
     assert code == 2 and "'.srt'" in err
+
+
+def test_convert_reads_standard_input() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "toolkit", "convert", "-", "-o", "-", "--to", "srt", "-q"],
+        input=(ROOT / "samples" / "layouts" / "otter.txt").read_bytes(),
+        capture_output=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith(b"1\n00:00:00,000 --> ")
+
+
+def test_validate_a_folder_with_nothing_to_check_is_a_usage_error(tmp_path: Path) -> None:
+    code, _, err = run("validate", str(tmp_path))
+    assert code == 2 and "no transcript or caption files" in err

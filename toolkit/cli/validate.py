@@ -108,6 +108,9 @@ def validate(
     report = validate_paths(
         files, profile=profile, duration_ms=duration, media=media, select=selected, ignore=ignored, fps=fps
     )
+    if not report.files:
+        found_in = ", ".join(files)
+        raise click.UsageError(f"no transcript or caption files (.txt, .srt, .vtt) found in {found_in}")
     if fmt == "json":
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2))
     else:
