@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from toolkit.model import Document, Turn
+from toolkit.parse import read_document
 from toolkit.repair import RepairResult, repair
 from toolkit.repair.order import longest_chain, typo_candidates
 
+LAYOUTS = Path(__file__).resolve().parent.parent / "samples" / "layouts"
 WORDS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo",
          "lima", "mike", "november", "oscar", "papa"]
 
@@ -129,3 +133,23 @@ def test_clean_interview_is_left_alone() -> None:
 def test_past_media_end() -> None:
     r = repair(_doc(_clean(6)), duration_ms=650_000)
     assert [(f.code, f.line) for f in r.findings] == [("T006", 11)]  # 00:10:52 after 00:10:50
+
+
+def test_slow_first_gap_is_reported_not_retimed() -> None:
+    """A long gap at an edge is an intro or a pause as often as a typo: [0:05] stays, T003 reports it."""
+    r = repair(read_document(LAYOUTS / "mixed_timestamps.txt"))
+    assert r.turns[0].start_ms == 5000
+    assert "retime" not in {c.kind for c in r.changes}
+    assert "T007" not in {f.code for f in r.findings}
+    (t003,) = [f for f in r.findings if f.code == "T003" and f.line == 1]
+    assert t003.data["problem"] == "slow" and t003.data["gap_ms"] == 57_000 and t003.data["retimed"] is False
+
+
+def test_fast_first_gap_is_retimed_as_a_typo() -> None:
+    rows = _clean(12)[1:]  # Boris answers 50 words (20 s) first
+    rows[0] = ("Boris", 624, 50)  # 00:10:04 typed as 00:10:24: 50 words in 0 s
+    r = repair(_doc(rows))
+    assert _starts(r) == [s for _, s, _ in _clean(12)[1:]]
+    (retime,) = [c for c in r.changes if c.kind == "retime"]
+    assert retime.lines == (1,) and "probably a typo for 00:10:04 (one digit mistyped)" in retime.reason
+    assert [(f.code, f.data.get("problem")) for f in r.findings] == [("T003", "fast"), ("T007", None)]

@@ -373,17 +373,19 @@ def _offsets(run: DuplicateRun, sents: Sequence[Sentence], turns: Sequence[Turn]
 
 def _decide(
     run: DuplicateRun, sents: Sequence[Sentence], turns: Sequence[Turn], timing: Timing,
-    spans: Sequence[range],
+    spans: Sequence[range], decided: Sequence[DuplicateRun] = (),
 ) -> None:
+    """Keep the first copy unless the later one is clearly cheaper, with the ``decided`` runs' removals
+    already applied (a copy another run removes must not price this one)."""
     lo = max(0, min(sents[a].turn for a, _, _ in run.pairs) - CONTEXT_TURNS)
     hi = min(len(turns), max(sents[b].turn for _, b, _ in run.pairs) + CONTEXT_TURNS + 1)
     run.glued_first = _glued(sents, [a for a, _, _ in run.pairs])
     run.glued_second = _glued(sents, [b for _, b, _ in run.pairs])
     run.keep_first = True
-    run.cost_keep_first = sequence_cost(timing, _local(run, sents, turns, timing, lo, hi, spans))
+    run.cost_keep_first = sequence_cost(timing, _local(run, sents, turns, timing, lo, hi, spans, decided))
     run.cost_keep_first += GLUED_COST * run.glued_first
     run.keep_first = False
-    run.cost_keep_second = sequence_cost(timing, _local(run, sents, turns, timing, lo, hi, spans))
+    run.cost_keep_second = sequence_cost(timing, _local(run, sents, turns, timing, lo, hi, spans, decided))
     run.cost_keep_second += GLUED_COST * run.glued_second
     run.keep_first = not (run.cost_keep_second + KEEP_LATER_MARGIN < run.cost_keep_first)
 
@@ -398,9 +400,9 @@ def _glued(sents: Sequence[Sentence], members: Sequence[int]) -> int:
 
 def _local(
     run: DuplicateRun, sents: Sequence[Sentence], turns: Sequence[Turn], timing: Timing, lo: int, hi: int,
-    spans: Sequence[range],
+    spans: Sequence[range], decided: Sequence[DuplicateRun] = (),
 ) -> list[Turn]:
-    removals = _removals([run], sents, turns, spans)
+    removals = _removals([*decided, run], sents, turns, spans)
     local = [replace(r, turn=r.turn - lo) for r in removals if lo <= r.turn < hi]
     new, _ = apply_removals(turns[lo:hi], local, timing)
     return new
@@ -493,7 +495,7 @@ def find_duplicates(
         if sum(len(sents[b].words) for b in {b for _, b, _ in run.pairs}) < MIN_RUN_WORDS:
             continue
         _offsets(run, sents, turns)
-        _decide(run, sents, turns, timing, spans)
+        _decide(run, sents, turns, timing, spans, accepted)
         for a, b, _ in run.pairs:
             claimed.update((a, b))
         accepted.append(run)

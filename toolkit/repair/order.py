@@ -586,9 +586,12 @@ def _fix_rates(tl: _Timeline) -> None:
             _rate_finding(tl, a, gap, exp, problem, retimed=True)
             _retimer(tl, [timed[cand]], starts, "retime", why, p, n)()
             fixed = True
-        if not fixed and k == 0 and timed[1] - timed[0] == 1:
+        # At the ends a turn has one gap, so nothing confirms a typo. Words that cannot fit ("fast") are
+        # still evidence of one; a long gap alone is not: an intro, a pause or an excerpt explains it.
+        edge = not fixed and problem == "fast"
+        if edge and k == 0 and timed[1] - timed[0] == 1:
             fixed = _edge_typo(tl, timed[0], None, b, problem, gap, exp)
-        if not fixed and k + 2 == len(timed) and timed[k + 1] == len(turns) - 1:
+        if edge and not fixed and k + 2 == len(timed) and timed[k + 1] == len(turns) - 1:
             fixed = _edge_typo(tl, timed[k + 1], a, None, problem, gap, exp)
         if not fixed:
             _rate_finding(tl, a, gap, exp, problem, retimed=False)
@@ -598,7 +601,7 @@ def _fix_rates(tl: _Timeline) -> None:
 def _edge_typo(
     tl: _Timeline, index: int, p: Turn | None, n: Turn | None, problem: str, gap: int, exp: int
 ) -> bool:
-    """The first or last turn of a transcript, re-timed only when a typo explains its impossible gap."""
+    """The first or last turn of a transcript, re-timed only when a typo explains its too-fast gap."""
     t = tl.turns[index]
     best: tuple[float, int, str] | None = None
     for value, kind, how in typo_candidates(t.start_ms or 0):
