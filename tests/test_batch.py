@@ -16,7 +16,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -443,7 +445,7 @@ def _group_alive(pgid: int) -> bool:
     return True
 
 
-def test_killed_run_leaves_no_partial_files_and_resumes(tmp_path: Path) -> None:
+def test_killed_run_leaves_no_partial_files_and_resumes(tmp_path: Path, reap: Callable[[Any], None]) -> None:
     src, out = tmp_path / "in", tmp_path / "out"
     src.mkdir()
     n = 40
@@ -451,6 +453,7 @@ def test_killed_run_leaves_no_partial_files_and_resumes(tmp_path: Path) -> None:
         (src / f"f{i:02d}.txt").write_text(transcript(i) * 50, encoding="utf-8")
     cmd = [sys.executable, str(FIXTURES / "kill_driver.py"), str(src), str(out), "2"]
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, start_new_session=True)
+    reap(proc)
     deadline = time.monotonic() + 60
     while not (out.exists() and any(out.glob("*.srt"))):  # wait for the first outputs, then kill
         assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read() if proc.stderr else ""
@@ -524,7 +527,9 @@ def test_dask_missing_is_a_clear_usage_error(tmp_path: Path, monkeypatch: pytest
 
 
 @pytest.mark.parametrize("how", ["ctrl-c to the process group", "SIGTERM to the main process"])
-def test_stopping_a_run_finishes_running_files_and_exits_130(tmp_path: Path, how: str) -> None:
+def test_stopping_a_run_finishes_running_files_and_exits_130(
+    tmp_path: Path, how: str, reap: Callable[[Any], None]
+) -> None:
     src, out = tmp_path / "in", tmp_path / "out"
     src.mkdir()
     n = 40
@@ -532,6 +537,7 @@ def test_stopping_a_run_finishes_running_files_and_exits_130(tmp_path: Path, how
         (src / f"f{i:02d}.txt").write_text(transcript(i), encoding="utf-8")
     cmd = [sys.executable, str(FIXTURES / "kill_driver.py"), str(src), str(out), "2"]
     proc = subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    reap(proc)
     deadline = time.monotonic() + 60
     while not (out.exists() and any(out.glob("*.vtt"))):
         assert proc.poll() is None and time.monotonic() < deadline

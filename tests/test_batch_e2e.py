@@ -14,7 +14,9 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pysrt
 import pytest
@@ -165,7 +167,9 @@ def _group_alive(pgid: int) -> bool:
     return True
 
 
-def test_cli_killed_halfway_leaves_no_partial_output_and_resumes(tmp_path: Path) -> None:
+def test_cli_killed_halfway_leaves_no_partial_output_and_resumes(
+    tmp_path: Path, reap: Callable[[Any], None]
+) -> None:
     src, out = tmp_path / "in", tmp_path / "out"
     src.mkdir()
     n = 16
@@ -174,6 +178,7 @@ def test_cli_killed_halfway_leaves_no_partial_output_and_resumes(tmp_path: Path)
     cmd = [sys.executable, "-m", "toolkit", "convert", str(src), "--out-dir", str(out), "--to", "srt,vtt",
            "--jobs", "2", "-q"]  # fmt: skip
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    reap(proc)
     deadline = time.monotonic() + 50
     while not (out.exists() and any(out.glob("*.vtt"))):  # poll for the first complete outputs
         assert proc.poll() is None, "the run ended before it could be killed"
