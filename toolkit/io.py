@@ -6,6 +6,7 @@ import codecs
 import contextlib
 import os
 import re
+import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import BinaryIO
 from .errors import InputError, OutputError
 
 __all__ = [
+    "STDIN",
     "atomic_path",
     "atomic_write_bytes",
     "atomic_write_text",
@@ -108,8 +110,13 @@ def read_bytes(path: str | Path) -> bytes:
         raise InputError(f"cannot read: {exc.strerror}", path=str(path)) from None
 
 
+STDIN = "<stdin>"  # how standard input (the path ``-``) is named in messages and reports
+
+
 def read_text(path: str | Path) -> tuple[str, str]:
-    """Read and decode a file; see :func:`read_bytes` and :func:`decode_bytes`."""
+    """Read and decode a file, or standard input for ``-`` (see :func:`read_bytes`, :func:`decode_bytes`)."""
+    if str(path) == "-":
+        return decode_bytes(sys.stdin.buffer.read(), path=STDIN)
     return decode_bytes(read_bytes(path), path=str(path))
 
 

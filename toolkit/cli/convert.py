@@ -16,7 +16,6 @@ from ..pipeline import (
     SPEAKER_STYLES,
     ConvertOptions,
     ConvertResult,
-    convert_document,
     convert_file,
     output_format_for,
     render,
@@ -192,15 +191,7 @@ def _convert_one(
             raise click.UsageError(f"--to {fmt} does not match the output file {output!r}")
     else:
         fmt = formats[0] if formats else "srt"
-    if path == "-":  # standard input, as in `validate -`
-        from ..io import decode_bytes
-        from ..parse import parse_text
-
-        text_in, encoding = decode_bytes(sys.stdin.buffer.read(), path="<stdin>")
-        doc = parse_text(text_in, path="<stdin>", fps=options.fps, encoding=encoding)
-        result = convert_document(doc, options)
-    else:
-        result = convert_file(path, options)
+    result = convert_file(path, options)  # "-" reads standard input
     text = render(result, fmt)
     if output and output != "-":
         atomic_write_text(output, text, protect=[path, *([options.media] if options.media else [])])

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..io import read_text
+from ..io import STDIN, read_text
 from ..model import Document, Finding
 from ..rules import finding
 from .captions import CaptionBlock, captions_to_turns, scan_captions
@@ -88,8 +88,10 @@ def _parse_normalised(
 
 
 def read_document(path: str | Path, *, fps: float | None = None) -> Document:
-    """Read and parse a file; the kind comes from the extension (.srt/.vtt) or the content."""
+    """Read and parse a file (``-`` = standard input); the kind comes from the extension (.srt/.vtt) or
+    the content."""
     text, encoding = read_text(path)
+    name = STDIN if str(path) == "-" else str(path)
     kind = kind_from_extension(path) or sniff_kind(text)
     # read_text has normalised the text already (normalising is idempotent): skip parse_text's check
-    return _parse_normalised(text, path=str(path), fps=fps, encoding=encoding, kind=kind)
+    return _parse_normalised(text, path=name, fps=fps, encoding=encoding, kind=kind)

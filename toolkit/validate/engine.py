@@ -9,7 +9,6 @@ caption checks of the rule table, run on the raw blocks (:mod:`toolkit.validate.
 from __future__ import annotations
 
 import dataclasses
-import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 
 from .. import __version__
 from ..errors import InputError, ToolkitError
+from ..io import STDIN
 from ..model import Document, Finding, Severity
 from ..profiles import Profile
 from ..rules import RULES, finding
@@ -278,15 +278,11 @@ def validate_file(
 ) -> FileReport:
     """Check one file (``-`` = standard input). A file that cannot be read or parsed gives a report with
     ``error`` set and one ``P000`` finding."""
-    from ..io import decode_bytes, read_text
+    from ..io import read_text
 
-    name = str(path)
+    name = STDIN if str(path) == "-" else str(path)
     try:
-        if name == "-":
-            name = STDIN
-            text, encoding = decode_bytes(sys.stdin.buffer.read(), path=name)
-        else:
-            text, encoding = read_text(name)
+        text, encoding = read_text(path)
     except ToolkitError as exc:
         return _unreadable(name, exc)
     return validate_text(
@@ -302,7 +298,6 @@ def validate_file(
     )
 
 
-STDIN = "<stdin>"
 FOLDER_SUFFIXES = (".srt", ".vtt", ".txt")
 
 
