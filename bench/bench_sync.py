@@ -10,6 +10,9 @@ bench/_work/ffs/bin/pip install ffsubsync``. The reference SRT (true times) is d
 tools re-time it against the MP4, and each output cue is matched to the truth by its text; the table gives
 |start error| (mean, median, max, ms) and wall time (s) per tool, and bench/_work/results.json the rows.
 
+Each tool runs ``--repeat`` times per case (default 3), the two tools alternating; the table gives the
+median run's wall time.
+
 Cases: offset (+7.3 s); fps (x 25/23.976, +7.3 s); piecewise (+4 s, then +11 s after the middle);
 jitter (+7.3 s, starts +-150 ms uniform, ends 200-700 ms late, 10 % of cues dropped); the piecewise and
 jitter cases at 0 dB SNR pink noise; identity (already in sync).
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
 import resource
@@ -186,8 +190,11 @@ def main() -> None:
     ap.add_argument("--cases", default=",".join(c[0] for c in CASES))
     ap.add_argument("--no-ffs", action="store_true")
     ap.add_argument("--ffs-args", default="", help="extra ffsubsync arguments, e.g. '--split-penalty 5'")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per tool and case, interleaved; median time")
     args = ap.parse_args()
-    str(Path(sys.executable).parent / "captionkit")
+    # pip byte-compiles an installed package; an editable install (and PYTHONDONTWRITEBYTECODE, set on
+    # this machine) would make captionkit compile its own modules from source on every run
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "toolkit")], check=True)
     ours = str(Path(sys.executable).parent / "captionkit")
     ffs = WORK / "ffs" / "bin" / "ffs"
     rows = []
@@ -214,11 +221,17 @@ def main() -> None:
                 tools.append(
                     ("ffsubsync", [str(ffs), str(mp4), "-i", str(src), "-o", "{out}", *args.ffs_args.split()])
                 )
-            for tool, cmd in tools:
+            timings: dict[str, list[tuple[float, float, int]]] = {tool: [] for tool, _ in tools}
+            for _ in range(max(1, args.repeat)):  # interleaved, so load changes hit both tools alike
+                for tool, cmd in tools:
+                    out = WORK / "out" / f"{size}.{name}.{tool}.srt"
+                    out.parent.mkdir(parents=True, exist_ok=True)
+                    out.unlink(missing_ok=True)
+                    timings[tool].append(run_tool([x.replace("{out}", str(out)) for x in cmd]))
+            for tool, _ in tools:
                 out = WORK / "out" / f"{size}.{name}.{tool}.srt"
-                out.parent.mkdir(parents=True, exist_ok=True)
-                out.unlink(missing_ok=True)
-                wall, cpu, rc = run_tool([x.replace("{out}", str(out)) for x in cmd])
+                runs = sorted(timings[tool])
+                wall, cpu, rc = runs[len(runs) // 2]  # the median run
                 res = (
                     score(truth, read_srt(out))
                     if out.exists()
@@ -229,8 +242,10 @@ def main() -> None:
                     "case": name,
                     "tool": tool,
                     "wall_s": round(wall, 2),
+                    "wall_runs_s": [round(r[0], 3) for r in timings[tool]],
                     "cpu_s": round(cpu, 2),
                     "rc": rc,
+                    "load": round(os.getloadavg()[0], 2),
                     **res,
                 }
                 rows.append(row)

@@ -17,8 +17,10 @@ import pytest
 from toolkit.errors import MediaError, ParseError
 from toolkit.media import decode_audio, probe, speech_mask
 from toolkit.media.audio import load_media, plan_spans
+from toolkit.media.decode import Decode
 from toolkit.media.ffmpeg import ENV_VAR, ffmpeg_exe
 from toolkit.media.pipeline import AnalysedMedia, analyse_media, sync_captions
+from toolkit.media.probe import mp4_duration_ms
 from toolkit.media.retime import read_caption_times
 from toolkit.media.sync import SyncParams, apply_sync, find_sync
 from toolkit.media.vad import SpeechDetector
@@ -222,6 +224,71 @@ def test_audio_stream_selection(tmp_path: Path, audio: np.ndarray) -> None:
     assert np.abs(speech).max() > 1000
     with pytest.raises(MediaError, match=r"no audio stream .a:2."):
         decode_audio(str(two), stream="a:2")
+
+
+def _two_audio_streams(out: Path, *extra: str) -> Path:
+    """``out`` with a silent audio stream a:0 and the fixture's speech as a:1 (plus ``extra`` options)."""
+    subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-v",
+            "error",
+            "-f",
+            "lavfi",
+            "-i",
+            "anullsrc=r=16000:cl=mono",
+            "-i",
+            str(MP4),
+            "-map",
+            "0:a",
+            "-map",
+            "1:a",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "24k",
+            "-shortest",
+            *extra,
+            str(out),
+        ],
+        check=True,
+    )
+    return out
+
+
+@pytest.mark.parametrize("jobs", [1, 3])
+def test_default_flagged_stream_wins_over_the_first(tmp_path: Path, audio: np.ndarray, jobs: int) -> None:
+    """The first ffmpeg starts on a:0 before its report is read; the report shows a:1 is flagged
+    default, so every process is restarted on a:1 (also when three were started from the MP4 header)."""
+    two = _two_audio_streams(tmp_path / "two.mp4", "-disposition:a:0", "0", "-disposition:a:1", "default")
+    info = probe(two)
+    assert [s.default for s in info.audio] == [False, True]
+    media = load_media(str(two), jobs=jobs, parallel_min_s=0)
+    assert media.stream.specifier == "a:1"
+    assert np.abs(media.audio).max() > 1000
+    assert abs(len(media.audio) - len(audio)) <= 1600
+    by_index = load_media(str(two), stream=str(info.audio[0].index), jobs=jobs, parallel_min_s=0)
+    assert by_index.stream.specifier == "a:0" and np.abs(by_index.audio).max() < 50
+
+
+def test_mp4_duration_from_the_header(tmp_path: Path) -> None:
+    assert mp4_duration_ms(MP4) == probe(MP4).duration_ms
+    wav = tmp_path / "a.wav"
+    subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(MP4), "-t", "1", str(wav)], check=True)
+    assert mp4_duration_ms(wav) is None
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(MP4.read_bytes()[:40])  # the ftyp box, then nothing
+    assert mp4_duration_ms(cut) is None
+    assert mp4_duration_ms(tmp_path / "missing.mp4") is None
+
+
+def test_closing_a_decode_early_stops_every_ffmpeg() -> None:
+    decode = Decode(str(MP4), jobs=3, parallel_min_s=0)
+    planned = plan_spans(mp4_duration_ms(MP4), 16000, 3, min_s=0)
+    assert len(decode.processes) == len(planned) == 2  # started from the MP4 header, before the report
+    decode.close()
+    assert all(p.proc.returncode is not None for p in decode.processes)
+    assert all(p.proc.stdout is not None and p.proc.stdout.closed for p in decode.processes)
 
 
 # ------------------------------------------------------------------------------------ speech detection

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 
@@ -10,13 +11,36 @@ import click
 from .. import __version__
 from ..errors import ToolkitError
 
+# command name -> "module:function" under toolkit.cli; a command's module (and what it imports) is loaded
+# only when that command runs or help lists it, so `captionkit sync` starts ffmpeg sooner.
+_COMMANDS = {
+    "convert": "convert:convert",
+    "mux": "media:mux",
+    "repair": "repair:repair",
+    "sync": "media:sync",
+    "validate": "validate:validate",
+}
+
 
 class _Group(click.Group):
-    """Turns any ToolkitError that escapes a command into a one-line message and exit code 1.
+    """Loads its commands lazily (see ``_COMMANDS``).
+
+    Turns any ToolkitError that escapes a command into a one-line message and exit code 1.
 
     Anything else is a bug in captionkit: it is reported in one line too (the traceback goes to the log,
     shown with -vv), so users never face a traceback.
     """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in _COMMANDS:
+            module, attr = _COMMANDS[cmd_name].split(":")
+            command = getattr(importlib.import_module(f"{__name__}.{module}"), attr)
+            assert isinstance(command, click.Command)
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
@@ -45,19 +69,6 @@ def cli(verbose: int) -> None:
     """
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
-
-
-def _register() -> None:
-    from . import convert, media, repair, validate
-
-    cli.add_command(convert.convert)
-    cli.add_command(repair.repair)
-    cli.add_command(validate.validate)
-    cli.add_command(media.sync)
-    cli.add_command(media.mux)
-
-
-_register()
 
 
 def main() -> None:

@@ -66,21 +66,24 @@ def sync(
     Example:
         captionkit sync episode.srt --media episode.mkv -o episode.synced.srt --report sync.json
     """
-    from ..media.pipeline import sync_captions
-    from ..media.sync import SyncParams
-
-    params = SyncParams(
-        split_penalty=split_penalty,
-        fix_ratio=not no_fix_framerate,
-        max_offset_ms=None if max_offset is None else int(max_offset * 1000),
-        min_confidence=min_confidence,
-    )
     if output != "-" and Path(output).suffix.lower() != Path(captions).suffix.lower():
         raise click.UsageError(
             f"sync keeps the captions' own format: the output must end in {Path(captions).suffix!r} "
             "like the input (convert it afterwards with `captionkit convert`)"
         )
-    outcome = sync_captions(captions, media, params=params, audio_stream=audio_stream)
+    from ..media.decode import Decode  # no numpy: ffmpeg starts decoding while the rest is imported
+
+    with Decode(media, stream=audio_stream) as decode:
+        from ..media.pipeline import sync_captions
+        from ..media.sync import SyncParams
+
+        params = SyncParams(
+            split_penalty=split_penalty,
+            fix_ratio=not no_fix_framerate,
+            max_offset_ms=None if max_offset is None else int(max_offset * 1000),
+            min_confidence=min_confidence,
+        )
+        outcome = sync_captions(captions, media, params=params, audio_stream=audio_stream, decode=decode)
     result = outcome.result
     if not result.accepted and force:
         from dataclasses import replace

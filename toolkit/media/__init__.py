@@ -15,14 +15,49 @@ The public entry points::
 
 from __future__ import annotations
 
-from .audio import decode_audio, load_media
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# Light modules (no numpy) are imported now; these also keep the names ``probe`` and ``mux`` bound to the
+# functions, not to the submodules of the same name.
 from .ffmpeg import ffmpeg_exe
 from .mux import mux
-from .pipeline import analyse_media, apply_media, sync_captions
 from .probe import MediaInfo, StreamInfo, probe
-from .sync import SyncParams, SyncResult, find_sync
-from .vad import speech_mask
-from .validate import media_findings
+
+if TYPE_CHECKING:
+    from .audio import decode_audio, load_media
+    from .pipeline import analyse_media, apply_media, sync_captions
+    from .sync import SyncParams, SyncResult, find_sync
+    from .vad import speech_mask
+    from .validate import media_findings
+
+# Imported on first use (PEP 562), so ``toolkit.media.decode`` can start ffmpeg before numpy is loaded.
+_HOME = {
+    "SyncParams": "sync",
+    "SyncResult": "sync",
+    "analyse_media": "pipeline",
+    "apply_media": "pipeline",
+    "decode_audio": "audio",
+    "find_sync": "sync",
+    "load_media": "audio",
+    "media_findings": "validate",
+    "speech_mask": "vad",
+    "sync_captions": "pipeline",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOME.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{home}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_HOME])
+
 
 __all__ = [
     "MediaInfo",

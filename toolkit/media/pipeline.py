@@ -14,6 +14,7 @@ import numpy as np
 from ..model import Finding, Turn
 from ..timecode import format_clock
 from .audio import DEFAULT_RATE, DecodedMedia, load_media
+from .decode import Decode
 from .retime import CaptionTimes, read_caption_times, rewrite_times
 from .sync import SyncParams, SyncResult, apply_sync, find_sync
 from .vad import SpeechDetector
@@ -47,8 +48,11 @@ class AnalysedMedia:
         return self.media.duration_ms
 
 
-def analyse_media(path: str, *, audio_stream: str | None = None) -> AnalysedMedia:
-    """Probe, decode (once) and run speech detection."""
+def analyse_media(
+    path: str, *, audio_stream: str | None = None, decode: Decode | None = None
+) -> AnalysedMedia:
+    """Probe, decode (once) and run speech detection; ``decode`` is a :class:`Decode` of ``path`` started
+    earlier."""
     t0 = time.perf_counter()
     detector = SpeechDetector(DEFAULT_RATE)
     vad_s = 0.0
@@ -59,7 +63,9 @@ def analyse_media(path: str, *, audio_stream: str | None = None) -> AnalysedMedi
         detector.feed(block)
         vad_s += time.perf_counter() - t
 
-    media = load_media(path, stream=audio_stream, on_chunk=on_chunk)  # VAD runs while ffmpeg decodes
+    media = load_media(
+        path, stream=audio_stream, on_chunk=on_chunk, decode=decode
+    )  # VAD runs while ffmpeg decodes
     mask = detector.mask()
     total = time.perf_counter() - t0
     return AnalysedMedia(media, mask, int((total - vad_s) * 1000), int(vad_s * 1000))
@@ -118,11 +124,14 @@ def sync_captions(
     params: SyncParams | None = None,
     audio_stream: str | None = None,
     analysed: AnalysedMedia | None = None,
+    decode: Decode | None = None,
 ) -> SyncOutcome:
-    """Find and (when confident) apply the sync of a caption file to a media file's speech."""
+    """Find and (when confident) apply the sync of a caption file to a media file's speech.
+
+    ``decode`` is a :class:`Decode` of ``media_path`` started earlier (by the command line)."""
     t0 = time.perf_counter()
     captions = read_caption_times(captions_path)
-    am = analysed or analyse_media(media_path, audio_stream=audio_stream)
+    am = analysed or analyse_media(media_path, audio_stream=audio_stream, decode=decode)
     t1 = time.perf_counter()
     result = find_sync(captions.starts_ms, captions.ends_ms, am.mask, params)
     if result.accepted:

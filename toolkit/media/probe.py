@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import os
 import re
+import struct
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from ..errors import MediaError
 from .ffmpeg import check_input, ffmpeg_input, ffmpeg_message, run_ffmpeg
 
-__all__ = ["MediaInfo", "StreamInfo", "parse_probe", "probe", "select_audio_stream"]
+__all__ = ["MediaInfo", "StreamInfo", "mp4_duration_ms", "parse_probe", "probe", "select_audio_stream"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,3 +200,56 @@ def select_audio_stream(info: MediaInfo, spec: str | None = None) -> StreamInfo:
         if s.index == idx:
             return s
     raise MediaError(f"stream {idx} is not an audio stream; the file has {listing}", path=info.path)
+
+
+_MP4_BRANDS = (b"ftyp", b"moov", b"mdat", b"free", b"skip", b"wide", b"uuid", b"pnot", b"udta")
+
+
+def mp4_duration_ms(path: str | os.PathLike[str]) -> int | None:
+    """The duration in an MP4/MOV/M4A file's ``mvhd`` box, read in Python (a few small reads), or None
+    for any other file or anything unexpected.
+
+    Only a hint: :class:`toolkit.media.decode.Decode` uses it to start its parallel ffmpeg processes
+    at once instead of after ffmpeg's own report, which still decides.
+    """
+    try:
+        with open(path, "rb") as f:
+            end = os.fstat(f.fileno()).st_size
+            pos = 0
+            while pos + 8 <= end:  # top-level boxes: size, type [, 64-bit size]
+                f.seek(pos)
+                size, kind = struct.unpack(">I4s", f.read(8))
+                header = 8
+                if size == 1:
+                    (size,) = struct.unpack(">Q", f.read(8))
+                    header = 16
+                elif size == 0:
+                    size = end - pos
+                if kind not in _MP4_BRANDS or size < header:
+                    return None
+                if kind == b"moov":
+                    return _mvhd_duration_ms(f, pos + header, pos + size)
+                pos += size
+    except (OSError, struct.error):
+        return None
+    return None
+
+
+def _mvhd_duration_ms(f: BinaryIO, start: int, stop: int) -> int | None:
+    pos = start
+    while pos + 8 <= stop:
+        f.seek(pos)
+        size, kind = struct.unpack(">I4s", f.read(8))
+        if size < 8:
+            return None
+        if kind == b"mvhd":
+            version = f.read(4)[0]
+            if version == 1:
+                _, _, timescale, duration = struct.unpack(">QQIQ", f.read(28))
+            else:
+                _, _, timescale, duration = struct.unpack(">IIII", f.read(16))
+            if timescale <= 0 or duration in (0, 0xFFFFFFFF, 0xFFFFFFFFFFFFFFFF):
+                return None
+            return int(duration * 1000 // timescale)
+        pos += size
+    return None

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import itertools
 
+import _webrtcvad  # webrtcvad's C module: the ``webrtcvad`` wrapper imports importlib.metadata (20 ms)
 import numpy as np
-import webrtcvad
 
 __all__ = [
     "FRAME_MS",
@@ -82,11 +82,13 @@ class SpeechDetector:
 def _classify(audio: np.ndarray, sample_rate: int, step: int, mode: int, reference_db: float) -> np.ndarray:
     pcm = normalise_level(audio, sample_rate, reference_db=reference_db)
     n = len(pcm) // step
-    vad = webrtcvad.Vad(mode)
+    handle = _webrtcvad.create()  # what webrtcvad.Vad(mode) does
+    _webrtcvad.init(handle)
+    _webrtcvad.set_mode(handle, mode)
     raw = pcm[: n * step].tobytes()
     size = step * 2
     # the C function behind Vad.is_speech, called directly: the wrapper's checks cost as much as the VAD
-    process, handle = webrtcvad._webrtcvad.process, vad._vad
+    process = _webrtcvad.process
     return np.fromiter(
         (process(handle, sample_rate, raw[i : i + size], step) for i in range(0, n * size, size)),
         dtype=bool,
