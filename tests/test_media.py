@@ -467,6 +467,13 @@ def test_mux_burn_changes_the_picture(tmp_path: Path) -> None:
     changed = np.abs(frame(out) - frame(MP4)) > 50  # light text on the dark blue picture
     assert changed.sum() >= 20
     assert probe(out).audio and not probe(out).subtitles
+    # with more files, the first is burnt in and the others become soft tracks
+    both = tmp_path / "burnt and soft.mkv"
+    french = FIX / "interview_90s.srt"
+    mux(str(MP4), [str(subs), str(french)], str(both), languages=["eng", "fra"], burn=True)
+    info = probe(both)
+    assert (np.abs(frame(both) - frame(MP4)) > 50).sum() >= 20
+    assert [(s.codec, s.language, s.title) for s in info.subtitles] == [("subrip", "fra", "French")]
 
 
 # ------------------------------------------------------------------------------------ convert --media

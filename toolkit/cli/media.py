@@ -128,7 +128,9 @@ def sync(
 )
 @click.option("--title", "titles", multiple=True, help="Track title (once for all, or once per file).")
 @click.option(
-    "--burn", is_flag=True, help="Render the first caption file into the picture (re-encodes video)."
+    "--burn",
+    is_flag=True,
+    help="Render the first caption file into the picture (re-encodes video); any others stay soft tracks.",
 )
 def mux(
     video: str,

@@ -2,7 +2,8 @@
 
 Soft tracks: ``mov_text`` in MP4/MOV/M4V, SubRip or WebVTT (as given) in MKV, each with a language and
 a title; the video and audio streams are copied, not re-encoded. ``burn=True`` renders the first caption
-file into the picture with ffmpeg's ``subtitles`` filter (libass) and re-encodes the video only. The
+file into the picture with ffmpeg's ``subtitles`` filter (libass) and re-encodes the video only; further
+caption files are added as soft tracks. The
 filter's argument has its own escaping for ``:``, ``'``, ``\\`` and ``,``; rather than escape a user's
 path, the captions are copied into a temporary folder as ``subs.srt`` and ffmpeg runs there.
 
@@ -82,27 +83,40 @@ def mux(
     langs = _per_track(languages, len(captions), "--language")
     names = _per_track(titles, len(captions), "--title")
     with atomic_path(out, protect=[video, *captions], suffix=ext) as tmp:
-        if burn:
-            _burn(video, captions[0], tmp, has_audio=bool(info.audio))
+        if burn:  # the first file goes into the picture; any others stay soft tracks
+            with tempfile.TemporaryDirectory(prefix="captionkit-burn-") as work:
+                suffix = ".vtt" if Path(captions[0]).suffix.lower() == ".vtt" else ".srt"
+                shutil.copyfile(captions[0], Path(work) / f"subs{suffix}")
+                args = _mux_args(video, captions[1:], tmp, ext, langs[1:], names[1:], burn=f"subs{suffix}")
+                run_ffmpeg(args, path=video, cwd=work)  # the filter reads subs.srt from here
         else:
-            _soft(video, captions, tmp, ext, langs, names)
+            run_ffmpeg(_mux_args(video, captions, tmp, ext, langs, names), path=video)
 
 
-def _soft(
+def _mux_args(
     video: str,
     captions: Sequence[str],
     tmp: Path,
     ext: str,
     langs: Sequence[str | None],
     names: Sequence[str | None],
-) -> None:
+    *,
+    burn: str | None = None,
+) -> list[str]:
+    """ffmpeg arguments: ``video`` (its first video stream re-encoded with ``burn`` rendered into it, or
+    every video stream copied), its audio copied, and ``captions`` as soft subtitle tracks."""
     args = ["-y", "-i", ffmpeg_input(video)]
     for c in captions:
         args += ["-i", ffmpeg_input(c)]
-    args += ["-map", "0:v?", "-map", "0:a?"]
+    args += ["-map", "0:v:0" if burn else "0:v?", "-map", "0:a?"]
     for i in range(len(captions)):
         args += ["-map", f"{i + 1}:0"]
-    args += ["-c:v", "copy", "-c:a", "copy"]
+    if burn:
+        video_codec = ["-vf", f"subtitles={burn}", "-c:v", "libx264", "-preset", "veryfast", "-crf", "23"]
+        args += [*video_codec, "-pix_fmt", "yuv420p"]
+    else:
+        args += ["-c:v", "copy"]
+    args += ["-c:a", "copy"]
     for i, c in enumerate(captions):
         codec = "mov_text" if ext in _MP4_LIKE else "webvtt" if Path(c).suffix.lower() == ".vtt" else "srt"
         args += [f"-c:s:{i}", codec]
@@ -115,27 +129,4 @@ def _soft(
             args += [f"-metadata:s:s:{i}", f"handler_name={title}"]
         args += [f"-disposition:s:{i}", "default" if i == 0 else "0"]
     args += [ffmpeg_input(tmp)]
-    run_ffmpeg(args, path=video)
-
-
-def _burn(video: str, caption: str, tmp: Path, *, has_audio: bool) -> None:
-    with tempfile.TemporaryDirectory(prefix="captionkit-burn-") as work:
-        suffix = ".vtt" if Path(caption).suffix.lower() == ".vtt" else ".srt"
-        shutil.copyfile(caption, Path(work) / f"subs{suffix}")
-        args = ["-y", "-i", ffmpeg_input(video), "-map", "0:v:0"]
-        if has_audio:
-            args += ["-map", "0:a?", "-c:a", "copy"]
-        args += [
-            "-vf",
-            f"subtitles=subs{suffix}",
-            "-c:v",
-            "libx264",
-            "-preset",
-            "veryfast",
-            "-crf",
-            "23",
-            "-pix_fmt",
-            "yuv420p",
-            ffmpeg_input(tmp),
-        ]
-        run_ffmpeg(args, path=video, cwd=work)  # the filter reads subs.srt from here
+    return args
