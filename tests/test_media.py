@@ -190,43 +190,7 @@ def test_no_audio_stream(tmp_path: Path) -> None:
         decode_audio(str(silent))
 
 
-def test_audio_stream_selection(tmp_path: Path, audio: np.ndarray) -> None:
-    two = tmp_path / "two.mkv"
-    subprocess.run(
-        [
-            ffmpeg_exe(),
-            "-v",
-            "error",
-            "-f",
-            "lavfi",
-            "-i",
-            "anullsrc=r=16000:cl=mono",
-            "-i",
-            str(MP4),
-            "-map",
-            "0:a",
-            "-map",
-            "1:a",
-            "-c:a",
-            "pcm_s16le",
-            "-shortest",
-            "-metadata:s:a:1",
-            "language=eng",
-            str(two),
-        ],
-        check=True,
-    )
-    info = probe(two)
-    assert [(s.specifier, s.language) for s in info.audio] == [("a:0", None), ("a:1", "eng")]
-    silence = decode_audio(str(two), stream="a:0")
-    speech = decode_audio(str(two), stream="a:1")
-    assert np.abs(silence).max() == 0
-    assert np.abs(speech).max() > 1000
-    with pytest.raises(MediaError, match=r"no audio stream .a:2."):
-        decode_audio(str(two), stream="a:2")
-
-
-def _two_audio_streams(out: Path, *extra: str) -> Path:
+def _two_audio_streams(out: Path, codec: str, *extra: str) -> Path:
     """``out`` with a silent audio stream a:0 and the fixture's speech as a:1 (plus ``extra`` options)."""
     subprocess.run(
         [
@@ -244,9 +208,7 @@ def _two_audio_streams(out: Path, *extra: str) -> Path:
             "-map",
             "1:a",
             "-c:a",
-            "aac",
-            "-b:a",
-            "24k",
+            codec,
             "-shortest",
             *extra,
             str(out),
@@ -256,11 +218,24 @@ def _two_audio_streams(out: Path, *extra: str) -> Path:
     return out
 
 
+def test_audio_stream_selection(tmp_path: Path, audio: np.ndarray) -> None:
+    two = _two_audio_streams(tmp_path / "two.mkv", "pcm_s16le", "-metadata:s:a:1", "language=eng")
+    info = probe(two)
+    assert [(s.specifier, s.language) for s in info.audio] == [("a:0", None), ("a:1", "eng")]
+    silence = decode_audio(str(two), stream="a:0")
+    speech = decode_audio(str(two), stream="a:1")
+    assert np.abs(silence).max() == 0
+    assert np.abs(speech).max() > 1000
+    with pytest.raises(MediaError, match=r"no audio stream .a:2."):
+        decode_audio(str(two), stream="a:2")
+
+
 @pytest.mark.parametrize("jobs", [1, 3])
 def test_default_flagged_stream_wins_over_the_first(tmp_path: Path, audio: np.ndarray, jobs: int) -> None:
     """The first ffmpeg starts on a:0 before its report is read; the report shows a:1 is flagged
     default, so every process is restarted on a:1 (also when three were started from the MP4 header)."""
-    two = _two_audio_streams(tmp_path / "two.mp4", "-disposition:a:0", "0", "-disposition:a:1", "default")
+    flags = ("-disposition:a:0", "0", "-disposition:a:1", "default")
+    two = _two_audio_streams(tmp_path / "two.mp4", "aac", *flags)
     info = probe(two)
     assert [s.default for s in info.audio] == [False, True]
     media = load_media(str(two), jobs=jobs, parallel_min_s=0)
