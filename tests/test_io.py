@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from toolkit.errors import InputError, OutputError
-from toolkit.io import atomic_write_text, decode_bytes, read_text
+from toolkit.io import atomic_write_text, decode_bytes, read_text, walk_folder
 
 TEXT = "Lavrov [00:00:07] I wouldn’t say so — café."
 
@@ -101,3 +101,17 @@ def test_unwritable_targets_are_output_errors(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="cannot write here"):
         atomic_write_text(tmp_path / "afile" / "o.srt", "x\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["adir", "afile"]
+
+
+def test_walk_folder_is_sorted_and_skips_hidden_and_the_output_folder(tmp_path: Path) -> None:
+    for rel in ["b.txt", "a/z.srt", "a/.hidden.txt", ".git/x.txt", "out/old.srt", "a/c/d.vtt"]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x")
+    found = [os.path.relpath(p, tmp_path) for p in walk_folder(str(tmp_path), skip=str(tmp_path / "out"))]
+    assert found == ["b.txt", os.path.join("a", "z.srt"), os.path.join("a", "c", "d.vtt")]
+    # validate sees the same files (its own suffixes), convert the same tree
+    from toolkit.validate import expand_paths
+
+    assert [os.path.relpath(p, tmp_path) for p in expand_paths([tmp_path])] == sorted(
+        ["b.txt", os.path.join("a", "z.srt"), os.path.join("a", "c", "d.vtt"), os.path.join("out", "old.srt")]
+    )

@@ -25,6 +25,7 @@ __all__ = [
     "read_bytes",
     "read_text",
     "refuse_inputs",
+    "walk_folder",
 ]
 
 
@@ -186,3 +187,25 @@ def atomic_write_bytes(path: str | Path, data: bytes, *, protect: Iterable[str |
 
 def atomic_write_text(path: str | Path, text: str, *, protect: Iterable[str | Path] = ()) -> None:
     atomic_write_bytes(path, text.encode("utf-8"), protect=protect)
+
+
+def walk_folder(folder: str, *, skip: str | None = None) -> Iterator[str]:
+    """The files under ``folder``, recursively, in sorted order, as paths built on ``folder``.
+
+    Hidden files and folders (a leading ``.``) are not entered; nor is the folder whose real path is
+    ``skip`` (an output folder inside an input folder), unless it is ``folder`` itself. ``convert`` and
+    ``validate`` both find their inputs with this.
+    """
+    root_real = os.path.realpath(folder)
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(
+            d
+            for d in dirnames
+            if not d.startswith(".")
+            and not (
+                skip is not None and skip != root_real and os.path.realpath(os.path.join(dirpath, d)) == skip
+            )
+        )
+        for name in sorted(filenames):
+            if not name.startswith("."):
+                yield os.path.join(dirpath, name)

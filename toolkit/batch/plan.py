@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
 from ..errors import ToolkitError
+from ..io import walk_folder
 from ..pipeline import ConvertOptions
 from .job import Converter, FileResult, FileTask, Outcome, remove_stale_temp_files
 
@@ -105,24 +106,8 @@ def discover(paths: Sequence[str], out_dir: str) -> list[Input]:
 
 
 def _walk(folder: str, base: str, out_real: str) -> Iterator[Input]:
-    folder_real = os.path.realpath(folder)
-    for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(
-            d
-            for d in dirnames
-            if not d.startswith(".")
-            and not _is_out_dir(os.path.realpath(os.path.join(dirpath, d)), out_real, folder_real)
-        )
-        for name in sorted(filenames):
-            if name.startswith("."):
-                continue
-            path = os.path.join(dirpath, name)
-            yield Input(path, PurePath(os.path.relpath(path, base)), os.path.realpath(path))
-
-
-def _is_out_dir(real: str, out_real: str, root_real: str) -> bool:
-    """The output folder, when it is strictly inside an input folder, is not searched for inputs."""
-    return real == out_real and out_real != root_real
+    for path in walk_folder(folder, skip=out_real):
+        yield Input(path, PurePath(os.path.relpath(path, base)), os.path.realpath(path))
 
 
 def _literal_prefix(pattern: str) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 
 from .. import __version__
 from ..errors import InputError, ToolkitError
-from ..io import STDIN
+from ..io import STDIN, walk_folder
 from ..model import Document, Finding, Severity
 from ..profiles import Profile
 from ..rules import RULES, finding
@@ -302,13 +302,13 @@ FOLDER_SUFFIXES = (".srt", ".vtt", ".txt")
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[str]:
-    """Files as given; a folder gives its ``.srt``, ``.vtt`` and ``.txt`` files, recursively. Sorted,
-    without repeats; ``-`` (standard input) first."""
+    """Files as given; a folder gives its ``.srt``, ``.vtt`` and ``.txt`` files, recursively (hidden
+    files and folders skipped, as ``convert`` does). Sorted, without repeats; ``-`` (standard input) first."""
     out: set[str] = set()
     for p in paths:
         path = Path(p)
         if str(p) != "-" and path.is_dir():
-            out.update(str(f) for f in path.rglob("*") if f.is_file() and f.suffix.lower() in FOLDER_SUFFIXES)
+            out.update(f for f in walk_folder(str(p)) if Path(f).suffix.lower() in FOLDER_SUFFIXES)
         else:
             out.add(str(p))
     return sorted(out, key=lambda name: (name != "-", name))
