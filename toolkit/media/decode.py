@@ -277,8 +277,9 @@ class Decode:
         # MP4/MOV give their duration to a few reads in Python: every process starts now. Otherwise the
         # later spans start when ffmpeg's report (with the duration) is in.
         self._spans = plan_spans(mp4_duration_ms(path), sample_rate, self.jobs, min_s=parallel_min_s)
-        for i, span in enumerate(self._spans):
-            self.processes.append(self._spawn(span, self._map, report=i == 0))
+        with self._lock:  # a fast ffmpeg's report must not be planned before every process is listed
+            for i, span in enumerate(self._spans):
+                self.processes.append(self._spawn(span, self._map, report=i == 0))
 
     # -- called from the first process's stderr thread
     def on_report(self, text: str) -> None:
@@ -286,7 +287,9 @@ class Decode:
             self._plan(text)
         except BaseException as exc:  # handed to the caller of info()/blocks()
             self._failure = exc
-            self.processes[0].kill()
+            with self._lock:
+                for proc in self.processes:
+                    proc.kill()
         finally:
             with self.cond:
                 self._reported = True
