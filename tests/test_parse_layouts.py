@@ -106,6 +106,132 @@ def test_name_paren_time_with_continuation() -> None:
     assert doc.findings == ()
 
 
+def p007(doc: Document) -> list[tuple[int, str, str, str, list[int]]]:
+    found = [f for f in doc.findings if f.code == "P007"]
+    return [
+        (f.line or 0, f.data["variant"], f.data["canonical"], f.data["role"], f.data["lines"]) for f in found
+    ]
+
+
+def test_name_role_paren_time() -> None:
+    """Rev with roles: the caption speaker is the name; each role left out is a P007 with its lines."""
+    doc = read("name_role_paren_time.txt")
+    assert doc.layout == "name-paren-time"
+    assert rows(doc) == [
+        ("Tucker Carlson", 5000, 1, "Hello there and welcome. Minister Lavrov, thank you for doing this."),
+        ("Sergey Lavrov", 12000, 4, "Thank you for having me. [crosstalk 00:00:14]"),
+        ("Sergey Lavrov", 41000, 7, "We would like to have normal relations with all our neighbors."),
+        ("Tucker Carlson", 75000, 10, "So you believe the United States is at war with Russia?"),
+        ("Maria Zakharova", 3_723_000, 13, "The minister has to leave now. Thank you."),  # Speaker 3 (name)
+    ]
+    assert p007(doc) == [
+        (1, "Tucker Carlson (Host)", "Tucker Carlson", "Host", [1, 10]),
+        (4, "Sergey Lavrov (Guest)", "Sergey Lavrov", "Guest", [4]),
+        (13, "Speaker 3 (Maria Zakharova)", "Maria Zakharova", "Speaker 3", [13]),
+    ]
+    assert [f.code for f in doc.findings] == ["P007", "P007", "P007"]
+
+
+def test_name_role_bracket_time() -> None:
+    doc = read("name_role_bracket_time.txt")
+    assert doc.layout == "name-bracket-time"
+    assert rows(doc) == [
+        ("Dr. Smith", 5000, 3, "Good evening. Tonight, a panel on sanctions."),  # label on its own line
+        ("Jane Doe", 12000, 6, "Thanks for having me."),
+        ("Sen. Graham", 20000, 9, "Sanctions are working, and they will keep working."),
+        ("Mr. O'Brien", 31000, 10, "The numbers say otherwise."),
+        ("José Álvarez", 40000, 11, "Minister, a question from Madrid."),
+        (
+            "Sergey Lavrov",
+            47000,
+            12,
+            "Well, [inaudible 00:00:49] yes. He said (quietly) that it was fine, 10:30 was the time.",
+        ),
+    ]
+    assert p001(doc) == [(1, 2, "Panel transcript: sanctions, one year on")]
+    assert p007(doc) == [
+        (3, "Speaker 1 (Dr. Smith)", "Dr. Smith", "Speaker 1", [3]),
+        (6, "Jane Doe, CEO", "Jane Doe", "CEO", [6]),
+        (9, "Sen. Graham (R-SC)", "Sen. Graham", "R-SC", [9]),
+        (10, "Mr. O'Brien, Head of Research", "Mr. O'Brien", "Head of Research", [10]),
+        (11, "José Álvarez (El País)", "José Álvarez", "El País", [11]),
+    ]
+
+
+# every layout that names speakers, with the labels {a} and {b}
+NAMED_LAYOUTS = {
+    "name-bracket-time": "{a} [00:00:01] Question one?\n{b} [00:00:30] Answer.\n",
+    "name-bracket-time/own-line": "{a} [00:00:01]\nQuestion one?\n\n{b} [00:00:30]\nAnswer.\n",
+    "time-name-colon": "[00:00:01] {a}: Question one?\n[00:00:30] {b}: Answer.\n",
+    "name-colon-bracket": "{a}: [00:00:01] Question one?\n{b}: [00:00:30] Answer.\n",
+    "name-paren-time": "{a} (00:01):\nQuestion one?\n\n{b} (00:30):\nAnswer.\n",
+    "name-paren-time/inline": "{a} (00:01): Question one?\n{b} (00:30): Answer.\n",
+    "name-paren-time/colon-first": "{a}: (00:01) Question one?\n{b}: (00:30) Answer.\n",
+    "time-name-line": "[00:00:01] {a}\nQuestion one?\n\n[00:00:30] {b}\nAnswer.\n",
+    "otter": "{a}  0:01\nQuestion one?\n\n{b}  0:30\nAnswer.\n",
+}
+
+
+@pytest.mark.parametrize("layout", sorted(NAMED_LAYOUTS))
+@pytest.mark.parametrize(
+    ("label", "speaker", "role"),
+    [
+        ("Tucker Carlson (Host)", "Tucker Carlson", "Host"),
+        ("Jane Doe, CEO", "Jane Doe", "CEO"),
+        ("Speaker 1 (Dr. Smith)", "Dr. Smith", "Speaker 1"),
+        ("Host (Tucker Carlson)", "Tucker Carlson", "Host"),
+        ("SPEAKER_00 (Host)", "SPEAKER_00", "Host"),
+        ("Zelenskyy (President of Ukraine)", "Zelenskyy", "President of Ukraine"),
+        ("Mr. O'Brien, Head of Research", "Mr. O'Brien", "Head of Research"),
+        ("Jean-Luc Picard, Captain", "Jean-Luc Picard", "Captain"),
+        ("José Álvarez (El País)", "José Álvarez", "El País"),
+        ("Martin Luther King, Jr.", "Martin Luther King, Jr.", None),  # a suffix, not a role
+        ("Sen. Graham", "Sen. Graham", None),
+        ("Speaker 1", "Speaker 1", None),
+    ],
+)
+def test_labels_with_roles_in_every_named_layout(
+    layout: str, label: str, speaker: str, role: str | None
+) -> None:
+    doc = parse_text(NAMED_LAYOUTS[layout].format(a=label, b="Sergey Lavrov (Guest)"))
+    assert doc.layout == layout.split("/")[0]
+    assert [(t.speaker, t.start_ms, t.text) for t in doc.turns] == [
+        (speaker, 1000, "Question one?"),
+        ("Sergey Lavrov", 30000, "Answer."),
+    ]
+    expected = [(1, label, speaker, role, [1])] if role else []
+    b_line = doc.turns[1].line
+    assert p007(doc) == [*expected, (b_line, "Sergey Lavrov (Guest)", "Sergey Lavrov", "Guest", [b_line])]
+    assert not [f for f in doc.findings if f.code == "P001"]
+
+
+@pytest.mark.parametrize("layout", sorted(NAMED_LAYOUTS))
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "He said (quietly) that it was fine, 10:30 was the time.",
+        "Well, [inaudible 00:12:03] yes.",
+        "Well, sure [00:12:03] yes.",
+        "Look, Tucker [00:12:03] the point is clear.",
+        "He said (quietly) [00:12:03] that it was fine.",
+        "Thank you, Mr. President [00:12:03] we agree.",
+        "In Moscow, Russia [00:12:03] the talks went on.",
+        "Yes, Absolutely  10:30",
+        "The meeting (in Moscow) 10:30",
+    ],
+)
+def test_sentences_with_commas_and_parentheses_are_not_speaker_labels(layout: str, sentence: str) -> None:
+    """A sentence line inside a turn stays that turn's text (a bare [time] in it: the same speaker)."""
+    text = NAMED_LAYOUTS[layout].format(a="Tucker", b="Lavrov").replace("Question one?", f"Q?\n{sentence}")
+    doc = parse_text(text)
+    assert doc.layout == layout.split("/")[0]
+    assert {t.speaker for t in doc.turns} == {"Tucker", "Lavrov"}
+    assert doc.turns[-1].speaker == "Lavrov"
+    said = " ".join(t.text for t in doc.turns if t.speaker == "Tucker")
+    assert said == " ".join(f"Q? {sentence}".replace(" [00:12:03]", "").split())
+    assert not [f for f in doc.findings if f.code in ("P001", "P007")]
+
+
 def test_otter() -> None:
     doc = read("otter.txt")
     assert doc.layout == "otter"

@@ -106,6 +106,46 @@ def test_layout_round_trip(ts: list[tuple[str, int, str]], blank: bool, layout: 
     assert not [f for f in doc.findings if f.code in ("P001", "P003")]
 
 
+_people = st.sampled_from(
+    ["Tucker Carlson", "Sergey Lavrov", "Jane Doe", "Dr. Smith", "José Álvarez", "Mr. O'Brien"]
+)
+_roles = st.sampled_from(
+    ["Host", "Guest", "CEO", "Head of Research", "R-SC", "El País", "President of Ukraine"]
+)
+_NAMED = sorted(k for k in RENDERERS if k.split("/")[0] not in ("time-text", "youtube"))
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    ts=turns(),
+    blank=st.booleans(),
+    layout=st.sampled_from(_NAMED),
+    cast=st.lists(
+        st.tuples(_people, _roles, st.booleans()), min_size=2, max_size=2, unique_by=lambda c: c[0]
+    ),
+)
+def test_labels_with_roles_round_trip(
+    ts: list[tuple[str, int, str]], blank: bool, layout: str, cast: list[tuple[str, str, bool]]
+) -> None:
+    """``Name (Role)`` / ``Name, Role`` labels in every named layout: the speaker is the name, each label
+    is one P007 that keeps the role and the lines of its turns."""
+    speakers = sorted({name for name, _, _ in ts})
+    playing = dict(zip(speakers, cast, strict=False))  # speaker -> (person, role, comma form)
+    label = {s: f"{p}, {r}" if comma else f"{p} ({r})" for s, (p, r, comma) in playing.items()}
+    text, expected = RENDERERS[layout]([(label[n], ms, t) for n, ms, t in ts], blank)
+    doc = parse_text(text)
+    assert doc.layout == layout.split("/")[0]
+    by_label = {label[s]: s for s in speakers}
+    want = [(playing[by_label[s]][0] if s else None, ms, line, t) for s, ms, line, t in expected]
+    assert [(t.speaker, t.start_ms, t.line, t.text) for t in doc.turns] == want
+    found = [f.data for f in doc.findings if f.code == "P007"]
+    assert {d["variant"]: (d["canonical"], d["role"], d["lines"]) for d in found} == {
+        label[s]: (p, r, [line for lab, _, line, _ in expected if lab == label[s]])
+        for s, (p, r, _) in playing.items()
+    }
+    assert not [f for f in doc.findings if f.code in ("P001", "P003")]
+
+
 @settings(max_examples=30, deadline=None)
 @given(ts=turns(), per_line=st.integers(1, 3))
 def test_inline_round_trip(ts: list[tuple[str, int, str]], per_line: int) -> None:

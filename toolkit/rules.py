@@ -100,6 +100,14 @@ RULES: tuple[Rule, ...] = (
         "A caption file needed lenient reading (missing index, bad separator, ...).",
         "captions",
     ),
+    Rule(
+        "P007",
+        I,
+        "speaker-role",
+        "A speaker label adds a role (Tucker Carlson (Host), Jane Doe, CEO): captions name the person; "
+        "the role left out is given.",
+        "transcript",
+    ),
     # transcript timing and repair
     Rule(
         "T001",

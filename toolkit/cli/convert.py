@@ -217,10 +217,11 @@ GROUP_AFTER = 3  # caption-layout findings of one code beyond this many are summ
 
 
 def finding_lines(findings: Sequence[Finding]) -> list[str]:
-    """What a person reads on stderr: every transcript finding (notes only for dropped text), and the
+    """What a person reads on stderr: every transcript finding (notes only for text left out: dropped page
+    text, speaker roles), and the
     caption-layout findings (C...) one by one, or one line per code when there are more than a few.
     Every finding is still in the --report / JSON output and in `captionkit validate`."""
-    shown = [f for f in findings if f.severity is not Severity.INFO or f.code == "P001"]
+    shown = [f for f in findings if f.severity is not Severity.INFO or f.code in ("P001", "P007")]
     by_code: dict[str, list[Finding]] = {}
     for f in shown:
         if f.code.startswith("C"):

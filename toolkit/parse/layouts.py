@@ -13,6 +13,14 @@ bracketed timestamp may be a range (``[00:00.000 --> 00:04.000]``, as Whisper pr
 the turn's end. A bare ``[HH:MM:SS]`` inside the text of a speaker layout starts a new turn of the same
 speaker (transcripts stamp long turns every 30 s or so); see :mod:`toolkit.parse.transcript`.
 
+Speaker labels (``NAME``) are the same in every layout: a name of up to six words (``Dr. Smith``,
+``Mr. O'Brien``, ``José Álvarez``, ``Speaker 1``, ``SPEAKER_00``), optionally with a role in one of the
+forms of :data:`ROLE_FORMS`: ``Tucker Carlson (Host)``, ``Jane Doe, CEO``. The caption speaker is the
+person's name (:func:`split_label`; ``Speaker 1 (Dr. Smith)`` is Dr. Smith) and the parser reports the
+part it leaves out as ``P007`` with the lines of its turns, so nothing is dropped silently. A role needs a
+name capitalised word by word; the comma form also needs two name words, not starting like a sentence
+(``In Moscow, Russia``), and a capitalised role, so that ``Well, sure [00:12:03] yes.`` stays text.
+
 Layouts (name: shape):
 
 * ``name-bracket-time``: ``Name [HH:MM:SS] text``
@@ -38,16 +46,47 @@ __all__ = [
     "INLINE_TS",
     "LAYOUTS",
     "LAYOUTS_BY_NAME",
+    "ROLE_FORMS",
     "Layout",
+    "RoleForm",
     "detect_layout",
     "match_start",
     "plausible_name",
+    "split_label",
 ]
 
 # loose: M:SS .. HH:MM:SS:FF, fraction with . or , -- the timecode module decides whether it is a time
 TS = r"\d{1,3}(?::\d{1,2}){1,3}(?:[.,]\d{1,3})?"
-# a speaker name: up to six words of letters, digits and name punctuation (no brackets, colons, commas)
-NAME = r"(?P<name>[^\W\d_][\w.'’&\-]*(?:[ \t]+[\w.'’&\-]+){0,5})"
+# up to n + 1 words of letters, digits and name punctuation (no brackets, colons, commas), the first
+# starting with a letter; a speaker name has up to six
+_WORDS = r"[^\W\d_][\w.'’&\-]*(?:[ \t]+[\w.'’&\-]+){{0,{n}}}"
+_NAME_WORDS = _WORDS.format(n=5)
+
+
+@dataclass(frozen=True, slots=True)
+class RoleForm:
+    """A way a speaker label adds a role or affiliation to the name (the regex's group ``role``)."""
+
+    name: str
+    pattern: str  # what follows the name
+    min_name_words: int = 1  # fewer name words: not a label ("Well, Tucker" is a sentence)
+    capitalised: bool = False  # every role word capitalised, a number or a connector ("Head of Research")
+    no_opener: bool = False  # the name does not start with a sentence opener ("In Moscow, Russia")
+
+
+# Labels that add a role. The name before it must be capitalised word by word (a strict name); the
+# caption label is the name and the role is reported (see :func:`split_label`).
+ROLE_FORMS: tuple[RoleForm, ...] = (
+    # Tucker Carlson (Host), Sen. Graham (R-SC), Speaker 1 (Dr. Smith)
+    RoleForm("paren", r"[ \t]*\((?P<role>[^\W\d_][^()\[\]:\n]{0,39})\)"),
+    # Jane Doe, CEO; Mr. O'Brien, Head of Research (a suffix such as "Jr." is part of the name)
+    RoleForm(
+        "comma", rf",[ \t]*(?P<role>{_WORDS.format(n=4)})", min_name_words=2, capitalised=True, no_opener=True
+    ),
+)
+_ROLE = "|".join(form.pattern.replace("(?P<role>", "(?:") for form in ROLE_FORMS)
+# a speaker label: a name, optionally with a role (the whole label is the group ``name``)
+NAME = rf"(?P<name>{_NAME_WORDS}(?:{_ROLE})?)"
 _SEP = r"[ \t]*(?:[:\-–—][ \t]*)?"
 # an optional end time: "[00:00.000 --> 00:04.000]" (Whisper), "[00:00:05 - 00:00:09]"
 _RANGE = rf"(?:[ \t]*(?:-->|[-–—])[ \t]*(?P<end>{TS}))?"
@@ -173,15 +212,27 @@ _ABBREV = frozenset({"mr.", "mrs.", "ms.", "dr.", "jr.", "sr.", "st.", "prof.", 
 
 
 _PARTICLES = frozenset({"de", "van", "von", "da", "del", "der", "la", "le", "bin", "al", "el", "di", "du"})
+_CONNECTORS = _PARTICLES | {"of", "the", "and", "for", "at", "on", "to", "in", "&"}  # inside a role
+# words that start sentences but not names ("In Moscow, Russia [00:12:03] the talks ..." is a sentence;
+# "An", "So", "My", "Oh", "No" are left out: they are also given names or surnames)
+_OPENERS = frozenset({
+    "a", "and", "as", "at", "but", "for", "he", "i", "if", "in", "it", "look", "now", "of", "ok", "okay",
+    "on", "our", "she", "thank", "thanks", "that", "the", "then", "they", "this", "to", "we", "well", "what",
+    "when", "yes", "you",
+})
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})  # "Martin Luther King, Jr." is a name, not a role
+_LABELS = tuple((form, re.compile(rf"^(?P<name>{_NAME_WORDS}){form.pattern}$")) for form in ROLE_FORMS)
+# a generic label, not a person: with a person's name as its role ("Speaker 1 (Dr. Smith)"), the name is
+# the speaker and the generic label is what is reported
+_PLACEHOLDER = re.compile(
+    r"^(?:(?:unknown|unidentified)[ \t]+)?(?:speaker|spk|participant|voice)(?:[ \t_-]*\w{1,3})?$|"
+    r"^(?:host|co-host|guest|interviewer|interviewee|moderator|narrator|reporter|presenter|caller|"
+    r"audience(?:[ \t]+member)?)$",
+    re.IGNORECASE,
+)
 
 
-def plausible_name(name: str, *, strict: bool = False) -> bool:
-    """Does this look like a speaker name rather than the start of a sentence?
-
-    At most six words and 48 characters, starting with a letter; capitalised unless it is a single word;
-    not ending in a full stop unless it is an abbreviation or an initial (``Dr.``, ``J.``). ``strict``:
-    every word capitalised, a number (``Speaker 1``) or a particle (``van``, ``de``).
-    """
+def _plausible_words(name: str, *, strict: bool) -> bool:
     words = name.split()
     if not words or len(words) > 6 or len(name) > 48 or not name[0].isalpha():
         return False
@@ -191,6 +242,56 @@ def plausible_name(name: str, *, strict: bool = False) -> bool:
     if strict:
         return all(w[0].isupper() or w[0].isdigit() or w in _PARTICLES for w in words)
     return name[0].isupper() or len(words) == 1
+
+
+def _label_parts(label: str) -> tuple[RoleForm, str, str] | None:
+    """The role form, name and role of a label that adds a role, as written."""
+    for form, pattern in _LABELS:
+        m = pattern.match(label)
+        if m is not None:
+            return form, m["name"].strip(), m["role"].strip()
+    return None
+
+
+def plausible_name(name: str, *, strict: bool = False) -> bool:
+    """Does this speaker label look like a name rather than the start of a sentence?
+
+    At most six words and 48 characters, starting with a letter; capitalised unless it is a single word;
+    not ending in a full stop unless it is an abbreviation or an initial (``Dr.``, ``J.``). ``strict``:
+    every word capitalised, a number (``Speaker 1``) or a particle (``van``, ``de``). A label with a role
+    (a row of :data:`ROLE_FORMS`: ``Tucker Carlson (Host)``, ``Jane Doe, CEO``) needs a strict name of the
+    form's minimum length and a role of at most six words (capitalised ones, and a name that does not start
+    like a sentence, for the forms that say so).
+    """
+    parts = _label_parts(name)
+    if parts is None:
+        return _plausible_words(name, strict=strict)
+    form, base, role = parts
+    words = role.split()
+    names = base.split()
+    if len(names) < form.min_name_words or len(words) > 6 or len(role) > 40:
+        return False
+    if form.no_opener and names[0].lower() in _OPENERS:
+        return False
+    if form.capitalised and not all(w[0].isupper() or w[0].isdigit() or w in _CONNECTORS for w in words):
+        return False
+    return _plausible_words(base, strict=True)
+
+
+def split_label(label: str) -> tuple[str, str | None]:
+    """A speaker label as (the person's name, what the label adds to it, or ``None``).
+
+    ``Tucker Carlson (Host)`` -> ``("Tucker Carlson", "Host")``, ``Jane Doe, CEO`` -> ``("Jane Doe", "CEO")``.
+    A generic label (``Speaker 1``, ``Host``) with a name as its role swaps:
+    ``Speaker 1 (Dr. Smith)`` -> ``("Dr. Smith", "Speaker 1")``. ``Martin Luther King, Jr.`` has no role.
+    """
+    parts = _label_parts(label)
+    if parts is None or parts[2].rstrip(".").lower() in _SUFFIXES:
+        return label, None
+    _form, base, role = parts
+    if _PLACEHOLDER.match(base) and not _PLACEHOLDER.match(role) and _plausible_words(role, strict=True):
+        return role, base
+    return base, role
 
 
 def match_start(layout: Layout, line: str) -> re.Match[str] | None:

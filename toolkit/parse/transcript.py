@@ -26,7 +26,7 @@ from ..errors import NoTimestampsError, ParseError
 from ..model import Finding, Turn, Word
 from ..rules import finding
 from ..timecode import TimecodeError, parse_timestamp
-from .layouts import CHAPTER, INLINE_TS, NAME, Layout, detect_layout, match_start
+from .layouts import CHAPTER, INLINE_TS, NAME, Layout, detect_layout, match_start, split_label
 
 __all__ = ["TranscriptResult", "parse_transcript"]
 
@@ -182,6 +182,7 @@ def _known_speakers(layout: Layout, lines: list[str], starts: _Starts | None = N
         m = _start(layout, raw.strip(), starts)
         if m is not None and m.groupdict().get("name"):
             names.add(m["name"].strip())
+            names.add(split_label(m["name"].strip())[0])  # "Jane Doe: ..." is a turn of "Jane Doe, CEO"
     return frozenset(names)
 
 
@@ -389,11 +390,20 @@ def _read_ts(
 def _to_turns(
     layout: Layout, segs: list[_Seg], *, path: str, fps: float | None, findings: list[Finding]
 ) -> list[Turn]:
+    """The turns of ``segs``. A speaker label with a role (``Tucker Carlson (Host)``) gives the turn the
+    person's name (:func:`~toolkit.parse.layouts.split_label`); each such label is reported once as
+    ``P007``, with the role left out and the lines of its turns."""
     turns: list[Turn] = []
     speaker: str | None = None
+    labels: dict[str, list[int]] = {}  # a label that adds a role to the name: the lines of its turns
     for seg in segs:
-        if layout.speakers:
-            speaker = speaker if seg.same_speaker else seg.speaker
+        if layout.speakers and not seg.same_speaker:
+            speaker = seg.speaker
+            if speaker is not None:
+                name, role = split_label(speaker)
+                if role is not None:
+                    labels.setdefault(speaker, []).append(seg.line)
+                    speaker = name
         start = _read_ts(seg.ts, seg.line, path=path, fps=fps, findings=findings)
         end = _read_ts(seg.end_ts, seg.line, path=path, fps=fps, findings=findings)
         if end is not None and start is not None and end < start:
@@ -408,6 +418,21 @@ def _to_turns(
                 text=text,
                 line=seg.line,
                 end_ms=end,
+            )
+        )
+    for label, lines in labels.items():
+        name, role = split_label(label)
+        findings.append(
+            finding(
+                "P007",
+                f"speaker {label!r} read as {name!r}: {role!r} is left out of the speaker label "
+                f"({len(lines)} turn(s))",
+                path=path,
+                line=lines[0],
+                variant=label,
+                canonical=name,
+                role=role,
+                lines=lines,
             )
         )
     return turns
