@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from toolkit.model import Document, Turn
@@ -347,6 +347,8 @@ RECOVERY_RATE = {"move": 0.98, "corrupt": 0.98, "shift": 0.97}  # some cases hav
 
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, 2**32 - 1))
+@example(410235021)  # dup_run: a reworded sentence paired with the wrong original, the run cut short
+@example(191972974)  # dup_run: the same, a remnant sentence left and removed only on a second pass
 def test_damage_is_repaired(seed: int) -> None:
     """Every case keeps the guarantees; text damage and missing timestamps are recovered exactly."""
     for k, case in enumerate(_cases(seed)):

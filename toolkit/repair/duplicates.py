@@ -199,9 +199,14 @@ def _same_turn_text(sents: Sequence[Sentence], ra: range, rb: range) -> bool:
 
 
 def _containment(part: str, whole: str) -> tuple[float, float]:
-    """How well ``part`` is found in ``whole`` (partial match first, then the plain ratio)."""
+    """How well ``part`` is found in ``whole``: contained first, then the plain ratio.
+
+    A partial match counts only when ``part`` is really contained (:data:`MIN_RATIO`): a weak partial
+    score against some longer, unrelated sentence must not outrank the sentence ``part`` is a reworded
+    copy of (which, one word longer, has no partial score at all).
+    """
     partial = fuzz.partial_ratio(part, whole) if len(part) <= len(whole) else 0.0
-    return partial, fuzz.ratio(part, whole)
+    return (partial if partial >= MIN_RATIO else 0.0), fuzz.ratio(part, whole)
 
 
 def _found_in(s: Sentence, text: str) -> bool:

@@ -1,0 +1,54 @@
+"""Duplicate runs on small hand-made transcripts with known answers."""
+
+from __future__ import annotations
+
+from toolkit.model import Document, Turn
+from toolkit.repair import repair
+from toolkit.repair.duplicates import _containment
+
+FIRST = (
+    "We asked for the results of the test to be given to us. They said no, we gave it to the organisation. "
+    "Please. As a professional. As professional people. No answer. "
+    "The plane landed. He was treated by the Russian doctors in Siberia. "
+    "They said the Germans told us not to give it to you. "
+)
+# the copy: small changes that merge two sentences ("landed he was"), one word of nine replaced at the end
+COPY = (
+    FIRST.replace("Please. ", "Please... ").replace("No answer.", "no answer.")
+    .replace("The plane landed. He was", "The plane landed he was")
+)
+
+
+def test_reworded_last_sentence_pairs_with_its_original() -> None:
+    """A copied exchange (a long answer, then a short question) repeated 57 s later. The copy's last sentence
+    has one word replaced by a longer one, and one sentence fewer, so its sentences are paired one by one by
+    containment: the reworded sentence must pair with its original (by ratio), not with an unrelated longer
+    sentence that merely scores a weak partial match. Paired wrongly, the run stopped before the question,
+    and the copied question was left in (seed 410235021 case 5 of the damage property test)."""
+    rows = [
+        ("Tucker", 0, "What did the Germans say about the poisoning?"),
+        ("Lavrov", 4, FIRST + "So it seems that this this secret is not going."),
+        ("Tucker", 40, "So how did Navalny die?"),
+        ("Lavrov", 57, COPY + "So it seems that this marastgra secret is not going."),
+        ("Tucker", 97, "so how did navalny die?"),
+        ("Lavrov", 43, "Well, he died serving his term in Russia, and every now and then he felt unwell."),
+        ("Tucker", 60, "How do you think he died?"),
+    ]
+    turns = tuple(Turn(s, t * 1000, x, 2 * i + 1) for i, (s, t, x) in enumerate(rows))
+    result = repair(Document("t.txt", "transcript", turns, layout="name-bracket-time"))
+    assert [t.line for t in result.turns] == [1, 3, 5, 11, 13]
+    assert [(c.kind, c.lines, c.kept_line) for c in result.changes] == [
+        ("duplicate", (7,), 3), ("duplicate", (9,), 5)
+    ]
+    again = repair(Document("t.txt", "transcript", result.turns, layout="name-bracket-time"))
+    assert again.changes == ()
+
+
+def test_containment_ignores_weak_partial_matches() -> None:
+    copy = "so it seems that this marastgra secret is not going"
+    original = "so it seems that this this secret is not going"
+    unrelated = "they said the germans told us not to give it to you"
+    assert max((unrelated, original), key=lambda o: _containment(copy, o)) == original
+    # a sentence really contained in a longer one still ranks first
+    merged = "the plane landed he was treated by the russian doctors in siberia"
+    assert max(("the plane landed", merged), key=lambda o: _containment("he was treated by the", o)) == merged
