@@ -264,3 +264,85 @@ def test_fallback_turn_with_a_timestamp_past_the_end_of_the_audio() -> None:
     assert last.start_ms == pytest.approx(truth["sentences"][5][2], abs=TOLERANCE_MS)
     assert last.start_ms is not None and last.end_ms is not None and last.start_ms <= last.end_ms
     assert [f.code for f in findings] == ["A001"] * 4
+
+
+def test_wide_search_rescues_a_window_the_default_beams_lose() -> None:
+    """The host's question in espeak-ng's en-gb+f3 voice: pocketsphinx's default beams lose the path
+    even in the right window; the engine's wide search must align it there (not in a longer window that
+    reaches into the guest's turn)."""
+    from toolkit.align.normalize import spoken_words
+    from toolkit.align.sphinx import SphinxAligner
+
+    _, audio, truth = load("hard_voice")
+    (_, text, start_ms), (_, _, next_ms) = truth["sentences"][1:3]
+    lo, hi = start_ms - 400, next_ms - 300
+    timings = SphinxAligner().align(spoken_words(text), audio[lo * 16 : hi * 16])
+    assert timings is not None
+    assert abs(timings[0].start_ms + lo - start_ms) <= TOLERANCE_MS
+    assert timings[-1].end_ms + lo <= next_ms
+
+
+def test_hard_voice_question_is_not_put_in_the_next_turn() -> None:
+    """Whether aligned or (its scores far below the usual) timed by the fallback, the question starts at
+    its own onset: no window reaches into the guest's answer."""
+    turns, audio, truth = load("hard_voice")
+    aligned, _ = align_turns(turns, audio)
+    errors = sentence_errors(aligned, truth)
+    assert max(abs(e) for e in errors[1:]) <= TOLERANCE_MS, errors
+
+
+def _sting(rate: int = 16000, seconds: float = 3.0, peak: int = 8000) -> np.ndarray:
+    """A music sting: a plucked C major chord with tremolo, like the benchmark's (sox synth pluck)."""
+    t = np.arange(int(rate * seconds)) / rate
+    tone = sum(
+        np.exp(-1.5 * t) * np.sin(2 * np.pi * f * h * t) / h for f in (261.6, 329.6, 392.0) for h in (1, 2, 3)
+    )
+    tremolo = 1 - 0.4 * (0.5 + 0.5 * np.sin(2 * np.pi * 6 * t))
+    fades = np.minimum(1, t / 0.05) * np.minimum(1, (seconds - t) / 0.5)
+    out = tone * tremolo * fades
+    return np.asarray(out / np.max(np.abs(out)) * peak, dtype=np.int16)
+
+
+def test_music_sting_before_a_turn_is_skipped() -> None:
+    """3 s of music before the host's "What about Bucha?": the speech detector hears it as speech, and the
+    engine fits the short question onto it with plausible word lengths but poor scores. The window that
+    reaches past the music must win, and the question start at its own onset, not on the music."""
+    turns, audio, truth = load("clean")
+    k = 2
+    at = truth["sentences"][4][2] - 250  # in the pause before the turn
+    clip = _sting()
+    shift = len(clip) * 1000 // 16000
+    mixed = np.concatenate([audio[: at * 16], clip, audio[at * 16 :]])
+    truth["sentences"] = [[ti, text, s + shift if s > at else s] for ti, text, s in truth["sentences"]]
+    moved = [
+        Turn(t.speaker, (t.start_ms or 0) + shift * (i >= k), t.text, t.line) for i, t in enumerate(turns)
+    ]
+    aligned, findings = align_turns(moved, mixed)
+    errors = sentence_errors(aligned, truth)
+    assert max(abs(e) for e in errors) <= TOLERANCE_MS, errors
+    assert not [f for f in findings if f.code == "A001"]
+
+
+def test_a_pause_stretched_over_is_not_reported_as_skipped_audio() -> None:
+    """A002 is for sound the transcript lacks; re-aligning past a pause a word had swallowed is not."""
+    index = _index("1" * 50 + "0" * 150 + "1" * 100)  # "one" ends at 500 ms, "two" starts at 2000 ms
+    findings: list[Finding] = []
+    turn = Turn("A", 0, "One. Two.", 1)
+    piece = align_mod._Piece(["one", "two"], [3, 2], [0, 1], None, 0)
+    timings = [TokenTiming(0, 1900), TokenTiming(2000, 2400)]  # "one" stretched over the pause
+
+    class _Fixed:
+        name = "fixed"
+        sample_rate = 16000
+
+        def phone_count(self, token: str) -> int:
+            return 3
+
+        def align(self, tokens: Sequence[str], audio: np.ndarray) -> list[TokenTiming] | None:
+            return [TokenTiming(40 + 300 * i, 40 + 300 * (i + 1)) for i in range(len(tokens))]
+
+    audio = np.zeros(16 * 3000, dtype=np.int16)
+    engine = _Fixed()
+    out = align_mod._recover(engine, piece, audio, 16000, index, 0, 3000, timings, 75.0, turn, findings, None)
+    assert out[0].end_ms < 1900  # re-aligned ...
+    assert findings == []  # ... without a finding: the detector heard nothing in the skipped stretch

@@ -24,8 +24,13 @@ log = logging.getLogger(__name__)
 FRAME_MS = 10  # pocketsphinx's default frame rate is 100 frames/s
 # Wider than the defaults (1e-48/1e-48/7e-29): with them some voices fail to reach the final state.
 BEAMS = {"beam": 1e-60, "pbeam": 1e-60, "wbeam": 1e-50}
-WIDE_BEAMS = {"beam": 1e-120, "pbeam": 1e-120, "wbeam": 1e-100}  # retried when a search fails
+# Retried when a search fails: all but unpruned (a search costs about half as much again). Voices far from
+# the model's and heavy noise need it on the correct window. It aligns nearly any text to any audio, so the
+# caller must judge the fit (a wrong window gives poor scores, not a failure).
+WIDE_BEAMS = {"beam": 1e-300, "pbeam": 1e-300, "wbeam": 1e-250}
 WIDE_GIVE_UP = 10  # wide searches that never succeed (heavy noise): stop trying them
+WIDE_FIRST_AFTER = 3  # once the wide search rescued this many windows and ...
+WIDE_FIRST_SHARE = 0.2  # ... this share of all searches, it goes first and alone (one search, not two)
 
 
 class SphinxAligner:
@@ -46,9 +51,10 @@ class SphinxAligner:
         except Exception as exc:
             raise AlignmentError(f"pocketsphinx could not start: {exc}") from exc
         self._phones: dict[str, int] = {}
-        self._wide: Any = None  # a decoder with wider beams, built on the first search failure
+        self._wider: dict[str, Any] = {}  # decoders with wider beams, built when first needed
         self._added: dict[str, str] = {}
         self._wide_tries = self._wide_wins = 0  # the wide search is dropped when it never helps (heavy noise)
+        self._searches = 0
 
     def pronunciation(self, token: str) -> str:
         """The dictionary pronunciation of ``token``, or a letter-to-sound one (added to the dictionary)."""
@@ -65,8 +71,8 @@ class SphinxAligner:
         if not all(p in VALID_PHONES for p in phones.split()):
             raise ValueError(f"bad pronunciation {phones!r} for {token!r}")
         d.add_word(token, phones, True)
-        if self._wide is not None:
-            self._wide.add_word(token, phones, True)
+        for other in self._wider.values():
+            other.add_word(token, phones, True)
         self._added[token] = phones
         log.debug("pronunciation for %r: %s", token, phones)
         return phones
@@ -84,19 +90,7 @@ class SphinxAligner:
         for t in tokens:
             self.phone_count(t)  # makes sure every token has a pronunciation
         pcm = np.ascontiguousarray(audio, dtype=np.int16).tobytes()
-        segs = self._search(self._decoder, tokens, pcm)
-        if segs is None and (self._wide_tries < WIDE_GIVE_UP or self._wide_wins > 0):
-            self._wide_tries += 1
-            if self._wide is None:
-                from pocketsphinx import Decoder
-
-                self._wide = Decoder(
-                    samprate=float(self.sample_rate), lm=None, bestpath=False, loglevel="FATAL", **WIDE_BEAMS
-                )
-                for word, phones in self._added.items():
-                    self._wide.add_word(word, phones, True)
-            segs = self._search(self._wide, tokens, pcm)
-            self._wide_wins += segs is not None
+        segs = self._search_escalating(tokens, pcm)
         if segs is None:
             return None
         out: list[TokenTiming] = []
@@ -113,6 +107,31 @@ class SphinxAligner:
             log.debug("pocketsphinx returned %d of %d words", len(out), len(tokens))
             return None
         return out
+
+    def _search_escalating(self, tokens: Sequence[str], pcm: bytes) -> list[Any] | None:
+        """The default search, then the wide one when it fails. On media where the wide search keeps
+        rescuing windows (the default beams lose the path there: heavy noise), the wide search goes first
+        and alone, so a window costs one search, not two."""
+        self._searches += 1
+        if self._wide_wins >= max(WIDE_FIRST_AFTER, WIDE_FIRST_SHARE * self._searches):
+            return self._search(self._decoder_with("wide", WIDE_BEAMS), tokens, pcm)
+        segs = self._search(self._decoder, tokens, pcm)
+        if segs is None and (self._wide_tries < WIDE_GIVE_UP or self._wide_wins > 0):
+            self._wide_tries += 1
+            segs = self._search(self._decoder_with("wide", WIDE_BEAMS), tokens, pcm)
+            self._wide_wins += segs is not None
+        return segs
+
+    def _decoder_with(self, name: str, beams: dict[str, float]) -> Any:
+        d = self._wider.get(name)
+        if d is None:
+            from pocketsphinx import Decoder
+
+            d = Decoder(samprate=float(self.sample_rate), lm=None, bestpath=False, loglevel="FATAL", **beams)
+            for word, phones in self._added.items():
+                d.add_word(word, phones, True)
+            self._wider[name] = d
+        return d
 
     @staticmethod
     def _search(d: Any, tokens: Sequence[str], pcm: bytes) -> list[Any] | None:

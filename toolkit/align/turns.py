@@ -10,8 +10,14 @@ against the words. A word that lasts far too long, or speech that the detector h
 but no word covers, means audio that the text does not contain (music, an unscripted "Right, right.")
 was forced onto the words: the rest of the window is aligned again from each speech onset there, and the
 first plausible result is kept (finding A002); after a sentence's last word the audio is taken to follow
-it (unscripted audio comes between sentences). A tail that is stretched or squeezed, or speech left
-before the first word, means the window end was wrong: the neighbouring pauses are tried. A piece the
+it (unscripted audio comes between sentences); a stretch where the detector heard no sound is no
+finding. A tail that is stretched, squeezed or crushed to the engine's minimum word length, or speech
+left before the first word, means the window end was wrong: the neighbouring pauses are tried (a result
+that is good enough ends the search). A result whose scores are far below the speaker's usual counts as
+a failed search (the engine's wide search, a rescue for voices and noise the default beams lose, fits
+nearly any text to any sound: music, the other speaker), and a worse fit weighs against a window. A
+first sentence that scores far below the usual (music before a turn that the detector takes for
+speech) is aligned again from the speech onsets after it (finding A002). A piece the
 engine cannot align at all is split in two at a sentence. A sentence's first word that the engine starts
 after a detected speech onset, with speech heard all the way, moves back to that onset (a soft onset the
 acoustic model calls silence).
@@ -27,6 +33,7 @@ from __future__ import annotations
 
 import itertools
 import logging
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -45,11 +52,18 @@ log = logging.getLogger(__name__)
 DEFAULT_MS_PER_PHONE = 75.0
 LONG_MIN_MS = 650  # a word is "too long" only above this ...
 LONG_FACTOR = 3.0  # ... and above this many times its expected duration
+CRUSH_MS_PER_PHONE = 40  # a word shorter than this per phone is crushed (a window cut too short)
 SQUEEZE_MS_PER_PHONE = 38.0  # a sentence spoken faster than this per phone was squeezed into a short window
 MAX_CHUNK_SPEECH_MS = 40_000  # longer turns are aligned in chunks of sentences of about this much speech
 HINT_SEARCH_MS = 3_500
+LATER_PAUSE_MS = 20_000  # how far past a window's range its last-resort end may lie
 SKIP_SPEECH_MAX_MS = 1_500  # jump ahead to a turn's timestamp only over a stretch with less speech
 UNCOVERED_SPEECH_MS = 300  # speech heard but given to no word: the window holds more than the text
+SKIPPED_SOUND_MS = 300  # skipped audio is reported (A002) only when the detector hears this much sound in it
+HEAD_FIT_DROP = 1.5  # a first sentence scoring this much below the speaker's usual median ...
+HEAD_FIT_GAIN = 1.0  # ... is re-aligned from a later onset when that scores this much better ...
+HEAD_REFIT_MS = 3_000  # ... among the first few onsets up to this far after the sentence's end
+HEAD_REFIT_TRIES = 3
 HEAD_WORDS = 3  # an implausible word this close to its sentence start: re-align the whole sentence too
 ONSET_MARGIN_MS = 40  # a re-aligned window starts this much before the detected speech onset
 TAIL_SLOW_FACTOR = 1.6  # a last sentence slower than this times the speaker's pace swallowed extra audio
@@ -62,11 +76,19 @@ BLIP_MS = 120  # speech this short between two pauses is noise: one pause
 SNAP_SIGMA_MS = 500  # a fallback sentence start's expected error: this ...
 SNAP_SIGMA_SHARE = 0.25  # ... plus this share of the previous sentence's duration
 PAUSE_UNIT_MS = 250  # ... and an onset after a pause this long is worth one such error (squared, halved)
+TAIL_GOOD_MS = 50  # a window end whose tail anomaly is this small is kept: more searches rarely beat it ...
+POOR_TAIL_GOOD_MS = 250  # ... this small on poor audio (heavy noise), where the detector blurs the tail
+NO_GAIN_SHARE = 0.7  # a second window end that cuts the tail anomaly by less than this share: stop moving it
 MAX_SEARCH_FAILURES = 2  # windows tried when the engine's search fails outright
 GIVE_UP_AFTER = 3  # after this many turns in a row fell back, each turn gets one search only ...
 PROBE_EVERY = 4  # ... and only every this many turns is tried at all, until one aligns again
 MIN_MEDIAN_SCORE = -4.5  # median per-frame log score of a turn's words below this: the text is not this audio
 FIT_FACTOR = 2.2  # ... or below this many times the usual median (noisy media)
+DEFAULT_FIT = -2.5  # the usual median word score assumed before three turns have aligned ...
+MISFIT_SLACK = 1.0  # ... a window result scoring this much worse than the usual ...
+MISFIT_MS_PER_UNIT = 500  # ... adds this much anomaly per unit of log score below that
+WINDOW_FIT_FACTOR = 1.5  # one window's result below this many times the usual median ...
+WINDOW_FIT_MARGIN = 0.5  # ... less this: its text is not in the window (another window is tried)
 POOR_AUDIO_FIT = -3.0  # a usual median below this: poor audio, turn starts must stay near their timestamps
 
 
@@ -408,6 +430,9 @@ def _end_candidates(index: SpeechIndex, start: int, piece: _Piece, mpp: float) -
         cands.append(Pause(t, t + 1))
     if not cands or cands[-1].mid_ms < target:
         cands.append(Pause(end, end))
+    # one more, beyond the range, for when every window in it fails (no pause heard after the turn)
+    later = [p for p in index.pauses_between(hi, hi + LATER_PAUSE_MS) if p.mid_ms > cands[-1].mid_ms]
+    cands.extend(later[:1])
     cands = sorted(set(cands), key=lambda p: p.mid_ms)
     return cands, target
 
@@ -417,6 +442,73 @@ def _pick(cands: list[Pause], target: float) -> int:
         return abs(p.mid_ms - target) - 0.4 * min(p.length_ms, 1_500)
 
     return min(range(len(cands)), key=lambda i: cost(cands[i]))
+
+
+def _best_window(
+    engine: Aligner,
+    piece: _Piece,
+    audio: np.ndarray,
+    sample_rate: int,
+    index: SpeechIndex,
+    cursor: int,
+    mpp: float,
+    turn: Turn,
+    state: _State,
+) -> tuple[int, tuple[float, int, list[TokenTiming]] | None]:
+    """The window start and the best (anomaly, end, timings) over the window ends tried: the pause nearest
+    the target first, then its neighbours while the tail looks wrong (at most four searches). A result
+    that fits far worse than the speaker's usual counts as a failed search, kept only if nothing fits."""
+    start = _window_start(index, cursor, piece.hint_ms, trust_cursor=state.failed_in_row == 0)
+    cands, target = _end_candidates(index, start, piece, mpp)
+    best: tuple[float, int, list[TokenTiming]] | None = None
+    tried: set[int] = set()
+    misfit: tuple[float, int, list[TokenTiming]] | None = None  # the best of the results that fit poorly
+    failures = 0
+    floor = _window_fit_floor(state, turn.speaker)
+    usual = _usual_fit(state, turn.speaker)
+    good = POOR_TAIL_GOOD_MS if _poor_audio(state) else TAIL_GOOD_MS
+    first_score: float | None = None
+    k = first = _pick(cands, target)
+    for _ in range(4):
+        tried.add(k)
+        end = cands[k].mid_ms if cands[k].length_ms else cands[k].end_ms
+        timings = _run(engine, piece.tokens, audio, sample_rate, start, end)
+        if timings is not None and _median_score(timings) < floor:
+            # the text does not fit this window's sound (a wide search forces it onto music or the other
+            # speaker): a failed search, tried elsewhere; kept only when no window fits
+            if misfit is None:
+                misfit = (_tail_anomaly(timings, piece, mpp, index, end, start), end, timings)
+            timings = None
+        log.debug(
+            "line %d: window %d-%d (target %.0f) -> %s",
+            turn.line,
+            start,
+            end,
+            target,
+            None if timings is None else _tail_anomaly(timings, piece, mpp, index, end, start),
+        )
+        if timings is not None:
+            score = _tail_anomaly(timings, piece, mpp, index, end, start) + _misfit_ms(timings, usual)
+            if best is None or score < best[0]:
+                best = (score, end, timings)
+            s0 = piece.sentence_starts[-1] if piece.sentence_starts else 0
+            crush = _crush_ms(timings[s0:], piece.phones[s0:])  # detector noise does not excuse crushed words
+            if score - crush <= good and crush <= TAIL_GOOD_MS:
+                break
+            if first_score is None:
+                first_score = score
+            elif best[0] > NO_GAIN_SHARE * first_score:
+                break  # the anomaly is not at the window's end (junk before the tail): recovery's job
+            step = 1 if _squeeze(timings, piece.phones) > 0 else -1  # squeezed: longer; else shorter
+            k = k + step if k + step not in tried and 0 <= k + step < len(cands) else first - step
+        else:
+            failures += 1
+            k = k + 1
+        if k in tried or not 0 <= k < len(cands) or failures >= MAX_SEARCH_FAILURES:
+            break
+        if state.failed_in_row >= GIVE_UP_AFTER and timings is None:
+            break  # the engine keeps failing on this media: one probe per turn, no more
+    return start, best or misfit
 
 
 def _align_piece(
@@ -432,39 +524,7 @@ def _align_piece(
     path: str | None,
     state: _State,
 ) -> list[TokenTiming] | None:
-    start = _window_start(index, cursor, piece.hint_ms, trust_cursor=state.failed_in_row == 0)
-    cands, target = _end_candidates(index, start, piece, mpp)
-    best: tuple[float, int, list[TokenTiming]] | None = None
-    tried: set[int] = set()
-    failures = 0
-    k = first = _pick(cands, target)
-    for _ in range(4):
-        tried.add(k)
-        end = cands[k].mid_ms if cands[k].length_ms else cands[k].end_ms
-        timings = _run(engine, piece.tokens, audio, sample_rate, start, end)
-        log.debug(
-            "line %d: window %d-%d (target %.0f) -> %s",
-            turn.line,
-            start,
-            end,
-            target,
-            None if timings is None else _tail_anomaly(timings, piece, mpp, index, end, start),
-        )
-        if timings is not None:
-            score = _tail_anomaly(timings, piece, mpp, index, end, start)
-            if best is None or score < best[0]:
-                best = (score, end, timings)
-            if score == 0:
-                break
-            step = 1 if _squeeze(timings, piece.phones) > 0 else -1  # squeezed: longer; else shorter
-            k = k + step if k + step not in tried and 0 <= k + step < len(cands) else first - step
-        else:
-            failures += 1
-            k = k + 1
-        if k in tried or not 0 <= k < len(cands) or failures >= MAX_SEARCH_FAILURES:
-            break
-        if state.failed_in_row >= GIVE_UP_AFTER and timings is None:
-            break  # the engine keeps failing on this media: one probe per turn, no more
+    start, best = _best_window(engine, piece, audio, sample_rate, index, cursor, mpp, turn, state)
     if best is None:
         return _split_piece(
             engine, piece, audio, sample_rate, index, cursor, mpp, turn, findings, path, state
@@ -473,23 +533,16 @@ def _align_piece(
     timings = _recover(
         engine, piece, audio, sample_rate, index, start, end, timings, mpp, turn, findings, path
     )
+    timings = _refit_head(engine, piece, audio, sample_rate, index, timings, mpp, turn, state, findings, path)
     bad = sum(1 for t, p in zip(timings, piece.phones, strict=True) if _long_excess(t, p, mpp) > 0)
-    fit = float(np.median([t.score for t in timings]))
+    fit = _median_score(timings)
+    floor = _fit_floor(state, turn.speaker)
     log.debug("line %d: %d of %d words implausible, median score %.2f", turn.line, bad, len(timings), fit)
-    # noisy media and voices unlike the model's fit worse everywhere: judge a turn against the speaker's
-    # other turns (or everyone's, early on)
-    floor = MIN_MEDIAN_SCORE
-    own = state.fits.get(turn.speaker, [])
-    pool = own if len(own) >= 3 else [f for fs in state.fits.values() for f in fs[-20:]]
-    if len(pool) >= 3:
-        floor = min(floor, FIT_FACTOR * float(np.median(pool[-50:])) - 1.0)
     if bad > MAX_FALLBACK_BAD * len(timings) or _squeeze(timings, piece.phones) > 0 or fit < floor:
         return None
     # after a fallback nothing anchors the window but the timestamp, and on poor audio (low scores
     # everywhere) the scores cannot tell a misfit: there, a start far from the timestamp is a misfit
-    all_fits = [f for fs in state.fits.values() for f in fs[-20:]]
-    poor = len(all_fits) >= 3 and float(np.median(all_fits)) < POOR_AUDIO_FIT
-    if (state.failed_in_row or poor) and piece.hint_ms is not None:  # noqa: SIM102
+    if (state.failed_in_row or _poor_audio(state)) and piece.hint_ms is not None:  # noqa: SIM102
         if not piece.hint_ms - 1_000 <= timings[0].start_ms <= piece.hint_ms + 4_000:
             log.debug(
                 "line %d: start %d too far from %d after a fallback",
@@ -500,6 +553,111 @@ def _align_piece(
             return None
     state.fits.setdefault(turn.speaker, []).append(fit)
     return timings
+
+
+def _refit_head(
+    engine: Aligner,
+    piece: _Piece,
+    audio: np.ndarray,
+    sample_rate: int,
+    index: SpeechIndex,
+    timings: list[TokenTiming],
+    mpp: float,
+    turn: Turn,
+    state: _State,
+    findings: list[Finding],
+    path: str | None,
+) -> list[TokenTiming]:
+    """Re-align a piece whose first sentence fits the sound far worse than the speaker's usual, from
+    the speech onsets after its start: sound the text does not contain before a turn (a music sting the
+    speech detector takes for speech) can hold the first words at plausible lengths, and only their
+    scores tell. The first onset whose first sentence fits well enough wins (finding A002)."""
+    pool = _fit_pool(state, turn.speaker)
+    if len(pool) < 3:
+        return timings
+    n = piece.sentence_starts[1] if len(piece.sentence_starts) > 1 else len(timings)
+    usual = float(np.median(pool[-50:]))
+    head = _median_score(timings[:n])
+    if head >= usual - HEAD_FIT_DROP:
+        return timings
+    lo, hi = timings[0].start_ms + 200, timings[n - 1].end_ms + HEAD_REFIT_MS
+    for onset, _ in _onsets(index, lo, hi)[:HEAD_REFIT_TRIES]:
+        cands, target = _end_candidates(index, onset, piece, mpp)
+        p = cands[_pick(cands, target)]
+        end = p.mid_ms if p.length_ms else p.end_ms
+        redo = _run(engine, piece.tokens, audio, sample_rate, onset - ONSET_MARGIN_MS, end)
+        if redo is None:
+            continue
+        fit = _median_score(redo[:n])
+        log.debug("line %d: head fit %.2f (usual %.2f), from %d: %.2f", turn.line, head, usual, onset, fit)
+        if fit >= usual - HEAD_FIT_DROP and fit >= head + HEAD_FIT_GAIN:
+            _report_skip(findings, path, turn, timings[0].start_ms, onset, piece.tokens[0])
+            return redo
+    return timings
+
+
+def _report_skip(
+    findings: list[Finding], path: str | None, turn: Turn, start_ms: int, end_ms: int, word: str
+) -> None:
+    findings.append(
+        finding(
+            "A002",
+            f"audio not in the transcript at {_clock(start_ms)}-{_clock(end_ms)} was skipped",
+            path=path,
+            line=turn.line,
+            skipped_from_ms=start_ms,
+            skipped_to_ms=end_ms,
+            word=word,
+        )
+    )
+
+
+def _poor_audio(state: _State) -> bool:
+    """Low scores everywhere (heavy noise): the scores cannot tell a misfit, and the speech detector's
+    view of a window's tail is noisy."""
+    all_fits = [f for fs in state.fits.values() for f in fs[-20:]]
+    return len(all_fits) >= 3 and float(np.median(all_fits)) < POOR_AUDIO_FIT
+
+
+def _median_score(timings: Sequence[TokenTiming]) -> float:
+    return float(np.median([t.score for t in timings]))
+
+
+def _fit_floor(state: _State, speaker: str | None) -> float:
+    """The median word score below which a turn's text is taken not to be in its window. Noisy media and
+    voices unlike the model's fit worse everywhere: a turn is judged against the speaker's other turns
+    (or everyone's, early on)."""
+    pool = _fit_pool(state, speaker)
+    if len(pool) < 3:
+        return MIN_MEDIAN_SCORE
+    return min(MIN_MEDIAN_SCORE, FIT_FACTOR * float(np.median(pool[-50:])) - 1.0)
+
+
+def _window_fit_floor(state: _State, speaker: str | None) -> float:
+    """A stricter floor for one window's result: a wide search forces the text onto audio it is not in
+    (music, the other speaker) with plausible durations but poor scores. Before three turns have
+    aligned there is nothing to judge against: no floor."""
+    pool = _fit_pool(state, speaker)
+    if len(pool) < 3:
+        return -math.inf
+    return WINDOW_FIT_FACTOR * float(np.median(pool[-50:])) - WINDOW_FIT_MARGIN
+
+
+def _usual_fit(state: _State, speaker: str | None) -> float:
+    """The speaker's usual median word score (a fixed guess before three turns have aligned)."""
+    pool = _fit_pool(state, speaker)
+    return float(np.median(pool[-50:])) if len(pool) >= 3 else DEFAULT_FIT
+
+
+def _misfit_ms(timings: Sequence[TokenTiming], usual: float) -> float:
+    """A window result's fit below the usual, as anomaly ms: between two windows, the one whose words
+    are on their own sound (not on music the detector calls speech) scores better."""
+    return MISFIT_MS_PER_UNIT * max(0.0, usual - MISFIT_SLACK - _median_score(timings))
+
+
+def _fit_pool(state: _State, speaker: str | None) -> list[float]:
+    own = state.fits.get(speaker, [])
+    return own if len(own) >= 3 else [f for fs in state.fits.values() for f in fs[-20:]]
 
 
 def _split_piece(
@@ -536,8 +694,9 @@ def _split_piece(
 def _tail_anomaly(
     timings: list[TokenTiming], piece: _Piece, mpp: float, index: SpeechIndex, end_ms: int, start_ms: int
 ) -> float:
-    """Anomaly of the last sentence, where a wrong window end shows: stretched words, a slow pace, or
-    speech the detector hears between the words' end and the window's end (absorbed as noise). Speech
+    """Anomaly of the last sentence, where a wrong window end shows: stretched words, a slow pace, words
+    crushed to the engine's minimum length (a window cut too short, forced by a wide search), or speech
+    the detector hears between the words' end and the window's end (absorbed as noise). Speech
     left before the first word counts too: a window that reaches into the next turn lets the engine put
     the piece on the next turn's speech and call its own speech silence."""
     s = piece.sentence_starts[-1] if piece.sentence_starts else 0
@@ -549,7 +708,15 @@ def _tail_anomaly(
     gaps = sum(index.speech_ms(a.end_ms, b.start_ms) for a, b in itertools.pairwise(tail))
     uncovered = index.speech_ms(tail[-1].end_ms, end_ms) + gaps
     head = max(0, index.speech_ms(start_ms, timings[0].start_ms) - UNCOVERED_SPEECH_MS)
-    return _anomaly(tail, phones, mpp) + slow + max(0, uncovered - UNCOVERED_SPEECH_MS) + head
+    crush = _crush_ms(tail, phones)
+    return _anomaly(tail, phones, mpp) + slow + max(0, uncovered - UNCOVERED_SPEECH_MS) + head + crush
+
+
+def _crush_ms(timings: Sequence[TokenTiming], phones: Sequence[int]) -> int:
+    """How far (ms) words are pressed below a plausible length."""
+    return sum(
+        max(0, CRUSH_MS_PER_PHONE * p - (t.end_ms - t.start_ms)) for t, p in zip(timings, phones, strict=True)
+    )
 
 
 def _recover(
@@ -621,17 +788,8 @@ def _recover(
             skipped_from = timings[m - 1].end_ms if m > j else timings[m].start_ms
             timings[m:] = redo
             log.debug("line %d: skipped %d-%d before %r", turn.line, skipped_from, onset, piece.tokens[m])
-            findings.append(
-                finding(
-                    "A002",
-                    f"audio not in the transcript at {_clock(skipped_from)}-{_clock(onset)} was skipped",
-                    path=path,
-                    line=turn.line,
-                    skipped_from_ms=skipped_from,
-                    skipped_to_ms=onset,
-                    word=piece.tokens[m],
-                )
-            )
+            if index.speech_ms(skipped_from, onset) >= SKIPPED_SOUND_MS:  # not a pause stretched over
+                _report_skip(findings, path, turn, skipped_from, onset, piece.tokens[m])
         j += 1
     return timings
 
