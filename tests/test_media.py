@@ -13,17 +13,20 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from toolkit.errors import MediaError, ParseError
 from toolkit.media import decode_audio, probe, speech_mask
 from toolkit.media.audio import load_media, plan_spans
 from toolkit.media.decode import Decode
 from toolkit.media.ffmpeg import ENV_VAR, ffmpeg_exe
+from toolkit.media.numeric import median, percentile
 from toolkit.media.pipeline import AnalysedMedia, analyse_media, sync_captions
 from toolkit.media.probe import mp4_duration_ms
 from toolkit.media.retime import read_caption_times
 from toolkit.media.sync import SyncParams, apply_sync, find_sync
-from toolkit.media.vad import SpeechDetector
+from toolkit.media.vad import SpeechDetector, loud_level
 
 pytestmark = pytest.mark.media
 
@@ -267,6 +270,16 @@ def test_closing_a_decode_early_stops_every_ffmpeg() -> None:
 
 
 # ------------------------------------------------------------------------------------ speech detection
+
+
+@given(st.lists(st.floats(-1e6, 1e6, allow_nan=False), min_size=1, max_size=400), st.floats(0, 100))
+def test_order_statistics_are_numpys_bit_for_bit(values: list[float], q: float) -> None:
+    """numeric.median/percentile replace numpy's (whose first call imports numpy.ma): the speech masks and
+    sync decisions must not move by a bit."""
+    a = np.array(values)
+    assert percentile(a, q) == float(np.percentile(a, q))
+    assert loud_level(a) == float(np.percentile(a, 95))
+    assert median(a) == float(np.median(a)) == median(values)
 
 
 def test_speech_mask_matches_truth(mask: np.ndarray) -> None:

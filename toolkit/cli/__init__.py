@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
 import sys
 
 import click
@@ -72,4 +73,7 @@ def cli(verbose: int) -> None:
 
 
 def main() -> None:
+    # numpy's OpenBLAS starts a thread per core at import, which spin for ~60 ms of CPU; captionkit does
+    # no BLAS-sized linear algebra, and its parallel work (ffmpeg, batch workers) needs those cores
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     cli(prog_name="captionkit")

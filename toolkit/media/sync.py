@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from .numeric import median
 from .vad import FRAME_MS
 
 __all__ = [
@@ -201,8 +202,8 @@ def _confidence(
 ) -> tuple[float, dict[str, float]]:
     peak = float(scores[k])
     outside = np.concatenate((scores[: max(0, k - away)], scores[k + away + 1 :]))
-    second = float(outside.max()) if len(outside) else float(np.median(scores))
-    base = float(np.median(scores))
+    base = median(scores)
+    second = float(outside.max()) if len(outside) else base
     positive = float(np.sum(tpl > 0))
     # share of shown cue time on speech at the peak: score = on - off over positive frames (+ pre-roll)
     distinct = (peak - second) / max(peak - base, 1e-9)

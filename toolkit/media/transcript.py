@@ -21,6 +21,7 @@ import numpy as np
 from ..model import Finding, Turn
 from ..rules import finding
 from ..timecode import format_clock
+from .numeric import median
 from .sync import VAD_LAG_MS, Segment, SyncResult, _Correlator, _dp, _template
 from .vad import FRAME_MS, runs
 
@@ -72,7 +73,7 @@ def speech_residuals(
     usable = (heard > 0) & (words > 0)
     if usable.sum() < 3:
         return np.zeros(len(stamps)), np.zeros(len(stamps))
-    ms_per_word = float(np.median(heard[usable] / words[usable]))
+    ms_per_word = median(heard[usable] / words[usable])
     need = words * ms_per_word
     return heard - need, need
 
@@ -135,7 +136,7 @@ def _block_prior(
     d = lo_d + np.arange(size) * FRAME_MS
     j = np.clip((d + lo) // FRAME_MS + zero, 0, len(scores) - 1)
     sc = scores[j]
-    med, top = float(np.median(scores)), float(scores.max())
+    med, top = median(scores), float(scores.max())
     out: np.ndarray = np.clip((sc - med) / max(top - med, 1e-9), 0.0, 1.0)
     return out
 

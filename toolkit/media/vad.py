@@ -19,10 +19,13 @@ import itertools
 import _webrtcvad  # webrtcvad's C module: the ``webrtcvad`` wrapper imports importlib.metadata (20 ms)
 import numpy as np
 
+from .numeric import median, percentile
+
 __all__ = [
     "FRAME_MS",
     "SpeechDetector",
     "frame_energy_db",
+    "loud_level",
     "normalise_level",
     "runs",
     "smooth_mask",
@@ -69,9 +72,9 @@ class SpeechDetector:
     def feed(self, block: np.ndarray) -> None:
         levels = frame_energy_db(block, self.sample_rate)
         if len(levels):
-            self.levels.append(float(np.percentile(levels, 95)))
+            self.levels.append(loud_level(levels))
         # the median over the chunks so far: a chunk of noise alone (a tail, an intro) is not blown up
-        reference = float(np.median(self.levels)) if self.levels else LEVEL_DB
+        reference = median(self.levels) if self.levels else LEVEL_DB
         self.parts.append(_classify(block, self.sample_rate, self.step, self.mode, reference))
 
     def mask(self, *, min_speech_ms: int = 100, min_gap_ms: int = 60) -> np.ndarray:
@@ -113,13 +116,18 @@ def normalise_level(
         levels = frame_energy_db(audio, sample_rate)
         if len(levels) == 0:
             return np.ascontiguousarray(audio, dtype="<i2")
-        reference_db = float(np.percentile(levels, 95))
+        reference_db = loud_level(levels)
     gain = 10 ** ((target_db - reference_db) / 20)
     scaled = audio.astype(np.float64)
     scaled *= gain
     np.round(scaled, out=scaled)
     np.clip(scaled, -32768, 32767, out=scaled)
     return scaled.astype("<i2")
+
+
+def loud_level(levels: np.ndarray) -> float:
+    """The level of the loud frames: the 95th percentile of ``levels`` (``np.percentile``'s value)."""
+    return percentile(levels, 95)
 
 
 def runs(mask: np.ndarray) -> list[tuple[int, int]]:
