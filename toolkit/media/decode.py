@@ -22,6 +22,7 @@ import os
 import re
 import subprocess
 import threading
+import time
 from collections.abc import Iterator
 
 import ffmpeg  # ffmpeg-python: builds the command line
@@ -256,6 +257,7 @@ class Decode:
         parallel_min_s: float = PARALLEL_MIN_S,
         chunk_samples: int | None = None,
     ) -> None:
+        self.started = time.perf_counter()
         check_input(path)
         self.path = path
         self.spec = stream

@@ -128,8 +128,9 @@ def sync_captions(
 ) -> SyncOutcome:
     """Find and (when confident) apply the sync of a caption file to a media file's speech.
 
-    ``decode`` is a :class:`Decode` of ``media_path`` started earlier (by the command line)."""
-    t0 = time.perf_counter()
+    ``decode`` is a :class:`Decode` of ``media_path`` started earlier (by the command line); the time
+    taken counts from its start."""
+    t0 = decode.started if decode is not None else time.perf_counter()
     captions = read_caption_times(captions_path)
     am = analysed or analyse_media(media_path, audio_stream=audio_stream, decode=decode)
     t1 = time.perf_counter()
