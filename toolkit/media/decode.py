@@ -150,6 +150,7 @@ class _Process:
         self.blocks: list[bytes] = []
         self.stderr_lines: list[str] = []
         self.done = False  # stdout read to the end (or the span's end)
+        self.stopped_early = False  # killed because its span was full: not a failure
         self.limit: int | None = None if span[1] is None else span[1] * 2  # bytes to keep
         try:
             self.proc = subprocess.Popen(
@@ -186,7 +187,7 @@ class _Process:
                         self.blocks.append(data)
                         kept += len(data)
                     self.owner.cond.notify_all()
-        except (OSError, ValueError):  # the pipe was closed by close()
+        except (OSError, ValueError):  # a broken pipe: ffmpeg's exit status tells
             pass
         finally:
             with self.owner.cond:
@@ -195,8 +196,6 @@ class _Process:
             if self.limit is not None and kept >= self.limit and self.proc.poll() is None:
                 self.stopped_early = True
                 self.proc.kill()  # the first process runs to the end of the file: its span is full
-
-    stopped_early = False
 
     def _read_stderr(self) -> None:
         err = self.proc.stderr
