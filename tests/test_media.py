@@ -636,6 +636,25 @@ def test_cli_sync_writes_report_and_output(tmp_path: Path) -> None:
     assert max(abs(a - b) for a, b in zip(starts, caps.starts_ms, strict=True)) <= 40
 
 
+@pytest.mark.parametrize("command", ["sync", "validate", "convert"])
+def test_every_media_command_takes_audio_stream(tmp_path: Path, command: str) -> None:
+    """--audio-stream reaches the decoder from each command: a stream the file lacks is named in a
+    one-line error (exit 1), a stream it has works."""
+    from click.testing import CliRunner
+
+    from toolkit.cli import cli
+
+    src = FIX / ("interview_90s.srt" if command != "convert" else "interview_90s.transcript.txt")
+    out = tmp_path / ("o.srt" if command != "validate" else "unused.srt")
+    args = [command, str(src), "--media", str(MP4)] + (["-o", str(out)] if command != "validate" else [])
+    bad = CliRunner().invoke(cli, [*args, "--audio-stream", "a:3"])
+    assert bad.exit_code == 1 and "no audio stream 'a:3'; the file has a:0 (aac)" in bad.output
+    good = CliRunner().invoke(cli, [*args, "--audio-stream", "a:0"])
+    assert good.exit_code == 0, good.output
+    if command != "validate":
+        assert out.exists()
+
+
 def test_cli_sync_low_confidence_exits_3_and_writes_nothing(tmp_path: Path) -> None:
     from click.testing import CliRunner
 

@@ -21,7 +21,7 @@ from ..pipeline import (
     render,
 )
 from ..rules import RULES_BY_CODE
-from .options import build_profile, duration_option, fps_option, profile_options
+from .options import audio_stream_option, build_profile, duration_option, fps_option, profile_options
 
 
 @click.command()
@@ -67,7 +67,7 @@ from .options import build_profile, duration_option, fps_option, profile_options
 )
 @click.option("--no-repair", is_flag=True, help="Do not repair duplicates and misordered turns.")
 @click.option("--media", type=click.Path(dir_okay=False), help="Video/audio file: time cues to its speech.")
-@click.option("--audio-stream", help="ffmpeg audio stream to use, e.g. a:1 (default: the best one).")
+@audio_stream_option
 @click.option(
     "--align",
     type=click.Choice(["words", "sync", "none"]),

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from ..io import atomic_write_bytes, atomic_write_text
+from .options import audio_stream_option
 
 EXIT_LOW_CONFIDENCE = 3
 
@@ -23,7 +24,7 @@ EXIT_LOW_CONFIDENCE = 3
     "--report", type=click.Path(dir_okay=False), help="Write a JSON report (offsets, splits, confidence)."
 )
 @click.option("--force", is_flag=True, help="Write the found timing even when confidence is low.")
-@click.option("--audio-stream", help="ffmpeg audio stream to use, e.g. a:1 (default: the default stream).")
+@audio_stream_option
 @click.option(
     "--split-penalty",
     type=click.FloatRange(0, 1000),

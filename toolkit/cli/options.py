@@ -88,3 +88,12 @@ def fps_option(fn: F) -> F:
     return click.option(
         "--fps", type=click.FloatRange(1, 240), help="Frame rate for HH:MM:SS:FF timestamps (default 25)."
     )(fn)
+
+
+def audio_stream_option(fn: F) -> F:
+    """``--audio-stream a:N`` for the commands that read media (the same help everywhere)."""
+    return click.option(
+        "--audio-stream",
+        metavar="a:N",
+        help="The media's audio stream to use, e.g. a:1 (default: the one flagged default, else the first).",
+    )(fn)

@@ -9,7 +9,7 @@ import click
 
 from ..rules import RULES, rules_json, rules_markdown, rules_text
 from ..validate import format_text, is_selected, media_checker, parse_codes, validate_paths
-from .options import build_profile, duration_option, fps_option, profile_options
+from .options import audio_stream_option, build_profile, duration_option, fps_option, profile_options
 
 
 def _codes(value: str | None, option: str) -> tuple[str, ...] | None:
@@ -39,6 +39,7 @@ def _codes(value: str | None, option: str) -> tuple[str, ...] | None:
 @click.option(
     "--media", type=click.Path(dir_okay=False), help="Video/audio file: also check against its speech."
 )
+@audio_stream_option
 def validate(
     files: tuple[str, ...],
     profile_name: str,
@@ -56,6 +57,7 @@ def validate(
     ignore: str | None,
     list_rules: bool,
     media: str | None,
+    audio_stream: str | None,
 ) -> None:
     """Check transcripts and SRT/WebVTT files; print one line per finding, like a linter.
 
@@ -105,8 +107,17 @@ def validate(
         if len(files) > 1:
             raise click.UsageError("--media applies to one file")
     profile = build_profile(profile_name, max_chars, max_lines, max_cps, min_duration, max_duration, min_gap)
+    if audio_stream is not None and media is None:
+        raise click.UsageError("--audio-stream goes with --media")
     report = validate_paths(
-        files, profile=profile, duration_ms=duration, media=media, select=selected, ignore=ignored, fps=fps
+        files,
+        profile=profile,
+        duration_ms=duration,
+        media=media,
+        audio_stream=audio_stream,
+        select=selected,
+        ignore=ignored,
+        fps=fps,
     )
     if not report.files:
         found_in = ", ".join(files)

@@ -239,6 +239,7 @@ def validate_text(
     duration_ms: int | None = None,
     fps: float | None = None,
     media: str | None = None,
+    audio_stream: str | None = None,
     select: Selection | None = None,
     ignore: Selection | None = None,
 ) -> FileReport:
@@ -257,7 +258,7 @@ def validate_text(
         checker = media_checker()
         if checker is None:
             raise ToolkitError("media checks need toolkit.media.validate, which is not installed")
-        findings.extend(checker(doc, media))
+        findings.extend(checker(doc, media, audio_stream=audio_stream))
     kept = (
         f if f.path is not None else dataclasses.replace(f, path=path)
         for f in findings
@@ -273,6 +274,7 @@ def validate_file(
     duration_ms: int | None = None,
     fps: float | None = None,
     media: str | None = None,
+    audio_stream: str | None = None,
     select: Selection | None = None,
     ignore: Selection | None = None,
 ) -> FileReport:
@@ -293,6 +295,7 @@ def validate_file(
         duration_ms=duration_ms,
         fps=fps,
         media=media,
+        audio_stream=audio_stream,
         select=select,
         ignore=ignore,
     )
@@ -320,6 +323,7 @@ def validate_paths(
     profile: Profile,
     duration_ms: int | None = None,
     media: str | None = None,
+    audio_stream: str | None = None,
     select: Selection | None = None,
     ignore: Selection | None = None,
     fps: float | None = None,
@@ -327,11 +331,19 @@ def validate_paths(
     """Check every file (see :func:`expand_paths`); one unreadable file does not stop the others.
 
     ``media`` (a video/audio path) adds the M rules of ``toolkit.media.validate.media_findings(doc,
-    media_path)``; ``select``/``ignore`` are code prefixes as returned by :func:`parse_codes`.
+    media_path)`` on its ``audio_stream`` (``a:N``; default: the default-flagged one, else the first);
+    ``select``/``ignore`` are code prefixes as returned by :func:`parse_codes`.
     """
     reports = [
         validate_file(
-            p, profile=profile, duration_ms=duration_ms, fps=fps, media=media, select=select, ignore=ignore
+            p,
+            profile=profile,
+            duration_ms=duration_ms,
+            fps=fps,
+            media=media,
+            audio_stream=audio_stream,
+            select=select,
+            ignore=ignore,
         )
         for p in expand_paths(paths)
     ]
