@@ -172,7 +172,7 @@ def test_media_without_the_media_module_is_a_usage_error(monkeypatch: pytest.Mon
 def test_media_findings_come_from_the_media_hook(monkeypatch: pytest.MonkeyPatch) -> None:
     seen: list[tuple[str, str]] = []
 
-    def media_findings(doc: Document, media_path: str) -> list[Finding]:
+    def media_findings(doc: Document, media_path: str, audio_stream: str | None = None) -> list[Finding]:
         seen.append((doc.path, media_path))
         return [finding("M001", "no speech near 00:00:01", line=2)]
 
