@@ -111,6 +111,25 @@ class _State:
     failed_in_row: int = 0  # turns that fell back one after another (heavy noise, wrong language, ...)
 
 
+@dataclass(frozen=True, slots=True)
+class _Run:
+    """One :func:`align_turns` call: its inputs, the same for all its turns, the list its findings go to,
+    and its mutable state."""
+
+    engine: Aligner
+    audio: np.ndarray
+    sample_rate: int
+    index: SpeechIndex
+    rates: RateModel
+    path: str | None
+    findings: list[Finding]  # while a turn aligns, its own list (kept only if the turn aligns)
+    state: _State
+
+    @property
+    def audio_ms(self) -> int:
+        return len(self.audio) * 1000 // self.sample_rate
+
+
 def align_turns(
     turns: Sequence[Turn],
     audio: np.ndarray,
@@ -146,8 +165,9 @@ def align_turns(
     rates = rates or RateModel.fit(turns)
     state = _State()
     findings: list[Finding] = []
+    run = _Run(engine, audio, sample_rate, index, rates, path, findings, state)
     out: list[Turn] = []
-    audio_ms = len(audio) * 1000 // sample_rate
+    audio_ms = run.audio_ms
     t0 = last_log = time.monotonic()
     hints = _next_hints(turns)
     for i, turn in enumerate(turns):
@@ -155,13 +175,9 @@ def align_turns(
         # after GIVE_UP_AFTER failed turns in a row (heavy noise, another language) the engine only gets
         # every PROBE_EVERY-th turn, until one aligns: a failing search costs as much as a good one
         resting = state.failed_in_row >= GIVE_UP_AFTER and (state.failed_in_row - GIVE_UP_AFTER) % PROBE_EVERY
-        aligned = (
-            None
-            if resting
-            else _align_turn(engine, turn, tokens, hints[i], audio, sample_rate, index, state, findings, path)
-        )
+        aligned = None if resting else _align_turn(run, turn, tokens, hints[i])
         if aligned is None:
-            aligned = _fallback(turn, tokens, hints[i], state, rates, index, audio_ms, findings, path)
+            aligned = _fallback(run, turn, tokens, hints[i])
             state.failed_in_row += 1
         else:
             state.failed_in_row = 0
@@ -224,26 +240,17 @@ def _piece_of(
     return _Piece(spoken[lo:hi], phones[lo:hi], [s - lo for s in starts if lo <= s < hi], nh, h)
 
 
-def _align_turn(
-    engine: Aligner,
-    turn: Turn,
-    tokens: list[Token],
-    next_hint: int | None,
-    audio: np.ndarray,
-    sample_rate: int,
-    index: SpeechIndex,
-    state: _State,
-    findings: list[Finding],
-    path: str | None,
-) -> Turn | None:
+def _align_turn(run: _Run, turn: Turn, tokens: list[Token], next_hint: int | None) -> Turn | None:
+    engine, state = run.engine, run.state
     if not any(t.spoken for t in tokens):
         return None
     mpp = state.ms_per_phone.get(turn.speaker, state.ms_per_phone.get(None, DEFAULT_MS_PER_PHONE))
     timings: list[TokenTiming] = []
     cursor = state.cursor_ms
     local: list[Finding] = []  # kept only if the turn aligns
+    piece_run = replace(run, findings=local)
     for piece in _pieces(engine, turn, tokens, next_hint, mpp):
-        result = _align_piece(engine, piece, audio, sample_rate, index, cursor, mpp, turn, local, path, state)
+        result = _align_piece(piece_run, piece, cursor, mpp, turn)
         if result is None:
             return None
         timings.extend(result)
@@ -259,9 +266,9 @@ def _align_turn(
         state.ms_per_phone[turn.speaker] = pace if old is None else 0.6 * old + 0.4 * pace
         g = state.ms_per_phone.get(None)
         state.ms_per_phone[None] = pace if g is None else 0.8 * g + 0.2 * pace
-    timings = _snap_sentence_starts(timings, _spoken_sentence_starts(tokens), index, state.cursor_ms)
+    timings = _snap_sentence_starts(timings, _spoken_sentence_starts(tokens), run.index, state.cursor_ms)
     state.cursor_ms = timings[-1].end_ms
-    findings.extend(local)
+    run.findings.extend(local)
     words = _words(tokens, timings)
     return replace(
         turn,
@@ -445,19 +452,12 @@ def _pick(cands: list[Pause], target: float) -> int:
 
 
 def _best_window(
-    engine: Aligner,
-    piece: _Piece,
-    audio: np.ndarray,
-    sample_rate: int,
-    index: SpeechIndex,
-    cursor: int,
-    mpp: float,
-    turn: Turn,
-    state: _State,
+    run: _Run, piece: _Piece, cursor: int, mpp: float, turn: Turn
 ) -> tuple[int, tuple[float, int, list[TokenTiming]] | None]:
     """The window start and the best (anomaly, end, timings) over the window ends tried: the pause nearest
     the target first, then its neighbours while the tail looks wrong (at most four searches). A result
     that fits far worse than the speaker's usual counts as a failed search, kept only if nothing fits."""
+    index, state = run.index, run.state
     start = _window_start(index, cursor, piece.hint_ms, trust_cursor=state.failed_in_row == 0)
     cands, target = _end_candidates(index, start, piece, mpp)
     best: tuple[float, int, list[TokenTiming]] | None = None
@@ -472,7 +472,7 @@ def _best_window(
     for _ in range(4):
         tried.add(k)
         end = cands[k].mid_ms if cands[k].length_ms else cands[k].end_ms
-        timings = _run(engine, piece.tokens, audio, sample_rate, start, end)
+        timings = _run(run.engine, piece.tokens, run.audio, run.sample_rate, start, end)
         if timings is not None and _median_score(timings) < floor:
             # the text does not fit this window's sound (a wide search forces it onto music or the other
             # speaker): a failed search, tried elsewhere; kept only when no window fits
@@ -511,29 +511,17 @@ def _best_window(
     return start, best or misfit
 
 
-def _align_piece(
-    engine: Aligner,
-    piece: _Piece,
-    audio: np.ndarray,
-    sample_rate: int,
-    index: SpeechIndex,
-    cursor: int,
-    mpp: float,
-    turn: Turn,
-    findings: list[Finding],
-    path: str | None,
-    state: _State,
-) -> list[TokenTiming] | None:
-    start, best = _best_window(engine, piece, audio, sample_rate, index, cursor, mpp, turn, state)
+def _align_piece(run: _Run, piece: _Piece, cursor: int, mpp: float, turn: Turn) -> list[TokenTiming] | None:
+    state = run.state
+    start, best = _best_window(run, piece, cursor, mpp, turn)
     if best is None:
-        return _split_piece(
-            engine, piece, audio, sample_rate, index, cursor, mpp, turn, findings, path, state
-        )
+        return _split_piece(run, piece, cursor, mpp, turn)
     _, end, timings = best
     timings = _recover(
-        engine, piece, audio, sample_rate, index, start, end, timings, mpp, turn, findings, path
-    )
-    timings = _refit_head(engine, piece, audio, sample_rate, index, timings, mpp, turn, state, findings, path)
+        run.engine, piece, run.audio, run.sample_rate, run.index, start, end, timings, mpp, turn,
+        run.findings, run.path,
+    )  # fmt: skip
+    timings = _refit_head(run, piece, timings, mpp, turn)
     bad = sum(1 for t, p in zip(timings, piece.phones, strict=True) if _long_excess(t, p, mpp) > 0)
     fit = _median_score(timings)
     floor = _fit_floor(state, turn.speaker)
@@ -556,23 +544,13 @@ def _align_piece(
 
 
 def _refit_head(
-    engine: Aligner,
-    piece: _Piece,
-    audio: np.ndarray,
-    sample_rate: int,
-    index: SpeechIndex,
-    timings: list[TokenTiming],
-    mpp: float,
-    turn: Turn,
-    state: _State,
-    findings: list[Finding],
-    path: str | None,
+    run: _Run, piece: _Piece, timings: list[TokenTiming], mpp: float, turn: Turn
 ) -> list[TokenTiming]:
     """Re-align a piece whose first sentence fits the sound far worse than the speaker's usual, from
     the speech onsets after its start: sound the text does not contain before a turn (a music sting the
     speech detector takes for speech) can hold the first words at plausible lengths, and only their
     scores tell. The first onset whose first sentence fits well enough wins (finding A002)."""
-    pool = _fit_pool(state, turn.speaker)
+    pool = _fit_pool(run.state, turn.speaker)
     if len(pool) < 3:
         return timings
     n = piece.sentence_starts[1] if len(piece.sentence_starts) > 1 else len(timings)
@@ -581,17 +559,17 @@ def _refit_head(
     if head >= usual - HEAD_FIT_DROP:
         return timings
     lo, hi = timings[0].start_ms + 200, timings[n - 1].end_ms + HEAD_REFIT_MS
-    for onset, _ in _onsets(index, lo, hi)[:HEAD_REFIT_TRIES]:
-        cands, target = _end_candidates(index, onset, piece, mpp)
+    for onset, _ in _onsets(run.index, lo, hi)[:HEAD_REFIT_TRIES]:
+        cands, target = _end_candidates(run.index, onset, piece, mpp)
         p = cands[_pick(cands, target)]
         end = p.mid_ms if p.length_ms else p.end_ms
-        redo = _run(engine, piece.tokens, audio, sample_rate, onset - ONSET_MARGIN_MS, end)
+        redo = _run(run.engine, piece.tokens, run.audio, run.sample_rate, onset - ONSET_MARGIN_MS, end)
         if redo is None:
             continue
         fit = _median_score(redo[:n])
         log.debug("line %d: head fit %.2f (usual %.2f), from %d: %.2f", turn.line, head, usual, onset, fit)
         if fit >= usual - HEAD_FIT_DROP and fit >= head + HEAD_FIT_GAIN:
-            _report_skip(findings, path, turn, timings[0].start_ms, onset, piece.tokens[0])
+            _report_skip(run.findings, run.path, turn, timings[0].start_ms, onset, piece.tokens[0])
             return redo
     return timings
 
@@ -660,21 +638,9 @@ def _fit_pool(state: _State, speaker: str | None) -> list[float]:
     return own if len(own) >= 3 else [f for fs in state.fits.values() for f in fs[-20:]]
 
 
-def _split_piece(
-    engine: Aligner,
-    piece: _Piece,
-    audio: np.ndarray,
-    sample_rate: int,
-    index: SpeechIndex,
-    cursor: int,
-    mpp: float,
-    turn: Turn,
-    findings: list[Finding],
-    path: str | None,
-    state: _State,
-) -> list[TokenTiming] | None:
+def _split_piece(run: _Run, piece: _Piece, cursor: int, mpp: float, turn: Turn) -> list[TokenTiming] | None:
     """When no window lets the engine align a piece, align its two halves (at a sentence) one by one."""
-    if len(piece.sentence_starts) < 2 or state.failed_in_row >= GIVE_UP_AFTER:
+    if len(piece.sentence_starts) < 2 or run.state.failed_in_row >= GIVE_UP_AFTER:
         return None
     mid = piece.sentence_starts[len(piece.sentence_starts) // 2]
     log.debug("line %d: splitting %d tokens at %d", turn.line, len(piece.tokens), mid)
@@ -682,12 +648,10 @@ def _split_piece(
     second = _piece_of(
         piece.tokens, piece.phones, piece.sentence_starts, mid, len(piece.tokens), piece.next_hint_ms, None
     )
-    a = _align_piece(engine, first, audio, sample_rate, index, cursor, mpp, turn, findings, path, state)
+    a = _align_piece(run, first, cursor, mpp, turn)
     if a is None:
         return None
-    b = _align_piece(
-        engine, second, audio, sample_rate, index, a[-1].end_ms, mpp, turn, findings, path, state
-    )
+    b = _align_piece(run, second, a[-1].end_ms, mpp, turn)
     return None if b is None else a + b
 
 
@@ -860,23 +824,14 @@ def _clock(ms: int) -> str:
 # ---------------------------------------------------------------- fallback
 
 
-def _fallback(
-    turn: Turn,
-    tokens: list[Token],
-    next_hint: int | None,
-    state: _State,
-    rates: RateModel,
-    index: SpeechIndex,
-    audio_ms: int,
-    findings: list[Finding],
-    path: str | None,
-) -> Turn:
+def _fallback(run: _Run, turn: Turn, tokens: list[Token], next_hint: int | None) -> Turn:
     """Rate-model word times for a turn that could not be aligned (finding A001).
 
     The turn starts at the speech onset just after its timestamp. Each following sentence is expected
     where the previous one started plus its rate-model duration, and starts at the speech onset nearest
     that estimate (a longer pause before it is a likelier sentence break): the error of one sentence then
     does not carry over to the next, and a sentence start is as good as the speech detector's onsets."""
+    index, state = run.index, run.state
     hint = turn.start_ms
     if hint is not None and hint >= index.last_speech_ms:  # a timestamp past the speech: not a hint
         hint = None
@@ -885,11 +840,11 @@ def _fallback(
     else:  # no usable timestamp: the first onset after the previous turn
         after = [on for on, _ in _onsets(index, state.cursor_ms, state.cursor_ms + 3_000)]
         start = after[0] if after else state.cursor_ms
-    start = min(max(start, 0), audio_ms)
+    start = min(max(start, 0), run.audio_ms)
     chars = [sum(len(s) for s in t.spoken) for t in tokens]
     all_chars = sum(chars) or 1
     bounds = [*_sentence_starts(tokens), len(tokens)]
-    rate_ms = float(rates.speech_ms(turn.speaker, sum(1 for t in tokens if t.spoken) or 1))
+    rate_ms = float(run.rates.speech_ms(turn.speaker, sum(1 for t in tokens if t.spoken) or 1))
     # the turn's span: up to the longest pause before the next turn's timestamp, when that agrees with
     # the rate model within a factor of two; sentences are spread over its speech by their length
     span_end = start + rate_ms
@@ -925,12 +880,12 @@ def _fallback(
             dur = total * c / n_chars
             words.append(Word(tok.text, round(pos), round(pos + dur)))
             pos += dur
-    findings.append(
+    run.findings.append(
         finding(
             "A001",
             "forced alignment failed for this turn; its sentences start at speech onsets, its words are "
             "timed by the speech-rate model",
-            path=path,
+            path=run.path,
             line=turn.line,
             start_ms=start,
             words=len(words),
