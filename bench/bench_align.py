@@ -19,7 +19,8 @@ fragment per transcript sentence, as a column; skipped with a message when its v
 
 Score: for every sentence, |start of its first aligned word - true onset| in ms. Each condition runs in
 its own process, which reports its wall time and peak RSS (``ru_maxrss``). Results go to
-bench/_work/results.json and a Markdown table on stdout.
+bench/_work/results_<seconds>s_<seeds>_<conditions>.json (e.g. ``results_180s_1-2_clean-snr0.json``) and a
+Markdown table on stdout.
 """
 
 from __future__ import annotations
