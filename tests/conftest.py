@@ -9,6 +9,12 @@ import subprocess
 from collections.abc import Callable, Iterator
 
 import pytest
+from hypothesis import settings
+
+# CI runs the property tests on a fixed set of examples (HYPOTHESIS_PROFILE=ci in .ci/run), so a red build
+# always reproduces; local runs draw new examples each time and keep failures in .hypothesis/.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture
