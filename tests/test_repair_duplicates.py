@@ -52,3 +52,22 @@ def test_containment_ignores_weak_partial_matches() -> None:
     # a sentence really contained in a longer one still ranks first
     merged = "the plane landed he was treated by the russian doctors in siberia"
     assert max(("the plane landed", merged), key=lambda o: _containment("he was treated by the", o)) == merged
+
+
+def test_a_lone_sentence_like_another_is_not_a_duplicate() -> None:
+    """Same speaker, same sentence frame, other facts: four words of sixteen differ, none a typo of the
+    other. Alone (no run of copied sentences around it) that is a new sentence, not a copy; with one word
+    garbled it is still a copy. (make_interview.py's generated answers repeat such frames.)"""
+    frame = "Well, it started {} years ago, when a few of us met at the {}."
+    rows = [
+        ("B", 105, "The funny thing is that nobody planned it. " + frame.format("seven", "town hall")),
+        ("A", 125, "How did you first get involved with the new ferry service?"),
+        ("B", 129, "We keep the prices low for everybody. " + frame.format("forty", "school gym")),
+        ("A", 153, "What happens next?"),
+        ("B", 156, "More of the same. " + frame.format("seven", "town wall")),
+    ]
+    turns = tuple(Turn(s, t * 1000, x, 2 * i + 1) for i, (s, t, x) in enumerate(rows))
+    result = repair(Document("t.txt", "transcript", turns, layout="name-bracket-time"))
+    assert "forty years ago" in result.turns[2].text
+    assert [(c.kind, c.lines) for c in result.changes if c.kind == "duplicate"] == [("duplicate", (9,))]
+    assert "town wall" not in result.turns[4].text

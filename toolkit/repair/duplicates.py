@@ -47,6 +47,8 @@ KEEP_LATER_MARGIN = 1.0  # keeping the later copy must be cheaper by this much
 CONTEXT_TURNS = 2  # turns either side priced with a decision
 SHORT_OFFSET_TOLERANCE_MS = 2000  # a short turn joins a run at the ends only on the run's offset
 GLUED_COST = 0.5  # keeping a copy glued to the end of another turn: its timestamp is not its own
+MAX_LONE_CHANGES = 1  # a lone sentence is a copy when at most this many words differ beyond a typo ...
+NEAR_MISS_RATIO = 60.0  # ... a typo being a word this close to the other ("you"/"you'd", "Kiev"/"Kyiv")
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +190,19 @@ def _runs(anchors: list[tuple[int, int, float]], sents: Sequence[Sentence]) -> l
         home.pairs.append((a, b, sim))
         home.anchor_words += len(sents[b].words)
     return runs
+
+
+def _lone_copy(x: Sentence, y: Sentence) -> bool:
+    """A sentence that is a duplicate on its own, with no run around it, must read as a copy: at most
+    :data:`MAX_LONE_CHANGES` words added, dropped or replaced by a word that is not a near-miss of it.
+    "It started seven years ago, when we met at the town hall" is another sentence than "It started forty
+    years ago, when we met at the school gym", though four words in five are the same."""
+    changes = 0
+    for op in Levenshtein.editops(x.words, y.words):
+        if op.tag == "replace" and fuzz.ratio(x.words[op.src_pos], y.words[op.dest_pos]) >= NEAR_MISS_RATIO:
+            continue
+        changes += 1
+    return changes <= MAX_LONE_CHANGES
 
 
 def _same_turn_text(sents: Sequence[Sentence], ra: range, rb: range) -> bool:
@@ -498,6 +513,8 @@ def find_duplicates(
         # a sentence can be removed once and cannot be both a kept and a removed copy
         run.pairs = [(a, b, s) for a, b, s in run.pairs if a not in claimed and b not in claimed]
         if sum(len(sents[b].words) for b in {b for _, b, _ in run.pairs}) < MIN_RUN_WORDS:
+            continue
+        if len(run.pairs) == 1 and not _lone_copy(sents[run.pairs[0][0]], sents[run.pairs[0][1]]):
             continue
         _offsets(run, sents, turns)
         _decide(run, sents, turns, timing, spans, accepted)
