@@ -78,12 +78,11 @@ def load_media(
         )
     with decode:
         info, chosen = decode.info()
-        blocks: list[bytes] = []
+        out = bytearray()  # grown in place block by block: the audio is held once, not as blocks and a copy
         for block in decode.blocks():
-            blocks.append(block)
+            out += block
             if on_chunk is not None and len(block) >= 2:
                 on_chunk(np.frombuffer(block, dtype="<i2", count=len(block) // 2))
-    out = bytearray().join(blocks)  # one copy, writable
     if len(out) < 2:
         raise MediaError(f"audio stream {chosen.specifier} decoded to no samples", path=path)
     return DecodedMedia(

@@ -362,6 +362,8 @@ class Decode:
                         self.cond.wait()
                     ready = proc.blocks[taken:]
                     finished = proc.done
+                    for k in range(taken, taken + len(ready)):
+                        proc.blocks[k] = b""  # handed over: the caller keeps what it needs
                 yield from ready
                 taken += len(ready)
                 if finished and not ready:
