@@ -6,7 +6,9 @@ sentence onsets are known exactly. Turn timestamps are floored to whole seconds,
 
 from __future__ import annotations
 
+import io
 import json
+import logging
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -346,3 +348,43 @@ def test_a_pause_stretched_over_is_not_reported_as_skipped_audio() -> None:
     out = align_mod._recover(engine, piece, audio, 16000, index, 0, 3000, timings, 75.0, turn, findings, None)
     assert out[0].end_ms < 1900  # re-aligned ...
     assert findings == []  # ... without a finding: the detector heard nothing in the skipped stretch
+
+
+def test_progress_is_reported_turn_by_turn(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Every turn gives a record on the toolkit.progress log (with no interval between records), counting
+    up to all turns; convert shows them as a live line on a terminal."""
+    turns, audio, _ = load("clean")
+    monkeypatch.setattr(align_mod, "PROGRESS_LINE_S", 0.0)
+    with caplog.at_level(logging.INFO, logger="toolkit.progress"):
+        align_turns(turns, audio)
+    lines = [r.getMessage() for r in caplog.records if r.name == "toolkit.progress"]
+    assert [line.split(":")[1].split(",")[0].strip() for line in lines] == [
+        f"{i}/{len(turns)} turns" for i in range(1, len(turns) + 1)
+    ]
+    assert lines[-1].endswith(f"of 00:00:{len(audio) // 16000:02d}")
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_live_progress_line_on_a_terminal_only() -> None:
+    from toolkit.cli.convert import live_progress
+
+    progress = logging.getLogger("toolkit.progress")
+    term = _Terminal()
+    with live_progress(enabled=True, stream=term):
+        progress.info("aligning words: 1/2 turns")
+        progress.info("aligning words: 2/2 turns")
+    assert term.getvalue() == (
+        "\raligning words: 1/2 turns\x1b[K\raligning words: 2/2 turns\x1b[K\r\x1b[K"  # cleared at the end
+    )
+    progress.info("after")  # the handler is gone
+    assert "after" not in term.getvalue()
+    pipe = io.StringIO()  # not a terminal: nothing
+    with live_progress(enabled=True, stream=pipe):
+        progress.info("aligning words: 1/2 turns")
+    assert pipe.getvalue() == ""

@@ -42,12 +42,14 @@ import numpy as np
 
 from ..model import Finding, Turn, Word
 from ..rules import finding
+from ..timecode import format_clock
 from ..timing import RateModel
 from .engine import Aligner, TokenTiming
 from .normalize import Token, normalize
 from .windows import FRAME_MS, NOISY_SPEECH_SHARE, Pause, SpeechIndex, noisy_speech_frames, speech_frames
 
 log = logging.getLogger(__name__)
+progress_log = logging.getLogger("toolkit.progress")  # a terminal shows it as one live line (see cli)
 
 DEFAULT_MS_PER_PHONE = 75.0
 LONG_MIN_MS = 650  # a word is "too long" only above this ...
@@ -68,7 +70,8 @@ HEAD_WORDS = 3  # an implausible word this close to its sentence start: re-align
 ONSET_MARGIN_MS = 40  # a re-aligned window starts this much before the detected speech onset
 TAIL_SLOW_FACTOR = 1.6  # a last sentence slower than this times the speaker's pace swallowed extra audio
 MAX_FALLBACK_BAD = 0.35  # share of implausible words above which a turn falls back to the rate model
-PROGRESS_EVERY_S = 10.0
+PROGRESS_EVERY_S = 10.0  # an INFO line on this module's log (shown with -v) ...
+PROGRESS_LINE_S = 0.5  # ... and a record this often on the "toolkit.progress" log (convert's live line)
 SNAP_BACK_MS = 300  # an aligned sentence start moves back to a detected speech onset at most this far ...
 MIN_SNAP_MS = 30  # ... and at least this far (closer is the detector's own jitter)
 FALLBACK_SNAP_MS = 1_200  # a fallback turn starts at the first speech onset this close after its timestamp
@@ -168,7 +171,7 @@ def align_turns(
     run = _Run(engine, audio, sample_rate, index, rates, path, findings, state)
     out: list[Turn] = []
     audio_ms = run.audio_ms
-    t0 = last_log = time.monotonic()
+    t0 = last_log = last_line = time.monotonic()
     hints = _next_hints(turns)
     for i, turn in enumerate(turns):
         tokens = normalize(turn.text)
@@ -183,6 +186,10 @@ def align_turns(
             state.failed_in_row = 0
         out.append(aligned)
         now = time.monotonic()
+        if now - last_line >= PROGRESS_LINE_S or i == len(turns) - 1:
+            last_line = now
+            done, total = (format_clock(ms // 1000 * 1000) for ms in (state.cursor_ms, audio_ms))
+            progress_log.info("aligning words: %d/%d turns, %s of %s", i + 1, len(turns), done, total)
         if now - last_log >= PROGRESS_EVERY_S or i == len(turns) - 1:
             last_log = now
             log.info(

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -164,6 +167,50 @@ def convert(
     _convert_one(paths[0], output, formats, options, report, quiet)
 
 
+class ProgressLine(logging.Handler):
+    """Shows the records of the ``toolkit.progress`` log on one terminal line, each over the last."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__(logging.INFO)
+        self.stream = stream
+        self.shown = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.stream.write("\r" + record.getMessage()[:100] + "\x1b[K")
+        self.stream.flush()
+        self.shown = True
+
+    def clear(self) -> None:
+        if self.shown:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.shown = False
+
+
+@contextlib.contextmanager
+def live_progress(*, enabled: bool, stream: TextIO | None = None) -> Iterator[None]:
+    """While converting with media, a live progress line on a terminal's stderr (word alignment of an
+    81-minute interview takes a minute or two); nothing when stderr is not a terminal or ``enabled`` is
+    false. The line is cleared before the summary is printed."""
+    out = stream or sys.stderr
+    if not enabled or not (hasattr(out, "isatty") and out.isatty()):
+        yield
+        return
+    logger = logging.getLogger("toolkit.progress")
+    handler = ProgressLine(out)
+    level, propagate = logger.level, logger.propagate
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    try:
+        yield
+    finally:
+        handler.clear()
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+        logger.propagate = propagate
+
+
 def _parse_formats(to: str | None) -> list[str] | None:
     if not to:
         return None
@@ -191,7 +238,8 @@ def _convert_one(
             raise click.UsageError(f"--to {fmt} does not match the output file {output!r}")
     else:
         fmt = formats[0] if formats else "srt"
-    result = convert_file(path, options)  # "-" reads standard input
+    with live_progress(enabled=bool(options.media) and not quiet):
+        result = convert_file(path, options)  # "-" reads standard input
     text = render(result, fmt)
     if output and output != "-":
         atomic_write_text(output, text, protect=[path, *([options.media] if options.media else [])])
