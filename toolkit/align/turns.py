@@ -587,7 +587,7 @@ def _report_skip(
     findings.append(
         finding(
             "A002",
-            f"audio not in the transcript at {_clock(start_ms)}-{_clock(end_ms)} was skipped",
+            f"audio not in the transcript at {format_clock(start_ms)}-{format_clock(end_ms)} was skipped",
             path=path,
             line=turn.line,
             skipped_from_ms=start_ms,
@@ -821,11 +821,6 @@ def _restart_order(piece: _Piece, timings: Sequence[TokenTiming], j: int) -> lis
         on_time = piece.hint_ms - 300 <= timings[0].start_ms <= piece.hint_ms + 1_300
         return [j + 1, j] if on_time else [j, j + 1]
     return [j + 1, j]
-
-
-def _clock(ms: int) -> str:
-    s = ms / 1000
-    return f"{int(s // 3600):02d}:{int(s % 3600 // 60):02d}:{s % 60:06.3f}"
 
 
 # ---------------------------------------------------------------- fallback
