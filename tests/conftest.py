@@ -28,3 +28,17 @@ def reap() -> Iterator[Callable[[subprocess.Popen[bytes] | subprocess.Popen[str]
             os.killpg(proc.pid, signal.SIGKILL)
         if proc.poll() is None:
             proc.wait()
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@pytest.fixture
+def group_alive() -> Callable[[int], bool]:
+    """Is any process of a process group (``start_new_session=True``) still running?"""
+    return _group_alive

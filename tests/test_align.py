@@ -6,7 +6,6 @@ sentence onsets are known exactly. Turn timestamps are floored to whole seconds,
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 from collections.abc import Sequence
@@ -364,27 +363,3 @@ def test_progress_is_reported_turn_by_turn(
         f"{i}/{len(turns)} turns" for i in range(1, len(turns) + 1)
     ]
     assert lines[-1].endswith(f"of 00:00:{len(audio) // 16000:02d}")
-
-
-class _Terminal(io.StringIO):
-    def isatty(self) -> bool:
-        return True
-
-
-def test_live_progress_line_on_a_terminal_only() -> None:
-    from toolkit.cli.convert import live_progress
-
-    progress = logging.getLogger("toolkit.progress")
-    term = _Terminal()
-    with live_progress(enabled=True, stream=term):
-        progress.info("aligning words: 1/2 turns")
-        progress.info("aligning words: 2/2 turns")
-    assert term.getvalue() == (
-        "\raligning words: 1/2 turns\x1b[K\raligning words: 2/2 turns\x1b[K\r\x1b[K"  # cleared at the end
-    )
-    progress.info("after")  # the handler is gone
-    assert "after" not in term.getvalue()
-    pipe = io.StringIO()  # not a terminal: nothing
-    with live_progress(enabled=True, stream=pipe):
-        progress.info("aligning words: 1/2 turns")
-    assert pipe.getvalue() == ""

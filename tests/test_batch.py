@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import os
 import re
 import signal
@@ -434,18 +435,31 @@ def test_progress_line_on_a_terminal_and_quiet_mode(tmp_path: Path) -> None:
     assert "\r" not in quiet.getvalue() and len(quiet.getvalue().splitlines()) == 1
 
 
+def test_convert_media_progress_line_on_a_terminal_only() -> None:
+    from toolkit.cli.convert import live_progress
+
+    progress = logging.getLogger("toolkit.progress")
+    term = _Terminal()
+    with live_progress(enabled=True, stream=term):
+        progress.info("aligning words: 1/2 turns")
+        progress.info("aligning words: 2/2 turns")
+    assert term.getvalue() == (  # each over the last, then blanked before the summary
+        "\raligning words: 1/2 turns" + "\raligning words: 2/2 turns" + "\r" + " " * 25 + "\r"
+    )
+    progress.info("after")  # the handler is gone
+    assert "after" not in term.getvalue()
+    pipe = io.StringIO()  # not a terminal: nothing
+    with live_progress(enabled=True, stream=pipe):
+        progress.info("aligning words: 1/2 turns")
+    assert pipe.getvalue() == ""
+
+
 # --- killed halfway: no partial files, and --skip-existing finishes ------------------------------------
 
 
-def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
-def test_killed_run_leaves_no_partial_files_and_resumes(tmp_path: Path, reap: Callable[[Any], None]) -> None:
+def test_killed_run_leaves_no_partial_files_and_resumes(
+    tmp_path: Path, reap: Callable[[Any], None], group_alive: Callable[[int], bool]
+) -> None:
     src, out = tmp_path / "in", tmp_path / "out"
     src.mkdir()
     n = 40
@@ -460,7 +474,7 @@ def test_killed_run_leaves_no_partial_files_and_resumes(tmp_path: Path, reap: Ca
         time.sleep(0.01)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    while _group_alive(proc.pid):  # orphaned workers finish their write, then exit on their own
+    while group_alive(proc.pid):  # orphaned workers finish their write, then exit on their own
         assert time.monotonic() < deadline
         time.sleep(0.05)
     if proc.stderr:

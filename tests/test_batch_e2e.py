@@ -159,16 +159,8 @@ def test_cli_glob_is_expanded_when_quoted(tmp_path: Path, monkeypatch: pytest.Mo
     assert sorted(tree(tmp_path / "o")) == ["a/x.srt", "y.srt"]
 
 
-def _group_alive(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-    except ProcessLookupError:
-        return False
-    return True
-
-
 def test_cli_killed_halfway_leaves_no_partial_output_and_resumes(
-    tmp_path: Path, reap: Callable[[Any], None]
+    tmp_path: Path, reap: Callable[[Any], None], group_alive: Callable[[int], bool]
 ) -> None:
     src, out = tmp_path / "in", tmp_path / "out"
     src.mkdir()
@@ -186,7 +178,7 @@ def test_cli_killed_halfway_leaves_no_partial_output_and_resumes(
         time.sleep(0.005)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    while _group_alive(proc.pid):  # orphaned workers finish the file they write, then exit
+    while group_alive(proc.pid):  # orphaned workers finish the file they write, then exit
         assert time.monotonic() < deadline
         time.sleep(0.02)
     assert not [p.name for p in out.rglob("*") if p.name.endswith(".tmp")]

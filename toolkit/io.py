@@ -10,17 +10,19 @@ import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO, BinaryIO
 
 from .errors import InputError, OutputError
 
 __all__ = [
     "STDIN",
+    "LiveLine",
     "atomic_path",
     "atomic_write_bytes",
     "atomic_write_text",
     "atomic_writer",
     "decode_bytes",
+    "is_terminal",
     "normalise_text",
     "read_bytes",
     "read_text",
@@ -209,3 +211,31 @@ def walk_folder(folder: str, *, skip: str | None = None) -> Iterator[str]:
         for name in sorted(filenames):
             if not name.startswith("."):
                 yield os.path.join(dirpath, name)
+
+
+def is_terminal(stream: IO[str]) -> bool:
+    """Is ``stream`` a terminal (a live progress line makes sense there, not in a pipe or a file)?"""
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):  # no isatty, or closed
+        return False
+
+
+class LiveLine:
+    """One line of a terminal rewritten in place (progress): each line over the last, padded with spaces
+    where it is shorter; :meth:`clear` blanks it before the next output."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+        self._width = 0
+
+    def show(self, line: str) -> None:
+        self.stream.write("\r" + line.ljust(self._width))
+        self._width = len(line)
+        self.stream.flush()
+
+    def clear(self) -> None:
+        if self._width:
+            self.stream.write("\r" + " " * self._width + "\r")
+            self.stream.flush()
+            self._width = 0

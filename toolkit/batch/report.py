@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from ..io import atomic_writer
+from ..io import LiveLine, atomic_writer
 from .job import FileResult, Outcome
 
 __all__ = ["Progress", "Spool", "Tally", "result_entry", "write_report"]
@@ -139,12 +139,11 @@ class Progress:
     """One updating line on a terminal: done/total, files per second, ETA, failures so far."""
 
     def __init__(self, stream: IO[str], tally: Tally, *, live: bool, min_interval_s: float = 0.1) -> None:
-        self.stream = stream
         self.tally = tally
         self.live = live
         self.min_interval_s = min_interval_s
         self._last = 0.0
-        self._width = 0
+        self._line = LiveLine(stream)
 
     def update(self, *, force: bool = False) -> None:
         if not self.live:
@@ -156,16 +155,10 @@ class Progress:
         t = self.tally
         rate = t.rate
         eta = (t.total - t.done) / rate if rate > 0 else None
-        line = f"{t.done}/{t.total} files  {rate:.1f} files/s  ETA {_clock(eta)}  {t.failed} failed"
-        self.stream.write("\r" + line.ljust(self._width))
-        self._width = len(line)
-        self.stream.flush()
+        self._line.show(f"{t.done}/{t.total} files  {rate:.1f} files/s  ETA {_clock(eta)}  {t.failed} failed")
 
     def clear(self) -> None:
-        if self.live and self._width:
-            self.stream.write("\r" + " " * self._width + "\r")
-            self.stream.flush()
-            self._width = 0
+        self._line.clear()
 
 
 def _clock(seconds: float | None) -> str:

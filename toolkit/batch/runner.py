@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from .. import __version__
+from ..io import is_terminal
 from ..pipeline import FORMATS, ConvertOptions
 from .engines import DaskEngine, Engine, InlineEngine, ProcessEngine, default_jobs
 from .job import Converter, FileResult, pipeline_converter
@@ -85,7 +86,7 @@ def convert_batch(
     engine = _engine(options, todo=len(inputs) - len(plan.decided))
     tally = Tally(total=len(inputs))
     spool = Spool(len(inputs))
-    progress = Progress(stream, tally, live=not options.quiet and _isatty(stream))
+    progress = Progress(stream, tally, live=not options.quiet and is_terminal(stream))
 
     def record(result: FileResult) -> None:
         spool.add(result)
@@ -190,10 +191,3 @@ def _graceful_stop(stop: threading.Event) -> Callable[[], None]:
             signal.signal(sig, old)
 
     return restore
-
-
-def _isatty(stream: IO[str]) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False

@@ -12,7 +12,7 @@ from typing import TextIO
 import click
 
 from ..errors import ToolkitError
-from ..io import atomic_write_text
+from ..io import LiveLine, atomic_write_text, is_terminal
 from ..model import Finding, Severity
 from ..pipeline import (
     FORMATS,
@@ -172,19 +172,10 @@ class ProgressLine(logging.Handler):
 
     def __init__(self, stream: TextIO) -> None:
         super().__init__(logging.INFO)
-        self.stream = stream
-        self.shown = False
+        self.line = LiveLine(stream)
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.stream.write("\r" + record.getMessage()[:100] + "\x1b[K")
-        self.stream.flush()
-        self.shown = True
-
-    def clear(self) -> None:
-        if self.shown:
-            self.stream.write("\r\x1b[K")
-            self.stream.flush()
-            self.shown = False
+        self.line.show(record.getMessage()[:100])
 
 
 @contextlib.contextmanager
@@ -193,7 +184,7 @@ def live_progress(*, enabled: bool, stream: TextIO | None = None) -> Iterator[No
     81-minute interview takes a minute or two); nothing when stderr is not a terminal or ``enabled`` is
     false. The line is cleared before the summary is printed."""
     out = stream or sys.stderr
-    if not enabled or not (hasattr(out, "isatty") and out.isatty()):
+    if not enabled or not is_terminal(out):
         yield
         return
     logger = logging.getLogger("toolkit.progress")
@@ -205,7 +196,7 @@ def live_progress(*, enabled: bool, stream: TextIO | None = None) -> Iterator[No
     try:
         yield
     finally:
-        handler.clear()
+        handler.line.clear()
         logger.removeHandler(handler)
         logger.setLevel(level)
         logger.propagate = propagate
