@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..media.vad import webrtc_frames
+
 FRAME_MS = 10
 MIN_PAUSE_MS = 150  # shorter silences happen inside phrases (stop closures, breaths)
 NOISY_SPEECH_SHARE = 0.92  # webrtcvad calling more than this share speech: it is hearing the noise
@@ -32,27 +34,10 @@ class Pause:
 def speech_frames(audio: np.ndarray, sample_rate: int = 16000, *, mode: int = 2) -> np.ndarray:
     """A boolean speech mask per 10 ms frame: webrtcvad, or :func:`noisy_speech_frames` where webrtcvad
     hears speech in nearly every frame (heavy noise). The media stage's mask is used when given."""
-    mask = _webrtc_frames(audio, sample_rate, mode)
+    mask = webrtc_frames(audio, sample_rate, mode)
     if mask.size and mask.mean() > NOISY_SPEECH_SHARE:
         return noisy_speech_frames(audio, sample_rate)
     return mask
-
-
-def _webrtc_frames(audio: np.ndarray, sample_rate: int, mode: int) -> np.ndarray:
-    import webrtcvad
-
-    vad = webrtcvad.Vad(mode)
-    step = sample_rate * FRAME_MS // 1000
-    n = len(audio) // step
-    nbytes = step * 2
-    out = np.zeros(n, dtype=bool)
-    block = 6000  # frames converted to bytes at a time (one minute)
-    for b0 in range(0, n, block):
-        b1 = min(n, b0 + block)
-        buf = np.ascontiguousarray(audio[b0 * step : b1 * step], dtype=np.int16).tobytes()
-        for i in range(b1 - b0):
-            out[b0 + i] = vad.is_speech(buf[i * nbytes : (i + 1) * nbytes], sample_rate)
-    return out
 
 
 def noisy_speech_frames(audio: np.ndarray, sample_rate: int = 16000, *, margin_db: float = 0.6) -> np.ndarray:

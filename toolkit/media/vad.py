@@ -30,6 +30,7 @@ __all__ = [
     "runs",
     "smooth_mask",
     "speech_mask",
+    "webrtc_frames",
 ]
 
 FRAME_MS = 10
@@ -83,20 +84,31 @@ class SpeechDetector:
 
 
 def _classify(audio: np.ndarray, sample_rate: int, step: int, mode: int, reference_db: float) -> np.ndarray:
-    pcm = normalise_level(audio, sample_rate, reference_db=reference_db)
-    n = len(pcm) // step
+    return webrtc_frames(normalise_level(audio, sample_rate, reference_db=reference_db), sample_rate, mode)
+
+
+def webrtc_frames(audio: np.ndarray, sample_rate: int = 16000, mode: int = 3) -> np.ndarray:
+    """webrtcvad's raw decision per whole 10 ms frame of ``audio`` (int16 mono), one detector throughout
+    (its noise model adapts as it goes); no level normalisation and no smoothing."""
+    step = sample_rate * FRAME_MS // 1000
+    n = len(audio) // step
     handle = _webrtcvad.create()  # what webrtcvad.Vad(mode) does
     _webrtcvad.init(handle)
     _webrtcvad.set_mode(handle, mode)
-    raw = pcm[: n * step].tobytes()
-    size = step * 2
     # the C function behind Vad.is_speech, called directly: the wrapper's checks cost as much as the VAD
     process = _webrtcvad.process
-    return np.fromiter(
-        (process(handle, sample_rate, raw[i : i + size], step) for i in range(0, n * size, size)),
-        dtype=bool,
-        count=n,
-    )
+    size = step * 2
+    out = np.empty(n, dtype=bool)
+    block = 6000  # frames turned into bytes at a time (one minute at 10 ms): no copy of long audio at once
+    for b0 in range(0, n, block):
+        b1 = min(n, b0 + block)
+        raw = np.ascontiguousarray(audio[b0 * step : b1 * step], dtype="<i2").tobytes()
+        out[b0:b1] = np.fromiter(
+            (process(handle, sample_rate, raw[i : i + size], step) for i in range(0, (b1 - b0) * size, size)),
+            dtype=bool,
+            count=b1 - b0,
+        )
+    return out
 
 
 def normalise_level(
