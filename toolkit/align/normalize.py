@@ -15,6 +15,7 @@ aligner returns keeps the original text with the span of all its tokens.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from num2words import num2words
@@ -82,12 +83,10 @@ def normalize(text: str) -> list[Token]:
     """Split ``text`` at whitespace and give each word its spoken form (possibly empty)."""
     words = text.split()
     out: list[Token] = []
-    depth = 0  # inside [annotation] or (annotation): not spoken
+    silent = _annotations(words)
     carry: tuple[str, ...] = ()  # "dollars" waiting for a scale word ("$5 billion")
     for i, word in enumerate(words):
-        opens, closes = word.count("[") + word.count("("), word.count("]") + word.count(")")
-        if depth > 0 or word.startswith(("[", "(")):
-            depth = max(0, depth + opens - closes)
+        if i in silent:
             out.append(Token(i, word, ()))
             continue
         nxt = words[i + 1] if i + 1 < len(words) else ""
@@ -104,6 +103,35 @@ def normalize(text: str) -> list[Token]:
     if carry and out:
         prev = out[-1]
         out[-1] = Token(prev.index, prev.text, (*prev.spoken, *carry))
+    return out
+
+
+MAX_PAREN_ANNOTATION_WORDS = 3  # "(laughs)", "(inaudible 00:12)", "(both talking)": longer (...) is speech
+
+
+def _annotations(words: Sequence[str]) -> set[int]:
+    """Indices of the words inside annotations, which are not spoken: every ``[...]`` (transcripts'
+    convention for ``[applause]``, ``[crosstalk]``), and a ``(...)`` of at most
+    ``MAX_PAREN_ANNOTATION_WORDS`` words (``(laughs)``); a longer parenthesis is read aloud ("dated
+    (which also was printed at Maintz in 1462) imitates")."""
+    out: set[int] = set()
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if not w.startswith(("[", "(")):
+            i += 1
+            continue
+        square = w.startswith("[")
+        depth, j = 0, i
+        while j < len(words):
+            depth += words[j].count("[") + words[j].count("(") - words[j].count("]") - words[j].count(")")
+            if depth <= 0:
+                break
+            j += 1
+        j = min(j, len(words) - 1)
+        if square or j - i + 1 <= MAX_PAREN_ANNOTATION_WORDS:
+            out.update(range(i, j + 1))
+        i = j + 1
     return out
 
 
