@@ -68,12 +68,15 @@ HEAD_REFIT_MS = 3_000  # ... among the first few onsets up to this far after the
 HEAD_REFIT_TRIES = 3
 HEAD_WORDS = 3  # an implausible word this close to its sentence start: re-align the whole sentence too
 ONSET_MARGIN_MS = 40  # a re-aligned window starts this much before the detected speech onset
+NEXT_BOUND_SLACK_MS = 300  # a window ends at most this far outside the next turn's first-word range
 TAIL_SLOW_FACTOR = 1.6  # a last sentence slower than this times the speaker's pace swallowed extra audio
 MAX_FALLBACK_BAD = 0.35  # share of implausible words above which a turn falls back to the rate model
 PROGRESS_EVERY_S = 10.0  # an INFO line on this module's log (shown with -v) ...
 PROGRESS_LINE_S = 0.5  # ... and a record this often on the "toolkit.progress" log (convert's live line)
 SNAP_BACK_MS = 300  # an aligned sentence start moves back to a detected speech onset at most this far ...
 MIN_SNAP_MS = 30  # ... and at least this far (closer is the detector's own jitter)
+UNCLAIMED_SPEECH_MS = 500  # less speech than this left after the cursor: the audio has ended for the text
+SILENT_SPAN_SHARE = 0.3  # a fallback span with less speech than this share is timed by the clock
 FALLBACK_SNAP_MS = 1_200  # a fallback turn starts at the first speech onset this close after its timestamp
 BLIP_MS = 120  # speech this short between two pauses is noise: one pause
 SNAP_SIGMA_MS = 500  # a fallback sentence start's expected error: this ...
@@ -104,6 +107,8 @@ class _Piece:
     sentence_starts: list[int]  # token indices where a sentence starts (always includes 0)
     next_hint_ms: int | None  # where the next piece is expected to start, if the transcript says
     hint_ms: int | None
+    bound: tuple[int, int] | None = None  # where the piece's first word may lie (a turn's first piece)
+    next_bound: tuple[int, int] | None = None  # the same for the next turn's first word (its last piece)
 
 
 @dataclass(slots=True)
@@ -142,6 +147,7 @@ def align_turns(
     rates: RateModel | None = None,
     path: str | None = None,
     engine: Aligner | None = None,
+    bounds: Sequence[tuple[int, int] | None] | None = None,
 ) -> tuple[tuple[Turn, ...], list[Finding]]:
     """Align every turn's words to ``audio`` (int16 mono) and return the turns with ``.words`` set.
 
@@ -150,6 +156,11 @@ def align_turns(
     the fallback timing for turns that cannot be aligned. Word texts are the transcript's own words; a
     turn's ``start_ms``/``end_ms`` become its first word's start and last word's end, and
     ``source_start_ms`` keeps the transcript's timestamp.
+
+    ``bounds`` gives, per turn, the range ``(earliest, latest)`` in ms where its first word may lie (from
+    the media stage's turn sync, see :class:`toolkit.media.transcript.TurnSync`): a turn's window starts no
+    earlier than its range, ends where the next turn's range allows, and an alignment that starts
+    outside its range is rejected, so no turn is aligned across its neighbours' timestamps.
     """
     if engine is None:
         from .sphinx import SphinxAligner
@@ -173,14 +184,19 @@ def align_turns(
     audio_ms = run.audio_ms
     t0 = last_log = last_line = time.monotonic()
     hints = _next_hints(turns)
+    ranges: list[tuple[int, int] | None] = list(bounds) if bounds is not None else [None] * len(turns)
+    if len(ranges) != len(turns):
+        raise ValueError(f"bounds has {len(ranges)} entries for {len(turns)} turns")
+    next_ranges = _next_bounds(turns, ranges)
     for i, turn in enumerate(turns):
         tokens = normalize(turn.text)
         # after GIVE_UP_AFTER failed turns in a row (heavy noise, another language) the engine only gets
         # every PROBE_EVERY-th turn, until one aligns: a failing search costs as much as a good one
         resting = state.failed_in_row >= GIVE_UP_AFTER and (state.failed_in_row - GIVE_UP_AFTER) % PROBE_EVERY
-        aligned = None if resting else _align_turn(run, turn, tokens, hints[i])
+        limits = (ranges[i], next_ranges[i])
+        aligned = None if resting else _align_turn(run, turn, tokens, hints[i], limits)
         if aligned is None:
-            aligned = _fallback(run, turn, tokens, hints[i])
+            aligned = _fallback(run, turn, tokens, hints[i], limits)
             state.failed_in_row += 1
         else:
             state.failed_in_row = 0
@@ -209,8 +225,24 @@ def _next_hints(turns: Sequence[Turn]) -> list[int | None]:
     return out
 
 
+def _next_bounds(
+    turns: Sequence[Turn], ranges: Sequence[tuple[int, int] | None]
+) -> list[tuple[int, int] | None]:
+    """Per turn, the first-word range of the next turn that has a timestamp."""
+    out: list[tuple[int, int] | None] = [None] * len(turns)
+    nxt: tuple[int, int] | None = None
+    for i in range(len(turns) - 1, -1, -1):
+        out[i] = nxt
+        if turns[i].start_ms is not None:
+            nxt = ranges[i]
+    return out
+
+
+Limits = tuple[tuple[int, int] | None, tuple[int, int] | None]  # (this turn's range, the next turn's)
+
+
 def _pieces(
-    engine: Aligner, turn: Turn, tokens: list[Token], next_hint: int | None, mpp: float
+    engine: Aligner, turn: Turn, tokens: list[Token], next_hint: int | None, mpp: float, limits: Limits
 ) -> list[_Piece]:
     """The turn's spoken tokens, in chunks of whole sentences when the turn is long."""
     spoken: list[str] = []
@@ -223,7 +255,7 @@ def _pieces(
     phones = [engine.phone_count(t) for t in spoken]
     total = sum(phones) * mpp
     if total <= MAX_CHUNK_SPEECH_MS * 1.5:
-        return [_Piece(spoken, phones, sentence_starts, next_hint, turn.start_ms)]
+        return [_Piece(spoken, phones, sentence_starts, next_hint, turn.start_ms, *limits)]
     pieces: list[_Piece] = []
     bounds = [*sentence_starts, len(spoken)]
     lo = 0
@@ -238,6 +270,8 @@ def _pieces(
     pieces.append(
         _piece_of(spoken, phones, sentence_starts, lo, len(spoken), next_hint, None if lo else turn.start_ms)
     )
+    pieces[0] = replace(pieces[0], bound=limits[0])
+    pieces[-1] = replace(pieces[-1], next_bound=limits[1])
     return pieces
 
 
@@ -247,7 +281,9 @@ def _piece_of(
     return _Piece(spoken[lo:hi], phones[lo:hi], [s - lo for s in starts if lo <= s < hi], nh, h)
 
 
-def _align_turn(run: _Run, turn: Turn, tokens: list[Token], next_hint: int | None) -> Turn | None:
+def _align_turn(
+    run: _Run, turn: Turn, tokens: list[Token], next_hint: int | None, limits: Limits
+) -> Turn | None:
     engine, state = run.engine, run.state
     if not any(t.spoken for t in tokens):
         return None
@@ -256,7 +292,7 @@ def _align_turn(run: _Run, turn: Turn, tokens: list[Token], next_hint: int | Non
     cursor = state.cursor_ms
     local: list[Finding] = []  # kept only if the turn aligns
     piece_run = replace(run, findings=local)
-    for piece in _pieces(engine, turn, tokens, next_hint, mpp):
+    for piece in _pieces(engine, turn, tokens, next_hint, mpp, limits):
         result = _align_piece(piece_run, piece, cursor, mpp, turn)
         if result is None:
             return None
@@ -448,7 +484,25 @@ def _end_candidates(index: SpeechIndex, start: int, piece: _Piece, mpp: float) -
     later = [p for p in index.pauses_between(hi, hi + LATER_PAUSE_MS) if p.mid_ms > cands[-1].mid_ms]
     cands.extend(later[:1])
     cands = sorted(set(cands), key=lambda p: p.mid_ms)
+    if piece.next_bound is not None:
+        cands = _within_next_bound(index, cands, piece.next_bound, start, target)
     return cands, target
+
+
+def _within_next_bound(
+    index: SpeechIndex, cands: list[Pause], bound: tuple[int, int], start: int, target: float
+) -> list[Pause]:
+    """The window ends that respect the next turn's range: not before its earliest start (the speech up
+    to there is this turn's, or nobody's) and not after its latest (the next turn has begun). With no
+    pause heard in the range, the cut goes where the next turn may start, nearest the target."""
+    lo = max(start + 200, bound[0] - NEXT_BOUND_SLACK_MS)
+    hi = max(lo + 1, bound[1] + NEXT_BOUND_SLACK_MS)
+    kept = [p for p in cands if lo <= p.mid_ms <= hi]
+    kept.extend(p for p in index.pauses_between(lo, hi) if p not in kept)
+    if not kept:
+        t = int(min(max(target, lo), hi))
+        kept = [Pause(t, t + 1)]
+    return sorted(set(kept), key=lambda p: p.mid_ms)
 
 
 def _pick(cands: list[Pause], target: float) -> int:
@@ -466,6 +520,8 @@ def _best_window(
     that fits far worse than the speaker's usual counts as a failed search, kept only if nothing fits."""
     index, state = run.index, run.state
     start = _window_start(index, cursor, piece.hint_ms, trust_cursor=state.failed_in_row == 0)
+    if piece.bound is not None:  # never before the turn's own range: that audio is the previous turn's
+        start = max(start, piece.bound[0] - ONSET_MARGIN_MS)
     cands, target = _end_candidates(index, start, piece, mpp)
     best: tuple[float, int, list[TokenTiming]] | None = None
     tried: set[int] = set()
@@ -535,6 +591,9 @@ def _align_piece(run: _Run, piece: _Piece, cursor: int, mpp: float, turn: Turn) 
     log.debug("line %d: %d of %d words implausible, median score %.2f", turn.line, bad, len(timings), fit)
     if bad > MAX_FALLBACK_BAD * len(timings) or _squeeze(timings, piece.phones) > 0 or fit < floor:
         return None
+    if piece.bound is not None and not piece.bound[0] <= timings[0].start_ms <= piece.bound[1]:
+        log.debug("line %d: start %d outside %s", turn.line, timings[0].start_ms, piece.bound)
+        return None  # the words are not where the turn's timestamp says: a misfit, timed without them
     # after a fallback nothing anchors the window but the timestamp, and on poor audio (low scores
     # everywhere) the scores cannot tell a misfit: there, a start far from the timestamp is a misfit
     if (state.failed_in_row or _poor_audio(state)) and piece.hint_ms is not None:  # noqa: SIM102
@@ -651,9 +710,21 @@ def _split_piece(run: _Run, piece: _Piece, cursor: int, mpp: float, turn: Turn) 
         return None
     mid = piece.sentence_starts[len(piece.sentence_starts) // 2]
     log.debug("line %d: splitting %d tokens at %d", turn.line, len(piece.tokens), mid)
-    first = _piece_of(piece.tokens, piece.phones, piece.sentence_starts, 0, mid, None, piece.hint_ms)
-    second = _piece_of(
-        piece.tokens, piece.phones, piece.sentence_starts, mid, len(piece.tokens), piece.next_hint_ms, None
+    first = replace(
+        _piece_of(piece.tokens, piece.phones, piece.sentence_starts, 0, mid, None, piece.hint_ms),
+        bound=piece.bound,
+    )
+    second = replace(
+        _piece_of(
+            piece.tokens,
+            piece.phones,
+            piece.sentence_starts,
+            mid,
+            len(piece.tokens),
+            piece.next_hint_ms,
+            None,
+        ),
+        next_bound=piece.next_bound,
     )
     a = _align_piece(run, first, cursor, mpp, turn)
     if a is None:
@@ -826,7 +897,7 @@ def _restart_order(piece: _Piece, timings: Sequence[TokenTiming], j: int) -> lis
 # ---------------------------------------------------------------- fallback
 
 
-def _fallback(run: _Run, turn: Turn, tokens: list[Token], next_hint: int | None) -> Turn:
+def _fallback(run: _Run, turn: Turn, tokens: list[Token], next_hint: int | None, limits: Limits) -> Turn:
     """Rate-model word times for a turn that could not be aligned (finding A001).
 
     The turn starts at the speech onset just after its timestamp. Each following sentence is expected
@@ -834,15 +905,22 @@ def _fallback(run: _Run, turn: Turn, tokens: list[Token], next_hint: int | None)
     that estimate (a longer pause before it is a likelier sentence break): the error of one sentence then
     does not carry over to the next, and a sentence start is as good as the speech detector's onsets."""
     index, state = run.index, run.state
+    start: int | None = None
     hint = turn.start_ms
-    if hint is not None and hint >= index.last_speech_ms:  # a timestamp past the speech: not a hint
+    if hint is not None and hint >= index.last_speech_ms:  # a timestamp past the speech: not a hint ...
         hint = None
+        if index.speech_ms(state.cursor_ms, index.end_ms) < UNCLAIMED_SPEECH_MS:
+            # ... and no speech is left after the previous turn (the media ends before the transcript, as
+            # a truncated file does): nothing to snap to, the timestamp stands
+            start = max(int(turn.start_ms or 0), state.cursor_ms)
     if hint is not None:  # a floored timestamp: the turn starts at an onset just after it
         start = _snap_to_onset(index, hint + 500, hint - 300, 0, hint + 1_300)
-    else:  # no usable timestamp: the first onset after the previous turn
+    elif start is None:  # no usable timestamp: the first onset after the previous turn
         after = [on for on, _ in _onsets(index, state.cursor_ms, state.cursor_ms + 3_000)]
         start = after[0] if after else state.cursor_ms
-    start = min(max(start, 0), run.audio_ms)
+    if limits[0] is not None:
+        start = min(max(start, limits[0][0]), limits[0][1])
+    start = max(start, 0)
     chars = [sum(len(s) for s in t.spoken) for t in tokens]
     all_chars = sum(chars) or 1
     bounds = [*_sentence_starts(tokens), len(tokens)]
@@ -858,14 +936,20 @@ def _fallback(run: _Run, turn: Turn, tokens: list[Token], next_hint: int | None)
         span_end = end
     starts = [start]
     left = all_chars
+    # where the detector hears (almost) no speech in the span (past a truncated file's end, silence), the
+    # sentences share the span's time by the rate model instead of its speech, and nothing snaps
+    by_time = index.speech_ms(start, round(span_end)) < SILENT_SPAN_SHARE * (span_end - start)
     for a, b in itertools.pairwise(bounds[:-1]):
         # the previous sentence's share of the speech left in the span (from its own snapped start)
         share = sum(chars[a:b]) / max(1, left)
         left -= sum(chars[a:b])
+        prev_ms = max(0.0, span_end - starts[-1]) * share
+        if by_time:
+            starts.append(round(starts[-1] + prev_ms))
+            continue
         est = float(
             index.time_after_speech(starts[-1], round(index.speech_ms(starts[-1], round(span_end)) * share))
         )
-        prev_ms = max(0.0, span_end - starts[-1]) * share
         rest_ms = max(0.0, span_end - starts[-1]) - prev_ms  # the sentences after it need room
         starts.append(
             _snap_to_onset(index, est, starts[-1] + 0.4 * prev_ms, prev_ms, span_end - 0.5 * rest_ms)

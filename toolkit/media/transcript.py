@@ -1,20 +1,23 @@
 """Time a transcript's turns to the speech: offset and time-base jumps, then onset snapping.
 
 Published transcripts stamp each turn to the whole second (truncated), often with a constant offset (the
-clock started at the programme, not the file) or jumps where chunks were stitched. The turns are first
-synced as a whole with :func:`toolkit.media.sync.find_sync` (each turn a cue from its stamp to the next
-stamp), which finds the offset and the jumps; then each turn's start snaps to the speech onset nearest
-to its corrected stamp (an onset = speech after at least ``MIN_PAUSE_MS`` of silence), and each turn
-ends at the end of its last stretch of speech before the next turn. The last turn ends where the speech
-ends, not at an estimate.
+clock started at the programme, not the file) or jumps where chunks were stitched. :func:`turn_sync` finds
+the offset and the jumps by weighing, for every offset, how many stamps are followed by a speech onset
+against how many would be by chance; the stamps as written are kept unless the speech gives evidence
+against them. Then each turn's start snaps to the speech onset nearest to its corrected stamp (an onset =
+speech after at least ``MIN_PAUSE_MS`` of silence), each turn ends at the end of its last stretch of
+speech before the next turn, and :class:`TurnSync` gives the word aligner the range where each turn's
+first word may lie. The last turn ends where the speech ends, not at an estimate.
 """
 
 from __future__ import annotations
 
+import itertools
+import math
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
@@ -22,43 +25,56 @@ from ..model import Finding, Turn
 from ..rules import finding
 from ..timecode import format_clock
 from .numeric import median
-from .sync import VAD_LAG_MS, Segment, SyncResult, _Correlator, _dp, _template
-from .vad import FRAME_MS, runs
+from .sync import VAD_LAG_MS, Segment, SyncResult
+from .vad import FRAME_MS, onsets
 
 if TYPE_CHECKING:
     from ..timing import RateModel
 
-__all__ = ["onsets", "shifted_blocks", "speech_residuals", "sync_turns", "turn_sync"]
+__all__ = [
+    "TurnSync",
+    "TurnSyncParams",
+    "chance_of_hit",
+    "onsets",
+    "shifted_blocks",
+    "speech_residuals",
+    "sync_turns",
+    "turn_sync",
+]
 
 MIN_PAUSE_MS = 150  # silence before a speech onset a turn may snap to
 SNAP_BEFORE_MS = 300  # onsets searched this far before the corrected stamp ...
 SNAP_AFTER_MS = 1500  # ... and this far after (stamps are truncated to the second)
 OFFSET_REPORT_MS = 1000  # smaller offsets are the stamps' own truncation, not worth a finding
-WINDOW_BEFORE_MS = 200  # a turn's onset may come this much before its (offset) stamp ...
-WINDOW_AFTER_MS = 1000  # ... or up to this much after it (truncated to the second)
-DISTINCT_MS = 2000
-MAX_CANDIDATES = 8
-TURN_SPLIT_PENALTY = 2.5  # a jump must explain three more turns than one offset (onsets are dense)
-TURN_MIN_CONFIDENCE = 0.5
 JUMP_MIN_MS = 3000  # a residual of speech this large (and 30 % of the turn) is a jump, not rate noise
 JUMP_SHARE = 0.3
-BLOCK_SNAP_MS = 2500
 BLOCK_MAX_TURNS = 12
-STAMPS_AGREE = 0.8  # share of turns whose stamp is followed by an onset, to trust stamps as written
-BLOCK_WEIGHT = 2.0  # the whole-turn correlation counts as much as two turns' onsets
 
 
-def onsets(mask: np.ndarray, min_pause_ms: int = MIN_PAUSE_MS) -> tuple[np.ndarray, np.ndarray]:
-    """(starts, ends) in ms of speech stretches separated by at least ``min_pause_ms`` of silence."""
-    rs = runs(mask)
-    merged: list[list[int]] = []
-    for s, e in rs:
-        if merged and (s - merged[-1][1]) * FRAME_MS < min_pause_ms:
-            merged[-1][1] = e
-        else:
-            merged.append([s, e])
-    arr = np.array(merged, dtype=np.int64).reshape(-1, 2) * FRAME_MS
-    return arr[:, 0], arr[:, 1]
+@dataclass(frozen=True, slots=True)
+class TurnSyncParams:
+    """How :func:`turn_sync` weighs the evidence (see there)."""
+
+    window_before_ms: int = 200  # a turn's onset may come this much before its (offset) stamp ...
+    window_after_ms: int = 1000  # ... or up to this much after it (stamps are floored to the second)
+    miss_share: float = 0.3  # a right offset's stamps miss their onset this share as often as chance's
+    min_chance: float = 0.05  # the chance of a hit is kept in [min_chance, max_chance]
+    max_chance: float = 0.9
+    as_written_ms: int = 500  # offsets this close to 0 are the stamps as written ...
+    as_written_odds: float = 1.0  # ... as likely a priori as all other offsets together
+    jump_odds: float = 0.05  # a priori odds that a transcript has a time-base jump (one more segment)
+    max_backwards_ms: int = 2000  # a jump never maps a turn this far before the turn it follows
+    min_segment_turns: int = 3  # a run of turns with its own offset needs at least this many turns
+    min_evidence: float = 3.0  # nats above chance the chosen solution needs (plus log(distinct) if it moves)
+    min_confidence: float = 0.5  # posterior of the chosen solution among the candidates
+    distinct_ms: int = 2000  # candidates are at least this far apart
+    max_candidates: int = 8
+    max_hit_rate: float = 0.97  # the hit rate under the right offset, learnt from the turns, at most this
+    bound_before_ms: int = 500  # an accepted sync: a turn's first word lies at most this before its stamp ...
+    bound_after_ms: int = (
+        1800  # ... and at most this after (a floored stamp, the detector's and offset's slack)
+    )
+    loose_bounds_ms: tuple[int, int] = (1000, 2500)  # the same when the stamps could not be checked
 
 
 def speech_residuals(
@@ -98,10 +114,15 @@ def shifted_blocks(resid: np.ndarray, need: np.ndarray) -> list[tuple[int, int, 
     return out
 
 
-def _hit_intervals(stamp: int, on_s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _hit_intervals(stamp: int, on_s: np.ndarray, params: TurnSyncParams) -> tuple[np.ndarray, np.ndarray]:
     """Offsets d (ms, half-open [lo, hi)) for which ``stamp + d`` has an onset in its window."""
-    lo = on_s - stamp - WINDOW_AFTER_MS
-    hi = on_s - stamp + WINDOW_BEFORE_MS
+    lo = on_s - stamp - params.window_after_ms
+    hi = on_s - stamp + params.window_before_ms
+    return _union(lo, hi)
+
+
+def _union(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The union of sorted half-open intervals, as disjoint intervals."""
     if len(lo) == 0:
         return lo, hi
     keep_lo, keep_hi = [int(lo[0])], [int(hi[0])]
@@ -111,47 +132,52 @@ def _hit_intervals(stamp: int, on_s: np.ndarray) -> tuple[np.ndarray, np.ndarray
         else:
             keep_lo.append(a)
             keep_hi.append(b)
-    return np.array(keep_lo), np.array(keep_hi)
+    return np.array(keep_lo, dtype=np.int64), np.array(keep_hi, dtype=np.int64)
 
 
-def _block_prior(
-    turns: Sequence[Turn],
-    idx: list[int],
-    stamps: np.ndarray,
-    mask: np.ndarray,
-    rates: RateModel | None,
-    lo_d: int,
-    size: int,
-) -> np.ndarray:
-    """Whole-turn template correlation on the offset grid ``lo_d + 10 * i``, scaled to [0, 1]."""
-    ends = []
-    for k, i in enumerate(idx):
-        nxt = int(stamps[k + 1]) if k + 1 < len(idx) else int(stamps[k]) + 60_000
-        guess = rates.speech_ms(turns[i].speaker, turns[i].text) if rates else nxt - int(stamps[k])
-        ends.append(max(int(stamps[k]) + 200, min(nxt - 200, int(stamps[k]) + max(guess, 1000))))
-    lo = int(min(0, stamps.min()))
-    e = np.array(ends, dtype=np.int64)
-    tpl = _template(stamps - lo, e - lo, int((e.max() - lo) // FRAME_MS) + 2)
-    scores, zero = _Correlator(np.where(mask, 1.0, -1.0))(tpl)
-    d = lo_d + np.arange(size) * FRAME_MS
-    j = np.clip((d + lo) // FRAME_MS + zero, 0, len(scores) - 1)
-    sc = scores[j]
-    med, top = median(scores), float(scores.max())
-    out: np.ndarray = np.clip((sc - med) / max(top - med, 1e-9), 0.0, 1.0)
-    return out
+def chance_of_hit(on_s: np.ndarray, media_ms: int, params: TurnSyncParams) -> float:
+    """How likely a stamp put at a random place in the media has an onset in its window: the share of the
+    media covered by the onsets' windows (dense speech has onsets everywhere, so a hit there means little)."""
+    if media_ms <= 0 or len(on_s) == 0:
+        return params.min_chance
+    lo, hi = _union(on_s - params.window_after_ms, on_s + params.window_before_ms)
+    covered = float(np.sum(np.clip(hi, 0, media_ms) - np.clip(lo, 0, media_ms)))
+    return min(params.max_chance, max(params.min_chance, covered / media_ms))
 
 
 def turn_sync(
-    turns: Sequence[Turn], mask: np.ndarray, *, rates: RateModel | None = None
+    turns: Sequence[Turn],
+    mask: np.ndarray,
+    *,
+    rates: RateModel | None = None,
+    params: TurnSyncParams | None = None,
 ) -> tuple[list[int], SyncResult] | None:
-    """Offset and jumps of the timed turns, by onset voting.
+    """Offset and jumps of the timed turns, weighed as evidence against chance.
 
-    A transcript stamp marks a turn's first word, truncated to the second, so under the right offset
-    ``d`` almost every ``stamp + d`` is followed within a second by a speech onset, while under a wrong
-    one only the chance share is (about one in four in dense speech). Every offset on the 10 ms grid gets
-    the number of turns it explains (a histogram of intervals, so the search is unbounded); a dynamic
-    programme over the turns then lets runs of turns take another offset for ``TURN_SPLIT_PENALTY`` turns.
+    A transcript stamp marks a turn's first word, floored to the second, so under the right offset ``d``
+    almost every ``stamp + d`` is followed within a second by a speech onset; under a wrong one only the
+    chance share ``p`` of stamps is (the share of the media that onset windows cover: a quarter in an
+    interview with pauses, most of it in a meeting where someone always starts talking). Each turn is
+    evidence: a hit counts ``log(q / p)`` for ``d``, a miss ``log((1 - q) / (1 - p))``, where ``q`` is the hit
+    rate under the right offset: first a right offset is taken to miss ``miss_share`` of chance's misses,
+    then ``q`` is what the chosen solution shows (Laplace's estimate), when that is higher. Every offset on
+    the 10 ms grid is scored (a histogram of intervals, so the search is unbounded).
+
+    Priors: the stamps as written (an offset within ``as_written_ms`` of 0) are as likely as every other
+    offset together (``as_written_odds``), and the other offsets share the rest evenly, one per window's
+    width over the range searched: on an hour of media, any one other offset needs e**8 times the
+    evidence. A time-base jump (a run of at least ``min_segment_turns`` turns with another offset, found by
+    a dynamic programme over the turns) costs the odds of a jump at all, of its place and of its offset,
+    and may not map a turn more than ``max_backwards_ms`` before the one it follows (stitched chunks
+    keep their order).
+
+    The confidence is the chosen solution's posterior among the candidates (the best offsets at least
+    ``distinct_ms`` apart, the stamps as written and the split solution); a solution is accepted when that
+    is at least ``min_confidence`` and its evidence over chance at least ``min_evidence`` nats. ``rates``
+    is accepted for compatibility and not used.
     """
+    del rates
+    p = params or TurnSyncParams()
     t0 = time.perf_counter()
     idx = [i for i, t in enumerate(turns) if t.start_ms is not None]
     if len(idx) < 2:
@@ -160,84 +186,162 @@ def turn_sync(
     stamps = np.array([int(turns[i].start_ms or 0) for i in idx], dtype=np.int64)
     on_s, _ = onsets(mask)
     media_ms = len(mask) * FRAME_MS
-    lo_d = -int(stamps.max()) - WINDOW_AFTER_MS
-    hi_d = media_ms + WINDOW_BEFORE_MS
+
+    def result(segments: list[Segment], conf: float, ok: bool, reason: str, **details: Any) -> SyncResult:
+        return SyncResult(
+            1.0,
+            tuple(segments),
+            float(conf),
+            bool(ok),
+            reason,
+            int((time.perf_counter() - t0) * 1000),
+            details,
+        )
+
+    if len(on_s) == 0:
+        return idx, result([Segment(0, n - 1, 0, int(stamps[0]))], 0.0, False, "no speech onsets found")
+    chance = chance_of_hit(on_s, media_ms, p)
+
+    # hits per offset on the 10 ms grid: a histogram of the offset intervals each turn's stamp accepts
+    lo_d = -int(stamps.max()) - p.window_after_ms
+    hi_d = media_ms + p.window_before_ms
     size = (hi_d - lo_d) // FRAME_MS + 2
     counts = np.zeros(size + 1, dtype=np.int64)
     intervals = []
     for stamp in stamps.tolist():
-        a, b = _hit_intervals(stamp, on_s)
+        a, b = _hit_intervals(stamp, on_s, p)
         intervals.append((a, b))
         np.add.at(counts, (a - lo_d) // FRAME_MS, 1)
         np.add.at(counts, (b - lo_d) // FRAME_MS, -1)
     hits = np.cumsum(counts)[:size].astype(np.float64)
-    # a broad prior: the whole-turn template correlation (turn = stamp to next stamp or its words' time)
-    hits = hits + BLOCK_WEIGHT * _block_prior(turns, idx, stamps, mask, rates, lo_d, size)
-    if hits.max() <= 0:
-        res = SyncResult(
-            1.0,
-            (Segment(0, n - 1, 0, int(stamps[0])),),
-            0.0,
-            False,
-            "no speech onsets found",
-            int((time.perf_counter() - t0) * 1000),
-        )
-        return idx, res
+    grid = lo_d + np.arange(size) * FRAME_MS
+    score = hits  # the candidates' ranking: more turns at an onset is more evidence, whatever q is
+    written = np.abs(grid) <= p.as_written_ms
+    distinct = max(2.0, (hi_d - lo_d) / (p.window_before_ms + p.window_after_ms))
+    as_written_prior = math.log(p.as_written_odds * distinct)
+    score_prior = score + np.where(written, as_written_prior, 0.0)
 
-    def centre_of_best(h: np.ndarray) -> int:
-        best = np.flatnonzero(h == h.max())
-        groups = np.split(best, np.flatnonzero(np.diff(best) > 1) + 1)
-        longest = max(groups, key=len)
-        return int(longest[len(longest) // 2])
-
-    k_best = centre_of_best(hits)
-    away = DISTINCT_MS // FRAME_MS
-    outside = np.concatenate((hits[: max(0, k_best - away)], hits[k_best + away + 1 :]))
-    second = float(outside.max()) if len(outside) else 0.0
-    h1 = float(hits[k_best])
-    confidence = max(0.0, min(1.0, (h1 - second) / max(2.0, 0.2 * n))) * min(1.0, h1 / (0.6 * n))
-
-    # candidates: the best offsets, at least DISTINCT_MS apart
-    cands: list[int] = []
-    h = hits.copy()
-    while len(cands) < MAX_CANDIDATES and h.max() >= 2 + BLOCK_WEIGHT:
-        k = centre_of_best(h)
-        cands.append(lo_d + k * FRAME_MS)
-        h[max(0, k - away) : k + away + 1] = -1
-    cand = np.array(cands, dtype=np.int64)
+    # candidates: the stamps as written, then the best offsets at least distinct_ms apart
+    away = p.distinct_ms // FRAME_MS
+    cand_k = [int(np.flatnonzero(written)[np.argmax(score[written])])] if written.any() else []
+    h = score_prior.copy()
+    for k in cand_k:
+        h[max(0, k - away) : k + away + 1] = -np.inf
+    while len(cand_k) < p.max_candidates and np.isfinite(h.max()):
+        k = _centre_of_best(h)
+        cand_k.append(k)
+        h[max(0, k - away) : k + away + 1] = -np.inf
+    cand = np.array([int(grid[k]) for k in cand_k], dtype=np.int64)
+    prior = np.where(np.abs(cand) <= p.as_written_ms, as_written_prior, 0.0)
     hit = np.zeros((n, len(cand)))
     for r, (a, b) in enumerate(intervals):
         for c, d in enumerate(cand.tolist()):
             hit[r, c] = float(np.any((a <= d) & (d < b)))
-    path = _dp(hit, TURN_SPLIT_PENALTY)
+    jump_cost = math.log(n / p.jump_odds) + math.log(distinct)
+    mapped = stamps[:, None] + cand[None, :]
+
+    def solve(q: float) -> tuple[np.ndarray, float, list[float], float]:
+        """The best solution (a candidate per turn), its score, the other solutions' scores and its
+        evidence over chance, for a hit rate ``q`` under the right offset."""
+        gain_hit, gain_miss = math.log(q / chance), math.log((1.0 - q) / (1.0 - chance))
+        per_turn = np.where(hit > 0, gain_hit, gain_miss)
+        singles = per_turn.sum(axis=0) + prior  # each candidate as one offset for the whole transcript
+        # a split solution: runs of turns with another offset, each run long enough and worth its cost
+        path = _segment_path(per_turn, prior, mapped, jump_cost, p)
+        best = int(np.argmax(singles))
+        split = len(set(path.tolist())) > 1
+        if split:
+            changes = int(np.sum(path[1:] != path[:-1]))
+            score = float(per_turn[np.arange(n), path].sum()) - jump_cost * changes + float(prior[path[0]])
+            split = score > singles[best]
+        if split:
+            return path, score, [float(x) for x in singles], float(per_turn[np.arange(n), path].sum())
+        others = [float(x) for c, x in enumerate(singles) if c != best]
+        return np.full(n, best), float(singles[best]), others, float(per_turn[:, best].sum())
+
+    q = 1.0 - (1.0 - chance) * p.miss_share  # a first guess; then what the chosen solution shows
+    chosen, chosen_score, others, evidence = solve(q)
+    shown = (float(hit[np.arange(n), chosen].sum()) + 1.0) / (n + 2.0)
+    if min(p.max_hit_rate, shown) > q:
+        q = min(p.max_hit_rate, shown)
+        chosen, chosen_score, others, evidence = solve(q)
+    confidence = 1.0 / (1.0 + sum(math.exp(min(50.0, x - chosen_score)) for x in others))
+
     segments: list[Segment] = []
     i = 0
     while i < n:
         j = i
-        while j + 1 < n and path[j + 1] == path[i]:
+        while j + 1 < n and chosen[j + 1] == chosen[i]:
             j += 1
-        segments.append(Segment(i, j, int(cand[path[i]]), int(stamps[i])))
+        segments.append(Segment(i, j, int(cand[chosen[i]]), int(stamps[i])))
         i = j + 1
-    if len(segments) > 1:  # confidence: share of turns explained by their segment's offset
-        explained = sum(hit[r, path[r]] for r in range(n))
-        confidence = max(confidence, min(1.0, max(0.0, explained / n - 0.3) / 0.6))
-    accepted = confidence >= TURN_MIN_CONFIDENCE
-    reason = "ok" if accepted else f"low confidence {confidence:.2f} < {TURN_MIN_CONFIDENCE:.2f}"
-    at_zero = sum(bool(np.any((a <= 0) & (b > 0))) for a, b in intervals)
-    if not accepted and at_zero >= STAMPS_AGREE * n:
-        # too few turns to tell offsets apart, but the stamps as written agree with the speech: keep them
-        segments = [Segment(0, n - 1, 0, int(stamps[0]))]
-        accepted, reason = True, f"the timestamps agree with the speech ({at_zero} of {n} turns)"
-    details = {
-        "turns_explained": int(sum(hit[r, path[r]] for r in range(n))),
-        "turns": n,
-        "best_score": round(h1, 2),
-        "runner_up_score": round(second, 2),
-    }
-    res = SyncResult(
-        1.0, tuple(segments), confidence, accepted, reason, int((time.perf_counter() - t0) * 1000), details
+    explained = int(sum(hit[r, chosen[r]] for r in range(n)))
+    # an offset other than the stamps as written was picked among ``distinct`` ones: it must beat chance
+    # by that much more (the best of many offsets explains some turns by luck)
+    moved = any(abs(seg.offset_ms) > p.as_written_ms for seg in segments)
+    needed = p.min_evidence + (math.log(distinct) if moved else 0.0)
+    accepted = confidence >= p.min_confidence and evidence >= needed
+    if accepted:
+        reason = "ok"
+    elif evidence < needed:
+        reason = (
+            f"too little evidence: {explained} of {n} turns start at a speech onset, {chance:.2f} by chance"
+        )
+    else:
+        reason = f"low confidence {confidence:.2f} < {p.min_confidence:.2f}"
+    return idx, result(
+        segments,
+        confidence,
+        accepted,
+        reason,
+        turns_explained=explained,
+        turns=n,
+        chance=round(chance, 3),
+        evidence=round(evidence, 2),
     )
-    return idx, res
+
+
+def _centre_of_best(h: np.ndarray) -> int:
+    best = np.flatnonzero(h == h.max())
+    groups = np.split(best, np.flatnonzero(np.diff(best) > 1) + 1)
+    longest = max(groups, key=len)
+    return int(longest[len(longest) // 2])
+
+
+def _segment_path(
+    per_turn: np.ndarray, prior: np.ndarray, mapped: np.ndarray, cost: float, p: TurnSyncParams
+) -> np.ndarray:
+    """The candidate offset per turn that maximises the evidence (with the first turn's candidate's
+    ``prior``) less ``cost`` per change, where a change
+    may not map a turn more than ``max_backwards_ms`` before the previous turn; then every run shorter than
+    ``min_segment_turns`` goes to the neighbouring run's candidate that explains it better (a jump must
+    be shown by several turns, not one turn that happens to sit on an onset)."""
+    n, k = per_turn.shape
+    best = per_turn[0] + prior
+    back = np.zeros((n, k), dtype=np.int64)
+    for i in range(1, n):
+        # allowed[a, b]: from candidate a at turn i - 1 to candidate b at turn i
+        allowed = mapped[i][None, :] >= mapped[i - 1][:, None] - p.max_backwards_ms
+        np.fill_diagonal(allowed, True)
+        trans = np.where(allowed, best[:, None] - cost * (1 - np.eye(k)), -np.inf)
+        back[i] = np.argmax(trans, axis=0)
+        best = trans[back[i], np.arange(k)] + per_turn[i]
+    path = np.zeros(n, dtype=np.int64)
+    path[-1] = int(np.argmax(best))
+    for i in range(n - 1, 0, -1):
+        path[i - 1] = back[i, path[i]]
+    while True:
+        bounds = [0, *[j for j in range(1, n) if path[j] != path[j - 1]], n]
+        short = [
+            (b - a, a, b) for a, b in itertools.pairwise(bounds) if b - a < p.min_segment_turns and b - a < n
+        ]
+        if not short:
+            return path
+        _, a, b = min(short)
+        options = {int(path[a - 1])} if a > 0 else set()
+        if b < n:
+            options.add(int(path[b]))
+        path[a:b] = max(options, key=lambda c: float(per_turn[a:b, c].sum()))
 
 
 def _choose_copies(
@@ -291,6 +395,18 @@ def _choose_copies(
     return out
 
 
+class TurnSync(NamedTuple):
+    """What :func:`sync_turns` gives: the turns (start snapped to the speech, ``source_start_ms`` the
+    stamp), findings, a summary for the JSON ``meta``, and per turn the range ``(earliest, latest)`` in
+    ms where its first word may lie (``None`` for a turn without a stamp): tight around the corrected
+    stamp when the sync is accepted, loose when the stamps could not be checked against the speech."""
+
+    turns: tuple[Turn, ...]
+    findings: list[Finding]
+    meta: dict[str, Any]
+    bounds: tuple[tuple[int, int] | None, ...]
+
+
 def sync_turns(
     turns: Sequence[Turn],
     mask: np.ndarray,
@@ -299,20 +415,26 @@ def sync_turns(
     path: str | None = None,
     rates: RateModel | None = None,
     alternatives: Mapping[int, Sequence[tuple[int, int]]] | None = None,
-) -> tuple[tuple[Turn, ...], list[Finding], dict[str, Any]]:
-    """Turns re-timed to the speech (``source_start_ms`` keeps the stamp), findings and a meta summary.
+    params: TurnSyncParams | None = None,
+) -> TurnSync:
+    """Turns re-timed to the speech (``source_start_ms`` keeps the stamp), findings, a meta summary and
+    where each turn's first word may lie (see :class:`TurnSync`).
 
     ``alternatives`` maps a turn index to other timestamps the source gave for the same text, as
     ``(start_ms, line)`` pairs (the copies that duplicate removal dropped): the audio picks the stamp
     whose speech fits the text before and after it best.
     """
+    p = params or TurnSyncParams()
     findings: list[Finding] = []
     meta: dict[str, Any] = {}
+    bounds: list[tuple[int, int] | None] = [None] * len(turns)
     if alternatives:
         turns = _choose_copies(turns, mask, alternatives, findings, path)
-    synced = turn_sync(turns, mask, rates=rates)
+    synced = turn_sync(turns, mask, params=p)
     if synced is None:
-        return tuple(turns), findings, {"sync": "skipped: fewer than two timed turns"}
+        return TurnSync(
+            tuple(turns), findings, {"sync": "skipped: fewer than two timed turns"}, tuple(bounds)
+        )
     idx, result = synced
     meta["sync"] = result.to_json()
     offsets = np.zeros(len(turns), dtype=np.int64)
@@ -357,33 +479,6 @@ def sync_turns(
                 confidence=round(result.confidence, 3),
             )
         )
-    # time-base jumps: runs of turns with a surplus of speech before them and the matching deficit after
-    from ..timing import count_words
-
-    stamps = np.array([int(turns[i].start_ms or 0) for i in idx], dtype=np.int64)
-    words = np.array([count_words(turns[i].text) for i in idx], dtype=np.float64)
-    shifted = stamps + np.array([offsets[i] for i in idx], dtype=np.int64)
-    resid, need = speech_residuals(shifted, words, mask)
-    density = max(0.3, float(mask.mean()))
-    widened: set[int] = set()
-    for first, last, surplus in shifted_blocks(resid, need):
-        late_ms = round(surplus / density)
-        t = turns[idx[first]]
-        findings.append(
-            finding(
-                "M005",
-                f"the turns at lines {t.line}-{turns[idx[last]].line} were about {late_ms / 1000:+.0f} s "
-                "off the rest; corrected",
-                path=path,
-                line=t.line,
-                first_line=t.line,
-                last_line=turns[idx[last]].line,
-                shift_ms=late_ms,
-            )
-        )
-        for k in range(first, last + 1):
-            offsets[idx[k]] -= late_ms
-            widened.add(idx[k])
     on_s, on_e = onsets(mask)
     solid = (on_e - on_s) >= 200  # the end of speech: ignore a last blip (a click, a breath)
     last_speech = int(on_e[solid][-1]) if solid.any() else None
@@ -394,8 +489,6 @@ def sync_turns(
         # the stamp (after the offset) is the first word truncated to the second: the onset follows it
         stamp = int(turns[i].start_ms or 0) + off
         lo, hi, target = stamp - SNAP_BEFORE_MS, stamp + SNAP_AFTER_MS, stamp + 300
-        if i in widened:  # a jump's size is estimated from the speech: search wider
-            lo, hi = stamp - BLOCK_SNAP_MS, stamp + BLOCK_SNAP_MS
         cand = on_s[(on_s >= max(lo, prev_start + 1)) & (on_s <= hi)]
         if len(cand):
             start = max(0, int(cand[np.argmin(np.abs(cand - target))]) - VAD_LAG_MS)
@@ -403,6 +496,9 @@ def sync_turns(
             start = max(stamp, prev_start + 1, 0)
         new_starts[i] = start
         prev_start = start
+        # where the turn's first word may be: near its stamp when the sync holds, wider when it does not
+        before, after = (p.bound_before_ms, p.bound_after_ms) if result.accepted else p.loose_bounds_ms
+        bounds[i] = (max(0, stamp - before), stamp + after)
     out: list[Turn] = []
     order = list(new_starts)
     for k, i in enumerate(order):
@@ -422,4 +518,4 @@ def sync_turns(
     for i, t in zip(order, out, strict=True):
         merged[i] = t
     meta["snapped_turns"] = len(order)
-    return tuple(merged), findings, meta
+    return TurnSync(tuple(merged), findings, meta, tuple(bounds))
