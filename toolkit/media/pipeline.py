@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -17,7 +17,7 @@ from .audio import DEFAULT_RATE, DecodedMedia, load_media
 from .decode import Decode
 from .retime import CaptionTimes, read_caption_times, rewrite_times
 from .sync import SyncParams, SyncResult, apply_sync, find_sync
-from .vad import SpeechDetector
+from .vad import SpeechDetector, speech_mask
 
 if TYPE_CHECKING:
     from ..pipeline import ConvertOptions
@@ -42,33 +42,50 @@ class AnalysedMedia:
     mask: np.ndarray  # bool per 10 ms frame
     decode_ms: int
     vad_ms: int
+    detector: str = "webrtc"
 
     @property
     def duration_ms(self) -> int:
         return self.media.duration_ms
 
+    def with_detector(self, detector: str) -> AnalysedMedia:
+        """The same media with its speech detected by ``detector`` (see :mod:`toolkit.media.vad`)."""
+        if detector == self.detector:
+            return self
+        t = time.perf_counter()
+        mask = speech_mask(self.media.audio, self.media.sample_rate, detector=detector)
+        return replace(
+            self, mask=mask, vad_ms=self.vad_ms + int((time.perf_counter() - t) * 1000), detector=detector
+        )
+
 
 def analyse_media(
-    path: str, *, audio_stream: str | None = None, decode: Decode | None = None
+    path: str, *, audio_stream: str | None = None, decode: Decode | None = None, detector: str = "silero"
 ) -> AnalysedMedia:
-    """Probe, decode (once) and run speech detection; ``decode`` is a :class:`Decode` of ``path`` started
-    earlier."""
+    """Probe, decode (once) and run speech detection with ``detector`` (``silero`` after the decode,
+    ``webrtc`` while ffmpeg decodes); ``decode`` is a :class:`Decode` of ``path`` started earlier."""
     t0 = time.perf_counter()
-    detector = SpeechDetector(DEFAULT_RATE)
+    streaming = SpeechDetector(DEFAULT_RATE) if detector == "webrtc" else None
     vad_s = 0.0
 
     def on_chunk(block: np.ndarray) -> None:
         nonlocal vad_s
         t = time.perf_counter()
-        detector.feed(block)
+        assert streaming is not None
+        streaming.feed(block)
         vad_s += time.perf_counter() - t
 
     media = load_media(
-        path, stream=audio_stream, on_chunk=on_chunk, decode=decode
-    )  # VAD runs while ffmpeg decodes
-    mask = detector.mask()
+        path, stream=audio_stream, on_chunk=on_chunk if streaming else None, decode=decode
+    )  # webrtcvad runs while ffmpeg decodes
+    decoded = time.perf_counter()
+    if streaming is not None:
+        mask = streaming.mask()
+    else:
+        mask = speech_mask(media.audio, media.sample_rate, detector=detector)
+        vad_s += time.perf_counter() - decoded
     total = time.perf_counter() - t0
-    return AnalysedMedia(media, mask, int((total - vad_s) * 1000), int(vad_s * 1000))
+    return AnalysedMedia(media, mask, int((total - vad_s) * 1000), int(vad_s * 1000), detector)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +98,7 @@ class SyncOutcome:
     media_ms: int
     elapsed_ms: int
     timings_ms: dict[str, int] = field(default_factory=dict)
+    detector: str = "webrtc"
 
     def output_bytes(self) -> bytes:
         return rewrite_times(self.captions, self.starts_ms, self.ends_ms)
@@ -94,6 +112,7 @@ class SyncOutcome:
             **self.result.to_json(),
             "time_taken_ms": self.elapsed_ms,
             "timings_ms": self.timings_ms,
+            "speech_detector": self.detector,
         }
 
     def summary(self, *, forced: bool = False) -> str:
@@ -125,16 +144,25 @@ def sync_captions(
     audio_stream: str | None = None,
     analysed: AnalysedMedia | None = None,
     decode: Decode | None = None,
+    detector: str = "auto",
 ) -> SyncOutcome:
     """Find and (when confident) apply the sync of a caption file to a media file's speech.
 
-    ``decode`` is a :class:`Decode` of ``media_path`` started earlier (by the command line); the time
-    taken counts from its start."""
+    ``detector`` is ``auto`` (webrtcvad while ffmpeg decodes; when that sync is not confident, Silero VAD
+    and the search again: the cheap detector settles long, clear media, the neural one short or hard
+    media), ``webrtc`` or ``silero``. ``decode`` is a :class:`Decode` of ``media_path`` started earlier
+    (by the command line); the time taken counts from its start."""
     t0 = decode.started if decode is not None else time.perf_counter()
     captions = read_caption_times(captions_path)
-    am = analysed or analyse_media(media_path, audio_stream=audio_stream, decode=decode)
+    first = "webrtc" if detector == "auto" else detector
+    am = analysed or analyse_media(media_path, audio_stream=audio_stream, decode=decode, detector=first)
     t1 = time.perf_counter()
     result = find_sync(captions.starts_ms, captions.ends_ms, am.mask, params)
+    if not result.accepted and detector == "auto" and am.detector != "silero":
+        am = am.with_detector("silero")
+        second = find_sync(captions.starts_ms, captions.ends_ms, am.mask, params)
+        if second.accepted or second.confidence >= result.confidence:
+            result = second
     if result.accepted:
         starts, ends, clamped = apply_sync(captions.starts_ms, captions.ends_ms, result)
     else:
@@ -142,7 +170,7 @@ def sync_captions(
     elapsed = int((time.perf_counter() - t0) * 1000)
     timings = {"decode": am.decode_ms, "vad": am.vad_ms, "search": int((time.perf_counter() - t1) * 1000)}
     return SyncOutcome(
-        captions, result, tuple(starts), tuple(ends), clamped, am.duration_ms, elapsed, timings
+        captions, result, tuple(starts), tuple(ends), clamped, am.duration_ms, elapsed, timings, am.detector
     )
 
 
@@ -197,10 +225,8 @@ def apply_media(
     assert options.media is not None
     am = analysed or analyse_media(options.media, audio_stream=options.audio_stream)
     alternatives = duplicate_alternatives(turns, findings, path)
-    synced, found, meta = sync_turns(
-        turns, am.mask, duration_ms=am.duration_ms, path=path, rates=rates, alternatives=alternatives
-    )
-    new_findings = found
+    ts = sync_turns(turns, am.mask, duration_ms=am.duration_ms, path=path, alternatives=alternatives)
+    synced, new_findings, meta = ts.turns, ts.findings, ts.meta
     meta = {
         "media": {
             "path": options.media,
@@ -222,6 +248,7 @@ def apply_media(
                 speech=am.mask,
                 rates=rates,
                 path=path,
+                bounds=ts.bounds,
             )
             synced = tuple(aligned)
             new_findings.extend(align_findings)

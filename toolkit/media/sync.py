@@ -14,11 +14,12 @@ score rewards cue starts that sit on speech onsets and does not drift with cue e
 * **Piecewise** (ad breaks, cuts, chunks): candidate offsets are the peaks of windowed correlations; a
   dynamic programme gives every cue one candidate, paying ``split_penalty`` per change of offset; each
   segment's offset is then refined on its own.
-* **Confidence** in [0, 1]: how far the chosen peak stands above the best offset more than 1 s away,
-  relative to the typical score, times the share of the shown cue time that lands on speech; for split
-  solutions the cue-weighted mean over segments. A split or ratio solution is also capped by its *fit
-  quality* (how far above the media's speech share the cues' speech coverage is), so a search that
-  cherry-picks offsets for unrelated captions is not trusted.
+* **Confidence** in [0, 1]: evidence against chance (:class:`_Evidence`). Under the right timing most
+  cue starts sit on speech onsets and many cue ends on speech ends; under a wrong one only the share of
+  the media that such windows cover does. The solution's evidence (log-likelihood ratio over the cues)
+  must beat what the best of all the offsets one could try gives by chance, and the confidence is its
+  posterior against the other peaks of the correlation. A split must pay for its place and offset, a
+  frame-rate ratio for being one of six; otherwise the simpler solution is taken.
 * **Do no harm**: a single global shift of at most ``NO_HARM_MS`` (VAD noise) is not applied, a ratio
   must win by ``RATIO_MARGIN``, and below ``min_confidence`` nothing is applied at all.
 """
@@ -34,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from .numeric import median
-from .vad import FRAME_MS
+from .vad import FRAME_MS, onsets
 
 __all__ = [
     "RATIOS",
@@ -61,8 +62,8 @@ VAD_LAG_MS = 15  # webrtcvad mode 3 marks onsets ~15 ms late on 10 ms frames (me
 HEAD_MS = 1000  # the first second of a cue weighs fully; the rest (where late ends sit) weighs TAIL_WEIGHT
 TAIL_WEIGHT = 0.25
 NO_HARM_MS = 30  # a global shift this small is VAD noise: captions already in sync are left untouched
-ALL_FIT_SHARE = 0.05  # when at most this share of cues misfits the global offset, splits are not searched
-GOOD_FIT = 0.5  # fit quality (see _fit_quality) of a trustworthy split or ratio solution
+ALL_FIT_SHARE = 0.05  # when at most this share of cues misfits the global offset ...
+SPLIT_SEARCH_ONSETS = 0.7  # ... and at least this share starts on an onset, splits are not searched
 BOUNDARY_REACH = 2  # a split may move this many cues to a wider caption gap ...
 BOUNDARY_TIE = 20.0  # ... when that costs at most 0.2 s of speech agreement
 
@@ -72,9 +73,19 @@ class SyncParams:
     split_penalty: float = 4.0  # seconds of speech agreement a split must gain; <= 0 disables splits
     fix_ratio: bool = True
     max_offset_ms: int | None = None  # reject (not restrict) solutions shifting further than this
-    min_confidence: float = 0.5
+    min_confidence: float = 0.5  # the solution's posterior among the other offsets (see _Evidence)
+    min_evidence: float = 3.0  # nats of evidence beyond what the best of all offsets gives by chance
     window_ms: int = 60_000  # caption time per window when looking for piecewise candidates
-    distinct_ms: int = 1000  # the runner-up peak must be at least this far from the best (confidence)
+    distinct_ms: int = 1000  # alternatives are at least this far from the solution and each other
+    max_alternatives: int = 8
+    onset_before_ms: int = 300  # a cue start "sits on" an onset up to this much before it ...
+    onset_after_ms: int = 500  # ... or this much after it
+    end_before_ms: int = 300  # a cue end "sits on" a speech end up to this much before it ...
+    end_after_ms: int = 800  # ... or this much after it (captions are held after the words)
+    miss_share: float = 0.3  # under the right timing, cues miss an onset this share as often as by chance
+    max_hit_rate: float = 0.97
+    jump_odds: float = 0.05  # a priori odds that captions have a split at all
+    ratio_cost: float = 4.0  # nats a frame-rate ratio must gain (one of six ratios, and rare)
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,15 +226,6 @@ def _confidence(
 # ----------------------------------------------------------------------------------------- search
 
 
-def _segment_confidence(
-    starts: np.ndarray, ends: np.ndarray, v: _Correlator, away: int
-) -> tuple[float, dict[str, float]]:
-    lo = int(starts.min())
-    tpl = _template(starts - lo, ends - lo, int((ends.max() - lo) // FRAME_MS) + 2)
-    scores, _ = v(tpl)
-    return _confidence(scores, int(np.argmax(scores)), tpl, away)
-
-
 def _global(
     starts: np.ndarray, ends: np.ndarray, corr: _Correlator, ratio: float
 ) -> tuple[float, float, np.ndarray, int, np.ndarray]:
@@ -344,6 +346,167 @@ def _refine(
     return float((kf - radius + frame_offset) * FRAME_MS)
 
 
+def _peak_offsets(scores: np.ndarray, k_best: int, away: int, count: int) -> list[int]:
+    """The other peaks of a correlation, at least ``away`` frames from each other and from the best, as
+    offsets in ms relative to the best one."""
+    h = scores.astype(np.float64).copy()
+    out: list[int] = []
+    h[max(0, k_best - away) : k_best + away + 1] = -np.inf
+    while len(out) < count and np.isfinite(h.max()):
+        k = int(np.argmax(h))
+        out.append((k - k_best) * FRAME_MS)
+        h[max(0, k - away) : k + away + 1] = -np.inf
+    return out
+
+
+class _Channel:
+    """One kind of event the cues should sit on: cue times ``t`` hit when an event lies in
+    ``[t - late_ms, t + early_ms]`` (the cue may come ``late_ms`` after its event or ``early_ms`` before)."""
+
+    def __init__(self, events: np.ndarray, media_ms: int, early_ms: int, late_ms: int, floor_q: float | None):
+        self.events, self.early, self.late = events, early_ms, late_ms
+        covered = 0
+        end = -(10**12)
+        for a, b in zip(
+            np.clip(events - early_ms, 0, media_ms).tolist(),
+            np.clip(events + late_ms, 0, media_ms).tolist(),
+            strict=True,
+        ):
+            a = max(a, end)
+            if b > a:
+                covered += b - a
+                end = b
+        self.chance = min(0.9, max(0.02, covered / max(1, media_ms)))
+        # the hit rate assumed under the right timing before the solution shows its own (None: chance)
+        self.floor_q = self.chance if floor_q is None else max(self.chance, floor_q)
+
+    def hits(self, times: np.ndarray) -> np.ndarray:
+        i = np.searchsorted(self.events, times - self.late)
+        found = np.zeros(len(times), dtype=bool)
+        ok = i < len(self.events)
+        found[ok] = self.events[i[ok]] <= times[ok] + self.early
+        return found
+
+    def rate(self, hits: np.ndarray, cap: float) -> float:
+        shown = (float(np.sum(hits)) + 1.0) / (len(hits) + 2.0)
+        return max(self.floor_q, min(cap, shown))
+
+    def score(self, hits: np.ndarray, q: float) -> float:
+        if q <= self.chance:
+            return 0.0
+        k = float(np.sum(hits))
+        return k * math.log(q / self.chance) + (len(hits) - k) * math.log((1 - q) / (1 - self.chance))
+
+
+class _Evidence:
+    """How strongly the cues sitting on the speech's edges speak for a solution, against chance.
+
+    Under the right timing most cue starts have a speech onset (speech after a pause) within
+    ``[-onset_before_ms, +onset_after_ms]``, and many cue ends a speech end (before a pause) within
+    ``[-end_before_ms, +end_after_ms]`` (captions are often held after the words); under a wrong one only
+    the chance share ``p`` do (the share of the media those windows cover). Each cue counts ``log(q / p)``
+    for a hit and ``log((1 - q) / (1 - p))`` for a miss, ``q`` being the hit rate under the right timing:
+    what the solution shows (Laplace's estimate), and for starts at least a model value. The evidence must
+    beat what the best of the ``distinct`` offsets one could try gives by chance, ``log(distinct)``; a
+    split pays for its place and its offset, a frame-rate ratio for being one of six.
+    """
+
+    def __init__(self, mask: np.ndarray, p: SyncParams, n: int) -> None:
+        self.p = p
+        self.n = n
+        on_s, on_e = onsets(mask)
+        media_ms = len(mask) * FRAME_MS
+        starts = _Channel(on_s, media_ms, p.onset_before_ms, p.onset_after_ms, None)
+        starts.floor_q = max(starts.floor_q, 1.0 - (1.0 - starts.chance) * p.miss_share)
+        self.starts, self.ends = (
+            starts,
+            _Channel(np.sort(on_e), media_ms, p.end_before_ms, p.end_after_ms, None),
+        )
+        self.distinct = max(2.0, 2 * media_ms / (p.onset_before_ms + p.onset_after_ms))
+
+    def hits(self, starts: np.ndarray, ends: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+        """(n, 2) booleans: each cue's start on an onset, its end on a speech end."""
+        return np.stack([self.starts.hits(starts + offsets), self.ends.hits(ends + offsets)], axis=1)
+
+    def _of(self, starts: np.ndarray, ends: np.ndarray, segments: Sequence[Segment]) -> np.ndarray:
+        offs = np.zeros(len(starts), dtype=np.int64)
+        for seg in segments:
+            offs[seg.first : seg.last + 1] = seg.offset_ms
+        return self.hits(starts, ends, offs)
+
+    def rate(self, hits: np.ndarray) -> tuple[float, float]:
+        """``q`` per channel: what ``hits`` show (Laplace's estimate), at least the channel's floor."""
+        cap = self.p.max_hit_rate
+        return self.starts.rate(hits[:, 0], cap), self.ends.rate(hits[:, 1], cap)
+
+    def score(self, hits: np.ndarray, q: tuple[float, float]) -> float:
+        return self.starts.score(hits[:, 0], q[0]) + self.ends.score(hits[:, 1], q[1])
+
+    def settle(self, starts: np.ndarray, ends: np.ndarray, segments: Sequence[Segment]) -> list[Segment]:
+        """Each split moved (by up to ``BOUNDARY_REACH`` + 1 cues) to where the most cue starts and ends
+        sit on the speech's edges: near a cut both offsets fit the cues on dense speech, the edges do not."""
+        out = list(segments)
+        for k in range(1, len(out)):
+            left, right = out[k - 1], out[k]
+            lo = max(left.first + 1, right.first - BOUNDARY_REACH - 1)
+            hi = min(right.last, right.first + BOUNDARY_REACH + 1)
+            best, best_hits = right.first, -1
+            for b in range(lo, hi + 1):
+                offs = np.where(np.arange(left.first, right.last + 1) < b, left.offset_ms, right.offset_ms)
+                sl = slice(left.first, right.last + 1)
+                got = int(self.hits(starts[sl], ends[sl], offs).sum())
+                if got > best_hits or (got == best_hits and b == right.first):
+                    best, best_hits = b, got
+            if best != right.first:
+                out[k - 1] = Segment(left.first, best - 1, left.offset_ms, left.start_ms)
+                out[k] = Segment(best, right.last, right.offset_ms, int(starts[best]))
+        return out
+
+    def jump_cost(self) -> float:
+        return math.log(self.n / self.p.jump_odds) + math.log(self.distinct)
+
+    def split_pays(
+        self, starts: np.ndarray, ends: np.ndarray, segments: Sequence[Segment], single: Sequence[Segment]
+    ) -> bool:
+        """A split solution is kept when its evidence beats the single offset's by the cost of its jumps."""
+        h_split, h_single = self._of(starts, ends, segments), self._of(starts, ends, single)
+        q = self.rate(h_split)
+        cost = self.jump_cost() * (len(segments) - 1)
+        return self.score(h_split, q) - cost > self.score(h_single, q)
+
+    def ratio_pays(
+        self,
+        scaled: tuple[np.ndarray, np.ndarray],
+        segments: Sequence[Segment],
+        plain: tuple[np.ndarray, np.ndarray],
+        plain_segments: Sequence[Segment],
+    ) -> bool:
+        """A frame-rate ratio is kept when its evidence beats ratio 1's by the odds against re-scaling."""
+        h_ratio, h_plain = self._of(*scaled, segments), self._of(*plain, plain_segments)
+        q = self.rate(h_ratio)
+        return self.score(h_ratio, q) - self.p.ratio_cost > self.score(h_plain, q)
+
+    def confidence(
+        self, starts: np.ndarray, ends: np.ndarray, segments: Sequence[Segment], alternatives: Sequence[int]
+    ) -> tuple[float, dict[str, Any]]:
+        """The solution's posterior against the single offsets ``alternatives`` (ms), and the figures."""
+        h = self._of(starts, ends, segments)
+        q = self.rate(h)
+        own = self.score(h, q) - self.jump_cost() * (len(segments) - 1)
+        mine = [seg.offset_ms for seg in segments]
+        distinct = [d for d in alternatives if min(abs(d - m) for m in mine) >= self.p.distinct_ms]
+        others = [self.score(self.hits(starts, ends, np.full(len(starts), d)), q) for d in distinct]
+        conf = 1.0 / (1.0 + sum(math.exp(min(50.0, o - own)) for o in others))
+        return conf, {
+            "cues_at_onsets": int(np.sum(h[:, 0])),
+            "cue_ends_at_speech_ends": int(np.sum(h[:, 1])),
+            "chance": round(self.starts.chance, 3),
+            "evidence": round(own, 2),
+            "evidence_margin": round(own - math.log(self.distinct), 2),
+            "runner_up_evidence": round(max(others), 2) if others else None,
+        }
+
+
 def find_sync(
     starts_ms: Sequence[int],
     ends_ms: Sequence[int],
@@ -382,14 +545,20 @@ def find_sync(
         chosen = other
     best = (chosen, *runs[chosen])
     ratio, _, global_off, g_scores, g_k, g_tpl = best
-    confidence, conf_details = _confidence(g_scores, g_k, g_tpl, p.distinct_ms // FRAME_MS)
+    _, conf_details = _confidence(g_scores, g_k, g_tpl, p.distinct_ms // FRAME_MS)  # reported
     s_scaled = np.round(starts * ratio).astype(np.int64)
     e_scaled = np.round(ends * ratio).astype(np.int64)
 
-    # 2. piecewise: candidates from windowed correlations, DP over cues
+    # 2. piecewise: candidates from windowed correlations, DP over cues. Searched when the global offset
+    # leaves cues off the speech, or too few cue starts on onsets (dense speech hides a wrong offset)
     segments: list[Segment]
     global_frame = round(global_off / FRAME_MS)
-    if p.split_penalty > 0 and n >= 4 and _misfits(s_scaled, e_scaled, global_frame, mask) > ALL_FIT_SHARE:
+    ev = _Evidence(mask, p, n)
+    on_onsets = float(np.mean(ev.starts.hits(s_scaled + round(global_off) - VAD_LAG_MS)))
+    misfit = (
+        _misfits(s_scaled, e_scaled, global_frame, mask) > ALL_FIT_SHARE or on_onsets < SPLIT_SEARCH_ONSETS
+    )
+    if p.split_penalty > 0 and n >= 4 and misfit:
         cand_set = {global_frame}
         span = int(s_scaled.max() - s_scaled.min())
         window = max(10_000, min(p.window_ms, span // 4))
@@ -424,31 +593,48 @@ def find_sync(
             off = _refine(s_scaled[sl], e_scaled[sl], v, int(cands[path[seg.first]]))
             refined.append(Segment(seg.first, seg.last, round(off) - VAD_LAG_MS, seg.start_ms))
         segments = refined
-        if len(segments) > 1:
-            weighted = 0.0
-            for seg in segments:
-                sl = slice(seg.first, seg.last + 1)
-                c, _ = _segment_confidence(s_scaled[sl], e_scaled[sl], corr, p.distinct_ms // FRAME_MS)
-                weighted += c * (seg.last - seg.first + 1)
-            confidence = weighted / n
-            conf_details["segment_confidence"] = round(confidence, 3)
     else:
         segments = [Segment(0, n - 1, round(global_off) - VAD_LAG_MS, int(starts[0]))]
 
-    # how much better than chance the cues sit on speech under the solution (guards splits and ratios)
+    # how much better than chance the cues sit on speech under the solution (reported)
     offs = np.concatenate([np.full(seg.last - seg.first + 1, seg.offset_ms) for seg in segments])
     quality, coverage = _fit_quality(s_scaled + offs, e_scaled + offs, mask)
     conf_details["fit_quality"] = round(quality, 3)
     conf_details["cue_speech_coverage"] = round(coverage, 3)
-    if len(segments) > 1 or ratio != 1.0:
-        confidence = min(confidence, max(0.0, min(1.0, quality / GOOD_FIT)))
 
-    # 3. do no harm, acceptance
+    # 3. evidence against chance: whether a split and a ratio have earned their place, and the confidence
+    if len(segments) > 1:
+        segments = [
+            Segment(g.first, g.last, g.offset_ms, int(starts[g.first]))
+            for g in ev.settle(s_scaled, e_scaled, segments)
+        ]
+        single = [Segment(0, n - 1, round(global_off) - VAD_LAG_MS, int(starts[0]))]
+        if not ev.split_pays(s_scaled, e_scaled, segments, single):
+            segments = single
+    if ratio != 1.0:
+        plain = [Segment(0, n - 1, round(runs[1.0][1]) - VAD_LAG_MS, int(starts[0]))]
+        if not ev.ratio_pays((s_scaled, e_scaled), segments, (starts, ends), plain):
+            ratio, segments, g_scores, g_k = 1.0, plain, runs[1.0][2], runs[1.0][3]
+            s_scaled, e_scaled = starts.copy(), ends.copy()
+    peaks = _peak_offsets(g_scores, g_k, p.distinct_ms // FRAME_MS, p.max_alternatives)
+    base = segments[0].offset_ms if len(segments) == 1 else round(global_off) - VAD_LAG_MS
+    confidence, ev_details = ev.confidence(s_scaled, e_scaled, segments, [base + d for d in peaks] + [0])
+    conf_details.update(ev_details)
+
+    # 4. do no harm, acceptance
     if ratio == 1.0 and len(segments) == 1 and abs(segments[0].offset_ms) <= NO_HARM_MS:
         segments = [Segment(0, n - 1, 0, int(starts[0]))]
     accepted, reason = True, "ok"
     biggest = max(abs(s.offset_ms) for s in segments)
-    if confidence < p.min_confidence:
+    if ev_details["evidence_margin"] < p.min_evidence:
+        accepted, reason = (
+            False,
+            (
+                f"too little evidence: {ev_details['cues_at_onsets']} of {n} cues start at a speech onset, "
+                f"{ev_details['chance']:.2f} by chance"
+            ),
+        )
+    elif confidence < p.min_confidence:
         accepted, reason = False, f"low confidence {confidence:.2f} < {p.min_confidence:.2f}"
     elif p.max_offset_ms is not None and biggest > p.max_offset_ms:
         accepted, reason = False, f"offset {biggest} ms is beyond --max-offset {p.max_offset_ms} ms"
