@@ -1,0 +1,197 @@
+"""Calibrate `captionkit sync`'s confidence: how often a right solution is accepted, a wrong one refused.
+
+    .venv/bin/python bench/calibrate_sync.py [--corpus ../shared/realspeech] [--degradations clean,pink10,...]
+    .venv/bin/python bench/calibrate_sync.py --synthetic      # also the synthetic interviews of bench_sync
+
+Every real item of the corpus (and every degradation of it, see bench/realspeech.py) gets reference
+captions made from its truth (one cue per reference sentence, shown from its start to its end), distorted
+the ways captions go wrong, and synced in-process with the detector and search `captionkit sync` uses:
+
+  positives   offset +7.3 s, offset -2.2 s, already in sync, frame rate 25/23.976 (+1 s), a split (+2 s,
+              then +9 s from the middle cue), human-like (+7.3 s, starts +-150 ms, ends 200-700 ms late, 10 %
+              of cues dropped), half the cues dropped (+4 s)
+  negatives   the captions of another recording; the right captions against silence; against music alone
+
+A positive is solved when at least 90 % of its cues land within 400 ms of their true start (already in
+sync: nothing moves more than 100 ms). Counted: right solutions accepted (target >= 95 %), wrong solutions
+accepted (target 0), and per case kind. Results go to bench/_work/calibration.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from bench import realspeech as rs  # noqa: E402
+from toolkit.media.sync import SyncParams, apply_sync, find_sync  # noqa: E402
+from toolkit.media.vad import speech_mask  # noqa: E402
+
+Cues = list[tuple[int, int]]
+
+
+def truth_cues(item: rs.Item) -> Cues:
+    return [(int(s["start_ms"]), int(s["end_ms"])) for s in item.truth["sentences"] if s.get("text")]
+
+
+def _shift(cues: Cues, d: int) -> Cues:
+    return [(s + d, e + d) for s, e in cues]
+
+
+def _fps(cues: Cues, _rng: random.Random) -> Cues:
+    r = 25 / 23.976
+    return [(round(s * r) + 1000, round(e * r) + 1000) for s, e in cues]
+
+
+def _split(cues: Cues, _rng: random.Random) -> Cues:
+    half = len(cues) // 2
+    return [
+        (s + (2000 if i < half else 9000), e + (2000 if i < half else 9000)) for i, (s, e) in enumerate(cues)
+    ]
+
+
+def _human(cues: Cues, rng: random.Random) -> Cues:
+    out = []
+    for s, e in cues:
+        out.append((s + 7300 + rng.randint(-150, 150), e + 7300 + rng.randint(200, 700)))
+    return out
+
+
+DISTORTIONS: dict[str, Callable[[Cues, random.Random], Cues]] = {
+    "offset+7.3": lambda c, r: _shift(c, 7300),
+    "offset-2.2": lambda c, r: _shift(c, -2200),
+    "in_sync": lambda c, r: list(c),
+    "fps": _fps,
+    "split": _split,
+    "human": _human,
+    "half_missing": lambda c, r: _shift(c, 4000),
+}
+
+
+def kept(kind: str, n: int, rng: random.Random) -> list[int]:
+    """The cue indices a distortion keeps (the others are dropped from the caption file)."""
+    if kind == "human":
+        return sorted(rng.sample(range(n), max(2, round(n * 0.9))))
+    if kind == "half_missing":
+        return sorted(rng.sample(range(n), max(2, n // 2)))
+    return list(range(n))
+
+
+def solved(kind: str, truth: Cues, new_starts: list[int]) -> bool:
+    err = np.abs(np.array(new_starts) - np.array([s for s, _ in truth]))
+    if kind == "in_sync":
+        return bool(np.all(err <= 100))
+    return bool(np.mean(err <= 400) >= 0.9)
+
+
+class Masks:
+    """The speech masks of one audio, made when first needed (as `captionkit sync` makes them)."""
+
+    def __init__(self, audio: np.ndarray) -> None:
+        self.audio = audio
+        self.made: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, detector: str) -> np.ndarray:
+        if detector not in self.made:
+            self.made[detector] = speech_mask(self.audio, detector=detector)
+        return self.made[detector]
+
+
+def run(
+    masks: Masks, cues: Cues, params: SyncParams, detector: str
+) -> tuple[bool, list[int], dict[str, Any]]:
+    """find_sync as `captionkit sync --vad DETECTOR` runs it (auto: webrtcvad, then Silero if refused)."""
+    starts, ends = [s for s, _ in cues], [e for _, e in cues]
+    res = find_sync(starts, ends, masks["webrtc" if detector == "auto" else detector], params)
+    used = "webrtc" if detector == "auto" else detector
+    if detector == "auto" and not res.accepted:
+        second = find_sync(starts, ends, masks["silero"], params)
+        if second.accepted or second.confidence >= res.confidence:
+            res, used = second, "silero"
+    new_s, _, _ = apply_sync(starts, ends, res)
+    info = {
+        "confidence": round(res.confidence, 3),
+        "margin": res.details.get("evidence_margin"),
+        "segments": len(res.segments),
+        "detector": used,
+    }
+    return res.accepted, new_s, info
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", default=None)
+    ap.add_argument("--degradations", default=",".join(rs.DEGRADATIONS))
+    ap.add_argument("--vad", default="auto", help="auto (as captionkit sync), webrtc or silero")
+    ap.add_argument("--verbose", "-v", action="store_true")
+    args = ap.parse_args()
+    corpus = rs.corpus_dir(args.corpus)
+    params = SyncParams()
+    rows: list[dict[str, Any]] = []
+    all_items = rs.items(corpus)
+    for item in all_items:
+        for how in args.degradations.split(","):
+            audio = rs.degrade(item, how)
+            masks = Masks(audio)
+            truth = truth_cues(item)
+            for kind, distort in DISTORTIONS.items():
+                rng = random.Random(f"{item.name}/{how}/{kind}")
+                keep = kept(kind, len(truth), rng)
+                t_kept = [truth[i] for i in keep]
+                cues = distort(t_kept, rng)
+                accepted, new_s, info = run(masks, cues, params, args.vad)
+                ok = solved(kind, t_kept, new_s)
+                rows.append({"item": item.name, "degradation": how, "case": kind, "positive": True,
+                             "accepted": accepted, "right": ok, **info})  # fmt: skip
+            # negatives: another recording's captions; silence; music alone
+            other = all_items[(all_items.index(item) + 1) % len(all_items)]
+            music = rs.music_bed(len(audio), np.random.default_rng(3)) * 3000
+            negatives = {
+                "other_recording": (masks, _shift(truth_cues(other), 1500)),
+                "silence": (Masks(np.zeros_like(audio)), truth),
+                "music_only": (Masks(rs.gain(music, 0)), truth),
+            }
+            for kind, (m, cues) in negatives.items():
+                accepted, _, info = run(m, cues, params, args.vad)
+                rows.append({"item": item.name, "degradation": how, "case": kind, "positive": False,
+                             "accepted": accepted, "right": False, **info})  # fmt: skip
+            if args.verbose:
+                done = [r for r in rows if r["item"] == item.name and r["degradation"] == how]
+                print(
+                    f"{item.name:24s} {how:9s} "
+                    + " ".join(
+                        f"{r['case']}:{'A' if r['accepted'] else '-'}{'+' if r['right'] else 'x'}"
+                        f"{r['confidence']:.2f}/{r['margin']}/{r['segments']}{r['detector'][0]}"
+                        for r in done
+                    ),
+                    file=sys.stderr,
+                )
+    pos = [r for r in rows if r["positive"]]
+    right = [r for r in pos if r["right"]]
+    right_acc = sum(r["accepted"] for r in right)
+    wrong_acc = sum(r["accepted"] and not r["right"] for r in rows)
+    print(f"positives: {len(pos)}, solved by the search: {len(right)}, of those accepted: {right_acc} "
+          f"({100 * right_acc / max(1, len(right)):.1f} %)")  # fmt: skip
+    print(f"wrong solutions accepted: {wrong_acc} of {len(rows)} cases "
+          f"({sum(not r['positive'] for r in rows)} negatives)")  # fmt: skip
+    print("\n| case | cases | right found | right accepted | wrong accepted |\n|---|---|---|---|---|")
+    for kind in [*DISTORTIONS, "other_recording", "silence", "music_only"]:
+        rs_ = [r for r in rows if r["case"] == kind]
+        rf = [r for r in rs_ if r["right"]]
+        print(f"| {kind} | {len(rs_)} | {len(rf)} | {sum(r['accepted'] for r in rf)} | "
+              f"{sum(r['accepted'] and not r['right'] for r in rs_)} |")  # fmt: skip
+    out = rs.WORK.parent / "calibration.json"
+    out.write_text(json.dumps(rows, indent=1))
+
+
+if __name__ == "__main__":
+    main()

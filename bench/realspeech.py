@@ -1,0 +1,336 @@
+"""The real-speech corpus (``../shared/realspeech``) for the benchmarks: items, truth, degradations, scores.
+
+The corpus holds real human recordings with independent reference timing (its README gives the truth
+format). It is not committed here: the benchmarks read it where it lies (``--corpus`` or
+``$CAPTIONKIT_REALSPEECH``, default ``../shared/realspeech`` beside the repository).
+
+Degradations are made here, in numpy, from a fixed seed, so every run scores the same audio and no apt
+tool is needed: pink noise at a given active-speech SNR, a synthetic music bed under the speech,
+reverberation (an exponentially decaying noise impulse response), telephone band (300-3400 Hz, 8 kHz,
+mu-law), a quiet recording (-30 dB) and a level that changes in the middle (a second half 18 dB
+quieter). The reference speech spans are defined on the dry speech, so they hold for every degradation.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import wave
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / "_work" / "realspeech"
+DEFAULT_CORPUS = HERE.parent.parent / "shared" / "realspeech"
+RATE = 16000
+FRAME_MS = 10
+
+
+def corpus_dir(given: str | None = None) -> Path:
+    return Path(given or os.environ.get("CAPTIONKIT_REALSPEECH") or DEFAULT_CORPUS)
+
+
+@dataclass(frozen=True)
+class Item:
+    group: str  # items | vad_only | multilingual
+    name: str
+    media: Path
+    truth: dict[str, Any]
+    transcript: Path | None
+
+    @property
+    def duration_ms(self) -> int:
+        return int(self.truth["duration_s"] * 1000)
+
+    def audio(self) -> np.ndarray:
+        """The item's audio, int16 mono 16 kHz (decoded once by captionkit's own decoder, then cached)."""
+        cache = WORK / f"{self.name}.npy"
+        if cache.exists():
+            return np.load(cache)
+        from toolkit.media.audio import decode_audio
+
+        audio = decode_audio(str(self.media))
+        WORK.mkdir(parents=True, exist_ok=True)
+        np.save(cache, audio)
+        return audio
+
+
+def items(corpus: Path, groups: tuple[str, ...] = ("items",)) -> list[Item]:
+    out = []
+    for group in groups:
+        for truth in sorted((corpus / group).glob("*.truth.json")):
+            name = truth.name[: -len(".truth.json")]
+            media = next(
+                p for p in sorted(truth.parent.glob(f"{name}.*")) if p.suffix in (".flac", ".mp4", ".wav")
+            )
+            transcript = truth.parent / f"{name}.transcript.txt"
+            out.append(
+                Item(
+                    group,
+                    name,
+                    media,
+                    json.loads(truth.read_text()),
+                    transcript if transcript.exists() else None,
+                )
+            )
+    return out
+
+
+# ------------------------------------------------------------------------------------ degradations
+
+
+def _speech_power(audio: np.ndarray, spans: list[list[int]]) -> float:
+    """The speech level a degradation's SNR refers to: the 25th percentile of the reference speech spans'
+    powers, so that three quarters of the speech is at least that far above the noise (the read dialogues
+    mix sentences recorded 35 dB apart: a mean would be the loud speaker's alone)."""
+    x = audio.astype(np.float64)
+    powers = [float(np.mean(x[a * RATE // 1000 : b * RATE // 1000] ** 2)) for a, b in spans if b - a >= 100]
+    return (float(np.percentile(powers, 25)) if powers else float(np.mean(x**2))) + 1e-9
+
+
+def pink_noise(n: int, rng: np.random.Generator) -> np.ndarray:
+    spec = np.fft.rfft(rng.standard_normal(n))
+    f = np.fft.rfftfreq(n, 1 / RATE)
+    spec[f < 50] = 0  # no infrasound: its slow swings would only clip the mix
+    spec[f >= 50] /= np.sqrt(f[f >= 50])
+    out: np.ndarray = np.fft.irfft(spec, n)
+    return out / (np.std(out) + 1e-12)
+
+
+def music_bed(n: int, rng: np.random.Generator) -> np.ndarray:
+    """A synthetic music bed: chords of harmonic tones changing every beat pair, a bass line and a
+    noisy hi-hat on the off-beats (tonal and percussive sound that is not speech)."""
+    t = np.arange(n) / RATE
+    beat = 0.5  # 120 bpm
+    out = np.zeros(n)
+    roots = [220.0, 174.6, 261.6, 196.0]  # A, F, C, G
+    for k in range(int(t[-1] / (2 * beat)) + 1):
+        a, b = int(k * 2 * beat * RATE), min(n, int((k + 1) * 2 * beat * RATE))
+        if a >= n:
+            break
+        root = roots[k % len(roots)]
+        seg = t[a:b] - t[a]
+        env = np.exp(-seg * 1.5)
+        for ratio in (1.0, 1.26, 1.5):  # a major triad
+            for h in range(1, 5):
+                out[a:b] += env * np.sin(2 * np.pi * root * ratio * h * seg) / h**1.5
+        out[a:b] += 1.5 * env * np.sin(2 * np.pi * root / 4 * seg)
+    for k in range(int(t[-1] / beat) + 1):
+        a = int((k + 0.5) * beat * RATE)
+        if a >= n:
+            break
+        m = min(n - a, RATE // 20)
+        out[a : a + m] += 0.8 * rng.standard_normal(m) * np.exp(-np.arange(m) / (m / 5))
+    return out / (np.std(out) + 1e-12)
+
+
+def _mix(audio: np.ndarray, other: np.ndarray, spans: list[list[int]], snr_db: float) -> np.ndarray:
+    p = _speech_power(audio, spans)
+    other = other * math.sqrt(p / 10 ** (snr_db / 10))
+    return _clip(audio.astype(np.float64) + other)
+
+
+def _clip(x: np.ndarray) -> np.ndarray:
+    return np.clip(np.round(x), -32768, 32767).astype(np.int16)
+
+
+def _fft_convolve(x: np.ndarray, h: np.ndarray) -> np.ndarray:
+    n = len(x) + len(h) - 1
+    size = 1 << (n - 1).bit_length()
+    out: np.ndarray = np.fft.irfft(np.fft.rfft(x, size) * np.fft.rfft(h, size), size)[: len(x)]
+    return out
+
+
+def reverb(audio: np.ndarray, rng: np.random.Generator, rt60_s: float = 0.7) -> np.ndarray:
+    n = int(rt60_s * RATE)
+    t = np.arange(n) / RATE
+    h = rng.standard_normal(n) * np.exp(-6.9 * t / rt60_s)
+    h[0] = 4.0  # the direct sound
+    h /= np.sqrt(np.sum(h**2))
+    wet = _fft_convolve(audio.astype(np.float64), h)
+    wet *= np.sqrt(np.mean(audio.astype(np.float64) ** 2) / (np.mean(wet**2) + 1e-12))
+    return _clip(wet)
+
+
+def telephone(audio: np.ndarray) -> np.ndarray:
+    spec = np.fft.rfft(audio.astype(np.float64))
+    f = np.fft.rfftfreq(len(audio), 1 / RATE)
+    spec[(f < 300) | (f > 3400)] = 0
+    x = np.fft.irfft(spec, len(audio))
+    x8 = x[::2] / 32768.0  # 8 kHz
+    mu = 255.0
+    q = np.round(np.sign(x8) * np.log1p(mu * np.abs(np.clip(x8, -1, 1))) / math.log1p(mu) * 127) / 127
+    y8 = np.sign(q) * ((1 + mu) ** np.abs(q) - 1) / mu
+    return _clip(np.repeat(y8, 2)[: len(audio)] * 32768.0)
+
+
+def gain(audio: np.ndarray, db: float) -> np.ndarray:
+    return _clip(audio.astype(np.float64) * 10 ** (db / 20))
+
+
+def level_step(audio: np.ndarray, db: float = -18.0) -> np.ndarray:
+    x = audio.astype(np.float64)
+    half = len(x) // 2
+    x[half:] *= 10 ** (db / 20)
+    return _clip(x)
+
+
+DEGRADATIONS: dict[str, Callable[[np.ndarray, list[list[int]], np.random.Generator], np.ndarray]] = {
+    "clean": lambda a, s, r: a,
+    "pink10": lambda a, s, r: _mix(a, pink_noise(len(a), r), s, 10),
+    "pink3": lambda a, s, r: _mix(a, pink_noise(len(a), r), s, 3),
+    "music": lambda a, s, r: _mix(a, music_bed(len(a), r), s, 12),
+    "reverb": lambda a, s, r: reverb(a, r),
+    "phone": lambda a, s, r: telephone(a),
+    "quiet": lambda a, s, r: gain(a, -30),
+    "levelstep": lambda a, s, r: level_step(a),
+}
+
+
+def degrade(item: Item, how: str, seed: int = 7) -> np.ndarray:
+    rng = np.random.default_rng(seed + sum(map(ord, item.name)))
+    return DEGRADATIONS[how](item.audio(), item.truth["speech_spans"], rng)
+
+
+def write_wav(path: Path, audio: np.ndarray) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(RATE)
+        w.writeframes(np.ascontiguousarray(audio, dtype="<i2").tobytes())
+    return path
+
+
+def media_file(item: Item, how: str) -> Path:
+    """The item's media for a degradation: the original file when clean, else a WAV made once."""
+    if how == "clean":
+        return item.media
+    path = WORK / f"{item.name}.{how}.wav"
+    if not path.exists():
+        write_wav(path, degrade(item, how))
+    return path
+
+
+def cases(corpus: Path, hows: list[str], groups: tuple[str, ...] = ("items",)) -> Iterator[tuple[Item, str]]:
+    for item in items(corpus, groups):
+        for how in hows:
+            yield item, how
+
+
+# ------------------------------------------------------------------------------------ scores
+
+
+def span_mask(spans_ms: list[list[int]] | list[tuple[int, int]], duration_ms: int) -> np.ndarray:
+    m = np.zeros(duration_ms // FRAME_MS + 1, dtype=bool)
+    for a, b in spans_ms:
+        m[a // FRAME_MS : -(-b // FRAME_MS)] = True
+    return m
+
+
+def detection_scores(truth: dict[str, Any], hyp: np.ndarray) -> tuple[float, float]:
+    """Frame-level (10 ms) recall and precision of a speech mask against the reference speech spans."""
+    ref = span_mask(truth["speech_spans"], int(truth["duration_s"] * 1000))
+    n = min(len(ref), len(hyp))
+    r, h = ref[:n], np.asarray(hyp[:n], dtype=bool)
+    tp = int(np.sum(r & h))
+    return tp / max(1, int(r.sum())), tp / max(1, int(h.sum()))
+
+
+def _key(text: str, n: int = 3) -> str:
+    return " ".join(re.findall(r"[a-z0-9']+", text.lower())[:n])
+
+
+def start_errors(truth: dict[str, Any], cues: list[tuple[int, str]]) -> list[int | None]:
+    """Each reference sentence matched to the first unused cue that begins with its first three words
+    (the corpus README's scoring); cue start - true start in ms, None when no cue matches."""
+    errs: list[int | None] = []
+    used: set[int] = set()
+    for s in truth["sentences"]:
+        if not s.get("text"):
+            continue
+        hit = next(
+            (i for i, (_, txt) in enumerate(cues) if i not in used and _key(txt) == _key(s["text"])), None
+        )
+        if hit is not None:
+            used.add(hit)
+        errs.append(None if hit is None else cues[hit][0] - s["start_ms"])
+    return errs
+
+
+def summary(errs: list[int | None], missing_ms: int = 10_000) -> dict[str, float]:
+    """mean / median / p95 / max of |error| (a sentence without a cue counts as ``missing_ms``)."""
+    a = np.array([abs(e) if e is not None else missing_ms for e in errs], dtype=np.float64)
+    if not len(a):
+        return {"n": 0, "mean": 0, "median": 0, "p95": 0, "max": 0, "over_1s": 0, "over_2s": 0, "missing": 0}
+    return {
+        "n": len(a),
+        "mean": round(float(a.mean()), 1),
+        "median": round(float(np.median(a)), 1),
+        "p95": round(float(np.percentile(a, 95)), 1),
+        "max": round(float(a.max()), 1),
+        "over_1s": int(np.sum(a > 1000)),
+        "over_2s": int(np.sum(a > 2000)),
+        "missing": sum(e is None for e in errs),
+    }
+
+
+def _norm_words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower())
+
+
+def cue_word_times(cues: list[tuple[int, int, str, list[tuple[str, int]]]]) -> list[tuple[str, int]]:
+    """(word, start ms) for every word shown, in order. A cue's word times are used when it has them
+    (media alignment); otherwise a word's time is interpolated over the cue by its character offset,
+    which is where a text-only tool places it."""
+    out: list[tuple[str, int]] = []
+    for start, end, text, words in cues:
+        if words:
+            for w, t in words:
+                out.extend((n, t) for n in _norm_words(w))
+            continue
+        total = max(1, len(text))
+        for m in re.finditer(r"[A-Za-z0-9']+", text):
+            out.append((m.group(0).lower(), start + (end - start) * m.start() // total))
+    return out
+
+
+def sentence_errors(truth: dict[str, Any], words: list[tuple[str, int]], n: int = 3) -> list[int | None]:
+    """Each reference sentence's start error (found - true, ms): the sentence is found at the first unused
+    place in the word stream where its first ``n`` words follow one another (in order of the reference,
+    searching from the previous match, then from the start); None when it is not found."""
+    keys = [w for w, _ in words]
+    used: set[int] = set()
+    errs: list[int | None] = []
+    pos = 0
+    for s in truth["sentences"]:
+        want = _norm_words(s.get("text", ""))[:n]
+        if not want:
+            continue
+        hit = None
+        for lo, hi in ((pos, len(keys)), (0, pos)):
+            for i in range(lo, hi):
+                if i not in used and keys[i : i + len(want)] == want:
+                    hit = i
+                    break
+            if hit is not None:
+                break
+        if hit is None:
+            errs.append(None)
+            continue
+        used.add(hit)
+        pos = hit + 1
+        errs.append(words[hit][1] - int(s["start_ms"]))
+    return errs
+
+
+def result_errors(truth: dict[str, Any], result: Any) -> list[int | None]:
+    """Sentence start errors of a ``toolkit.pipeline.ConvertResult``."""
+    cues = [(c.start_ms, c.end_ms, c.text, [(w.text, w.start_ms) for w in c.words]) for c in result.cues]
+    return sentence_errors(truth, cue_word_times(cues))
