@@ -75,6 +75,8 @@ PROGRESS_EVERY_S = 10.0  # an INFO line on this module's log (shown with -v) ...
 PROGRESS_LINE_S = 0.5  # ... and a record this often on the "toolkit.progress" log (convert's live line)
 SNAP_BACK_MS = 300  # an aligned sentence start moves back to a detected speech onset at most this far ...
 MIN_SNAP_MS = 30  # ... and at least this far (closer is the detector's own jitter)
+SILENT_WORD_SHARE = 0.5  # a first word with less speech than this share under it sits in silence ...
+ONSET_SLACK_MS = 100  # ... and moves when an onset comes before the next word (or this little after)
 UNCLAIMED_SPEECH_MS = 500  # less speech than this left after the cursor: the audio has ended for the text
 SILENT_SPAN_SHARE = 0.3  # a fallback span with less speech than this share is timed by the clock
 FALLBACK_SNAP_MS = 1_200  # a fallback turn starts at the first speech onset this close after its timestamp
@@ -309,7 +311,10 @@ def _align_turn(
         state.ms_per_phone[turn.speaker] = pace if old is None else 0.6 * old + 0.4 * pace
         g = state.ms_per_phone.get(None)
         state.ms_per_phone[None] = pace if g is None else 0.8 * g + 0.2 * pace
-    timings = _snap_sentence_starts(timings, _spoken_sentence_starts(tokens), run.index, state.cursor_ms)
+    sentence_starts = _spoken_sentence_starts(tokens)
+    timings = _snap_sentence_starts(timings, sentence_starts, run.index, state.cursor_ms)
+    token_phones = [engine.phone_count(s) for t in tokens for s in t.spoken]
+    timings = _lift_from_silence(timings, sentence_starts, run.index, token_phones)
     state.cursor_ms = timings[-1].end_ms
     run.findings.extend(local)
     words = _words(tokens, timings)
@@ -350,6 +355,31 @@ def _snap_sentence_starts(
         ons = index.onsets_between(max(floor, t.start_ms - SNAP_BACK_MS) - 1, t.start_ms - MIN_SNAP_MS + 1)
         if ons and index.speech_ms(ons[-1], t.start_ms) >= 0.8 * (t.start_ms - ons[-1]):
             out[s] = TokenTiming(ons[-1], t.end_ms, t.score)
+    return out
+
+
+def _lift_from_silence(
+    timings: list[TokenTiming], starts: Sequence[int], index: SpeechIndex, phones: Sequence[int]
+) -> list[TokenTiming]:
+    """Move a sentence's first token that the engine put in silence (the detector hears almost no speech
+    under it, and a speech onset comes before the next token) to just before the next token: a short
+    first word ("It", "And") fitted to the noise before a quiet speaker's onset would start the sentence
+    a second early."""
+    out = list(timings)
+    for s in starts:
+        if s + 1 >= len(out):
+            continue
+        t, nxt = out[s], out[s + 1]
+        length = t.end_ms - t.start_ms
+        if length <= 0 or index.speech_ms(t.start_ms, t.end_ms) > SILENT_WORD_SHARE * length:
+            continue
+        ons = index.onsets_between(t.end_ms - 1, nxt.start_ms + ONSET_SLACK_MS)
+        if not ons:
+            continue
+        end = min(ons[0], nxt.start_ms)
+        start = max(t.start_ms, end - max(MIN_SNAP_MS, CRUSH_MS_PER_PHONE * phones[s]))
+        if start > t.start_ms:
+            out[s] = TokenTiming(start, end, t.score)
     return out
 
 
