@@ -29,6 +29,7 @@ class ConvertOptions:
     repair: bool = True
     media: str | None = None  # path of the video/audio file
     audio_stream: str | None = None  # ffmpeg stream specifier, e.g. "a:1"
+    vad: str = "silero"  # the speech detector for the media: silero | webrtc (toolkit.media.vad)
     align: str = "words"  # with media: words | sync | none
     word_timestamps: bool = False  # WebVTT <00:00:01.000> tags (needs word times)
     speakers: tuple[tuple[str, str], ...] = ()  # (variant, name) pairs overriding the speaker merge rules

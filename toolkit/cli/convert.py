@@ -24,7 +24,14 @@ from ..pipeline import (
     render,
 )
 from ..rules import RULES_BY_CODE
-from .options import audio_stream_option, build_profile, duration_option, fps_option, profile_options
+from .options import (
+    audio_stream_option,
+    build_profile,
+    duration_option,
+    fps_option,
+    profile_options,
+    vad_option,
+)
 
 
 @click.command()
@@ -71,6 +78,11 @@ from .options import audio_stream_option, build_profile, duration_option, fps_op
 @click.option("--no-repair", is_flag=True, help="Do not repair duplicates and misordered turns.")
 @click.option("--media", type=click.Path(dir_okay=False), help="Video/audio file: time cues to its speech.")
 @audio_stream_option
+@vad_option(
+    ("silero", "webrtc"),
+    "silero",
+    "With --media: the speech detector (webrtc is faster, weaker on real voices).",
+)
 @click.option(
     "--align",
     type=click.Choice(["words", "sync", "none"]),
@@ -103,6 +115,7 @@ def convert(
     no_repair: bool,
     media: str | None,
     audio_stream: str | None,
+    vad: str,
     align: str,
     word_timestamps: bool,
 ) -> None:
@@ -133,6 +146,7 @@ def convert(
         repair=not no_repair,
         media=media,
         audio_stream=audio_stream,
+        vad=vad,
         align=align,
         word_timestamps=word_timestamps,
         speakers=speakers,

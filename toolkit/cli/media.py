@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..io import atomic_write_bytes, atomic_write_text
-from .options import audio_stream_option
+from .options import audio_stream_option, vad_option
 
 EXIT_LOW_CONFIDENCE = 3
 
@@ -25,6 +25,11 @@ EXIT_LOW_CONFIDENCE = 3
 )
 @click.option("--force", is_flag=True, help="Write the found timing even when confidence is low.")
 @audio_stream_option
+@vad_option(
+    ("auto", "webrtc", "silero"),
+    "auto",
+    "Speech detector: webrtcvad while decoding, then Silero VAD if that sync is not confident (auto).",
+)
 @click.option(
     "--split-penalty",
     type=click.FloatRange(0, 1000),
@@ -49,6 +54,7 @@ def sync(
     report: str | None,
     force: bool,
     audio_stream: str | None,
+    vad: str,
     split_penalty: float,
     no_fix_framerate: bool,
     max_offset: float | None,
@@ -84,7 +90,9 @@ def sync(
             max_offset_ms=None if max_offset is None else int(max_offset * 1000),
             min_confidence=min_confidence,
         )
-        outcome = sync_captions(captions, media, params=params, audio_stream=audio_stream, decode=decode)
+        outcome = sync_captions(
+            captions, media, params=params, audio_stream=audio_stream, decode=decode, detector=vad
+        )
     result = outcome.result
     if not result.accepted and force:
         from dataclasses import replace

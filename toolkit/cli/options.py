@@ -90,6 +90,17 @@ def fps_option(fn: F) -> F:
     )(fn)
 
 
+def vad_option(choices: tuple[str, ...], default: str, help: str) -> Callable[[F], F]:
+    """``--vad``: which speech detector reads the media (see toolkit.media.vad)."""
+
+    def wrap(fn: F) -> F:
+        return click.option(
+            "--vad", type=click.Choice(choices), default=default, show_default=True, help=help
+        )(fn)
+
+    return wrap
+
+
 def audio_stream_option(fn: F) -> F:
     """``--audio-stream a:N`` for the commands that read media (the same help everywhere)."""
     return click.option(

@@ -130,9 +130,10 @@ class SyncOutcome:
         else:
             state = f"NOT applied: {r.reason}"
         clamp = f", {self.clamped} cues clamped at 0" if self.clamped else ""
+        detector = " (speech found by Silero VAD)" if self.detector == "silero" else ""
         return (
             f"sync {state}: offset {r.offset_ms / 1000:+.3f} s, ratio {r.ratio:.5f}, {segs}, "
-            f"confidence {r.confidence:.2f}{clamp}, {self.elapsed_ms / 1000:.2f} s"
+            f"confidence {r.confidence:.2f}{detector}{clamp}, {self.elapsed_ms / 1000:.2f} s"
         )
 
 
@@ -223,7 +224,7 @@ def apply_media(
     from .transcript import sync_turns
 
     assert options.media is not None
-    am = analysed or analyse_media(options.media, audio_stream=options.audio_stream)
+    am = analysed or analyse_media(options.media, audio_stream=options.audio_stream, detector=options.vad)
     alternatives = duplicate_alternatives(turns, findings, path)
     ts = sync_turns(turns, am.mask, duration_ms=am.duration_ms, path=path, alternatives=alternatives)
     synced, new_findings, meta = ts.turns, ts.findings, ts.meta

@@ -1,0 +1,162 @@
+"""The media path on real human recordings: convert --media against the rate model and aeneas, sync against
+ffsubsync, on ../shared/realspeech (and degraded copies of it).
+
+    .venv/bin/python bench/bench_realspeech.py [--corpus ../shared/realspeech] [--degradations clean]
+        [--no-aeneas] [--no-ffs]
+
+convert: every reference sentence's start as the output shows it (the first word's time where the cues
+carry word times, else interpolated over the cue: where a text-only tool puts it), against its true start;
+mean / median / p95 / max of |error| in ms, and how many are more than 1 s and 2 s off. Columns:
+``convert --media`` (words, the default), ``convert --media --align sync``, the rate model (``convert``
+without media) and aeneas 1.7.3 (bench/aeneas_align.py: its own venv, one fragment per sentence).
+
+sync: reference captions (one cue per sentence, true times) shifted by +7.3 s, re-timed by
+``captionkit sync`` (in-process, the same code) and by ffsubsync 0.5.1 (bench/_work/ffs, default
+settings); right = at least 90 % of the cues within 400 ms of their true start. For captionkit an answer
+is either applied (accepted) or refused (exit 3, the captions left as they were); ffsubsync always
+writes its answer.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from bench import realspeech as rs  # noqa: E402
+from bench.bench_sync import read_srt, write_srt  # noqa: E402
+from toolkit.media.pipeline import sync_captions  # noqa: E402
+from toolkit.pipeline import ConvertOptions, convert_file  # noqa: E402
+
+FFS = HERE / "_work" / "ffs" / "bin" / "ffs"
+SHIFT_MS = 7300
+
+
+def convert_errors(item: rs.Item, media: Path | None, align: str = "words") -> list[int | None]:
+    assert item.transcript is not None
+    options = ConvertOptions(media=str(media), align=align) if media else ConvertOptions()
+    return rs.result_errors(item.truth, convert_file(str(item.transcript), options))
+
+
+def aeneas_errors(item: rs.Item, how: str) -> list[int | None]:
+    from bench import aeneas_align
+
+    sentences = [s for s in item.truth["sentences"] if s.get("text")]
+    run = aeneas_align.align_sentences(
+        rs.degrade(item, how), rs.RATE, [s["text"] for s in sentences], rs.WORK, f"{item.name}.{how}"
+    )
+    return [
+        None if t is None else t - int(s["start_ms"]) for t, s in zip(run.starts_ms, sentences, strict=True)
+    ]
+
+
+def sync_case(item: rs.Item, how: str, use_ffs: bool) -> dict[str, Any]:
+    sentences = [s for s in item.truth["sentences"] if s.get("text")]
+    truth = np.array([int(s["start_ms"]) for s in sentences])
+    cues = [(int(s["start_ms"]) + SHIFT_MS, int(s["end_ms"]) + SHIFT_MS, s["text"]) for s in sentences]
+    media = rs.media_file(item, how)
+    out: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        srt = write_srt_file(Path(tmp) / "late.srt", cues)
+        ours = sync_captions(str(srt), str(media))
+        right = bool(np.mean(np.abs(np.array(ours.starts_ms) - truth) <= 400) >= 0.9)
+        out["ours"] = {
+            "accepted": ours.result.accepted,
+            "right": right,
+            "offset_ms": ours.result.offset_ms,
+            "confidence": round(ours.result.confidence, 3),
+            "detector": ours.detector,
+        }
+        if use_ffs:
+            done = Path(tmp) / "ffs.srt"
+            subprocess.run(
+                [str(FFS), str(media), "-i", str(srt), "-o", str(done)], check=True, capture_output=True
+            )
+            got = {text: s for s, _, text in read_srt(done)}
+            starts = np.array([got.get(s["text"], 10**9) for s in sentences])
+            out["ffsubsync"] = {"right": bool(np.mean(np.abs(starts - truth) <= 400) >= 0.9)}
+    return out
+
+
+def write_srt_file(path: Path, cues: list[tuple[int, int, str]]) -> Path:
+    write_srt(path, cues)
+    return path
+
+
+def fmt(s: dict[str, float]) -> str:
+    spread = " / ".join(f"{s[k]:.0f}" for k in ("mean", "median", "p95", "max"))
+    return f"{spread} | {s['over_1s']} / {s['over_2s']}"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", default=None)
+    ap.add_argument("--degradations", default="clean")
+    ap.add_argument("--no-aeneas", action="store_true")
+    ap.add_argument("--no-ffs", action="store_true")
+    args = ap.parse_args()
+    corpus = rs.corpus_dir(args.corpus)
+    use_aeneas = not args.no_aeneas
+    if use_aeneas:
+        from bench import aeneas_align
+
+        use_aeneas = aeneas_align.available()
+        if not use_aeneas:
+            print(f"# aeneas skipped: no venv at {aeneas_align.VENV}", file=sys.stderr)
+    use_ffs = not args.no_ffs and FFS.exists()
+    columns = ["media", "sync", "rate", *(["aeneas"] if use_aeneas else [])]
+    errors: dict[str, dict[str, list[int | None]]] = {c: {} for c in columns}
+    syncs: list[dict[str, Any]] = []
+    for item in rs.items(corpus):
+        for how in args.degradations.split(","):
+            key = f"{item.name} ({how})" if how != "clean" else item.name
+            media = rs.media_file(item, how)
+            errors["media"][key] = convert_errors(item, media)
+            errors["sync"][key] = convert_errors(item, media, "sync")
+            errors["rate"][key] = convert_errors(item, None)
+            if use_aeneas:
+                errors["aeneas"][key] = aeneas_errors(item, how)
+            syncs.append({"item": key, **sync_case(item, how, use_ffs)})
+            medians = ", ".join(f"{c} {rs.summary(errors[c][key])['median']:.0f}" for c in columns)
+            print(f"# {key}: {medians}", file=sys.stderr)
+    names = {
+        "media": "convert --media",
+        "sync": "--align sync",
+        "rate": "rate model",
+        "aeneas": "aeneas 1.7.3",
+    }
+    print("Sentence start error, ms: mean / median / p95 / max | sentences > 1 s / > 2 s off\n")
+    print("| recording | sentences | " + " | ".join(names[c] for c in columns) + " |")
+    print("|---|---|" + "---|" * len(columns))
+    for key in errors["media"]:
+        n = len(errors["media"][key])
+        print(f"| {key} | {n} | " + " | ".join(fmt(rs.summary(errors[c][key])) for c in columns) + " |")
+    every = {c: [e for v in errors[c].values() for e in v] for c in columns}
+    n = len(every["media"])
+    print(f"| **all** | {n} | " + " | ".join(f"**{fmt(rs.summary(every[c]))}**" for c in columns) + " |")
+    print("\n| recording | captionkit sync | ffsubsync |\n|---|---|---|")
+    for s in syncs:
+        o = s["ours"]
+        state = ("right" if o["right"] else "WRONG") if o["accepted"] else "refused (exit 3)"
+        ffs = ("right" if s["ffsubsync"]["right"] else "wrong") if "ffsubsync" in s else "-"
+        found = f"offset {o['offset_ms'] / 1000:+.2f} s, confidence {o['confidence']:.2f} ({o['detector']})"
+        print(f"| {s['item']} | {state}, {found} | {ffs} |")
+    ok = sum(s["ours"]["accepted"] and s["ours"]["right"] for s in syncs)
+    wrong = sum(s["ours"]["accepted"] and not s["ours"]["right"] for s in syncs)
+    ffs_ok = sum(s.get("ffsubsync", {}).get("right", False) for s in syncs)
+    print(f"\ncaptionkit: {ok} of {len(syncs)} right, {wrong} wrong accepted; ffsubsync: {ffs_ok} right")
+    out = rs.WORK.parent / "realspeech_results.json"
+    out.write_text(json.dumps({"errors": errors, "sync": syncs}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
