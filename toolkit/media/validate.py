@@ -138,7 +138,9 @@ def media_findings(
                     confidence=round(result.confidence, 3),
                 )
             )
-    if is_transcript:
+    if is_transcript and result is not None and result.accepted:
+        # runs of turns whose speech says they are shifted; only where the turns sync with the speech at all
+        # (a meeting's overlapping talk makes the residuals noise: a jump 'found' there is not one)
         from ..timing import count_words
 
         words = np.array([count_words(turns[i].text) for i in idx], dtype=np.float64)
