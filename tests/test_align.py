@@ -363,3 +363,29 @@ def test_progress_is_reported_turn_by_turn(
         f"{i}/{len(turns)} turns" for i in range(1, len(turns) + 1)
     ]
     assert lines[-1].endswith(f"of 00:00:{len(audio) // 16000:02d}")
+
+
+class _Recording(_Failing):
+    """A failing engine that records the length of every window it is given."""
+
+    def __init__(self) -> None:
+        self.windows_ms: list[int] = []
+
+    def align(self, tokens: Sequence[str], audio: np.ndarray) -> list[TokenTiming] | None:
+        self.windows_ms.append(len(audio) * 1000 // self.sample_rate)
+        return None
+
+
+def test_a_distant_next_turn_does_not_stretch_the_window() -> None:
+    """The next turn's first-word range bounds a window's end from above only: a next turn five minutes
+    later (music, a break) must not make the engine search minutes of audio (an 81-minute run once took
+    5 GB that way)."""
+    turns, audio, _ = load("clean")
+    first = turns[0]
+    padded = np.concatenate([audio, np.zeros(300 * 16000, dtype=audio.dtype)])
+    later = Turn("B", len(padded) * 1000 // 16000 - 5_000, turns[1].text, 3)
+    stamps = [first.start_ms or 0, later.start_ms or 0]
+    bounds = [(s - 500, s + 1_800) for s in stamps]
+    engine = _Recording()
+    align_turns([first, later], padded, rates=RateModel(global_wps=2.5), engine=engine, bounds=bounds)
+    assert engine.windows_ms and max(engine.windows_ms) <= 60_000

@@ -69,7 +69,10 @@ def _sentence_starts(words: list[tuple[str, int]]) -> list[int]:
 def test_convert_with_media_times_real_voices_to_the_speech() -> None:
     result = convert_file(TRANSCRIPT, ConvertOptions(media=str(CLIP)))
     words = [
-        (n, w.start_ms) for c in result.cues for w in c.words for n in re.findall(r"[a-z0-9']+", w.text.lower())
+        (n, w.start_ms)
+        for c in result.cues
+        for w in c.words
+        for n in re.findall(r"[a-z0-9']+", w.text.lower())
     ]
     errors = np.abs(np.array(_sentence_starts(words)) - [s["start_ms"] for s in TRUTH["sentences"]])
     assert float(np.median(errors)) <= 50 and errors.max() <= 150
@@ -115,7 +118,9 @@ def test_convert_with_media_without_speech_keeps_the_transcript_timing(
     a finding says why, and nothing raises (this was 'argmax of an empty sequence')."""
     media = _lavfi(tmp_path, "nospeech.wav", source)
     plain = convert_file(SYNTH / "interview_90s.transcript.txt", ConvertOptions())
-    result = convert_file(SYNTH / "interview_90s.transcript.txt", ConvertOptions(media=str(media), align=align))
+    result = convert_file(
+        SYNTH / "interview_90s.transcript.txt", ConvertOptions(media=str(media), align=align)
+    )
     assert "M006" in {f.code for f in result.findings}
     assert len(result.cues) >= len(plain.cues) - 2
     firsts: dict[int | None, int] = {}
@@ -182,7 +187,9 @@ def test_dense_speech_gives_no_jump() -> None:
     synced = sync_turns(turns, mask, duration_ms=60_000)
     assert "M005" not in {f.code for f in synced.findings}
     for bound, turn in zip(synced.bounds, turns, strict=True):
-        assert bound is not None and bound[0] <= (turn.start_ms or 0) + 500 and bound[1] >= (turn.start_ms or 0)
+        assert (
+            bound is not None and bound[0] <= (turn.start_ms or 0) + 500 and bound[1] >= (turn.start_ms or 0)
+        )
 
 
 @settings(max_examples=60, deadline=None)
@@ -191,7 +198,9 @@ def test_dense_speech_gives_no_jump() -> None:
     st.lists(st.integers(0, 5000), min_size=0, max_size=12),
     st.lists(st.tuples(st.integers(0, 5000), st.integers(1, 3000)), min_size=0, max_size=12),
 )
-def test_sync_results_are_plain_json(mask: list[bool], stamps: list[int], cues: list[tuple[int, int]]) -> None:
+def test_sync_results_are_plain_json(
+    mask: list[bool], stamps: list[int], cues: list[tuple[int, int]]
+) -> None:
     """Whatever the speech and the text, the sync results hold only JSON types (a numpy bool once made
     `-o out.json` fail)."""
     m = np.repeat(np.array(mask, dtype=bool), 10)

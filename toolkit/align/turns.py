@@ -522,17 +522,21 @@ def _end_candidates(index: SpeechIndex, start: int, piece: _Piece, mpp: float) -
 def _within_next_bound(
     index: SpeechIndex, cands: list[Pause], bound: tuple[int, int], start: int, target: float
 ) -> list[Pause]:
-    """The window ends that respect the next turn's range: not before its earliest start (the speech up
-    to there is this turn's, or nobody's) and not after its latest (the next turn has begun). With no
-    pause heard in the range, the cut goes where the next turn may start, nearest the target."""
+    """The window ends that respect the next turn's range: none after its latest start (the next turn has
+    begun), and among those, the ones not before its earliest start when any is (the speech up to there
+    is this turn's, or nobody's). A next turn far beyond the piece's own reach does not stretch the window
+    (a pause, music: the ends near the piece's own estimate stay); with no end left, the cut goes where
+    the next turn may start."""
     lo = max(start + 200, bound[0] - NEXT_BOUND_SLACK_MS)
     hi = max(lo + 1, bound[1] + NEXT_BOUND_SLACK_MS)
-    kept = [p for p in cands if lo <= p.mid_ms <= hi]
-    kept.extend(p for p in index.pauses_between(lo, hi) if p not in kept)
-    if not kept:
-        t = int(min(max(target, lo), hi))
-        kept = [Pause(t, t + 1)]
-    return sorted(set(kept), key=lambda p: p.mid_ms)
+    before = [p for p in cands if p.mid_ms <= hi]
+    reaching = [p for p in before if p.mid_ms >= lo]
+    if reaching:
+        return reaching
+    if before:
+        return before
+    t = int(min(max(target, lo), hi))
+    return [Pause(t, t + 1)]
 
 
 def _pick(cands: list[Pause], target: float) -> int:

@@ -74,7 +74,7 @@ class TurnSyncParams:
     bound_after_ms: int = (
         1800  # ... and at most this after (a floored stamp, the detector's and offset's slack)
     )
-    loose_bounds_ms: tuple[int, int] = (1000, 2500)  # the same when the stamps could not be checked
+    loose_bounds_ms: tuple[int, int] = (300, 2500)  # the stamps as written, when they could not be checked
 
 
 def speech_residuals(
