@@ -331,13 +331,16 @@ def _move_cost(tl: _Timeline, timed: Sequence[int], lo: int, hi: int) -> tuple[f
 
 
 def _shifted_cost(tl: _Timeline, timed: Sequence[int], lo: int, hi: int, shift: int) -> float | None:
-    """Cost around timed turns lo..hi shifted by ``shift``; None when an end still does not fit."""
+    """Cost around timed turns lo..hi shifted by ``shift``; None when an end still does not fit or a turn
+    would start before 0 (a time base before the start of the recording is no explanation)."""
     turns = tl.turns
+    if any((turns[timed[x]].start_ms or 0) + shift < 0 for x in range(lo, hi + 1)):
+        return None
     seq: list[Turn] = []
     if lo > 0:
         seq.append(turns[timed[lo - 1]])
     for x in range(lo, hi + 1):
-        seq.append(tl.at(turns[timed[x]], max(0, (turns[timed[x]].start_ms or 0) + shift)))
+        seq.append(tl.at(turns[timed[x]], (turns[timed[x]].start_ms or 0) + shift))
     if hi + 1 < len(timed):
         seq.append(turns[timed[hi + 1]])
     for a, b in itertools.pairwise(seq):
