@@ -6,6 +6,7 @@ import codecs
 import contextlib
 import os
 import re
+import stat
 import sys
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -42,18 +43,21 @@ def decode_bytes(data: bytes, *, path: str = "<input>") -> tuple[str, str]:
     if not data.strip():
         raise InputError("file is empty", path=path)
     encoding: str
-    if data.startswith(codecs.BOM_UTF8):
-        text, encoding = data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text, encoding = data.decode("utf-16"), "utf-16"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            text, encoding = data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as exc:  # an odd byte count, a lone surrogate: a damaged UTF-16 file
+            raise InputError(f"cannot decode as UTF-16 (byte {exc.start}: {exc.reason})", path=path) from None
     elif b"\x00" in data:
         text, encoding = _guess_utf16(data, path)
     else:
+        # a UTF-8 BOM followed by bytes that are not UTF-8 (an editor added the BOM to a cp1252 file)
+        body, utf8 = (data[3:], "utf-8-sig") if data.startswith(codecs.BOM_UTF8) else (data, "utf-8")
         try:
-            text, encoding = data.decode("utf-8"), "utf-8"
+            text, encoding = body.decode("utf-8"), utf8
         except UnicodeDecodeError:
             try:
-                text, encoding = data.decode("cp1252"), "cp1252"
+                text, encoding = body.decode("cp1252"), "cp1252"
             except UnicodeDecodeError as exc:
                 raise InputError(f"cannot decode as UTF-8 or cp1252 (byte {exc.start})", path=path) from None
     bad = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\t\n\r\f\v")
@@ -102,8 +106,14 @@ def normalise_text(text: str) -> str:
 
 
 def read_bytes(path: str | Path) -> bytes:
-    """Read a file, with clear errors for missing, directory and unreadable paths."""
+    """Read a file, with clear errors for missing, directory, unreadable and special paths (a named pipe
+    would block forever, a link to /dev/zero would fill the memory: only regular files are read)."""
     try:
+        mode = os.stat(path).st_mode
+        if stat.S_ISDIR(mode):
+            raise InputError("is a directory, not a file", path=str(path))
+        if not stat.S_ISREG(mode):
+            raise InputError("not a regular file (a pipe, device or socket): not read", path=str(path))
         return Path(path).read_bytes()
     except FileNotFoundError:
         raise InputError("no such file", path=str(path)) from None
@@ -113,6 +123,7 @@ def read_bytes(path: str | Path) -> bytes:
         raise InputError(f"cannot read: {exc.strerror}", path=str(path)) from None
 
 
+STDOUT = "<stdout>"
 STDIN = "<stdin>"  # how standard input (the path ``-``) is named in messages and reports
 
 
@@ -151,25 +162,41 @@ def atomic_path(
     ``protect`` lists input paths that must never be overwritten."""
     target = Path(path)
     refuse_inputs(target, protect)
-    if target.is_dir():
-        raise OutputError("is a directory, not a file", path=str(target))
     try:
+        if target.is_dir():
+            raise OutputError("is a directory, not a file", path=str(target))
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent)
-    except OSError as exc:
+    except OSError as exc:  # a name too long, a read-only folder, no space
         raise OutputError(f"cannot write here: {exc.strerror or exc}", path=str(target)) from None
     os.close(fd)
     tmp = Path(name)
     try:
-        yield tmp
-        os.chmod(tmp, _new_file_mode())
         try:
+            yield tmp
+            os.chmod(tmp, _new_file_mode())
             os.replace(tmp, target)
-        except OSError as exc:
+        except OSError as exc:  # the disk filled up, the folder went away: the user's to fix, not a bug
             raise OutputError(f"cannot write: {exc.strerror or exc}", path=str(target)) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def write_stdout(data: str | bytes) -> None:
+    """Write ``data`` to standard output and flush it, or raise :class:`OutputError` (stdout closed, a full
+    disk behind a redirection, a closed pipe): `-o -` either delivers everything or fails with exit 1."""
+    stream = sys.stdout
+    if stream is None or stream.closed:
+        raise OutputError("standard output is closed: nothing could be written", path=STDOUT)
+    try:
+        if isinstance(data, bytes):
+            stream.buffer.write(data)
+        else:
+            stream.write(data)
+        stream.flush()
+    except OSError as exc:
+        raise OutputError(f"cannot write: {exc.strerror or exc}", path=STDOUT) from None
 
 
 @contextlib.contextmanager

@@ -48,6 +48,9 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except ToolkitError as exc:
             raise click.ClickException(str(exc)) from None
+        except OSError as exc:  # the machine's (a full disk, a closed pipe), reported like a ToolkitError
+            where = f"{exc.filename}: " if exc.filename else ""
+            raise click.ClickException(f"{where}{exc.strerror or exc}") from None
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit, KeyboardInterrupt):
             raise
         except Exception as exc:
@@ -76,4 +79,23 @@ def main() -> None:
     # numpy's OpenBLAS starts a thread per core at import, which spin for ~60 ms of CPU; captionkit does
     # no BLAS-sized linear algebra, and its parallel work (ffmpeg, batch workers) needs those cores
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-    cli(prog_name="captionkit")
+    try:
+        cli(prog_name="captionkit")
+    finally:
+        _flush_stdout()
+
+
+def _flush_stdout() -> None:
+    """What a command printed must reach its destination: a full disk or a closed pipe behind stdout is an
+    error (exit 1, one line), not a traceback at exit."""
+    stream = sys.stdout
+    if stream is None or stream.closed:
+        return
+    try:
+        stream.flush()
+    except OSError as exc:
+        try:
+            sys.stdout = None  # nothing more can be written there; keep the exit from trying again
+            click.echo(f"Error: <stdout>: cannot write: {exc.strerror or exc}", err=True)
+        finally:
+            os._exit(1)

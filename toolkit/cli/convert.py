@@ -12,7 +12,7 @@ from typing import TextIO
 import click
 
 from ..errors import ToolkitError
-from ..io import LiveLine, atomic_write_text, is_terminal
+from ..io import LiveLine, atomic_write_text, is_terminal, write_stdout
 from ..model import Finding, Severity
 from ..pipeline import (
     FORMATS,
@@ -178,7 +178,7 @@ def convert(
         sys.exit(code)
     if jobs or skip_existing or scheduler:
         raise click.UsageError("--jobs, --skip-existing and --scheduler go with --out-dir")
-    _convert_one(paths[0], output, formats, options, report, quiet)
+    _convert_one(paths[0], output, formats, options, report, quiet, speakers_path)
 
 
 class ProgressLine(logging.Handler):
@@ -233,6 +233,7 @@ def _convert_one(
     options: ConvertOptions,
     report: str | None,
     quiet: bool,
+    speakers_path: str | None = None,
 ) -> None:
     if formats and len(formats) > 1:
         raise click.UsageError("several --to formats need --out-dir")
@@ -246,10 +247,11 @@ def _convert_one(
     with live_progress(enabled=bool(options.media) and not quiet):
         result = convert_file(path, options)  # "-" reads standard input
     text = render(result, fmt)
+    inputs = [path, *(p for p in (options.media, speakers_path) if p)]
     if output and output != "-":
-        atomic_write_text(output, text, protect=[path, *([options.media] if options.media else [])])
+        atomic_write_text(output, text, protect=inputs)
     else:
-        click.echo(text, nl=False)
+        write_stdout(text)
     if report:
         import json
 
@@ -258,7 +260,7 @@ def _convert_one(
         atomic_write_text(
             report,
             json.dumps(result_to_json(result), ensure_ascii=False, indent=2) + "\n",
-            protect=[path, *([output] if output and output != "-" else [])],
+            protect=[*inputs, *([output] if output and output != "-" else [])],
         )
     if not quiet:
         click.echo(summary_line(result, output if output and output != "-" else None), err=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from ..io import atomic_write_bytes, atomic_write_text
+from ..io import atomic_write_bytes, atomic_write_text, write_stdout
 from .options import audio_stream_option, vad_option
 
 EXIT_LOW_CONFIDENCE = 3
@@ -105,8 +105,7 @@ def sync(
     if write:
         data = outcome.output_bytes()
         if output == "-":
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
+            write_stdout(data)
         else:
             atomic_write_bytes(output, data, protect=(captions, media))
     if report:

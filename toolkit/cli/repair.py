@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..io import atomic_write_text
+from ..io import atomic_write_text, write_stdout
 from ..model import Severity
 from .options import duration_option
 
@@ -51,7 +51,7 @@ def repair(
     text = write_transcript(result.turns, doc.layout)
     protect = [path, *([speakers_path] if speakers_path else [])]
     if output == "-":
-        click.echo(text, nl=False)
+        write_stdout(text)
     else:
         atomic_write_text(output, text, protect=protect)
     findings = [*doc.findings, *result.findings]
