@@ -55,6 +55,13 @@ def convert_document(doc: Document, options: ConvertOptions) -> ConvertResult:
     from .segment import segment
     from .timing import RateModel
 
+    if not doc.turns:
+        from .errors import ParseError
+
+        left_out = sum(1 for f in doc.findings if f.code == "P006" and f.cue is not None)
+        raise ParseError(
+            f"no cue with a readable start and text ({left_out} left out): nothing to convert", path=doc.path
+        )
     findings: list[Finding] = list(doc.findings)
     turns: tuple[Turn, ...] = doc.turns
     meta: dict[str, Any] = {}

@@ -23,6 +23,7 @@ import enum
 import os
 import re
 import signal
+import stat
 import threading
 import time
 from collections import Counter
@@ -150,6 +151,9 @@ def run_file(task: FileTask) -> FileResult:
 
 def _not_converted(task: FileTask, exc: BaseException, t0: float, *, internal: bool = False) -> FileResult:
     seconds = time.perf_counter() - t0
+    if isinstance(exc, InputError) and _is_special_file(task.input):
+        reason = "not a regular file (a pipe, device or socket)"
+        return FileResult(task.index, task.input, Outcome.SKIPPED, reason=reason, seconds=seconds)
     if isinstance(exc, InputError) and _is_binary_file(task.input):
         return FileResult(
             task.index, task.input, Outcome.SKIPPED, reason="binary file, not text", seconds=seconds
@@ -165,7 +169,16 @@ def _not_converted(task: FileTask, exc: BaseException, t0: float, *, internal: b
     return FileResult(task.index, task.input, Outcome.FAILED, error=message, seconds=seconds)
 
 
+def _is_special_file(path: str) -> bool:
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode) and not stat.S_ISDIR(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
 def _is_binary_file(path: str) -> bool:
+    if _is_special_file(path):
+        return False  # opening a named pipe would block
     try:
         with open(path, "rb") as fh:
             head = fh.read(8192)

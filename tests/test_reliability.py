@@ -1,0 +1,128 @@
+"""Hostile and broken input: every case gives its documented exit code and one line, never an internal
+error (issue 13's fault cases, each a regression test)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from toolkit.cli import cli
+
+RESTART = "A [00:00:00] Hello there.\nB [00:00:00] Hi.\nA [00:00:15] How are you.\nB [00:00:18] Fine.\n" + (
+    "A [00:00:00] Restarted here.\n"
+)
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args))
+    return result.exit_code, result.output
+
+
+def cmd(*args: str, stdout: int | object = subprocess.PIPE) -> subprocess.CompletedProcess[bytes]:
+    """captionkit in its own process (for what a shell does to stdout)."""
+    return subprocess.run(
+        [sys.executable, "-m", "toolkit", *args],
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.fixture
+def restart(tmp_path: Path) -> Path:
+    p = tmp_path / "restart.txt"
+    p.write_text(RESTART)
+    return p
+
+
+def test_restarting_timestamps_are_findings_not_a_crash(restart: Path, tmp_path: Path) -> None:
+    """A pasted chunk that restarts at 00:00:00 once raised 'negative start' in repair."""
+    code, out = run("convert", str(restart), "-o", str(tmp_path / "r.srt"))
+    assert code == 0 and "internal error" not in out
+    assert "T001" in out
+    code, out = run("repair", str(restart), "-o", str(tmp_path / "r.txt"))
+    assert code == 0 and "internal error" not in out
+    code, out = run("validate", str(restart))
+    assert code == 1 and "T001 error" in out and "internal error" not in out
+
+
+@pytest.mark.parametrize(
+    ("data", "code", "words"),
+    [
+        (b"\xef\xbb\xbfA [00:00:01] caf\xe9 ok.\n", 0, "1 notes"),  # a BOM, then cp1252 (P002)
+        (b"\xff\xfe" + "A [00:00:01] hi".encode("utf-16-le") + b"\x00", 1, "cannot decode as UTF-16"),
+        (b"\xff\xfe" + "A [00:00:01] x".encode("utf-16-le") + b"\x00\xd8" + "y\n".encode("utf-16-le"), 1,
+         "surrogate"),
+    ],
+)  # fmt: skip
+def test_broken_encodings(tmp_path: Path, data: bytes, code: int, words: str) -> None:
+    src = tmp_path / "in.txt"
+    src.write_bytes(data)
+    got, out = run("convert", str(src), "-o", str(tmp_path / "o.srt"))
+    assert got == code and words in out and "internal error" not in out
+    assert len([ln for ln in out.splitlines() if ln.startswith("Error")]) <= 1
+    if code == 0:
+        assert "café" in (tmp_path / "o.srt").read_text(encoding="utf-8")
+
+
+def test_write_failures_are_output_errors(restart: Path, tmp_path: Path) -> None:
+    with open("/dev/full", "wb") as full:
+        proc = cmd("convert", str(restart), "-o", "-", "-q", stdout=full)
+    assert proc.returncode == 1 and b"No space left on device" in proc.stderr
+    assert b"internal error" not in proc.stderr and b"Traceback" not in proc.stderr
+    proc = cmd("convert", str(restart), "-o", str(tmp_path / ("x" * 300 + ".srt")), "-q")
+    assert proc.returncode == 1 and b"File name too long" in proc.stderr
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp file left
+    closed = subprocess.run(
+        f"{sys.executable} -m toolkit convert {restart} -o - -q >&-",
+        shell=True,
+        capture_output=True,
+        timeout=60,
+    )
+    assert closed.returncode == 1 and b"standard output is closed" in closed.stderr
+
+
+def test_caption_file_without_a_readable_cue_is_not_converted(tmp_path: Path) -> None:
+    src = tmp_path / "empty.srt"
+    src.write_text(
+        "1\n00:00:01,000 --> 00:00:02,000\n{\\an8}\n\n2\n00:00:03,000 --> 00:00:04,000\n<00:00:03.500>\n"
+    )
+    code, out = run("convert", str(src), "-o", str(tmp_path / "e.vtt"))
+    assert code == 1 and "no cue with a readable start and text" in out
+    assert not (tmp_path / "e.vtt").exists()
+
+
+def test_the_speaker_map_is_an_input(restart: Path, tmp_path: Path) -> None:
+    speakers = tmp_path / "m.txt"
+    speakers.write_text("A = Alice\n")
+    code, out = run("convert", str(restart), "-o", str(speakers), "--to", "srt", "--speakers", str(speakers))
+    assert code == 1 and "refusing to overwrite an input file" in out
+    assert speakers.read_text() == "A = Alice\n"
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes")
+def test_special_files_are_not_read(restart: Path, tmp_path: Path) -> None:
+    """A named pipe would block forever and a link to /dev/zero fill the memory: neither is read."""
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    zero = tmp_path / "zero.txt"
+    zero.symlink_to("/dev/zero")
+    for special in (fifo, zero):
+        code, out = run("convert", str(special), "-o", str(tmp_path / "o.srt"))
+        assert code == 1 and "not a regular file" in out
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "ok.txt").write_text(RESTART)
+    os.mkfifo(folder / "p.txt")
+    proc = cmd("convert", str(folder), "--out-dir", str(tmp_path / "out"), "--to", "srt", "--report",
+               str(tmp_path / "report.json"))  # fmt: skip
+    assert proc.returncode == 0 and b"1 converted, 1 skipped" in proc.stderr
+    assert "not a regular file" in (tmp_path / "report.json").read_text()
+    code, out = run("validate", str(folder))
+    assert code == 2 and "not a regular file" in out
