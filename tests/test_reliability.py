@@ -126,3 +126,17 @@ def test_special_files_are_not_read(restart: Path, tmp_path: Path) -> None:
     assert "not a regular file" in (tmp_path / "report.json").read_text()
     code, out = run("validate", str(folder))
     assert code == 2 and "not a regular file" in out
+
+
+def test_a_voice_name_ending_in_a_dash_gives_valid_webvtt(tmp_path: Path) -> None:
+    """'<v Bob-->' holds '-->', which webvtt-py refused (an internal error): the tag gets a space."""
+    import webvtt
+
+    src = tmp_path / "voice.txt"
+    src.write_text("Bob-- [00:00:01] Hello there.\nAl [00:00:04] Hi.\n")
+    code, out = run("convert", str(src), "-o", str(tmp_path / "o.vtt"))
+    assert code == 0, out
+    captions = list(webvtt.read(str(tmp_path / "o.vtt")))
+    # the spec strips an annotation's surrounding spaces (browsers do); webvtt-py keeps them
+    assert [(c.voice or "").strip() for c in captions] == ["Bob--", "Al"]
+    assert "-->" not in captions[0].raw_text

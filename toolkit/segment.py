@@ -79,6 +79,7 @@ DUAL_MAX_LEAD_MS = 1500  # BBC: never show speech more than 1.5 s early; bounds 
 
 # costs of the cutting programme (lower is better)
 _CUE_COST = 6.0  # each cue
+_MAX_CUTS_TRIED = 12  # cut points tried per cue start; ordinary text has a handful within a cue
 _SENTENCE_INSIDE = 5.0  # a sentence end inside a cue (short sentences still share: see _SHORT)
 _SHORT = 6.0  # a cue spoken for less than the minimum duration
 _FILL = 3.0  # weight of the convex fill term that balances the cues of a long sentence
@@ -452,6 +453,8 @@ def _cut_points(
             js: Sequence[int] = (
                 cand[lo : bisect_right(cand, hi, lo, ncand)] if cand[lo] <= hi else range(i + 1, hi + 1)
             )
+            if len(js) > _MAX_CUTS_TRIED:  # text that is all cut points (". . . . ."): the fullest cues
+                js = js[-_MAX_CUTS_TRIED:]
             sci, qi = sc[i], q[i] + 1
             for j in js:
                 fill = 1.0 - (q[j] - qi) / cap

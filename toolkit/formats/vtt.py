@@ -21,8 +21,10 @@ def escape_vtt(text: str) -> str:
 
 @lru_cache(maxsize=256)
 def _voice(name: str) -> str:
-    # an annotation may not contain a line break or '>'; '&' and '<' are escaped as in text
-    return escape_vtt(" ".join(name.split()))
+    # an annotation may not contain a line break or '>'; '&' and '<' are escaped as in text. A name
+    # ending in '-' would make '-->' with the tag's own '>': a space closes it (parsers strip it again)
+    voice = escape_vtt(" ".join(name.split()))
+    return voice + " " if voice.endswith("-") else voice
 
 
 def _timed_line(line: str, words: list[Word], first: bool, start_ms: int, end_ms: int) -> str:

@@ -397,8 +397,7 @@ def _decide(
 ) -> None:
     """Keep the first copy unless the later one is clearly cheaper, with the ``decided`` runs' removals
     already applied (a copy another run removes must not price this one)."""
-    lo = max(0, min(sents[a].turn for a, _, _ in run.pairs) - CONTEXT_TURNS)
-    hi = min(len(turns), max(sents[b].turn for _, b, _ in run.pairs) + CONTEXT_TURNS + 1)
+    lo, hi = _window(run, sents, turns)
     run.glued_first = _glued(sents, [a for a, _, _ in run.pairs])
     run.glued_second = _glued(sents, [b for _, b, _ in run.pairs])
     run.keep_first = True
@@ -408,6 +407,13 @@ def _decide(
     run.cost_keep_second = sequence_cost(timing, _local(run, sents, turns, timing, lo, hi, spans, decided))
     run.cost_keep_second += GLUED_COST * run.glued_second
     run.keep_first = not (run.cost_keep_second + KEEP_LATER_MARGIN < run.cost_keep_first)
+
+
+def _window(run: DuplicateRun, sents: Sequence[Sentence], turns: Sequence[Turn]) -> tuple[int, int]:
+    """The turns whose timing prices a run's choice: its copies and ``CONTEXT_TURNS`` around them."""
+    lo = max(0, min(sents[a].turn for a, _, _ in run.pairs) - CONTEXT_TURNS)
+    hi = min(len(turns), max(sents[b].turn for _, b, _ in run.pairs) + CONTEXT_TURNS + 1)
+    return lo, hi
 
 
 def _glued(sents: Sequence[Sentence], members: Sequence[int]) -> int:
@@ -507,6 +513,7 @@ def find_duplicates(
         spans.append(range(len(sents), len(sents)))
     runs = _runs(_anchors(sents, turns), sents)
     accepted: list[DuplicateRun] = []
+    removing: dict[int, set[int]] = {}  # turn -> the accepted runs that remove sentences from it
     claimed: set[int] = set()
     for run in runs:
         _fill(run, sents, turns, spans)
@@ -517,9 +524,15 @@ def find_duplicates(
         if len(run.pairs) == 1 and not _lone_copy(sents[run.pairs[0][0]], sents[run.pairs[0][1]]):
             continue
         _offsets(run, sents, turns)
-        _decide(run, sents, turns, timing, spans, accepted)
+        # only the decided runs that remove something inside this run's window can change its price:
+        # looked up by turn, so many copies of one sentence cost linear time, not quadratic
+        lo, hi = _window(run, sents, turns)
+        near = sorted({k for t in range(lo, hi) for k in removing.get(t, ())})
+        _decide(run, sents, turns, timing, spans, [accepted[k] for k in near])
         for a, b, _ in run.pairs:
             claimed.update((a, b))
+        for gone, _, _ in run.removed():
+            removing.setdefault(sents[gone].turn, set()).add(len(accepted))
         accepted.append(run)
     return accepted, _removals(accepted, sents, turns, spans), sents
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,6 +102,56 @@ def _contains(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
             return False
         pool.remove(hit)
     return True
+
+
+def _deletions(word: str, depth: int) -> set[str]:
+    """``word`` with up to ``depth`` letters deleted (symmetric-delete neighbours: two words within that
+    Damerau-Levenshtein distance share one)."""
+    out, frontier = {word}, {word}
+    for _ in range(depth):
+        frontier = {w[:i] + w[i + 1 :] for w in frontier for i in range(len(w))}
+        out |= frontier
+    return out
+
+
+def _typo_candidates(keys: Sequence[tuple[str, ...]]) -> set[tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Pairs of keys of the same length that differ in one word whose spellings are within two edits:
+    every pair :func:`_typo_pair` can accept, found through an index of word deletions."""
+    buckets: dict[tuple[int, tuple[str, ...], str], list[tuple[str, ...]]] = {}
+    for key in keys:
+        for pos, word in enumerate(key):
+            rest = key[:pos] + key[pos + 1 :]
+            for variant in _deletions(word, 2 if len(word) >= 7 else 1):
+                buckets.setdefault((pos, rest, variant), []).append(key)
+    pairs: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
+    for members in buckets.values():
+        if len(members) > 1:
+            pairs.update((a, b) for i, a in enumerate(members) for b in members[i + 1 :] if a != b)
+    return pairs
+
+
+class _WordIndex:
+    """Keys by word and by first letter, to find the longer names a short one may be contained in."""
+
+    def __init__(self, keys: Iterable[tuple[str, ...]]) -> None:
+        self.by_word: dict[str, set[tuple[str, ...]]] = {}
+        self.by_initial: dict[str, set[tuple[str, ...]]] = {}
+        for key in keys:
+            for w in key:
+                self.by_word.setdefault(w, set()).add(key)
+                if w:
+                    self.by_initial.setdefault(w[0], set()).add(key)
+
+    def candidates(self, key: tuple[str, ...]) -> set[tuple[str, ...]]:
+        """Keys holding every word of ``key`` (a one-letter word: a word with that initial)."""
+        sets = [self.by_initial.get(w, set()) if len(w) == 1 else self.by_word.get(w, set()) for w in key]
+        if not sets:
+            return set()
+        sets.sort(key=len)
+        out = set(sets[0])
+        for other in sets[1:]:
+            out &= other
+        return out
 
 
 def _display(names: Counter[str], first_seen: Mapping[str, int]) -> str:
@@ -184,31 +234,30 @@ def plan_speakers(
     def weight(k: tuple[str, ...]) -> int:
         return sum(groups[k].values())
 
-    # 3. typos: the rarer spelling joins the more frequent one
+    # 3. typos: the rarer spelling joins the more frequent one (pairs come from an index, so thousands of
+    # speakers cost thousands of lookups, not millions of comparisons)
     keys = sorted(groups, key=lambda k: (-weight(k), k))
-    for i, a in enumerate(keys):
-        for b in keys[i + 1 :]:
-            if find(a) == find(b) or not _typo_pair(a, b):
-                continue
-            if talk_to_each_other(a, b):
-                continue
-            if weight(b) > weight(a) and weight(a) > 0:
-                continue
-            rep[find(b)] = find(a)
+    order = {k: i for i, k in enumerate(keys)}
+    pairs = {(a, b) if order[a] < order[b] else (b, a) for a, b in _typo_candidates(keys)}
+    for a, b in sorted(pairs, key=lambda ab: (order[ab[0]], order[ab[1]])):  # the order of all pairs
+        if find(a) == find(b) or not _typo_pair(a, b):
+            continue
+        if talk_to_each_other(a, b):
+            continue
+        if weight(b) > weight(a) and weight(a) > 0:
+            continue
+        rep[find(b)] = find(a)
     # 4. short forms: merge into the unique cluster with a longer name containing it
     clusters: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
     for gkey in groups:
         clusters.setdefault(find(gkey), []).append(gkey)
+    containing = _WordIndex(groups)
     for key in sorted(groups, key=len):
         if find(key) != key or (len(clusters[key]) > 1 and any(len(m) > len(key) for m in clusters[key])):
             continue
         if any(name_tokens(t) == key for t in targets):
             continue  # a name the mapping gives is never merged into another
-        homes = {
-            find(m)
-            for m in groups
-            if find(m) != find(key) and _contains(key, m)
-        }
+        homes = {find(m) for m in containing.candidates(key) if find(m) != find(key) and _contains(key, m)}
         if len(homes) != 1:
             continue
         home = homes.pop()
