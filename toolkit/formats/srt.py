@@ -15,6 +15,17 @@ from ._common import all_lines, finish, is_dialogue, ordered
 SPEAKER_STYLES = ("upper", "name", "bracket", "none")
 
 
+_JOINER = "\u2060"  # WORD JOINER: zero width, invisible, and it breaks up what players read as markup
+_MARKUP = re.compile(r"(<)(?=/?[A-Za-z])|(\{)(?=\\)|(--)(?=>)")
+
+
+def _srt_text(line: str) -> str:
+    """A text line made safe for SRT, which has no escaping: ``<i>``, ``<Who>``, ``{\an8}`` in a transcript
+    are words, not tags players should apply, and ``-->`` would read as a timing line to some parsers. A
+    word joiner after the ``<``, ``{`` or ``--`` keeps every character as written and visible."""
+    return _MARKUP.sub(lambda m: m.group(0) + _JOINER, line)
+
+
 def speaker_label(speaker: str | None, style: str) -> str:
     """The label written before a speaker's text: ``TUCKER: ``, ``Tucker: ``, ``[Tucker] `` or nothing."""
     if style not in SPEAKER_STYLES:
@@ -22,22 +33,18 @@ def speaker_label(speaker: str | None, style: str) -> str:
     if not speaker or style == "none":
         return ""
     if style == "upper":
-        return f"{speaker.upper()}: "
+        return f"{_srt_text(speaker.upper())}: "
     if style == "name":
-        return f"{speaker}: "
-    return f"[{speaker}] "
-
-
-def _srt_text(line: str) -> str:
-    # SRT has no escaping; an arrow inside the text would read as a timing line to some parsers
-    return line.replace("-->", "->")
+        return f"{_srt_text(speaker)}: "
+    return f"[{_srt_text(speaker)}] "
 
 
 def srt_lines(cues: Sequence[Cue], speaker_style: str = "upper") -> list[list[str]]:
     """Each cue's text lines as written: a label at each change of speaker, dashes in dialogue."""
     speaker_label(None, speaker_style)  # validates the style
     labels: dict[str, str] = {}
-    arrows = "-->" in all_lines(cues)  # else no line needs _srt_text
+    text = all_lines(cues)
+    arrows = "-->" in text or "<" in text or "{" in text  # else no line needs _srt_text
     out: list[list[str]] = []
     append = out.append
     current: str | None = None

@@ -69,11 +69,11 @@ _WEBVTT_HEADER = re.compile(r"^WEBVTT(?:[ \t]|$)")
 
 
 def visible_text(line: str, kind: str = "vtt") -> str:
-    """A payload line as a viewer sees it: tags removed, WebVTT entities decoded."""
-    text = _TAG.sub("", line)
+    """A payload line as a viewer sees it: tags removed, WebVTT entities decoded. WebVTT knows only its own
+    tags: ``{\an8}`` there is text a browser shows."""
     if kind == "vtt":
-        text = html.unescape(text)
-    return text
+        return html.unescape(_VTT_TAG.sub("", line))
+    return _TAG.sub("", line)
 
 
 def _ms(ms: int) -> str:
