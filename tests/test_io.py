@@ -31,7 +31,15 @@ def test_decode_detects_the_encoding(data: bytes, encoding: str) -> None:
 def test_decode_normalises_copy_artefacts() -> None:
     raw = "\ufeffTucker\u00a0[00:00:00]\u200b Hi.\r\nSecond\u2060 line\rthird".encode()
     text, _ = decode_bytes(raw)
-    assert text == "Tucker [00:00:00] Hi.\nSecond line\nthird"
+    assert text == "Tucker [00:00:00] Hi.\nSecond\u2060 line\nthird"
+
+
+def test_joiners_survive() -> None:
+    """ZWJ and ZWNJ are part of the text: a family emoji, Persian spelling."""
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"
+    text, _ = decode_bytes(f"A [00:00:01] {family} {persian}".encode())
+    assert family in text and persian in text
 
 
 @pytest.mark.parametrize(

@@ -86,11 +86,10 @@ _REPLACE = {
     "\u00a0": " ",  # NBSP
     "\u202f": " ",  # narrow NBSP
     "\u2007": " ",  # figure space
-    "\u200b": "",  # zero-width space
-    "\u200c": "",  # ZWNJ
-    "\u200d": "",  # ZWJ
-    "\u2060": "",  # word joiner
+    "\u200b": "",  # zero-width space (web pages scatter it between labels and timestamps)
     "\ufeff": "",  # BOM / ZWNBSP inside text
+    # ZWJ and ZWNJ are kept (emoji sequences, Persian and Indic spelling need them), and so is the word
+    # joiner, with which captionkit's SRT keeps '<b>' and '-->' in text from reading as markup
     "\u2028": "\n",
     "\u2029": "\n",
 }
@@ -99,7 +98,7 @@ _NEEDS_NORMALISING = re.compile("[\r" + "".join(_REPLACE) + "]")
 
 
 def normalise_text(text: str) -> str:
-    """CRLF/CR to LF; NBSP to space; zero-width characters and stray BOMs removed."""
+    """CRLF/CR to LF; NBSP to space; zero-width spaces and stray BOMs removed."""
     if not _NEEDS_NORMALISING.search(text):  # translate() is slow on non-ASCII text; most files need nothing
         return text
     return text.replace("\r\n", "\n").replace("\r", "\n").translate(_TABLE)
