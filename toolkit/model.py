@@ -76,7 +76,10 @@ class Turn:
             start_ms=start_ms,
             end_ms=None if self.end_ms is None else self.end_ms + delta,
             source_start_ms=source,
-            words=tuple(Word(w.text, w.start_ms + delta, w.end_ms + delta) for w in self.words),
+            # a word timed before its turn's start (a mistyped time in a word-level export) stops at 0
+            words=tuple(
+                Word(w.text, max(0, w.start_ms + delta), max(0, w.end_ms + delta)) for w in self.words
+            ),
         )
 
 

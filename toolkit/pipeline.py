@@ -55,9 +55,11 @@ def convert_document(doc: Document, options: ConvertOptions) -> ConvertResult:
     from .segment import segment
     from .timing import RateModel
 
-    if not doc.turns:
+    if not any(t.text.strip() for t in doc.turns):
         from .errors import ParseError
 
+        if doc.kind == "transcript":
+            raise ParseError("no turn has any text: nothing to convert", path=doc.path)
         left_out = sum(1 for f in doc.findings if f.code == "P006" and f.cue is not None)
         raise ParseError(
             f"no cue with a readable start and text ({left_out} left out): nothing to convert", path=doc.path
