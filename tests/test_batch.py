@@ -352,12 +352,33 @@ def test_skip_existing_skips_only_outputs_newer_than_their_input(tmp_path: Path)
 
 
 def test_stale_temp_files_of_a_killed_writer_are_removed(tmp_path: Path) -> None:
+    """Only a dead writer's temp files go: one of this host whose process is gone, or any older than six
+    hours. A run writing into the same folder now keeps its own, and so does a user's file."""
+    import subprocess
+    import sys
+
+    from toolkit.io import temp_owner
+
     out = tmp_path / "out"
     out.mkdir()
-    stale = [out / ".a.srt.ab12_xyz.tmp", out / ".b.c.vtt.12345678.tmp"]
-    keep = [out / ".a.srt.short.tmp", out / "a.srt.12345678.tmp", out / ".notes.txt.12345678.tmp"]
+    host = temp_owner().rsplit("-", 1)[0]
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    dead_pid = int(dead.stdout)
+    old_other = out / ".b.c.vtt.12345678.otherhost-1.tmp"
+    stale = [out / f".a.srt.ab12_xyz.{host}-{dead_pid}.tmp", old_other]
+    keep = [
+        out / f".a.srt.ab12_xyz.{host}-{os.getpid()}.tmp",  # a writer that runs (this process)
+        out / ".d.srt.12345678.otherhost-7.tmp",  # another host's, recent: maybe writing now
+        out / ".a.srt.short.tmp",
+        out / "a.srt.12345678.tmp",
+        out / ".notes.txt.12345678.tmp",
+        out / ".a.srt.12345678.tmp",  # the old shape, without an owner: a user's file, left alone
+    ]
     for p in stale + keep:
         p.write_text("partial", encoding="utf-8")
+    os.utime(old_other, (0, 0))
     assert remove_stale_temp_files(out) == 2
     assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in keep)
 

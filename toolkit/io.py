@@ -6,6 +6,7 @@ import codecs
 import contextlib
 import os
 import re
+import socket
 import stat
 import sys
 import tempfile
@@ -165,7 +166,11 @@ def atomic_path(
         if target.is_dir():
             raise OutputError("is a directory, not a file", path=str(target))
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent)
+        # the owner's host and process id in the name: a later run removes a temp file only when its
+        # writer is dead (or the file is old), never one another run is writing now
+        fd, name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=f".{temp_owner()}{suffix}", dir=target.parent
+        )
     except OSError as exc:  # a name too long, a read-only folder, no space
         raise OutputError(f"cannot write here: {exc.strerror or exc}", path=str(target)) from None
     os.close(fd)
@@ -180,6 +185,12 @@ def atomic_path(
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def temp_owner() -> str:
+    """``<host>-<pid>`` of this process, as written into the names of its temp files."""
+    host = re.sub(r"[^A-Za-z0-9_]", "_", socket.gethostname())[:40] or "host"
+    return f"{host}-{os.getpid()}"
 
 
 def write_stdout(data: str | bytes) -> None:

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError, ToolkitError
-from ..io import atomic_write_text
+from ..io import atomic_write_text, temp_owner
 from ..model import Finding
 from ..pipeline import ConvertOptions
 
@@ -202,28 +202,51 @@ def looks_binary(head: bytes) -> bool:
     return control > 2
 
 
-_TEMP_NAME = re.compile(r"\.(?P<name>.+\.(?:srt|vtt|json))\.[A-Za-z0-9_]{8}\.tmp")
+_TEMP_NAME = re.compile(
+    r"\.(?P<name>.+\.(?:srt|vtt|json))\.[A-Za-z0-9_]{8}\.(?P<host>[A-Za-z0-9_]+)-(?P<pid>\d+)\.tmp"
+)
+STALE_TEMP_S = 6 * 3600  # a temp file this old is left over, whoever wrote it (another host's, a reused pid)
 
 
 def remove_stale_temp_files(folder: Path) -> int:
     """Remove temp files that a writer killed mid-write (SIGKILL) left in an output folder.
 
-    Only names of the exact shape ``.<name>.<srt|vtt|json>.XXXXXXXX.tmp`` that ``atomic_write_text``
-    creates are touched. Called before the first task writing to ``folder`` is submitted.
+    Only names of the shape ``.<name>.<srt|vtt|json>.XXXXXXXX.<host>-<pid>.tmp`` that ``atomic_path``
+    creates are touched, and only when their writer is gone: a process of this host that no longer runs,
+    or a file older than ``STALE_TEMP_S``. Another run writing into the same folder now (a second batch, a
+    Dask worker on a shared disk) keeps its files. Called before the first task writing to ``folder``.
     """
     removed = 0
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return 0
+    host = temp_owner().rsplit("-", 1)[0]
+    now = time.time()
     for entry in entries:
-        if entry.name.endswith(".tmp") and _TEMP_NAME.fullmatch(entry.name) and entry.is_file():
-            try:
+        m = _TEMP_NAME.fullmatch(entry.name) if entry.name.endswith(".tmp") else None
+        if m is None or not entry.is_file(follow_symlinks=False):
+            continue
+        try:
+            old = now - entry.stat(follow_symlinks=False).st_mtime > STALE_TEMP_S
+            if old or (m["host"] == host and not _alive(int(m["pid"]))):
                 os.unlink(entry.path)
                 removed += 1
-            except OSError:
-                pass
+        except OSError:
+            pass
     return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # no permission to signal it: it runs
+        return True
+    return True
 
 
 # --- worker processes ------------------------------------------------------------------------------
