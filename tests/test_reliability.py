@@ -140,3 +140,65 @@ def test_a_voice_name_ending_in_a_dash_gives_valid_webvtt(tmp_path: Path) -> Non
     # the spec strips an annotation's surrounding spaces (browsers do); webvtt-py keeps them
     assert [(c.voice or "").strip() for c in captions] == ["Bob--", "Al"]
     assert "-->" not in captions[0].raw_text
+
+
+def test_batch_reruns_with_its_report_in_the_input_folder(restart: Path, tmp_path: Path) -> None:
+    folder = restart.parent
+    report = folder / "batch.json"
+    for _ in range(2):  # the second run finds the first run's report among the files: not an input
+        code, out = run("convert", str(folder), "--out-dir", str(tmp_path / "out"), "--to", "srt",
+                        "--report", str(report), "-q")  # fmt: skip
+        assert code == 0, out
+
+
+def test_a_link_inside_the_output_folder_does_not_lead_outputs_out(tmp_path: Path) -> None:
+    src = tmp_path / "in" / "sub"
+    src.mkdir(parents=True)
+    (src / "a.txt").write_text(RESTART)
+    out, elsewhere = tmp_path / "out", tmp_path / "elsewhere"
+    out.mkdir()
+    elsewhere.mkdir()
+    (out / "sub").symlink_to(elsewhere)
+    code, output = run("convert", str(tmp_path / "in"), "--out-dir", str(out), "--to", "srt")
+    assert code == 1 and "outside --out-dir" in output
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_unreadable_folders_are_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """(As root every folder is readable, so the failure is made: os.walk's scandir refuses one.)"""
+    folder = tmp_path / "in"
+    (folder / "locked").mkdir(parents=True)
+    (folder / "ok.txt").write_text(RESTART)
+    (folder / "locked" / "x.txt").write_text(RESTART)
+    real_scandir = os.scandir
+
+    def scandir(path: object) -> object:
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    code, out = run("convert", str(folder), "--out-dir", str(tmp_path / "out"), "--to", "srt")
+    assert code == 1 and "folder cannot be read: Permission denied" in out and "1 converted, 1 failed" in out
+    code, out = run("validate", str(folder))
+    assert code == 2 and "folder cannot be read" in out
+
+
+def test_validate_reports_every_file_when_one_breaks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An internal error on one file is that file's P000; the others are still checked."""
+    import toolkit.validate.engine as engine
+
+    good, bad = tmp_path / "good.srt", tmp_path / "bad.txt"
+    good.write_text("1\n00:00:01,000 --> 00:00:02,000\nHello.\n")
+    bad.write_text(RESTART)
+    real = engine.validate_text
+
+    def breaks(text: str, **kw: object) -> object:
+        if str(kw.get("path", "")).endswith("bad.txt"):
+            raise RuntimeError("boom")
+        return real(text, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "validate_text", breaks)
+    code, out = run("validate", str(good), str(bad))
+    assert code == 2 and "bad.txt" in out and "internal error: RuntimeError: boom" in out
+    assert "good.srt (srt): 0 errors" in out

@@ -10,7 +10,7 @@ import socket
 import stat
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, BinaryIO
 
@@ -228,15 +228,23 @@ def atomic_write_text(path: str | Path, text: str, *, protect: Iterable[str | Pa
     atomic_write_bytes(path, text.encode("utf-8"), protect=protect)
 
 
-def walk_folder(folder: str, *, skip: str | None = None) -> Iterator[str]:
+def walk_folder(
+    folder: str, *, skip: str | None = None, on_error: Callable[[str, OSError], None] | None = None
+) -> Iterator[str]:
     """The files under ``folder``, recursively, in sorted order, as paths built on ``folder``.
 
     Hidden files and folders (a leading ``.``) are not entered; nor is the folder whose real path is
-    ``skip`` (an output folder inside an input folder), unless it is ``folder`` itself. ``convert`` and
+    ``skip`` (an output folder inside an input folder), unless it is ``folder`` itself. A folder that
+    cannot be read is given to ``on_error`` (path, error), never passed over in silence. ``convert`` and
     ``validate`` both find their inputs with this.
     """
     root_real = os.path.realpath(folder)
-    for dirpath, dirnames, filenames in os.walk(folder):
+
+    def failed(exc: OSError) -> None:
+        if on_error is not None:
+            on_error(str(exc.filename or folder), exc)
+
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=failed):
         dirnames[:] = sorted(
             d
             for d in dirnames

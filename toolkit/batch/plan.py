@@ -58,6 +58,7 @@ class Input:
     path: str  # as shown and opened: built from the PATH argument
     rel: PurePath  # where it goes under --out-dir
     real: str  # resolved path, to spot duplicates and overlaps
+    error: str | None = None  # a folder that could not be read: reported as failed, not passed over
 
 
 def discover(paths: Sequence[str], out_dir: str) -> list[Input]:
@@ -106,8 +107,12 @@ def discover(paths: Sequence[str], out_dir: str) -> list[Input]:
 
 
 def _walk(folder: str, base: str, out_real: str) -> Iterator[Input]:
-    for path in walk_folder(folder, skip=out_real):
+    unreadable: list[tuple[str, OSError]] = []
+    for path in walk_folder(folder, skip=out_real, on_error=lambda p, e: unreadable.append((p, e))):
         yield Input(path, PurePath(os.path.relpath(path, base)), os.path.realpath(path))
+    for path, exc in unreadable:
+        why = f"folder cannot be read: {exc.strerror or exc}; its files were not converted"
+        yield Input(path, PurePath(os.path.relpath(path, base)), os.path.realpath(path), error=why)
 
 
 def _literal_prefix(pattern: str) -> str:
@@ -177,6 +182,9 @@ def make_plan(inputs: list[Input], out_dir: str, formats: tuple[str, ...]) -> Pl
     order = sorted(range(len(inputs)), key=lambda i: (_is_caption(inputs[i]), i))
     for i in order:
         inp = inputs[i]
+        if inp.error is not None:
+            plan.decided[i] = _failed(i, inp, inp.error)
+            continue
         suffix = inp.rel.suffix.lower()
         if suffix in NOT_TRANSCRIPT_EXTENSIONS:
             plan.decided[i] = FileResult(
@@ -199,6 +207,12 @@ def make_plan(inputs: list[Input], out_dir: str, formats: tuple[str, ...]) -> Pl
                 "overwrite the input; choose another --out-dir",
             )
             continue
+        outside = [out for _, out in plan.outputs(inp) if not _inside(os.path.dirname(out), out_real)]
+        if outside:
+            plan.decided[i] = _failed(
+                i, inp, f"output {outside[0]} would land outside --out-dir (through a link)"
+            )
+            continue
         taken = next((s for s in slots if s in claimed), None)
         if taken is not None:
             other = inputs[claimed[taken]].path
@@ -207,6 +221,12 @@ def make_plan(inputs: list[Input], out_dir: str, formats: tuple[str, ...]) -> Pl
         for s in slots:
             claimed[s] = i
     return plan
+
+
+def _inside(folder: str, root_real: str) -> bool:
+    """``folder`` (maybe not there yet) resolves inside ``root_real``: no link inside --out-dir leads out."""
+    real = os.path.realpath(folder)
+    return real == root_real or real.startswith(root_real.rstrip(os.sep) + os.sep)
 
 
 def _is_caption(inp: Input) -> bool:

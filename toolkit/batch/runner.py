@@ -78,8 +78,12 @@ def convert_batch(
     inputs = discover(paths, options.out_dir)
     if options.report_path is not None:
         report_real = os.path.realpath(options.report_path)
-        if any(inp.real == report_real for inp in inputs):
+        if any(os.path.realpath(p) == report_real for p in paths):
             raise BatchUsageError(f"--report {options.report_path} is one of the inputs")
+        # found in an input folder: the report of an earlier run, not an input of this one
+        inputs = [inp for inp in inputs if inp.real != report_real]
+        if not inputs:
+            raise BatchUsageError(f"no input files found in {', '.join(paths)}")
     plan = make_plan(inputs, options.out_dir, formats)
     if options.report_path is not None and os.path.realpath(options.report_path) in plan.claimed:
         raise BatchUsageError(f"--report {options.report_path} is also an output of this run")

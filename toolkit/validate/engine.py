@@ -304,14 +304,23 @@ def validate_file(
 FOLDER_SUFFIXES = (".srt", ".vtt", ".txt")
 
 
-def expand_paths(paths: Iterable[str | Path]) -> list[str]:
+def expand_paths(
+    paths: Iterable[str | Path], unreadable: list[tuple[str, OSError]] | None = None
+) -> list[str]:
     """Files as given; a folder gives its ``.srt``, ``.vtt`` and ``.txt`` files, recursively (hidden
-    files and folders skipped, as ``convert`` does). Sorted, without repeats; ``-`` (standard input) first."""
+    files and folders skipped, as ``convert`` does). Sorted, without repeats; ``-`` (standard input) first.
+    Folders that cannot be read are added to ``unreadable``."""
     out: set[str] = set()
+
+    def note(path: str, exc: OSError) -> None:
+        if unreadable is not None:
+            unreadable.append((path, exc))
+
     for p in paths:
         path = Path(p)
         if str(p) != "-" and path.is_dir():
-            out.update(f for f in walk_folder(str(p)) if Path(f).suffix.lower() in FOLDER_SUFFIXES)
+            found = walk_folder(str(p), on_error=note)
+            out.update(f for f in found if Path(f).suffix.lower() in FOLDER_SUFFIXES)
         else:
             out.add(str(p))
     return sorted(out, key=lambda name: (name != "-", name))
@@ -334,17 +343,26 @@ def validate_paths(
     media_path)`` on its ``audio_stream`` (``a:N``; default: the default-flagged one, else the first);
     ``select``/``ignore`` are code prefixes as returned by :func:`parse_codes`.
     """
-    reports = [
-        validate_file(
-            p,
-            profile=profile,
-            duration_ms=duration_ms,
-            fps=fps,
-            media=media,
-            audio_stream=audio_stream,
-            select=select,
-            ignore=ignore,
-        )
-        for p in expand_paths(paths)
-    ]
+    unreadable: list[tuple[str, OSError]] = []
+    reports: list[FileReport] = []
+    for p in expand_paths(paths, unreadable):
+        try:
+            reports.append(
+                validate_file(
+                    p,
+                    profile=profile,
+                    duration_ms=duration_ms,
+                    fps=fps,
+                    media=media,
+                    audio_stream=audio_stream,
+                    select=select,
+                    ignore=ignore,
+                )
+            )
+        except ToolkitError:  # the media of --media, not this file: it stops every file alike
+            raise
+        except Exception as exc:  # a bug on one file must not hide the reports of the others
+            reports.append(_unreadable(p, InputError(f"internal error: {type(exc).__name__}: {exc}")))
+    for folder, error in unreadable:
+        reports.append(_unreadable(folder, InputError(f"folder cannot be read: {error.strerror or error}")))
     return ValidationReport(files=tuple(reports), profile=profile, duration_ms=duration_ms)
