@@ -210,3 +210,19 @@ def test_sync_results_are_plain_json(
     found = find_sync([s for s, _ in cues], [s + d for s, d in cues], m, SyncParams())
     json.dumps(found.to_json(), allow_nan=False)
     assert type(found.accepted) is bool and isinstance(found.confidence, float)
+
+
+def test_damaged_media_is_reported_and_not_trusted(tmp_path: Path) -> None:
+    """An MP4 cut at two thirds: ffmpeg's own words about it reach the user (M007), and sync, which
+    once reported success with a wrong 4-segment answer, refuses (exit 3)."""
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes((SYNTH / "interview_90s.mp4").read_bytes()[:200_000])
+    result = convert_file(
+        SYNTH / "interview_90s.transcript.txt", ConvertOptions(media=str(cut), align="sync")
+    )
+    damage = [f for f in result.findings if f.code == "M007"]
+    assert damage and all("damaged" in f.message for f in damage)
+    out = sync_captions(str(SYNTH / "interview_90s.srt"), str(cut))
+    assert not out.result.accepted and "damaged" in out.result.reason
+    assert out.report()["media_damage"]
+    assert list(out.starts_ms) == list(out.captions.starts_ms)

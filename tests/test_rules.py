@@ -34,7 +34,7 @@ STABLE = {
     "C006": "warning", "C007": "error", "C008": "error", "C009": "error", "C010": "error", "C011": "error",
     "C012": "error", "C013": "warning", "C014": "error",
     "M001": "warning", "M002": "warning", "M003": "warning", "M004": "info", "M005": "warning",
-    "M006": "warning", "A001": "warning", "A002": "info",
+    "M006": "warning", "M007": "warning", "A001": "warning", "A002": "info",
 }  # fmt: skip
 
 

@@ -281,6 +281,13 @@ RULES: tuple[Rule, ...] = (
         "Synchronisation was not confident; the original timing was kept.",
         "media",
     ),
+    Rule(
+        "M007",
+        W,
+        "media-damaged",
+        "ffmpeg reported damage in the media (a truncated or corrupt file); timing near it is uncertain.",
+        "media",
+    ),
     # word alignment
     Rule(
         "A001",

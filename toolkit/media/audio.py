@@ -39,6 +39,22 @@ class DecodedMedia:
     stream: StreamInfo
     audio: np.ndarray  # int16 mono
     sample_rate: int
+    damage: tuple[str, ...] = ()  # what ffmpeg said about a damaged input (see Decode.damage)
+
+    @property
+    def truncated(self) -> bool:
+        """The container says the media is longer than the audio that decoded (a file cut short)."""
+        held = self.info.duration_ms or 0
+        return held > 0 and self.audio_ms < 0.95 * held - 1000
+
+    def damage_notes(self) -> list[str]:
+        """ffmpeg's damage lines, and the length that did not decode, in words."""
+        notes = list(self.damage)
+        if self.truncated:
+            held = (self.info.duration_ms or 0) / 1000
+            decoded = self.audio_ms / 1000
+            notes.append(f"only {decoded:.1f} s of audio decoded of the {held:.1f} s the file says")
+        return notes
 
     @property
     def audio_ms(self) -> int:
@@ -86,5 +102,9 @@ def load_media(
     if len(out) < 2:
         raise MediaError(f"audio stream {chosen.specifier} decoded to no samples", path=path)
     return DecodedMedia(
-        info, chosen, np.frombuffer(out, dtype=np.int16, count=len(out) // 2), decode.sample_rate
+        info,
+        chosen,
+        np.frombuffer(out, dtype=np.int16, count=len(out) // 2),
+        decode.sample_rate,
+        tuple(decode.damage()),
     )

@@ -50,6 +50,13 @@ _STATS = re.compile(r"^(size=|video:\d|\[out#)")
 _SPEC_A = re.compile(r"^(?:0:)?a:(\d+)$")
 _SPEC_ABS = re.compile(r"^(?:0:)?(\d+)$")
 
+# ffmpeg's words for a damaged input (the lines are passed on as they are, see Decode.damage)
+_DAMAGE = re.compile(
+    r"partial file|corrupt|Invalid data found|error while decoding|truncat|moov atom not found|"
+    r"Packet mismatch|missing picture|Invalid NAL|invalid frame",
+    re.IGNORECASE,
+)
+
 
 def decode_command(
     path: str | os.PathLike[str],
@@ -375,6 +382,16 @@ class Decode:
                     f"ffmpeg could not decode audio stream {stream.specifier}: {message}", path=self.path
                 )
             index += 1
+
+    def damage(self) -> list[str]:
+        """What ffmpeg said about damage in the media while decoding it (a truncated or corrupt file),
+        in its own words, each line once: the caller reports it and trusts the timing less."""
+        seen: dict[str, None] = {}
+        for proc in self.processes:
+            for line in proc.stderr_lines:
+                if _DAMAGE.search(line):
+                    seen.setdefault(re.sub(r"^\[[^\]]*@ 0x[0-9a-f]+\] ", "", line.strip()), None)
+        return list(seen)
 
     def close(self) -> None:
         """Stop every ffmpeg still running (safe to call twice)."""

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from ..model import Finding, Turn
+from ..rules import finding
 from ..timecode import format_clock
 from .audio import DEFAULT_RATE, DecodedMedia, load_media
 from .decode import Decode
@@ -34,6 +35,8 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+MAX_DAMAGE_NOTES = 3  # ffmpeg's damage lines passed on as findings (the rest are alike)
+DAMAGE_CONFIDENCE = 0.4  # a sync on damaged media keeps this share of its confidence (below the default bar)
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +167,13 @@ def sync_captions(
         second = find_sync(captions.starts_ms, captions.ends_ms, am.mask, params)
         if second.accepted or second.confidence >= result.confidence:
             result = second
+    damage = am.media.damage_notes()
+    if damage:  # a damaged file: what decoded may not be where the file says (trust the answer less)
+        conf = result.confidence * DAMAGE_CONFIDENCE
+        ok = result.accepted and conf >= (params or SyncParams()).min_confidence
+        why = result.reason if ok or not result.accepted else f"the media is damaged (ffmpeg: {damage[0]})"
+        details = {**result.details, "media_damage": damage[:MAX_DAMAGE_NOTES]}
+        result = replace(result, confidence=conf, accepted=ok, reason=why, details=details)
     if result.accepted:
         starts, ends, clamped = apply_sync(captions.starts_ms, captions.ends_ms, result)
     else:
@@ -226,8 +236,12 @@ def apply_media(
     assert options.media is not None
     am = analysed or analyse_media(options.media, audio_stream=options.audio_stream, detector=options.vad)
     alternatives = duplicate_alternatives(turns, findings, path)
+    damage = [
+        finding("M007", f"the media is damaged: {note}; timing near it is uncertain", path=path, ffmpeg=note)
+        for note in am.media.damage_notes()[:MAX_DAMAGE_NOTES]
+    ]
     ts = sync_turns(turns, am.mask, duration_ms=am.duration_ms, path=path, alternatives=alternatives)
-    synced, new_findings, meta = ts.turns, ts.findings, ts.meta
+    synced, new_findings, meta = ts.turns, [*damage, *ts.findings], ts.meta
     meta = {
         "media": {
             "path": options.media,
