@@ -202,3 +202,12 @@ def test_validate_reports_every_file_when_one_breaks(tmp_path: Path, monkeypatch
     code, out = run("validate", str(good), str(bad))
     assert code == 2 and "bad.txt" in out and "internal error: RuntimeError: boom" in out
     assert "good.srt (srt): 0 errors" in out
+
+
+def test_a_file_name_with_a_newline_keeps_messages_on_one_line(tmp_path: Path) -> None:
+    src = tmp_path / "bad\nname.txt"
+    src.write_text("no timestamps here\n")
+    code, out = run("convert", str(src), "-o", str(tmp_path / "o.srt"))
+    assert code == 1 and out.count("\n") == 1 and "bad\\nname.txt" in out
+    code, out = run("validate", str(src))
+    assert code == 2 and all("name.txt" not in ln or "bad\\nname.txt" in ln for ln in out.splitlines())

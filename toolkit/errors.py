@@ -37,11 +37,19 @@ class ToolkitError(Exception):
     def __str__(self) -> str:
         where = ""
         if self.path is not None:
-            where = f"{self.path}:{self.line}: " if self.line is not None else f"{self.path}: "
-        text = f"{where}{self.message}"
+            path = one_line(self.path)  # a file name may hold a newline: the message stays one line
+            where = f"{path}:{self.line}: " if self.line is not None else f"{path}: "
+        text = f"{where}{one_line(self.message)}"
         if self.snippet:
             text += f" ({self.snippet!r})"
         return text
+
+
+def one_line(text: str) -> str:
+    """``text`` with line breaks and other control characters written as escapes."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
 
 
 class ParseError(ToolkitError):

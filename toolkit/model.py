@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from .errors import one_line
+
 
 class Severity(enum.StrEnum):
     INFO = "info"
@@ -135,8 +137,8 @@ class Finding:
     data: Mapping[str, Any] = field(default_factory=dict)
 
     def format(self) -> str:
-        where = f"{self.path or '<input>'}:{self.line if self.line is not None else 0}:"
-        return f"{where} {self.code} {self.severity.value}: {self.message}"
+        where = f"{one_line(self.path or '<input>')}:{self.line if self.line is not None else 0}:"
+        return f"{where} {self.code} {self.severity.value}: {one_line(self.message)}"
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..errors import one_line
 from .engine import FileReport, ValidationReport
 
 __all__ = ["format_counts", "format_text"]
@@ -25,8 +26,8 @@ def format_counts(counts: dict[str, int]) -> str:
 def _file_summary(r: FileReport) -> str:
     what = f" ({r.kind})" if r.kind else ""
     if r.error is not None:
-        return f"{r.path}: could not be checked: {r.error}"
-    return f"{r.path}{what}: {format_counts(r.counts)}"
+        return f"{one_line(r.path)}: could not be checked: {one_line(r.error)}"
+    return f"{one_line(r.path)}{what}: {format_counts(r.counts)}"
 
 
 def format_text(report: ValidationReport) -> str:
