@@ -75,7 +75,8 @@ class SyncParams:
     max_offset_ms: int | None = None  # reject (not restrict) solutions shifting further than this
     min_confidence: float = 0.5  # the solution's posterior among the other offsets (see _Evidence)
     min_evidence: float = 3.0  # nats of evidence beyond what the best of all offsets gives by chance
-    window_ms: int = 60_000  # caption time per window when looking for piecewise candidates
+    window_ms: int = 60_000  # caption time per window when looking for piecewise candidates ...
+    split_reach_ms: int = 300_000  # ... each window's own offset searched this far from the global one
     distinct_ms: int = 1000  # alternatives are at least this far from the solution and each other
     max_alternatives: int = 8
     onset_before_ms: int = 300  # a cue start "sits on" an onset up to this much before it ...
@@ -241,15 +242,23 @@ def _global(
 
 
 def _cue_scores(starts: np.ndarray, ends: np.ndarray, v: np.ndarray, cands: np.ndarray) -> np.ndarray:
-    """Score of every cue (rows) under every candidate frame offset (columns)."""
-    pad = int(max(abs(cands).max(initial=0), 1)) + int(ends.max() // FRAME_MS) + 2
-    vpad = np.concatenate((-np.ones(pad), v, -np.ones(pad)))
-    csum = np.concatenate(([0.0], np.cumsum(vpad)))
+    """Score of every cue (rows) under every candidate frame offset (columns).
+
+    Only the stretch of ``v`` the cues can reach under the candidates is summed (frames outside the
+    media count as non-speech), so a short segment of cues costs its own length, not the media's."""
     sf = starts // FRAME_MS
     ef = np.maximum(sf + 1, np.minimum(ends, starts + MAX_CUE_MS) // FRAME_MS)
     hf = np.minimum(ef, sf + HEAD_MS // FRAME_MS)
     prev_end = np.concatenate(([-(10**9)], np.maximum.accumulate(ef)[:-1]))
     pf = np.maximum(sf - PRE_ROLL_MS // FRAME_MS, np.minimum(prev_end, sf))
+    first = int(pf.min() + cands.min()) - 1
+    last = int(ef.max() + cands.max()) + 1
+    seg = -np.ones(last - first)
+    a0, b0 = max(0, first), min(len(v), last)
+    if b0 > a0:
+        seg[a0 - first : b0 - first] = v[a0:b0]
+    csum = np.concatenate(([0.0], np.cumsum(seg)))
+    pad = -first
     out = np.empty((len(starts), len(cands)))
     for j, c in enumerate(cands):
         a = sf + c + pad
@@ -344,6 +353,22 @@ def _refine(
     total = _cue_scores(starts, ends, v, cands).sum(axis=0)
     _k, kf = _peak(total)
     return float((kf - radius + frame_offset) * FRAME_MS)
+
+
+def _window_offset(tpl: np.ndarray, v: np.ndarray, expected: int, reach_ms: int) -> int:
+    """Where (frame of ``v``) a window's template fits best, within ``reach_ms`` of ``expected`` (where the
+    global offset puts it; frames outside the media face non-speech). One FFT the size of the window and
+    its reach, not of the media: the windows of a long file cost linear time, not quadratic."""
+    reach = reach_ms // FRAME_MS
+    first = expected - reach
+    seg_len = len(tpl) + 2 * reach
+    a, b = max(0, first), min(len(v), first + seg_len)
+    seg = -np.ones(seg_len)
+    if b > a:
+        seg[a - first : b - first] = v[a:b]
+    size = 1 << math.ceil(math.log2(seg_len + 1))
+    scores = np.fft.irfft(np.fft.rfft(seg, size) * np.conj(np.fft.rfft(tpl, size)), size)[: 2 * reach + 1]
+    return first + int(np.argmax(scores))
 
 
 def _peak_offsets(scores: np.ndarray, k_best: int, away: int, count: int) -> list[int]:
@@ -570,9 +595,9 @@ def find_sync(
             ws, we = s_scaled[w0 : w1 + 1], e_scaled[w0 : w1 + 1]
             lo = int(ws.min())
             tpl = _template(ws - lo, we - lo, int((we.max() - lo) // FRAME_MS) + 2)
-            sc, zero = corr(tpl)
-            k = int(np.argmax(sc))
-            cand_set.add(k - zero - lo // FRAME_MS)
+            cand_set.add(
+                _window_offset(tpl, v, lo // FRAME_MS + global_frame, p.split_reach_ms) - lo // FRAME_MS
+            )
             w0 = w1 + 1 if w1 + 1 < n else n
             if w1 + 1 < n:
                 w0 = max(w0 - (w1 - w0 + 1) // 2, w0)  # windows overlap by half

@@ -104,6 +104,9 @@ def _contains(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
     return True
 
 
+MAX_TYPO_FAMILY = 8  # more names than this sharing a spelling up to two edits: not typos of one name
+
+
 def _deletions(word: str, depth: int) -> set[str]:
     """``word`` with up to ``depth`` letters deleted (symmetric-delete neighbours: two words within that
     Damerau-Levenshtein distance share one)."""
@@ -125,7 +128,8 @@ def _typo_candidates(keys: Sequence[tuple[str, ...]]) -> set[tuple[tuple[str, ..
                 buckets.setdefault((pos, rest, variant), []).append(key)
     pairs: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
     for members in buckets.values():
-        if len(members) > 1:
+        # a typo is a rare variant; dozens of names one edit apart are a numbering ("Guest01", "Guest02")
+        if 1 < len(members) <= MAX_TYPO_FAMILY:
             pairs.update((a, b) for i, a in enumerate(members) for b in members[i + 1 :] if a != b)
     return pairs
 

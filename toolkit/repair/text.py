@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["Sentence", "join_sentences", "normalise", "sentence_spans", "split_sentences", "words_of"]
 
@@ -120,8 +121,16 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return bool(_INITIALS.fullmatch(token))  # U.S. / e.g.
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Character spans of the sentences of ``text`` (whitespace between sentences is in no span)."""
+@lru_cache(maxsize=256)
+def sentence_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Character spans of the sentences of ``text`` (whitespace between sentences is in no span).
+
+    Cached: repair asks again for the same turn's spans while it prices each duplicate run, and a long
+    turn holding many runs would cost its length once per run (a string's hash is computed once)."""
+    return tuple(_sentence_spans(text))
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = len(text) - len(text.lstrip())
     for m in _BOUNDARY.finditer(text):
