@@ -10,6 +10,7 @@ write SRT) in a fresh process, so memory is that run's peak (``ru_maxrss``) and 
   speakers   N turns, each by a different speaker
   copies     N turns saying the same sentence
   dots       one turn of N ". " (text that is all cut points)
+  repeats    one turn saying the same two sentences N times (a paste gone wrong)
   media      turn sync and caption sync on N minutes of speech (the search only: decoding is one
              ffmpeg pass, linear by construction)
 
@@ -36,6 +37,7 @@ DIMENSIONS: dict[str, tuple[int, ...]] = {
     "speakers": (1000, 2000, 4000, 8000),
     "copies": (1000, 2000, 4000, 8000),
     "dots": (25000, 50000, 100000, 200000),
+    "repeats": (250, 500, 1000, 2000),
     "media": (20, 40, 80, 160),
 }
 
@@ -59,6 +61,8 @@ def make_input(dimension: str, n: int, folder: Path) -> Path:
         lines = [f"Speaker{k:05d} {_clock(5 * k)} Words of turn {k} here." for k in range(n)]
     elif dimension == "copies":
         lines = [f"{'AB'[k % 2]} {_clock(5 * k)} This is exactly the same sentence." for k in range(n)]
+    elif dimension == "repeats":
+        lines = ["A [00:00:01] " + "I wouldn't say so. And in any case, this is not what we want. " * n]
     else:  # dots
         lines = ["A [00:00:01] " + ". " * n]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

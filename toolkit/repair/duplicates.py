@@ -400,6 +400,13 @@ def _decide(
     lo, hi = _window(run, sents, turns)
     run.glued_first = _glued(sents, [a for a, _, _ in run.pairs])
     run.glued_second = _glued(sents, [b for _, b, _ in run.pairs])
+    if _within_one_turn(run, sents):
+        # both copies inside one turn: either removal leaves that turn the same words, so the timeline
+        # cannot choose (and pricing it, text rebuilt per run, was quadratic in a long repetitive turn)
+        run.cost_keep_first = GLUED_COST * run.glued_first
+        run.cost_keep_second = GLUED_COST * run.glued_second
+        run.keep_first = not (run.cost_keep_second + KEEP_LATER_MARGIN < run.cost_keep_first)
+        return
     run.keep_first = True
     run.cost_keep_first = sequence_cost(timing, _local(run, sents, turns, timing, lo, hi, spans, decided))
     run.cost_keep_first += GLUED_COST * run.glued_first
@@ -407,6 +414,11 @@ def _decide(
     run.cost_keep_second = sequence_cost(timing, _local(run, sents, turns, timing, lo, hi, spans, decided))
     run.cost_keep_second += GLUED_COST * run.glued_second
     run.keep_first = not (run.cost_keep_second + KEEP_LATER_MARGIN < run.cost_keep_first)
+
+
+def _within_one_turn(run: DuplicateRun, sents: Sequence[Sentence]) -> bool:
+    turn = sents[run.pairs[0][0]].turn
+    return all(sents[a].turn == turn and sents[b].turn == turn for a, b, _ in run.pairs)
 
 
 def _window(run: DuplicateRun, sents: Sequence[Sentence], turns: Sequence[Turn]) -> tuple[int, int]:
@@ -527,7 +539,10 @@ def find_duplicates(
         # only the decided runs that remove something inside this run's window can change its price:
         # looked up by turn, so many copies of one sentence cost linear time, not quadratic
         lo, hi = _window(run, sents, turns)
-        near = sorted({k for t in range(lo, hi) for k in removing.get(t, ())})
+        if _within_one_turn(run, sents):
+            near: list[int] = []  # not priced against the timeline (see _decide)
+        else:
+            near = sorted({k for t in range(lo, hi) for k in removing.get(t, ())})
         _decide(run, sents, turns, timing, spans, [accepted[k] for k in near])
         for a, b, _ in run.pairs:
             claimed.update((a, b))
