@@ -226,3 +226,33 @@ def test_damaged_media_is_reported_and_not_trusted(tmp_path: Path) -> None:
     assert not out.result.accepted and "damaged" in out.result.reason
     assert out.report()["media_damage"]
     assert list(out.starts_ms) == list(out.captions.starts_ms)
+
+
+# ------------------------------------------------------------------------------------ mux
+
+
+def test_mux_tracks_players_accept(tmp_path: Path) -> None:
+    """WebVTT goes into MKV as it is (voice spans kept: a re-encode went through ASS and lost them),
+    every track has a language (und when none is given), and --language is checked before ffmpeg."""
+    from toolkit.errors import MediaError
+    from toolkit.media.mux import burn_font_size, language_code, mux
+    from toolkit.media.probe import probe
+
+    vtt = tmp_path / "voices.vtt"
+    vtt.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Tom &amp; Jerry>Hello there.\n")
+    out = tmp_path / "out.mkv"
+    mux(str(SYNTH / "interview_90s.mp4"), [str(vtt), str(SYNTH / "interview_90s.srt")], str(out))
+    tracks = probe(out).subtitles
+    assert [(t.codec, t.language) for t in tracks] == [("webvtt", None), ("subrip", None)]  # und
+    raw = subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-i", str(out), "-map", "0:s:0", "-c", "copy", "-f", "webvtt", "-"],
+        capture_output=True, check=True, text=True,
+    ).stdout  # fmt: skip
+    assert "<v Tom &amp; Jerry>Hello there." in raw
+    assert language_code("en") == "eng" and language_code("fra") == "fra" and language_code(None) == "und"
+    with pytest.raises(MediaError, match="ISO 639"):
+        language_code("english")
+    with pytest.raises(MediaError, match="WebM"):
+        mux(str(SYNTH / "interview_90s.mp4"), [str(vtt)], str(tmp_path / "out.webm"))
+    assert not (tmp_path / "out.webm").exists()
+    assert burn_font_size(90) * 90 / 288 >= 14 and burn_font_size(1080) == 16 and burn_font_size(2160) == 16

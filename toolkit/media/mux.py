@@ -13,6 +13,7 @@ partial file, and an input is never overwritten.
 
 from __future__ import annotations
 
+import math
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -21,7 +22,7 @@ from pathlib import Path
 from ..errors import MediaError
 from ..io import atomic_path, refuse_inputs
 from .ffmpeg import check_input, ffmpeg_input, run_ffmpeg
-from .probe import probe
+from .probe import StreamInfo, probe
 
 __all__ = ["mux"]
 
@@ -44,6 +45,33 @@ _LANG_NAMES = {
     "ara": "Arabic",
     "ukr": "Ukrainian",
 }
+
+
+# ISO 639-1 codes users type, to the ISO 639-2 (bibliographic forms accepted as given) that containers store
+_ISO639_1 = {
+    "en": "eng", "fr": "fra", "de": "deu", "es": "spa", "ru": "rus", "it": "ita", "pt": "por", "nl": "nld",
+    "ja": "jpn", "zh": "zho", "ar": "ara", "uk": "ukr", "pl": "pol", "sv": "swe", "no": "nor", "da": "dan",
+    "fi": "fin", "el": "ell", "tr": "tur", "he": "heb", "hi": "hin", "ko": "kor", "cs": "ces", "hu": "hun",
+    "ro": "ron", "fa": "fas", "ca": "cat", "vi": "vie", "id": "ind", "th": "tha",
+}  # fmt: skip
+MIN_BURN_PX = 14  # the smallest readable caption text, in pixels of the picture
+_WEBM_CODECS = {"video": {"vp8", "vp9", "av1"}, "audio": {"opus", "vorbis"}}
+
+
+def language_code(value: str | None) -> str:
+    """``value`` as the ISO 639-2 code a container stores: ``en`` -> ``eng``, a three-letter code as
+    given, nothing -> ``und`` (undetermined: players then still list the track). Anything else (a
+    language's name, a typo) raises :class:`MediaError` before ffmpeg runs."""
+    if not value:
+        return "und"
+    code = value.strip().lower()
+    if code in _ISO639_1:
+        return _ISO639_1[code]
+    if len(code) == 3 and code.isascii() and code.isalpha():
+        return code
+    raise MediaError(
+        f"--language {value!r} is not an ISO 639-2 code (eng, fra, deu, ...) or ISO 639-1 (en, fr)"
+    )
 
 
 def _per_track(values: Sequence[str] | None, n: int, what: str) -> list[str | None]:
@@ -80,17 +108,48 @@ def mux(
     info = probe(video)
     if not info.video and burn:
         raise MediaError("--burn needs a video stream", path=video)
-    langs = _per_track(languages, len(captions), "--language")
+    if ext == ".webm":
+        _check_webm(info.video + info.audio, captions, burn, output)
+    langs = [language_code(x) for x in _per_track(languages, len(captions), "--language")]
     names = _per_track(titles, len(captions), "--title")
     with atomic_path(out, protect=[video, *captions], suffix=ext) as tmp:
         if burn:  # the first file goes into the picture; any others stay soft tracks
             with tempfile.TemporaryDirectory(prefix="captionkit-burn-") as work:
                 suffix = ".vtt" if Path(captions[0]).suffix.lower() == ".vtt" else ".srt"
                 shutil.copyfile(captions[0], Path(work) / f"subs{suffix}")
-                args = _mux_args(video, captions[1:], tmp, ext, langs[1:], names[1:], burn=f"subs{suffix}")
+                height = info.video[0].height or 0
+                style = f"subs{suffix}:force_style='FontSize={burn_font_size(height)}'"
+                args = _mux_args(video, captions[1:], tmp, ext, langs[1:], names[1:], burn=style)
                 run_ffmpeg(args, path=video, cwd=work)  # the filter reads subs.srt from here
         else:
             run_ffmpeg(_mux_args(video, captions, tmp, ext, langs, names), path=video)
+
+
+def burn_font_size(height: int) -> int:
+    """libass's font size for burnt-in captions on a picture ``height`` pixels high. libass scales sizes
+    by height / 288: its default 16 is 5 px on a 90-pixel picture; text is kept at least
+    ``MIN_BURN_PX`` pixels high, and the default where that already holds (16 at 360p is 20 px, at 4K
+    120 px: in proportion)."""
+    if height <= 0:
+        return 16
+    return max(16, math.ceil(MIN_BURN_PX * 288 / height))
+
+
+def _check_webm(streams: Sequence[StreamInfo], captions: Sequence[str], burn: bool, output: str) -> None:
+    """WebM holds WebVTT text and VP8/VP9/AV1 video with Opus/Vorbis audio only: say so before ffmpeg
+    fails with a message that blames the video."""
+    soft = captions[1:] if burn else captions
+    if any(Path(c).suffix.lower() != ".vtt" for c in soft):
+        raise MediaError("WebM takes WebVTT subtitles only: give .vtt files, or write .mkv", path=output)
+    for st in streams:
+        if st.kind == "video" and burn:
+            continue  # re-encoded with the captions burnt in
+        if st.codec not in _WEBM_CODECS.get(st.kind, {st.codec}):
+            raise MediaError(
+                f"WebM holds VP8/VP9/AV1 video and Opus/Vorbis audio; this file's {st.kind} is {st.codec}, "
+                "which would need re-encoding: write .mkv or .mp4",
+                path=output,
+            )
 
 
 def _mux_args(
@@ -118,12 +177,13 @@ def _mux_args(
         args += ["-c:v", "copy"]
     args += ["-c:a", "copy"]
     for i, c in enumerate(captions):
-        codec = "mov_text" if ext in _MP4_LIKE else "webvtt" if Path(c).suffix.lower() == ".vtt" else "srt"
+        # MP4 needs mov_text; MKV and WebM take the file's own text as it is (a re-encode of WebVTT went
+        # through ASS and lost the <v> voice spans)
+        codec = "mov_text" if ext in _MP4_LIKE else "copy"
         args += [f"-c:s:{i}", codec]
-        lang = langs[i]
-        if lang:
-            args += [f"-metadata:s:s:{i}", f"language={lang}"]
-        title = names[i] or (_LANG_NAMES.get(lang or "", lang) if lang else Path(c).stem)
+        lang = langs[i] or "und"
+        args += [f"-metadata:s:s:{i}", f"language={lang}"]
+        title = names[i] or (_LANG_NAMES.get(lang, Path(c).stem) if lang != "und" else Path(c).stem)
         args += [f"-metadata:s:s:{i}", f"title={title}"]
         if ext in _MP4_LIKE:  # MP4 players show the track's handler name
             args += [f"-metadata:s:s:{i}", f"handler_name={title}"]

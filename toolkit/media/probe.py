@@ -35,6 +35,7 @@ class StreamInfo:
     sample_rate: int | None = None
     channels: str | None = None
     fps: float | None = None
+    height: int | None = None  # a video's picture height in pixels
 
     @property
     def specifier(self) -> str:
@@ -75,6 +76,7 @@ _STREAM = re.compile(
 _META = re.compile(r"^\s+(?P<key>\w+)\s*: (?P<value>.*)$")
 _RATE = re.compile(r"(\d+) Hz")
 _FPS = re.compile(r"([\d.]+) fps")
+_SIZE = re.compile(r", (\d{2,5})x(\d{2,5})\b")
 _GENERIC = {
     "SoundHandler",
     "VideoHandler",
@@ -134,6 +136,7 @@ def parse_probe(stderr: str, path: str = "<media>") -> MediaInfo:
             lang = m_s.group("lang")
             rate = _RATE.search(rest)
             fps = _FPS.search(rest)
+            size = _SIZE.search(rest) if kind == "video" else None
             channels = None
             if kind == "audio":
                 parts = [p.strip() for p in rest.split(",")]
@@ -149,6 +152,7 @@ def parse_probe(stderr: str, path: str = "<media>") -> MediaInfo:
                 "sample_rate": int(rate.group(1)) if rate and kind == "audio" else None,
                 "channels": channels,
                 "fps": float(fps.group(1)) if fps and kind == "video" else None,
+                "height": int(size.group(2)) if size else None,
             }
             counts[kind] = counts.get(kind, 0) + 1
             continue
