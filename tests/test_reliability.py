@@ -211,3 +211,15 @@ def test_a_file_name_with_a_newline_keeps_messages_on_one_line(tmp_path: Path) -
     assert code == 1 and out.count("\n") == 1 and "bad\\nname.txt" in out
     code, out = run("validate", str(src))
     assert code == 2 and all("name.txt" not in ln or "bad\\nname.txt" in ln for ln in out.splitlines())
+
+
+def test_word_timestamps_need_media_and_webvtt(tmp_path: Path) -> None:
+    """They were silently ignored without media or with SRT output."""
+    src = tmp_path / "t.txt"
+    src.write_text(RESTART)
+    code, out = run("convert", str(src), "-o", str(tmp_path / "x.vtt"), "--word-timestamps")
+    assert code == 2 and "needs --media" in out
+    code, out = run(
+        "convert", str(src), "--media", "m.mp4", "-o", str(tmp_path / "x.srt"), "--word-timestamps"
+    )
+    assert code == 2 and "WebVTT output" in out

@@ -152,6 +152,14 @@ def convert(
         speakers=speakers,
     )
     formats = _parse_formats(to)
+    if word_timestamps:  # word times come from aligning to the audio, and only WebVTT can carry them
+        if not media or align != "words":
+            raise click.UsageError(
+                "--word-timestamps needs --media (and --align words): word times come from the audio"
+            )
+        written = formats or ([_format_from(output)] if output and output != "-" else ["srt"])
+        if "vtt" not in written:
+            raise click.UsageError("--word-timestamps is for WebVTT output (.vtt or --to vtt)")
     batch = out_dir is not None or len(paths) > 1 or any(Path(p).is_dir() for p in paths)
     if batch:
         if output:
