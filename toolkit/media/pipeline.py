@@ -163,10 +163,10 @@ def sync_captions(
     t1 = time.perf_counter()
     result = find_sync(captions.starts_ms, captions.ends_ms, am.mask, params)
     if not result.accepted and detector == "auto" and am.detector != "silero":
-        am = am.with_detector("silero")
-        second = find_sync(captions.starts_ms, captions.ends_ms, am.mask, params)
+        neural = am.with_detector("silero")
+        second = find_sync(captions.starts_ms, captions.ends_ms, neural.mask, params)
         if second.accepted or second.confidence >= result.confidence:
-            result = second
+            result, am = second, neural  # the report names the detector whose answer it gives
     damage = am.media.damage_notes()
     if damage:  # a damaged file: what decoded may not be where the file says (trust the answer less)
         conf = result.confidence * DAMAGE_CONFIDENCE
