@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from .numeric import median
-from .vad import FRAME_MS, onsets
+from .vad import FRAME_MS, onsets, window_cover
 
 __all__ = [
     "RATIOS",
@@ -388,22 +388,10 @@ class _Channel:
     """One kind of event the cues should sit on: cue times ``t`` hit when an event lies in
     ``[t - late_ms, t + early_ms]`` (the cue may come ``late_ms`` after its event or ``early_ms`` before)."""
 
-    def __init__(self, events: np.ndarray, media_ms: int, early_ms: int, late_ms: int, floor_q: float | None):
+    def __init__(self, events: np.ndarray, media_ms: int, early_ms: int, late_ms: int) -> None:
         self.events, self.early, self.late = events, early_ms, late_ms
-        covered = 0
-        end = -(10**12)
-        for a, b in zip(
-            np.clip(events - early_ms, 0, media_ms).tolist(),
-            np.clip(events + late_ms, 0, media_ms).tolist(),
-            strict=True,
-        ):
-            a = max(a, end)
-            if b > a:
-                covered += b - a
-                end = b
-        self.chance = min(0.9, max(0.02, covered / max(1, media_ms)))
-        # the hit rate assumed under the right timing before the solution shows its own (None: chance)
-        self.floor_q = self.chance if floor_q is None else max(self.chance, floor_q)
+        self.chance = min(0.9, max(0.02, window_cover(events, early_ms, late_ms, media_ms)))
+        self.floor_q = self.chance  # the hit rate assumed under the right timing before the solution's own
 
     def hits(self, times: np.ndarray) -> np.ndarray:
         i = np.searchsorted(self.events, times - self.late)
@@ -441,11 +429,11 @@ class _Evidence:
         self.n = n
         on_s, on_e = onsets(mask)
         media_ms = len(mask) * FRAME_MS
-        starts = _Channel(on_s, media_ms, p.onset_before_ms, p.onset_after_ms, None)
+        starts = _Channel(on_s, media_ms, p.onset_before_ms, p.onset_after_ms)
         starts.floor_q = max(starts.floor_q, 1.0 - (1.0 - starts.chance) * p.miss_share)
         self.starts, self.ends = (
             starts,
-            _Channel(np.sort(on_e), media_ms, p.end_before_ms, p.end_after_ms, None),
+            _Channel(np.sort(on_e), media_ms, p.end_before_ms, p.end_after_ms),
         )
         self.distinct = max(2.0, 2 * media_ms / (p.onset_before_ms + p.onset_after_ms))
 

@@ -26,7 +26,7 @@ from ..rules import finding
 from ..timecode import format_clock
 from .numeric import median
 from .sync import VAD_LAG_MS, Segment, SyncResult
-from .vad import FRAME_MS, onsets
+from .vad import FRAME_MS, onsets, union_spans, window_cover
 
 if TYPE_CHECKING:
     from ..timing import RateModel
@@ -116,33 +116,14 @@ def shifted_blocks(resid: np.ndarray, need: np.ndarray) -> list[tuple[int, int, 
 
 def _hit_intervals(stamp: int, on_s: np.ndarray, params: TurnSyncParams) -> tuple[np.ndarray, np.ndarray]:
     """Offsets d (ms, half-open [lo, hi)) for which ``stamp + d`` has an onset in its window."""
-    lo = on_s - stamp - params.window_after_ms
-    hi = on_s - stamp + params.window_before_ms
-    return _union(lo, hi)
-
-
-def _union(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The union of sorted half-open intervals, as disjoint intervals."""
-    if len(lo) == 0:
-        return lo, hi
-    keep_lo, keep_hi = [int(lo[0])], [int(hi[0])]
-    for a, b in zip(lo[1:].tolist(), hi[1:].tolist(), strict=True):
-        if a <= keep_hi[-1]:
-            keep_hi[-1] = max(keep_hi[-1], b)
-        else:
-            keep_lo.append(a)
-            keep_hi.append(b)
-    return np.array(keep_lo, dtype=np.int64), np.array(keep_hi, dtype=np.int64)
+    return union_spans(on_s - stamp - params.window_after_ms, on_s - stamp + params.window_before_ms)
 
 
 def chance_of_hit(on_s: np.ndarray, media_ms: int, params: TurnSyncParams) -> float:
     """How likely a stamp put at a random place in the media has an onset in its window: the share of the
     media covered by the onsets' windows (dense speech has onsets everywhere, so a hit there means little)."""
-    if media_ms <= 0 or len(on_s) == 0:
-        return params.min_chance
-    lo, hi = _union(on_s - params.window_after_ms, on_s + params.window_before_ms)
-    covered = float(np.sum(np.clip(hi, 0, media_ms) - np.clip(lo, 0, media_ms)))
-    return min(params.max_chance, max(params.min_chance, covered / media_ms))
+    covered = window_cover(on_s, params.window_after_ms, params.window_before_ms, media_ms)
+    return min(params.max_chance, max(params.min_chance, covered))
 
 
 def turn_sync(
