@@ -170,10 +170,12 @@ def _not_converted(task: FileTask, exc: BaseException, t0: float, *, internal: b
 
 
 def _is_special_file(path: str) -> bool:
+    """A named pipe, device or socket (neither a regular file nor a folder): never opened."""
     try:
-        return not stat.S_ISREG(os.stat(path).st_mode) and not stat.S_ISDIR(os.stat(path).st_mode)
+        mode = os.stat(path).st_mode
     except OSError:
         return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
 def _is_binary_file(path: str) -> bool:
