@@ -36,8 +36,9 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT))
 
+from toolkit.captions import loads  # noqa: E402
 from toolkit.errors import ToolkitError  # noqa: E402
-from toolkit.pipeline import ConvertOptions, convert_file, render  # noqa: E402
+from toolkit.pipeline import ConvertOptions, ConvertResult, convert_file, render  # noqa: E402
 from toolkit.profiles import DEFAULT_PROFILE, PROFILES  # noqa: E402
 from toolkit.validate.engine import validate_text  # noqa: E402
 
@@ -175,6 +176,8 @@ def check(path: Path, options: ConvertOptions) -> list[str]:
         result = convert_file(path, options)
     except ToolkitError as exc:
         return ["multi-line error message"] if "\n" in str(exc) else []
+    if result.captions is not None:
+        return check_captions(result, options)
     problems: list[str] = []
     cues = result.cues
     for a, b in itertools.pairwise(cues):
@@ -192,6 +195,32 @@ def check(path: Path, options: ConvertOptions) -> list[str]:
         errors = sorted({f.code for f in report.findings if f.severity.value == "error"})
         if errors:
             problems.append(f"{fmt} output has errors {','.join(errors)}")
+    return problems
+
+
+def check_captions(result: ConvertResult, options: ConvertOptions) -> list[str]:
+    """A caption file converted cue for cue: each output reads back with the same cues, and has no error
+    the input did not have (an overlap, an empty cue in the input stays in the output, reported)."""
+    assert result.captions is not None
+    problems: list[str] = []
+    doc = result.captions
+    had = {f.code for f in result.findings}
+    json.loads(render(result, "json"))
+    for fmt in ("srt", "vtt"):
+        text = render(result, fmt)
+        back = loads(text, fmt, path=f"out.{fmt}")
+        kept = [c for c in doc.cues if fmt == "vtt" or c.plain.strip()]
+        same = [(c.start_ms, c.end_ms) for c in back.cues] == [(c.start_ms, c.end_ms) for c in kept]
+        if not same:
+            problems.append(f"{fmt} output does not read back with the input's cue times")
+        elif fmt == "vtt" and [c.plain for c in back.cues] != [
+            "\n".join(ln for ln in c.plain.split("\n") if ln) for c in kept
+        ]:
+            problems.append("vtt output does not read back with the input's text")
+        report = validate_text(text, path=f"out.{fmt}", profile=options.profile, kind=fmt)
+        errors = sorted({f.code for f in report.findings if f.severity.value == "error"} - had)
+        if errors:
+            problems.append(f"{fmt} output has errors the input had not {','.join(errors)}")
     return problems
 
 

@@ -637,7 +637,7 @@ def test_public_api() -> None:
         == "(path: 'str | Path', *, fps: 'float | None' = None) -> 'Document'"
     )
     assert str(inspect.signature(parse.scan_captions)) == (
-        "(text: 'str', kind: 'str', *, path: 'str' = '<input>') -> 'list[CaptionBlock]'"
+        "(text: 'str', kind: 'str', *, path: 'str' = '<input>', raw: 'bool' = False) -> 'list[CaptionBlock]'"
     )
 
 

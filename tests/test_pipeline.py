@@ -79,6 +79,16 @@ def test_every_sample_layout_converts_to_valid_captions(path: Path, tmp_path: Pa
     import webvtt
 
     result = convert_file(path, ConvertOptions())
+    if result.captions is not None:  # a caption file is converted cue for cue
+        shown = [c for c in result.captions if c.plain.strip()]
+        assert shown
+        srt, vtt = tmp_path / "o.srt", tmp_path / "o.vtt"
+        srt.write_text(render(result, "srt"), encoding="utf-8")
+        vtt.write_text(render(result, "vtt"), encoding="utf-8")
+        items = pysrt.open(str(srt), error_handling=pysrt.ERROR_RAISE)
+        assert [(s.start.ordinal, s.end.ordinal) for s in items] == [(c.start_ms, c.end_ms) for c in shown]
+        assert len(webvtt.read(str(vtt))) == len(result.captions)
+        return
     assert result.cues
     srt, vtt = tmp_path / "o.srt", tmp_path / "o.vtt"
     srt.write_text(render(result, "srt"), encoding="utf-8")

@@ -129,9 +129,14 @@ STDIN = "<stdin>"  # how standard input (the path ``-``) is named in messages an
 
 def read_text(path: str | Path) -> tuple[str, str]:
     """Read and decode a file, or standard input for ``-`` (see :func:`read_bytes`, :func:`decode_bytes`)."""
+    return decode_bytes(read_input(path), path=STDIN if str(path) == "-" else str(path))
+
+
+def read_input(path: str | Path) -> bytes:
+    """The bytes of a file, or of standard input for ``-``."""
     if str(path) == "-":
-        return decode_bytes(sys.stdin.buffer.read(), path=STDIN)
-    return decode_bytes(read_bytes(path), path=str(path))
+        return sys.stdin.buffer.read()
+    return read_bytes(path)
 
 
 def refuse_inputs(target: Path, protect: Iterable[str | Path]) -> None:

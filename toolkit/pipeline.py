@@ -10,10 +10,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .model import Cue, Document, Finding, Turn
+
+if TYPE_CHECKING:
+    from .captions import Captions
 from .profiles import DEFAULT_PROFILE, PROFILES, Profile
 
 FORMATS = ("srt", "vtt", "json")
@@ -33,6 +36,8 @@ class ConvertOptions:
     align: str = "words"  # with media: words | sync | none
     word_timestamps: bool = False  # WebVTT <00:00:01.000> tags (needs word times)
     speakers: tuple[tuple[str, str], ...] = ()  # (variant, name) pairs overriding the speaker merge rules
+    resegment: bool = False  # caption input: re-cut cues to the profile (default: keep them as they are)
+    lenient: bool = False  # WebVTT input: keep cues browsers drop (comma times), with a finding
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,10 +48,15 @@ class ConvertResult:
     findings: tuple[Finding, ...]
     options: ConvertOptions
     meta: dict[str, Any] = field(default_factory=dict)
+    captions: Captions | None = None  # a caption file converted as it is (no re-segmenting)
 
     @property
     def path(self) -> str:
         return self.document.path
+
+    @property
+    def cue_count(self) -> int:
+        return len(self.captions) if self.captions is not None else len(self.cues)
 
 
 def convert_document(doc: Document, options: ConvertOptions) -> ConvertResult:
@@ -88,16 +98,62 @@ def convert_document(doc: Document, options: ConvertOptions) -> ConvertResult:
 
 
 def convert_file(path: str | Path, options: ConvertOptions) -> ConvertResult:
-    from .parse import read_document
+    """Read and convert one file. A caption file (SRT/WebVTT by its content) is converted cue for cue,
+    unless ``options.resegment`` or ``options.media`` asks for new cues; anything else is a transcript."""
+    from .io import STDIN, read_input
+    from .parse import document_from_bytes
 
-    doc = read_document(path, fps=options.fps)
+    name = STDIN if str(path) == "-" else str(path)
+    data = read_input(path)
+    if not (options.resegment or options.media) and _looks_like_captions(data):
+        from .captions import decode_caption_bytes, detect_format, loads
+
+        text, encoding = decode_caption_bytes(data, path=name)
+        fmt = detect_format(text, name)
+        if fmt is not None:
+            captions = loads(text, fmt, path=name, encoding=encoding, lenient=options.lenient)
+            return convert_captions(captions, options)
+    doc = document_from_bytes(data, path=name, fps=options.fps, name_for_kind=str(path))
     return convert_document(doc, options)
+
+
+def _looks_like_captions(data: bytes) -> bool:
+    head = data[:65536]
+    if b"-->" in head or b"WEBVTT" in head[:16]:
+        return True
+    return b"-\x00-\x00>" in head or b"\x00-\x00-\x00>" in head  # UTF-16 (the decoder checks the rest)
+
+
+def convert_captions(captions: Captions, options: ConvertOptions) -> ConvertResult:
+    """A caption document kept cue for cue: the profile's limits are checked and reported, not applied."""
+    from .errors import ParseError
+    from .validate.engine import check_document
+
+    if not any(c.plain.strip() for c in captions.cues):
+        what = "no cue has any text" if captions.cues else "no cue could be read"
+        raise ParseError(f"{what}: nothing to convert", path=captions.path)
+    findings = list(captions.findings)
+    findings.extend(check_document(captions, profile=options.profile, duration_ms=options.duration_ms))
+    doc = Document(
+        path=captions.path or "<input>",
+        kind=captions.format,
+        turns=(),
+        findings=tuple(captions.findings),
+        encoding=captions.encoding,
+        layout=captions.format,
+    )
+    meta: dict[str, Any] = {"converted": "cue for cue (use --resegment to re-cut to the profile)"}
+    return ConvertResult(doc, (), (), tuple(findings), options, meta, captions)
 
 
 def render(result: ConvertResult, fmt: str) -> str:
     """The result as SRT, WebVTT or JSON text."""
     from .formats import write_srt, write_vtt
 
+    if result.captions is not None and fmt in ("srt", "vtt"):
+        from .captions import dumps
+
+        return dumps(result.captions, fmt, speaker_style=result.options.speaker_style)[0]
     if fmt == "srt":
         return write_srt(result.cues, speaker_style=result.options.speaker_style)
     if fmt == "vtt":
@@ -105,6 +161,15 @@ def render(result: ConvertResult, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(result_to_json(result), ensure_ascii=False, indent=2) + "\n"
     raise ValueError(f"unknown output format {fmt!r}; choose from {', '.join(FORMATS)}")
+
+
+def render_with_findings(result: ConvertResult, fmt: str) -> tuple[str, list[Finding]]:
+    """:func:`render`, and what the format could not carry of a caption document (``C015``)."""
+    if result.captions is not None and fmt in ("srt", "vtt"):
+        from .captions import dumps
+
+        return dumps(result.captions, fmt, speaker_style=result.options.speaker_style)
+    return render(result, fmt), []
 
 
 def result_to_json(result: ConvertResult) -> dict[str, Any]:
@@ -127,7 +192,7 @@ def result_to_json(result: ConvertResult) -> dict[str, Any]:
             "min_gap_ms": o.profile.min_gap_ms,
         },
         "meta": result.meta,
-        "cues": [
+        "cues": _caption_cues_json(result.captions) if result.captions is not None else [
             {
                 "index": i,
                 "start_ms": c.start_ms,
@@ -160,6 +225,24 @@ def result_to_json(result: ConvertResult) -> dict[str, Any]:
         ],
         "findings": [f.to_json() for f in result.findings],
     }
+
+
+def _caption_cues_json(captions: Captions) -> list[dict[str, Any]]:
+    return [
+        {
+            "index": i,
+            "start_ms": c.start_ms,
+            "end_ms": c.end_ms,
+            "speaker": c.speaker,
+            "text": c.plain.replace("\n", " "),
+            "lines": list(c.lines),
+            "markup": c.text,
+            "identifier": c.identifier,
+            "settings": dict(c.settings),
+            "line": c.line,
+        }
+        for i, c in enumerate(captions.cues, start=1)
+    ]
 
 
 def output_format_for(path: str) -> str:

@@ -256,6 +256,15 @@ RULES: tuple[Rule, ...] = (
         "captions",
         _caption_check("check_past_end"),
     ),
+    Rule(
+        "C015",
+        W,
+        "not-in-target-format",
+        "A caption conversion: what the target format cannot carry (voices in SRT, cue settings, classes, "
+        "word timestamps, STYLE/NOTE blocks) was mapped to the nearest equivalent or left out; the cues "
+        "are named.",
+        "captions",
+    ),
     # against the media
     Rule("M001", W, "timestamp-in-silence", "No speech near a turn's timestamp.", "media"),
     Rule(

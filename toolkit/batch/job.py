@@ -69,10 +69,15 @@ Converter = Callable[[str, ConvertOptions, tuple[str, ...]], Converted]
 
 def pipeline_converter(path: str, options: ConvertOptions, formats: tuple[str, ...]) -> Converted:
     """The default converter: the full pipeline, rendered to each format."""
-    from ..pipeline import convert_file, render
+    from ..pipeline import convert_file, render_with_findings
 
     result = convert_file(path, options)
-    return Converted({fmt: render(result, fmt) for fmt in formats}, result.findings, len(result.cues))
+    texts: dict[str, str] = {}
+    findings = list(result.findings)
+    for fmt in formats:
+        texts[fmt], lost = render_with_findings(result, fmt)
+        findings.extend(lost)
+    return Converted(texts, tuple(findings), result.cue_count)
 
 
 @dataclass(frozen=True, slots=True)

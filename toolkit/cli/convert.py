@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import sys
 from collections.abc import Iterator, Sequence
@@ -21,7 +22,7 @@ from ..pipeline import (
     ConvertResult,
     convert_file,
     output_format_for,
-    render,
+    render_with_findings,
 )
 from ..rules import RULES_BY_CODE
 from .options import (
@@ -91,6 +92,17 @@ from .options import (
     help="With --media: word-level forced alignment, turn sync only, or nothing.",
 )
 @click.option("--word-timestamps", is_flag=True, help="WebVTT: add <00:00:01.000> word timing tags.")
+@click.option(
+    "--resegment",
+    is_flag=True,
+    help="Caption input: re-cut the cues to the profile (default: keep every cue, its times and lines, "
+    "and report the profile's limits).",
+)
+@click.option(
+    "--lenient",
+    is_flag=True,
+    help="WebVTT input: keep cues that browsers drop (e.g. 00:00:01,000 with a comma), with a finding.",
+)
 def convert(
     paths: tuple[str, ...],
     output: str | None,
@@ -118,6 +130,8 @@ def convert(
     vad: str,
     align: str,
     word_timestamps: bool,
+    resegment: bool,
+    lenient: bool,
 ) -> None:
     """Convert transcripts (or SRT/WebVTT files) to captions.
 
@@ -150,6 +164,8 @@ def convert(
         align=align,
         word_timestamps=word_timestamps,
         speakers=speakers,
+        resegment=resegment,
+        lenient=lenient,
     )
     formats = _parse_formats(to)
     if word_timestamps:  # word times come from aligning to the audio, and only WebVTT can carry them
@@ -254,7 +270,9 @@ def _convert_one(
         fmt = formats[0] if formats else "srt"
     with live_progress(enabled=bool(options.media) and not quiet):
         result = convert_file(path, options)  # "-" reads standard input
-    text = render(result, fmt)
+    text, lost = render_with_findings(result, fmt)
+    if lost:
+        result = dataclasses.replace(result, findings=(*result.findings, *lost))
     inputs = [path, *(p for p in (options.media, speakers_path) if p)]
     if output and output != "-":
         atomic_write_text(output, text, protect=inputs)
@@ -316,8 +334,9 @@ def summary_line(result: ConvertResult, output: str | None) -> str:
     for f in result.findings:
         counts[f.severity] += 1
     dest = f" -> {output}" if output else ""
+    turns = f"{len(result.turns)} turns, " if result.captions is None else ""
     return (
-        f"{result.path}: {len(result.turns)} turns, {len(result.cues)} cues{dest}; "
+        f"{result.path}: {turns}{result.cue_count} cues{dest}; "
         f"{counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, {counts[Severity.INFO]} notes"
     )
 

@@ -87,11 +87,31 @@ def _parse_normalised(
     )
 
 
+def document_from_bytes(
+    data: bytes, *, path: str, fps: float | None = None, name_for_kind: str | None = None
+) -> Document:
+    """:func:`read_document` of bytes already read (``path`` names them in messages)."""
+    from ..io import decode_bytes
+
+    text, encoding = decode_bytes(data, path=path)
+    kind = _kind(text, name_for_kind or path)
+    return _parse_normalised(text, path=path, fps=fps, encoding=encoding, kind=kind)
+
+
+def _kind(text: str, path: str) -> str:
+    """The content decides (a Whisper text dump named .srt is a transcript, a WEBVTT file named .srt is
+    WebVTT); the extension only tells WebVTT from SRT when the content has cue timing lines."""
+    sniffed = sniff_kind(text)
+    if sniffed == "srt" and kind_from_extension(path) == "vtt":
+        return "vtt"
+    return sniffed
+
+
 def read_document(path: str | Path, *, fps: float | None = None) -> Document:
     """Read and parse a file (``-`` = standard input); the kind comes from the extension (.srt/.vtt) or
     the content."""
     text, encoding = read_text(path)
     name = STDIN if str(path) == "-" else str(path)
-    kind = kind_from_extension(path) or sniff_kind(text)
+    kind = _kind(text, str(path))
     # read_text has normalised the text already (normalising is idempotent): skip parse_text's check
     return _parse_normalised(text, path=name, fps=fps, encoding=encoding, kind=kind)

@@ -70,18 +70,19 @@ def _paragraph_end(lines: list[str], start: int, stop: int) -> int:
     return stop
 
 
-def scan_captions(text: str, kind: str, *, path: str = "<input>") -> list[CaptionBlock]:
+def scan_captions(text: str, kind: str, *, path: str = "<input>", raw: bool = False) -> list[CaptionBlock]:
     """Find every cue of an SRT (``kind="srt"``) or WebVTT (``kind="vtt"``) text, leniently.
 
     A line containing ``-->`` is a timing line. The line just before it is the cue's index (SRT: when
     it is a number) or identifier (WebVTT: any text line that follows a blank line). The payload runs
     to the next cue's index or timing line; a blank line inside it is kept as a note (``lines`` hold only
     non-blank payload lines). WebVTT ``NOTE``/``STYLE``/``REGION`` blocks between cues are skipped.
+    ``raw=True`` reads text whose line ends are ``\n`` already as it is (every character kept).
     """
     if kind not in ("srt", "vtt"):
         raise ValueError(f"kind must be 'srt' or 'vtt', not {kind!r}")
     del path  # the scanner raises nothing; kept for a uniform signature
-    lines = ensure_normalised(text).split("\n")
+    lines = (text if raw else ensure_normalised(text)).split("\n")
     timings = [i for i, ln in enumerate(lines) if "-->" in ln and _TIMING.match(ln)]
     # index line of each cue, found first so the previous payload can stop before it
     index_of: dict[int, int | None] = {}
@@ -156,12 +157,14 @@ def scan_captions(text: str, kind: str, *, path: str = "<input>") -> list[Captio
     return blocks
 
 
-def leading_text(text: str, kind: str, blocks: list[CaptionBlock]) -> tuple[int, str] | None:
+def leading_text(
+    text: str, kind: str, blocks: list[CaptionBlock], *, raw: bool = False
+) -> tuple[int, str] | None:
     """Text before the first cue that is not a WebVTT header or NOTE/STYLE/REGION block.
 
     Returns ``(first line, text)`` or ``None``.
     """
-    lines = ensure_normalised(text).split("\n")
+    lines = (text if raw else ensure_normalised(text)).split("\n")
     end = len(lines)
     if blocks:
         first = blocks[0]

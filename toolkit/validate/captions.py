@@ -18,7 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from ..model import Finding
+from ..model import Finding, Severity
 from ..profiles import Profile
 from ..rules import finding
 from ..timecode import format_clock, is_strict_srt, is_strict_vtt
@@ -57,6 +57,11 @@ class CaptionContext:
     profile: Profile
     duration_ms: int | None = None  # media duration, for C014
     first_line: str | None = None  # the file's first line, for the WebVTT header check (None: not checked)
+    syntax: str | None = None  # the cue text's markup when it is not the file's (a caption document: "vtt")
+
+    @property
+    def text_kind(self) -> str:
+        return self.syntax or self.kind
 
 
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>|<\d[\d:.,]*>|\{\\[^}]*\}")
@@ -102,7 +107,7 @@ def check_line_length(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Itera
     limit = ctx.profile.max_chars_per_line
     for n, b in enumerate(blocks, start=1):
         for i, raw in enumerate(b.lines, start=1):
-            chars = len(visible_text(raw, ctx.kind).strip())
+            chars = len(visible_text(raw, ctx.text_kind).strip())
             if chars > limit:
                 yield finding(
                     "C001",
@@ -120,7 +125,7 @@ def check_line_count(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterat
     """C002: more lines than the profile allows."""
     limit = ctx.profile.max_lines
     for n, b in enumerate(blocks, start=1):
-        count = sum(1 for raw in b.lines if visible_text(raw, ctx.kind).strip())
+        count = sum(1 for raw in b.lines if visible_text(raw, ctx.text_kind).strip())
         if count > limit:
             yield finding(
                 "C002",
@@ -141,7 +146,7 @@ def check_reading_speed(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Ite
     """C003: characters per second above the profile's reading speed."""
     limit = ctx.profile.max_cps
     for n, b, start, end in _shown(blocks):
-        chars = _chars(b, ctx.kind)
+        chars = _chars(b, ctx.text_kind)
         duration = end - start
         if chars * 1000 > limit * duration:
             cps = chars * 1000 / duration
@@ -251,10 +256,13 @@ def check_overlap(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[
             continue
         if p.start < p.latest_end:
             overlap = p.latest_end - p.start
+            # WebVTT shows overlapping cues together (positioned captions, sound descriptions): legal
+            legal = ctx.kind == "vtt"
             yield finding(
                 "C007",
                 f"cue {p.n} starts at {_ms(p.start)}, {overlap} ms before cue {p.latest_n} ends "
-                f"({_ms(p.latest_end)})",
+                f"({_ms(p.latest_end)})" + ("; WebVTT shows both at once" if legal else ""),
+                severity=Severity.INFO if legal else None,
                 path=ctx.path,
                 line=p.block.line,
                 cue=p.n,
@@ -301,7 +309,7 @@ def check_end_after_start(blocks: Sequence[BlockLike], ctx: CaptionContext) -> I
 def check_empty(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[Finding]:
     """C010: a cue with no visible text."""
     for n, b in enumerate(blocks, start=1):
-        if not any(visible_text(raw, ctx.kind).strip() for raw in b.lines):
+        if not any(visible_text(raw, ctx.text_kind).strip() for raw in b.lines):
             yield finding("C010", f"cue {n} has no text", path=ctx.path, line=b.line, cue=n)
 
 
@@ -335,7 +343,7 @@ def check_timestamp_syntax(blocks: Sequence[BlockLike], ctx: CaptionContext) -> 
 
 def check_markup(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[Finding]:
     """C012: a bare ``&`` (not an entity) or ``<`` (not a tag) in WebVTT cue text."""
-    if ctx.kind != "vtt":
+    if ctx.text_kind != "vtt":
         return
     for n, b in enumerate(blocks, start=1):
         for i, raw in enumerate(b.lines, start=1):
@@ -345,9 +353,11 @@ def check_markup(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[F
             if bare:
                 shown = " and ".join(repr(ch) for ch in bare)
                 escapes = " and ".join({"&": "&amp;", "<": "&lt;"}[ch] for ch in bare)
+                # a bare '<' opens a tag and hides text; a bare '&' is shown as it is by every browser
                 yield finding(
                     "C012",
                     f"cue {n}: bare {shown} in line {i}; write {escapes}",
+                    severity=None if "<" in bare else Severity.INFO,
                     path=ctx.path,
                     line=b.line + i,
                     cue=n,
@@ -376,7 +386,7 @@ def check_repeated(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator
     """
     prev = ("", "")
     for n, b in enumerate(blocks, start=1):
-        text = _normal(b, ctx.kind)
+        text = _normal(b, ctx.text_kind)
         key = (_voice(b), text)
         if text and key == prev:
             yield finding(

@@ -1,0 +1,128 @@
+"""Caption files as documents: read SRT and WebVTT losslessly, edit, write in either format.
+
+>>> from toolkit.captions import loads
+>>> doc = loads("WEBVTT\\n\\n00:01.000 --> 00:02.000 align:left\\n<i>Hello</i>\\nthere\\n")
+>>> doc[0].text, doc[0].settings
+('<i>Hello</i>\\nthere', (('align', 'left'),))
+>>> print(doc.shift(s=1).to_string("srt"), end="")
+1
+00:00:02,000 --> 00:00:03,000
+{\\an1}<i>Hello</i>
+there
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from ..errors import InputError
+from ..io import STDIN, read_input
+from .model import Block, Caption, Captions, plain_text, voices
+from .srt import parse_srt
+from .webvtt import CueBox, Region, cue_box, parse_webvtt
+from .write import dumps, format_for
+
+__all__ = [
+    "Block",
+    "Caption",
+    "Captions",
+    "CueBox",
+    "Region",
+    "cue_box",
+    "decode_caption_bytes",
+    "detect_format",
+    "dumps",
+    "format_for",
+    "load",
+    "loads",
+    "parse_srt",
+    "parse_webvtt",
+    "plain_text",
+    "voices",
+]
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16: the UTF-32 LE BOM starts with the UTF-16 LE one
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def decode_caption_bytes(data: bytes, *, path: str = "<input>") -> tuple[str, str]:
+    """``(text, encoding)`` with every character kept (no normalising: NBSP, zero-width and bidi marks
+    survive). A BOM names the encoding (UTF-8, UTF-16, UTF-32); else UTF-8; else chardet (which pysrt
+    already brings) recognises the legacy code page (cp1250, cp1251, GB18030, Shift-JIS, ...)."""
+    if not data.strip(b" \t\r\n\x00\xef\xbb\xbf\xff\xfe"):
+        raise InputError("file is empty", path=path)
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(name), name
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"cannot decode as {name} (byte {exc.start}: {exc.reason})", path=path
+                ) from None
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    if data[1::2].count(0) > 0.3 * len(data) / 2 or data[0::2].count(0) > 0.3 * len(data) / 2:
+        from ..io import decode_bytes
+
+        return decode_bytes(data, path=path)  # UTF-16 without a BOM
+    import chardet
+
+    guess = chardet.detect(data[:65536]).get("encoding") or "cp1252"
+    for name in (guess, "cp1252"):
+        try:
+            return data.decode(name), codecs.lookup(name).name
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return data.decode("latin-1"), "latin-1"
+
+
+def detect_format(text: str, path: str | None = None) -> str | None:
+    """``"vtt"``, ``"srt"`` or ``None`` (not a caption file) from the content; the name only breaks ties.
+
+    A ``WEBVTT`` first line is WebVTT whatever the name; cue timing lines make a caption file (WebVTT
+    when named ``.vtt``, SRT otherwise); a file without them is a transcript even when named ``.srt``.
+    """
+    from ..parse.detect import sniff_kind
+
+    head = text.lstrip("\ufeff")
+    if head.startswith("WEBVTT"):
+        return "vtt"
+    sniffed = sniff_kind(text[:20000].replace("\r\n", "\n").replace("\r", "\n"))
+    if sniffed == "transcript":
+        return None
+    named = Path(path).suffix.lower() if path else ""
+    return "vtt" if named == ".vtt" else "srt"
+
+
+def loads(
+    text: str,
+    fmt: str | None = None,
+    *,
+    path: str = "<input>",
+    encoding: str = "utf-8",
+    lenient: bool = False,
+) -> Captions:
+    """Read SRT or WebVTT ``text`` (format sniffed unless given) into a :class:`Captions` document."""
+    kind = fmt or detect_format(text, path) or "srt"
+    if kind == "vtt":
+        return parse_webvtt(text, path=path, encoding=encoding, lenient=lenient)
+    if kind == "srt":
+        return parse_srt(text.replace("\r\n", "\n").replace("\r", "\n"), path=path, encoding=encoding)
+    raise ValueError(f"unknown caption format {kind!r}; choose srt or vtt")
+
+
+def load(path: str | Path, fmt: str | None = None, *, lenient: bool = False) -> Captions:
+    """Read an SRT or WebVTT file (``-`` = standard input) into a :class:`Captions` document."""
+    name = STDIN if str(path) == "-" else str(path)
+    text, encoding = decode_caption_bytes(read_input(path), path=name)
+    return loads(
+        text, fmt or detect_format(text, name) or "srt", path=name, encoding=encoding, lenient=lenient
+    )
