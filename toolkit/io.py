@@ -6,10 +6,8 @@ import codecs
 import contextlib
 import os
 import re
-import socket
 import stat
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, BinaryIO
@@ -172,10 +170,18 @@ def atomic_path(
             raise OutputError("is a directory, not a file", path=str(target))
         target.parent.mkdir(parents=True, exist_ok=True)
         # the owner's host and process id in the name: a later run removes a temp file only when its
-        # writer is dead (or the file is old), never one another run is writing now
-        fd, name = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=f".{temp_owner()}{suffix}", dir=target.parent
-        )
+        # writer is dead (or the file is old), never one another run is writing now. Created as
+        # tempfile.mkstemp does (O_EXCL, mode 0600, a random part), without importing tempfile
+        owner = temp_owner()
+        for _ in range(100):
+            name = str(target.parent / f".{target.name}.{os.urandom(4).hex()}.{owner}{suffix}")
+            try:
+                fd = os.open(name, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+                break
+            except FileExistsError:
+                continue
+        else:
+            raise FileExistsError("no free temporary file name")
     except OSError as exc:  # a name too long, a read-only folder, no space
         raise OutputError(f"cannot write here: {exc.strerror or exc}", path=str(target)) from None
     os.close(fd)
@@ -194,7 +200,7 @@ def atomic_path(
 
 def temp_owner() -> str:
     """``<host>-<pid>`` of this process, as written into the names of its temp files."""
-    host = re.sub(r"[^A-Za-z0-9_]", "_", socket.gethostname())[:40] or "host"
+    host = re.sub(r"[^A-Za-z0-9_]", "_", os.uname().nodename if hasattr(os, "uname") else "")[:40] or "host"
     return f"{host}-{os.getpid()}"
 
 

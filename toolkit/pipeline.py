@@ -7,7 +7,6 @@ it to worker processes or a Dask cluster.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -101,7 +100,6 @@ def convert_file(path: str | Path, options: ConvertOptions) -> ConvertResult:
     """Read and convert one file. A caption file (SRT/WebVTT by its content) is converted cue for cue,
     unless ``options.resegment`` or ``options.media`` asks for new cues; anything else is a transcript."""
     from .io import STDIN, read_input
-    from .parse import document_from_bytes
 
     name = STDIN if str(path) == "-" else str(path)
     data = read_input(path)
@@ -113,6 +111,8 @@ def convert_file(path: str | Path, options: ConvertOptions) -> ConvertResult:
         if fmt is not None:
             captions = loads(text, fmt, path=name, encoding=encoding, lenient=options.lenient)
             return convert_captions(captions, options)
+    from .parse import document_from_bytes
+
     doc = document_from_bytes(data, path=name, fps=options.fps, name_for_kind=str(path))
     return convert_document(doc, options)
 
@@ -127,7 +127,7 @@ def _looks_like_captions(data: bytes) -> bool:
 def convert_captions(captions: Captions, options: ConvertOptions) -> ConvertResult:
     """A caption document kept cue for cue: the profile's limits are checked and reported, not applied."""
     from .errors import ParseError
-    from .validate.engine import check_document
+    from .validate.captions import check_document
 
     if not any(c.plain.strip() for c in captions.cues):
         what = "no cue has any text" if captions.cues else "no cue could be read"
@@ -148,28 +148,42 @@ def convert_captions(captions: Captions, options: ConvertOptions) -> ConvertResu
 
 def render(result: ConvertResult, fmt: str) -> str:
     """The result as SRT, WebVTT or JSON text."""
-    from .formats import write_srt, write_vtt
-
     if result.captions is not None and fmt in ("srt", "vtt"):
         from .captions import dumps
 
         return dumps(result.captions, fmt, speaker_style=result.options.speaker_style)[0]
+    from .formats import write_srt, write_vtt
+
     if fmt == "srt":
         return write_srt(result.cues, speaker_style=result.options.speaker_style)
     if fmt == "vtt":
         return write_vtt(result.cues, word_timestamps=result.options.word_timestamps)
     if fmt == "json":
+        import json
+
         return json.dumps(result_to_json(result), ensure_ascii=False, indent=2) + "\n"
     raise ValueError(f"unknown output format {fmt!r}; choose from {', '.join(FORMATS)}")
 
 
-def render_with_findings(result: ConvertResult, fmt: str) -> tuple[str, list[Finding]]:
-    """:func:`render`, and what the format could not carry of a caption document (``C015``)."""
+def render_with_findings(result: ConvertResult, fmt: str) -> tuple[str, tuple[Finding, ...]]:
+    """:func:`render`, and the result's findings as they hold for that format: what a caption document
+    loses in it (``C015``); the reading speed counted with the speaker labels only where the format
+    shows them (SRT labels; WebVTT voices are not displayed)."""
     if result.captions is not None and fmt in ("srt", "vtt"):
         from .captions import dumps
 
-        return dumps(result.captions, fmt, speaker_style=result.options.speaker_style)
-    return render(result, fmt), []
+        text, lost = dumps(result.captions, fmt, speaker_style=result.options.speaker_style)
+        return text, (*result.findings, *lost)
+    text = render(result, fmt)
+    labels = fmt == "srt" and result.options.speaker_style != "none"
+    if labels or not result.cues or not any(c.speakers for c in result.cues):
+        return text, result.findings
+    from .segment import check_cues
+
+    speed = [f for f in check_cues(result.cues, result.options.profile, path=result.path, labels=False)
+             if f.code == "C003"]
+    kept = [f for f in result.findings if not (f.code == "C003" and f.data.get("limit") is not None)]
+    return text, tuple(sorted((*kept, *speed), key=lambda f: (f.line or 0, f.cue or 0)))
 
 
 def result_to_json(result: ConvertResult) -> dict[str, Any]:

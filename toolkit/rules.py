@@ -14,9 +14,7 @@ stages and have no standalone check. The same table prints the README's rule lis
 
 from __future__ import annotations
 
-import argparse
 import importlib
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -389,6 +387,9 @@ README_END = "<!-- rules:end -->"
 
 def main(argv: Sequence[str] | None = None) -> None:
     """``python -m toolkit.rules [--markdown | --json]``: print the rule table."""
+    import argparse
+    import json
+
     parser = argparse.ArgumentParser(prog="python -m toolkit.rules", description="Print the rule table.")
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--markdown", action="store_true", help="the README block, with its markers")

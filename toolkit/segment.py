@@ -96,15 +96,20 @@ def reading_chars(lines: Sequence[str]) -> int:
     return sum(len(line) for line in lines)
 
 
-def shown_chars(cues: Sequence[Cue] | Sequence[_Plan]) -> list[int]:
+def shown_chars(cues: Sequence[Cue] | Sequence[_Plan], *, labels: bool = True) -> list[int]:
     """Per cue, the characters a viewer reads in the SRT output: the lines plus, as ``write_srt`` writes
-    them by default, a ``NAME: `` label at each change of speaker and a dash per line of dialogue."""
+    them by default, a ``NAME: `` label at each change of speaker and a dash per line of dialogue.
+    ``labels=False``: as shown where the speaker is not written in the text (WebVTT voices, SRT without
+    labels): the lines and the dialogue dashes."""
     out: list[int] = []
     append = out.append
     current: str | None = None
     for c in cues:
         lines, speakers = c.lines, c.speakers
         n = sum(map(len, lines))
+        if not labels:
+            append(n + (len(lines) if len(set(speakers)) > 1 else 0))
+            continue
         if not speakers:
             append(n)
             continue
@@ -698,10 +703,13 @@ def _finish(
     return cues, _check(cues, chars, profile, path)
 
 
-def check_cues(cues: Sequence[Cue], profile: Profile, *, path: str | None = None) -> list[Finding]:
+def check_cues(
+    cues: Sequence[Cue], profile: Profile, *, path: str | None = None, labels: bool = True
+) -> list[Finding]:
     """Findings C001-C006 for cues outside ``profile`` (``cue`` is the 1-based index in ``cues``); each
-    carries ``limit``, ``actual`` and ``excess``."""
-    return _check(cues, shown_chars(cues), profile, path)
+    carries ``limit``, ``actual`` and ``excess``. ``labels``: whether speaker labels are shown in the
+    text (SRT), so count in the reading speed (see :func:`shown_chars`)."""
+    return _check(cues, shown_chars(cues, labels=labels), profile, path)
 
 
 def _check(cues: Sequence[Cue], chars: Sequence[int], profile: Profile, path: str | None) -> list[Finding]:

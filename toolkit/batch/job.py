@@ -73,10 +73,14 @@ def pipeline_converter(path: str, options: ConvertOptions, formats: tuple[str, .
 
     result = convert_file(path, options)
     texts: dict[str, str] = {}
-    findings = list(result.findings)
-    for fmt in formats:
-        texts[fmt], lost = render_with_findings(result, fmt)
-        findings.extend(lost)
+    findings: list[Finding] = []
+    for n, fmt in enumerate(formats):  # the findings of the first format, and what another one adds
+        texts[fmt], found = render_with_findings(result, fmt)
+        if n == 0:
+            findings.extend(found)
+        else:  # the format-dependent ones: reading speed (labels shown or not), what the format loses
+            extra = [f for f in found if f.code in ("C003", "C015")]
+            findings.extend(f for f in extra if f not in findings)
     return Converted(texts, tuple(findings), result.cue_count)
 
 

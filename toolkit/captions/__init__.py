@@ -90,7 +90,7 @@ def detect_format(text: str, path: str | None = None) -> str | None:
     A ``WEBVTT`` first line is WebVTT whatever the name; cue timing lines make a caption file (WebVTT
     when named ``.vtt``, SRT otherwise); a file without them is a transcript even when named ``.srt``.
     """
-    from ..parse.detect import sniff_kind
+    from .scan import sniff_kind
 
     head = text.lstrip("\ufeff")
     if head.startswith("WEBVTT"):

@@ -11,12 +11,12 @@ documents.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ..markup import unescape
 from ..model import Finding
 
 __all__ = ["Block", "Caption", "Captions", "plain_text", "voices"]
@@ -30,12 +30,12 @@ def plain_text(text: str) -> str:
     """Cue text as shown: tags removed, character references decoded, line breaks kept."""
     if "<" not in text and "&" not in text:
         return text
-    return html.unescape(_TAG.sub("", text))
+    return unescape(_TAG.sub("", text))
 
 
 def voices(text: str) -> list[str]:
     """The names of the ``<v Name>`` spans in ``text``, in order."""
-    return [html.unescape(m[1]) for m in _VOICE.finditer(text)] if "<v" in text else []
+    return [unescape(m[1]) for m in _VOICE.finditer(text)] if "<v" in text else []
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,10 +170,10 @@ class Captions:
 
     def rename_speakers(self, names: Mapping[str, str]) -> Captions:
         """Voices renamed (``{"Tuker": "Tucker"}`` merges a misspelt speaker into the right one)."""
-        from ..formats.vtt import escape_vtt
+        from ..markup import escape_vtt
 
         def rename(m: re.Match[str]) -> str:
-            name = html.unescape(m[2])
+            name = unescape(m[2])
             return m[1] + escape_vtt(names.get(name, name)) + m[3]
 
         return self.map(lambda c: replace(c, text=_VOICE_NAME.sub(rename, c.text)) if "<v" in c.text else c)

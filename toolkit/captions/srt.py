@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from ..formats.vtt import escape_vtt
+from ..markup import escape_vtt
 from ..model import Finding
 from ..rules import finding
 from .model import Block, Caption, Captions
+from .scan import leading_text, scan_captions
 
 __all__ = ["ALIGNMENT_SETTINGS", "parse_srt", "srt_markup_to_vtt"]
 
@@ -55,6 +56,8 @@ def srt_markup_to_vtt(text: str, lost: list[str], classes: dict[str, str]) -> tu
     ``lost`` collects what has no WebVTT equivalent (font faces and sizes, other ASS overrides);
     ``classes`` the classes used, with their CSS.
     """
+    if "<" not in text and ">" not in text and "&" not in text and "{" not in text:
+        return text, None
     out: list[str] = []
     alignment: int | None = None
     fonts: list[bool] = []  # per open <font>: whether it opened a <c> span
@@ -110,11 +113,48 @@ def srt_markup_to_vtt(text: str, lost: list[str], classes: dict[str, str]) -> tu
     return "".join(out), alignment
 
 
+_STRICT_TIMING = re.compile(r"(\d{2,}):([0-5]\d):([0-5]\d),(\d{3}) --> (\d{2,}):([0-5]\d):([0-5]\d),(\d{3})")
+
+
+def _well_formed(text: str, path: str, encoding: str) -> Captions | None:
+    """The document of an SRT file written by the book (index, strict timing, text, one blank line), read
+    quickly; ``None`` for anything else, which the lenient scanner reads and reports."""
+    body = text.strip("\n")
+    line = len(text) - len(text.lstrip("\n")) + 1
+    cues: list[Caption] = []
+    classes: dict[str, str] = {}
+    lost: list[str] = []
+    for chunk in body.split("\n\n"):
+        lines = chunk.split("\n")
+        if len(lines) < 3 or not (lines[0].isascii() and lines[0].isdigit()):
+            return None
+        m = _STRICT_TIMING.fullmatch(lines[1])
+        if m is None:
+            return None
+        payload = [ln.rstrip() for ln in lines[2:]]
+        if not all(payload) or any("-->" in ln for ln in payload):
+            return None
+        h1, m1, s1, f1, h2, m2, s2, f2 = map(int, m.groups())
+        start = ((h1 * 60 + m1) * 60 + s1) * 1000 + f1
+        end = ((h2 * 60 + m2) * 60 + s2) * 1000 + f2
+        if end < start:
+            return None
+        cue_text, alignment = srt_markup_to_vtt("\n".join(payload), lost, classes)
+        if lost or classes:
+            return None
+        settings = ALIGNMENT_SETTINGS[alignment] if alignment else ()
+        cues.append(Caption(start, end, cue_text, "", settings, line + 1))
+        line += len(lines) + 1
+    return Captions(cues=tuple(cues), format="srt", path=path, encoding=encoding)
+
+
 def parse_srt(text: str, *, path: str = "<input>", encoding: str = "utf-8") -> Captions:
     """Read SRT ``text`` into a :class:`Captions` document; what needed leniency is reported (``P006``)."""
-    from ..parse.captions import leading_text, scan_captions
     from ..timecode import is_strict_srt
 
+    quick = _well_formed(text, path, encoding)
+    if quick is not None:
+        return quick
     blocks = scan_captions(text, "srt", path=path, raw=True)
     findings: list[Finding] = []
     lead = leading_text(text, "srt", blocks, raw=True)

@@ -9,12 +9,12 @@ blocks) is listed in a ``C015`` finding naming the cues, never dropped without a
 
 from __future__ import annotations
 
-import html
 import re
 from collections import defaultdict
 from pathlib import Path
 
-from ..formats.srt import _srt_text, speaker_label
+from ..markup import speaker_label, unescape
+from ..markup import srt_text as _srt_text
 from ..model import Finding, Severity
 from ..rules import finding
 from ..timecode import format_srt, format_vtt
@@ -27,6 +27,7 @@ __all__ = ["dumps", "format_for", "vtt_to_srt_text"]
 FORMATS = ("srt", "vtt")
 _TOKEN = re.compile(r"<([^>]*)>?")
 _TIMESTAMP = re.compile(r"^[\d:.]+$")
+_TAG_PARTS = re.compile(r"([^ \t\f]*)[ \t\f]*(.*)", re.DOTALL)
 
 
 def format_for(path: str, fmt: str | None = None) -> str:
@@ -56,6 +57,8 @@ def dumps(
 
 def _vtt_safe_text(text: str) -> tuple[str, bool]:
     """Cue text that a WebVTT parser reads back as one cue: no blank line, no ``-->``."""
+    if "\n\n" not in text and "-->" not in text and text[:1] != "\n" and text[-1:] != "\n":
+        return text, False
     lines = [ln for ln in text.split("\n") if ln != ""]
     changed = len(lines) != text.count("\n") + 1 and text != ""
     out = "\n".join(ln.replace("-->", "--&gt;") for ln in lines)
@@ -133,11 +136,21 @@ def vtt_to_srt_text(text: str, lost: set[str], current: list[str | None], speake
     """
     out_lines: list[str] = []
     stack: list[str | None] = []  # per open span, the SRT closing tag to write (None: nothing)
+    pending = ""  # a speaker label to write before the next text (after a dialogue dash, if any)
+
+    def text_of(chunk: str) -> str:
+        nonlocal pending
+        shown = _srt_text(unescape(chunk))
+        if pending and shown:
+            dash = "-" if shown.startswith("-") else ""
+            shown, pending = dash + pending + shown[len(dash) :], ""
+        return shown
+
     for raw_line in text.split("\n"):
         out: list[str] = []
         pos = 0
         for m in _TOKEN.finditer(raw_line):
-            out.append(_srt_text(html.unescape(raw_line[pos : m.start()])))
+            out.append(text_of(raw_line[pos : m.start()]))
             pos = m.end()
             inner = m[1]
             if inner.startswith("/"):
@@ -149,8 +162,9 @@ def vtt_to_srt_text(text: str, lost: set[str], current: list[str | None], speake
             if _TIMESTAMP.match(inner):
                 lost.add("word timestamps")
                 continue
-            name, _, annotation = inner.partition(" ")
-            name = name.replace("\t", " ").split(" ")[0]
+            parts = _TAG_PARTS.match(inner)
+            assert parts is not None  # the pattern matches any text
+            name, annotation = parts[1], parts[2]
             tag, *classes = name.split(".")
             if tag in ("i", "b", "u"):
                 if classes:
@@ -171,9 +185,9 @@ def vtt_to_srt_text(text: str, lost: set[str], current: list[str | None], speake
                         lost.add("classes")
                     stack.append(None)
             elif tag == "v":
-                speaker = html.unescape(annotation).strip() or None
+                speaker = unescape(annotation).strip() or None
                 if speaker and speaker != current[0] and speaker_style != "none":
-                    out.append(speaker_label(speaker, speaker_style))
+                    pending = speaker_label(speaker, speaker_style)  # written before the text that follows
                 if speaker and speaker_style == "none":
                     lost.add("voices")
                 if speaker:
@@ -190,7 +204,7 @@ def vtt_to_srt_text(text: str, lost: set[str], current: list[str | None], speake
                 stack.append(")")
             else:
                 stack.append(None)
-        out.append(_srt_text(html.unescape(raw_line[pos:])))
+        out.append(text_of(raw_line[pos:]))
         line = "".join(out)
         if line.strip():
             out_lines.append(line)

@@ -270,9 +270,8 @@ def _convert_one(
         fmt = formats[0] if formats else "srt"
     with live_progress(enabled=bool(options.media) and not quiet):
         result = convert_file(path, options)  # "-" reads standard input
-    text, lost = render_with_findings(result, fmt)
-    if lost:
-        result = dataclasses.replace(result, findings=(*result.findings, *lost))
+    text, findings = render_with_findings(result, fmt)
+    result = dataclasses.replace(result, findings=findings)
     inputs = [path, *(p for p in (options.media, speakers_path) if p)]
     if output and output != "-":
         atomic_write_text(output, text, protect=inputs)

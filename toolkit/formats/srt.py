@@ -8,35 +8,13 @@ from collections.abc import Sequence
 
 import pysrt
 
+from ..markup import SPEAKER_STYLES, speaker_label, srt_text
 from ..model import Cue
 from ..timecode import format_srt
 from ._common import all_lines, finish, is_dialogue, ordered
 
-SPEAKER_STYLES = ("upper", "name", "bracket", "none")
-
-
-_JOINER = "\u2060"  # WORD JOINER: zero width, invisible, and it breaks up what players read as markup
-_MARKUP = re.compile(r"(<)(?=/?[A-Za-z])|(\{)(?=\\)|(--)(?=>)")
-
-
-def _srt_text(line: str) -> str:
-    """A text line made safe for SRT, which has no escaping: ``<i>``, ``<Who>``, ``{\an8}`` in a transcript
-    are words, not tags players should apply, and ``-->`` would read as a timing line to some parsers. A
-    word joiner after the ``<``, ``{`` or ``--`` keeps every character as written and visible."""
-    return _MARKUP.sub(lambda m: m.group(0) + _JOINER, line)
-
-
-def speaker_label(speaker: str | None, style: str) -> str:
-    """The label written before a speaker's text: ``TUCKER: ``, ``Tucker: ``, ``[Tucker] `` or nothing."""
-    if style not in SPEAKER_STYLES:
-        raise ValueError(f"unknown speaker style {style!r}; choose from {', '.join(SPEAKER_STYLES)}")
-    if not speaker or style == "none":
-        return ""
-    if style == "upper":
-        return f"{_srt_text(speaker.upper())}: "
-    if style == "name":
-        return f"{_srt_text(speaker)}: "
-    return f"[{_srt_text(speaker)}] "
+_srt_text = srt_text
+__all__ = ["SPEAKER_STYLES", "speaker_label", "srt_lines", "write_srt"]
 
 
 def srt_lines(cues: Sequence[Cue], speaker_style: str = "upper") -> list[list[str]]:

@@ -7,16 +7,14 @@ from functools import lru_cache
 
 import webvtt
 
+from ..markup import escape_vtt
 from ..model import Cue, Word
 from ..timecode import format_vtt
 from ._common import all_lines, finish, is_dialogue, ordered
 
+__all__ = ["escape_vtt", "vtt_lines", "vtt_payload", "write_vtt"]
+
 _NO_SETTINGS = webvtt.CueSettings()
-
-
-def escape_vtt(text: str) -> str:
-    """Escape cue text for WebVTT: ``&``, ``<`` and ``>`` (so ``-->`` cannot appear)."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 @lru_cache(maxsize=256)

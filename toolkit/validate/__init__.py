@@ -44,23 +44,27 @@ usage error or a file that could not be read or parsed (the other files are stil
 
 from __future__ import annotations
 
-from .captions import BlockLike, CaptionContext, check_captions, visible_text
-from .engine import (
-    SCHEMA_VERSION,
-    STDIN,
-    FileReport,
-    ValidationReport,
-    expand_paths,
-    is_selected,
-    media_checker,
-    parse_codes,
-    validate_captions,
-    validate_document,
-    validate_file,
-    validate_paths,
-    validate_text,
-)
-from .report import format_text
+from typing import TYPE_CHECKING, Any
+
+from .captions import BlockLike, CaptionContext, check_captions, check_document, visible_text
+
+if TYPE_CHECKING:  # imported on first use (a caption conversion needs only .captions: it starts faster)
+    from .engine import (
+        SCHEMA_VERSION,
+        STDIN,
+        FileReport,
+        ValidationReport,
+        expand_paths,
+        is_selected,
+        media_checker,
+        parse_codes,
+        validate_captions,
+        validate_document,
+        validate_file,
+        validate_paths,
+        validate_text,
+    )
+    from .report import format_text
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -70,6 +74,7 @@ __all__ = [
     "FileReport",
     "ValidationReport",
     "check_captions",
+    "check_document",
     "expand_paths",
     "format_text",
     "is_selected",
@@ -82,3 +87,16 @@ __all__ = [
     "validate_text",
     "visible_text",
 ]
+
+_LAZY = {"format_text": "report"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in __all__:
+        import importlib
+
+        module = importlib.import_module(f"{__name__}.{_LAZY.get(name, 'engine')}")
+        value = getattr(module, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -12,21 +12,26 @@ breaks, over the cue's duration.
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from functools import lru_cache
+from typing import TYPE_CHECKING, Protocol
 
+from ..markup import unescape
 from ..model import Finding, Severity
 from ..profiles import Profile
 from ..rules import finding
-from ..timecode import format_clock, is_strict_srt, is_strict_vtt
+from ..timecode import format_clock, format_srt, format_vtt, is_strict_srt, is_strict_vtt
+
+if TYPE_CHECKING:
+    from ..captions import Captions
 
 __all__ = [
     "BlockLike",
     "CaptionContext",
     "check_captions",
+    "check_document",
     "visible_text",
 ]
 
@@ -73,11 +78,14 @@ _VOICE = re.compile(r"<v(?:\.[^\s>]*)?[ \t]+([^>]*)>")
 _WEBVTT_HEADER = re.compile(r"^WEBVTT(?:[ \t]|$)")
 
 
+@lru_cache(maxsize=8192)  # each check reads every line again: strip the tags once
 def visible_text(line: str, kind: str = "vtt") -> str:
     """A payload line as a viewer sees it: tags removed, WebVTT entities decoded. WebVTT knows only its own
     tags: ``{\an8}`` there is text a browser shows."""
+    if "<" not in line and "&" not in line and (kind == "vtt" or "{" not in line):
+        return line
     if kind == "vtt":
-        return html.unescape(_VTT_TAG.sub("", line))
+        return unescape(_VTT_TAG.sub("", line))
     return _TAG.sub("", line)
 
 
@@ -347,6 +355,8 @@ def check_markup(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[F
         return
     for n, b in enumerate(blocks, start=1):
         for i, raw in enumerate(b.lines, start=1):
+            if "&" not in raw and "<" not in raw:
+                continue
             rest = _VTT_TAG.sub("", raw)
             rest = _ENTITY.sub("", rest)
             bare = sorted({ch for ch in rest if ch in "&<"})
@@ -444,3 +454,42 @@ def check_captions(
         out.extend(rule.check(blocks, ctx))
     out.sort(key=lambda f: (f.line or 0, f.code, f.cue or 0))
     return out
+
+
+class _CueBlock:
+    """A caption-document cue seen as a scanned block (what the checks read); times as text on demand."""
+
+    __slots__ = ("_format", "end_ms", "line", "lines", "start_ms")
+
+    def __init__(self, line: int, start_ms: int, end_ms: int, lines: tuple[str, ...], fmt: str) -> None:
+        self.line, self.start_ms, self.end_ms, self.lines, self._format = line, start_ms, end_ms, lines, fmt
+
+    @property
+    def start_text(self) -> str:
+        return (format_vtt if self._format == "vtt" else format_srt)(self.start_ms)
+
+    @property
+    def end_text(self) -> str:
+        return (format_vtt if self._format == "vtt" else format_srt)(self.end_ms)
+
+
+def check_document(
+    captions: Captions,
+    *,
+    profile: Profile,
+    duration_ms: int | None = None,
+    codes: Sequence[str] | None = None,
+) -> list[Finding]:
+    """The caption checks (``C`` rules) on a caption document, with its own cue numbers and lines."""
+    fmt = captions.format
+    blocks = [
+        _CueBlock(c.line or 0, c.start_ms, c.end_ms, tuple(c.text.split("\n")), fmt) for c in captions.cues
+    ]
+    ctx = CaptionContext(
+        path=captions.path or "<input>",
+        kind=captions.format,
+        profile=profile,
+        duration_ms=duration_ms,
+        syntax="vtt",
+    )
+    return check_captions(blocks, ctx, codes=codes)

@@ -12,7 +12,7 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .. import __version__
 from ..errors import InputError, ToolkitError
@@ -21,9 +21,6 @@ from ..model import Document, Finding, Severity
 from ..profiles import Profile
 from ..rules import RULES, finding
 from .captions import CaptionContext, check_captions
-
-if TYPE_CHECKING:
-    from ..captions import Captions
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -177,45 +174,6 @@ def validate_captions(
     first_line = text.lstrip("\ufeff").split("\n", 1)[0]
     ctx = CaptionContext(
         path=path, kind=kind, profile=profile, duration_ms=duration_ms, first_line=first_line
-    )
-    return check_captions(blocks, ctx, codes=codes)
-
-
-@dataclass(frozen=True, slots=True)
-class _CueBlock:
-    """A caption-document cue seen as a scanned block (what the C checks read)."""
-
-    line: int
-    start_text: str
-    end_text: str
-    start_ms: int | None
-    end_ms: int | None
-    lines: tuple[str, ...]
-
-
-def check_document(
-    captions: Captions,
-    *,
-    profile: Profile,
-    duration_ms: int | None = None,
-    codes: Sequence[str] | None = None,
-) -> list[Finding]:
-    """The caption checks (``C`` rules) on a caption document, with its own cue numbers and lines."""
-    from ..timecode import format_srt, format_vtt
-
-    fmt = format_vtt if captions.format == "vtt" else format_srt
-    blocks = [
-        _CueBlock(
-            c.line or 0, fmt(c.start_ms), fmt(c.end_ms), c.start_ms, c.end_ms, tuple(c.text.split("\n"))
-        )
-        for c in captions.cues
-    ]
-    ctx = CaptionContext(
-        path=captions.path or "<input>",
-        kind=captions.format,
-        profile=profile,
-        duration_ms=duration_ms,
-        syntax="vtt",
     )
     return check_captions(blocks, ctx, codes=codes)
 
