@@ -333,3 +333,35 @@ def test_a_document_can_be_built_by_hand() -> None:
     assert pysrt.from_string(doc.to_string("srt"))[1].text == "A&B: two"
     with pytest.raises(ValueError):
         Caption(-1, 0, "x")
+
+
+YOUTUBE = Path(__file__).parent / "fixtures" / "captions" / "youtube_auto.vtt"
+
+
+def test_rolling_auto_captions_are_merged_with_their_word_times(tmp_path: Path) -> None:
+    code, out = run_cli("convert", str(YOUTUBE), "-o", str(tmp_path / "yt.vtt"))
+    assert code == 0 and "4 cues" in out
+    vtt = (tmp_path / "yt.vtt").read_text(encoding="utf-8")
+    cues = webvtt.read(str(tmp_path / "yt.vtt"))
+    assert [c.text for c in cues] == [
+        "hey guys welcome back",
+        "to another video about captions",
+        "today we look at timing",
+        "and why it matters",
+    ]
+    assert "to<00:00:02.580><c> another</c>" in vtt  # the words keep their times
+    result = convert_file(YOUTUBE, ConvertOptions())
+    merged = [f for f in result.findings if f.code == "P008"]
+    assert len(merged) == 1 and merged[0].data["bridging_cues"] == 3 and merged[0].data["repeated_lines"] == 3
+
+
+def test_a_file_that_does_not_roll_is_not_merged() -> None:
+    from toolkit.captions.rolling import merge_rolling
+
+    doc = loads(RICH_VTT)
+    assert merge_rolling(doc) == (doc, [])
+    echo = loads(
+        "WEBVTT\n\n"
+        + "".join(f"00:00:0{k}.000 --> 00:00:0{k}.900\nNo.\n\n" for k in range(1, 6))  # an echo, no word tags
+    )
+    assert merge_rolling(echo) == (echo, [])

@@ -78,7 +78,9 @@ def test_all_matches_public_names() -> None:
         for name, value in vars(toolkit).items()
         if not name.startswith("_") and not isinstance(value, types.ModuleType) and name != "annotations"
     }
-    assert sorted(toolkit.__all__) == sorted(public | {"__version__"})
+    lazy = set(toolkit._API)  # the library API, loaded on first use
+    assert sorted(toolkit.__all__) == sorted(public | lazy | {"__version__"})
+    assert all(getattr(toolkit, name) is not None for name in lazy)
 
 
 def test_retimed_moves_end_and_words_and_keeps_the_source() -> None:

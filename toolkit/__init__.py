@@ -1,6 +1,17 @@
-"""captionkit: turn real-world transcripts into standard SRT/WebVTT captions timed to the video."""
+"""captionkit: turn real-world transcripts into standard SRT/WebVTT captions timed to the video.
+
+The library in a few calls (see :mod:`toolkit.api`)::
+
+    import toolkit as captionkit
+
+    doc = captionkit.convert("interview.txt")           # transcript or caption file -> captions
+    doc.save("interview.srt")
+    captionkit.load("film.srt").shift(s=2.5).save("film.vtt")
+"""
 
 from __future__ import annotations
+
+import typing as _typing
 
 __version__ = "0.1.0"
 
@@ -16,9 +27,14 @@ from .errors import (
 from .model import Cue, Document, Finding, Severity, Turn, Word
 from .profiles import PROFILES, Profile, get_profile
 
+if _typing.TYPE_CHECKING:  # loaded on first use, so that `import toolkit` (and the command line) stays quick
+    from .api import Caption, Captions, convert, load, loads
+
 __all__ = [
     "PROFILES",
     "AlignmentError",
+    "Caption",
+    "Captions",
     "Cue",
     "Document",
     "Finding",
@@ -33,5 +49,20 @@ __all__ = [
     "Turn",
     "Word",
     "__version__",
+    "convert",
     "get_profile",
+    "load",
+    "loads",
 ]
+
+_API = ("Caption", "Captions", "convert", "load", "loads")
+
+
+def __getattr__(name: str) -> _typing.Any:
+    if name in _API:
+        from . import api
+
+        value = getattr(api, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -132,7 +132,10 @@ def convert_captions(captions: Captions, options: ConvertOptions) -> ConvertResu
     if not any(c.plain.strip() for c in captions.cues):
         what = "no cue has any text" if captions.cues else "no cue could be read"
         raise ParseError(f"{what}: nothing to convert", path=captions.path)
-    findings = list(captions.findings)
+    from .captions.rolling import merge_rolling
+
+    captions, merged = merge_rolling(captions)
+    findings = [*captions.findings, *merged]
     findings.extend(check_document(captions, profile=options.profile, duration_ms=options.duration_ms))
     doc = Document(
         path=captions.path or "<input>",

@@ -106,6 +106,14 @@ RULES: tuple[Rule, ...] = (
         "the role left out is given.",
         "transcript",
     ),
+    Rule(
+        "P008",
+        I,
+        "rolling-captions-merged",
+        "Rolling auto-captions (YouTube): each line kept once with its word timestamps; the repeated lines "
+        "and the 10 ms bridging cues merged are counted.",
+        "captions",
+    ),
     # transcript timing and repair
     Rule(
         "T001",
