@@ -24,8 +24,9 @@ def test_lenient_srt_turns() -> None:
     doc = read_document(LAYOUT_DIR / "lenient.srt")
     assert (doc.kind, doc.layout, doc.encoding) == ("srt", "srt", "utf-8-sig")
     assert rows(doc) == [
-        ("TUCKER", 1000, 3500, 2, "Minister Lavrov, thank you."),  # label inside <i>, tags stripped
-        ("Sergey Lavrov", 4000, 6000, 5, "I wouldn't say so."),  # [Name] label, no index line
+        # caption text is never made a speaker (2 labels in 5 cues is no meeting transcript)
+        (None, 1000, 3500, 2, "TUCKER: Minister Lavrov, thank you."),  # tags stripped
+        (None, 4000, 6000, 5, "[Sergey Lavrov] I wouldn't say so."),  # no index line
         (None, 6440, 8000, 9, "We want normal relations & peace."),  # 0:00:06.440, entity unescaped
         (None, 9500, 11000, 13, "[music]"),  # 00:09,500 without hours; {\an8} stripped; not a speaker
         (None, 12000, None, 17, "Backwards cue."),  # end before start: kept without an end
@@ -53,7 +54,8 @@ def test_voices_vtt_turns() -> None:
         ("Sergey Lavrov", 6440, 8000, 17, "Peace & normal relations <now>."),
         ("Tucker", 9000, 10500, 20, "Thank you."),
     ]
-    assert [f.data["problem"] for f in doc.findings] == ["cue time not in the strict form"]
+    # 0:00:06.440 is read as browsers read it (one hour digit); `validate` reports its syntax (C011)
+    assert doc.findings == ()
 
 
 def test_scan_vtt_blocks_raw() -> None:
@@ -100,7 +102,7 @@ def test_vtt_header_straight_above_first_cue() -> None:
 
 def test_srt_unreadable_end_kept() -> None:
     doc = parse_text("1\n00:00:05,000 --> 00:00:xx\nThree.\n", kind="srt")
-    assert rows(doc) == [(None, 5000, None, 2, "Three.")]
+    assert rows(doc) == [(None, 5000, 7000, 2, "Three.")]  # shown for 2 s, and said
     assert any(f.code == "P006" and f.data.get("end") == "00:00:xx" for f in doc.findings)
 
 

@@ -223,9 +223,22 @@ def test_caption_round_trip(cs: list[tuple[int, int, str, str | None]], vtt: boo
     content = ("WEBVTT\n\n" if vtt else "") + "\n\n".join(blocks) + "\n"
     doc = parse_text(content)
     assert doc.kind == ("vtt" if vtt else "srt")
-    expected = [((s if vtt else s.upper()) if s else None, start, end, text) for start, end, text, s in cs]
+    # SRT labels are speakers only when the file follows the meeting convention: at least 80 % of the
+    # cues labelled, each name opening two cues or more (unless there are fewer than 4 cues)
+    names = [s.upper() for _, _, _, s in cs if s]
+    meeting = not vtt and len(names) >= 0.8 * len(cs) and (len(cs) < 4 or min(map(names.count, names)) >= 2)
+    expected = [
+        (
+            (s if vtt else s.upper()) if s and (vtt or meeting) else None,
+            start,
+            end,
+            text if vtt or meeting or not s else f"{s.upper()}: {text}",
+        )
+        for start, end, text, s in cs
+    ]
     assert [(t.speaker, t.start_ms, t.end_ms, t.text) for t in doc.turns] == expected
-    assert doc.findings == ()
+    labelled = ["speaker labels in cue text"] if meeting and names else []
+    assert [f.data.get("problem") for f in doc.findings] == labelled
 
 
 _FUZZ_LINES = st.lists(

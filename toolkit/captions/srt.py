@@ -160,7 +160,13 @@ def parse_srt(text: str, *, path: str = "<input>", encoding: str = "utf-8") -> C
     lead = leading_text(text, "srt", blocks, raw=True)
     if lead is not None:
         findings.append(
-            finding("P006", f"text before the first cue is not a cue: {lead[1]!r}", path=path, line=lead[0])
+            finding(
+                "P006",
+                f"text before the first cue is not a cue: {lead[1]!r}",
+                path=path,
+                line=lead[0],
+                text=lead[1],
+            )
         )
     grouped: dict[str, list[int]] = defaultdict(list)
     cues: list[Caption] = []
@@ -181,6 +187,8 @@ def parse_srt(text: str, *, path: str = "<input>", encoding: str = "utf-8") -> C
                     line=b.line,
                     cue=n,
                     text="\n".join(b.lines),
+                    start=b.start_text,
+                    end=b.end_text,
                 )
             )
             continue
@@ -195,6 +203,8 @@ def parse_srt(text: str, *, path: str = "<input>", encoding: str = "utf-8") -> C
                     path=path,
                     line=b.line,
                     cue=n,
+                    end=b.end_text,
+                    end_ms=end,
                 )
             )
         lost: list[str] = []

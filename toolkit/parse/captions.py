@@ -23,9 +23,8 @@ from ..captions.scan import (
     scan_captions,
 )
 from ..errors import NoTimestampsError
-from ..model import Finding, Turn
+from ..model import Finding, Severity, Turn
 from ..rules import finding
-from ..timecode import is_strict_srt, is_strict_vtt
 
 __all__ = [
     "NOTE_BAD_INDEX",
@@ -82,116 +81,113 @@ def split_speaker(text: str) -> tuple[str | None, str]:
     return None, text
 
 
-def _is_strict(kind: str, value: str) -> bool:
-    return is_strict_srt(value) if kind == "srt" else is_strict_vtt(value)
+MEETING_SHARE = 0.8  # the share of cues that must open with a name label for the file to be a meeting's
+MAX_MEETING_SPEAKERS = 20
 
 
-def captions_to_turns(text: str, kind: str, *, path: str = "<input>") -> tuple[list[Turn], list[Finding]]:
-    """Read a caption file into turns (one per cue) and ``P006`` findings for what needed leniency.
+def meeting_labels(texts: list[str]) -> dict[int, tuple[str, str]] | None:
+    """Speaker labels in caption text when the whole file follows a meeting tool's convention.
 
-    A cue whose start cannot be read, or with no text, cannot be used: it is left out and reported with
-    its text. A cue whose end is unreadable or before its start is kept with ``end_ms=None``. A file
-    without any timing line raises :class:`~toolkit.errors.NoTimestampsError`.
+    Zoom writes every cue as ``John Smith: Hello``: nearly every cue opens with one of a few names, each
+    used more than once. A film's ``And the world says: "Let it die."`` is one cue among many, so a file
+    is taken as a meeting transcript only when at least :data:`MEETING_SHARE` of its cues open with a
+    label, there are at most :data:`MAX_MEETING_SPEAKERS` names, and every name opens two cues or more
+    (or the file has fewer than four cues). Returns ``{cue index: (name, text)}``, or ``None``.
     """
-    blocks = scan_captions(text, kind, path=path)
-    if not blocks:
+    found: dict[int, tuple[str, str]] = {}
+    counts: dict[str, int] = defaultdict(int)
+    for k, text in enumerate(texts):
+        name, rest = split_speaker(text)
+        if name is not None and rest:
+            found[k] = (name, rest)
+            counts[name] += 1
+    spoken = sum(1 for t in texts if t)
+    if not found or len(found) < MEETING_SHARE * spoken or len(counts) > MAX_MEETING_SPEAKERS:
+        return None
+    if spoken >= 4 and min(counts.values()) < 2:
+        return None
+    return found
+
+
+def captions_to_turns(
+    text: str, kind: str, *, path: str = "<input>", labels: str = "auto"
+) -> tuple[list[Turn], list[Finding]]:
+    """Read a caption file into turns (one per cue) and the reader's findings.
+
+    The file is read by the caption-document reader (:mod:`toolkit.captions`: the W3C algorithm for
+    WebVTT, leniently so that comma times are kept and reported; the block scanner for SRT). A cue's
+    speaker is its WebVTT voice. Caption text becomes a speaker only by the meeting convention
+    (``labels="auto"``: see :func:`meeting_labels`; ``"always"``: any leading ``NAME:``; ``"never"``).
+    A cue with no text is left out and reported. A file without any cue raises
+    :class:`~toolkit.errors.NoTimestampsError`.
+    """
+    from ..captions import loads
+
+    doc = loads(text, kind, path=path, lenient=True)
+    if not doc.cues:
         message = f"no cue timing lines (start --> end) found in this {kind.upper()} file"
         raise NoTimestampsError(message, path=path)
-    findings: list[Finding] = []
-    turns: list[Turn] = []
-    lead = leading_text(text, kind, blocks)
-    if lead is not None:
-        first, body = lead
+    findings: list[Finding] = list(doc.findings)
+    bodies: list[tuple[str | None, str]] = []
+    for cue in doc.cues:
+        voice, body = clean_cue_text(cue.text if kind == "vtt" else cue.plain)
+        bodies.append((voice, body))
+    if labels == "never":
+        named: dict[int, tuple[str, str]] = {}
+    elif labels == "always":
+        named = {}
+        for k, (voice, body) in enumerate(bodies):
+            name, rest = split_speaker(body)
+            if voice is None and name is not None and rest:
+                named[k] = (name, rest)
+    else:
+        named = meeting_labels([body if voice is None else "" for voice, body in bodies]) or {}
+    if named:
+        speakers = len({n for n, _ in named.values()})
         findings.append(
-            finding("P006", "text before the first cue was ignored", path=path, line=first, text=body)
-        )
-    grouped: dict[str, list[int]] = defaultdict(list)
-    for n, b in enumerate(blocks, start=1):
-        for note in b.notes:
-            grouped[note].append(b.line)
-        if not (_is_strict(kind, b.start_text) and _is_strict(kind, b.end_text)):
-            grouped["cue time not in the strict form"].append(b.line)
-        raw = "\n".join(b.lines)
-        voice_parts: list[str | None] = []
-        texts: list[str] = []
-        for ln in b.lines:
-            v, t = clean_cue_text(ln)
-            voice_parts.append(v)
-            if t:
-                texts.append(t)
-        body = " ".join(texts)
-        speaker = next((v for v in voice_parts if v), None)
-        if speaker is None and body:
-            speaker, body = split_speaker(body)
-        if b.start_ms is None:
-            findings.append(
-                finding(
-                    "P006",
-                    f"cue {n}: start time {b.start_text!r} cannot be read; the cue was left out",
-                    path=path,
-                    line=b.line,
-                    cue=n,
-                    text=body or raw,
-                    start=b.start_text,
-                    end=b.end_text,
-                )
+            finding(
+                "P006",
+                f"speaker labels read from the cue text ({len(named)} of {len(bodies)} cues open with one of "
+                f"{speakers} names, as meeting tools write them)",
+                path=path,
+                line=doc.cues[0].line,
+                severity=Severity.INFO,
+                problem="speaker labels in cue text",
+                count=len(named),
             )
-            continue
+        )
+    turns: list[Turn] = []
+    for k, (cue, (voice, body)) in enumerate(zip(doc.cues, bodies, strict=True)):
+        speaker = voice
+        if k in named:
+            speaker, body = named[k]
         if not body:
             findings.append(
                 finding(
                     "P006",
-                    f"cue {n} has no text; it was left out",
+                    f"cue {k + 1} has no text; it was left out",
                     path=path,
-                    line=b.line,
-                    cue=n,
-                    text=raw,
-                    start=b.start_text,
-                    end=b.end_text,
+                    line=cue.line,
+                    cue=k + 1,
+                    text=cue.text,
                 )
             )
             continue
-        end_ms = b.end_ms
-        if end_ms is None:
+        end_ms: int | None = cue.end_ms
+        if cue.end_ms < cue.start_ms:
             findings.append(
                 finding(
                     "P006",
-                    f"cue {n}: end time {b.end_text!r} cannot be read; kept without an end",
+                    f"cue {k + 1} ends before it starts; kept without an end",
                     path=path,
-                    line=b.line,
-                    cue=n,
+                    line=cue.line,
+                    cue=k + 1,
                     text=body,
-                    end=b.end_text,
-                )
-            )
-        elif end_ms < b.start_ms:
-            findings.append(
-                finding(
-                    "P006",
-                    f"cue {n} ends ({b.end_text}) before it starts ({b.start_text}); kept without an end",
-                    path=path,
-                    line=b.line,
-                    cue=n,
-                    text=body,
-                    start_ms=b.start_ms,
+                    start_ms=cue.start_ms,
                     end_ms=end_ms,
                 )
             )
             end_ms = None
-        turns.append(Turn(speaker=speaker, start_ms=b.start_ms, text=body, line=b.line, end_ms=end_ms))
-    for problem, where in grouped.items():
-        count = len(where)
-        plural = "s" if count != 1 else ""
-        findings.append(
-            finding(
-                "P006",
-                f"{problem}: {count} cue{plural} (first on line {where[0]}); read leniently",
-                path=path,
-                line=where[0],
-                problem=problem,
-                count=count,
-                lines=where,
-            )
-        )
+        turns.append(Turn(speaker, cue.start_ms, body, line=cue.line or 0, end_ms=end_ms))
     findings.sort(key=lambda f: f.line or 0)
     return turns, findings
