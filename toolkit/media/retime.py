@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ParseError
-from ..io import decode_bytes, read_bytes
-from ..timecode import TimecodeError, format_srt, format_vtt, parse_caption_time
+from ..io import read_bytes
+from ..timecode import format_srt, format_vtt
 
 __all__ = ["CaptionTimes", "read_caption_times", "rewrite_times"]
 
@@ -34,34 +34,49 @@ class CaptionTimes:
     lines: tuple[int, ...]  # 1-based line of each timing line
 
 
-def _timing_lines(text: str) -> list[tuple[int, re.Match[str]]]:
-    out = []
-    for i, line in enumerate(text.splitlines()):
-        m = _TIMING.match(line)
-        if m:
-            out.append((i, m))
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+def _split_lines(text: str) -> list[str]:
+    """The file's lines with their line ends, split where the caption readers split (CR, LF, CRLF)."""
+    out: list[str] = []
+    pos = 0
+    for m in _LINE_END.finditer(text):
+        out.append(text[pos : m.end()])
+        pos = m.end()
+    if pos < len(text):
+        out.append(text[pos:])
     return out
 
 
 def read_caption_times(path: str | Path) -> CaptionTimes:
-    """The cue times of an SRT/WebVTT file, in file order, with the text kept for :func:`rewrite_times`."""
-    data = read_bytes(path)
-    _, encoding = decode_bytes(data, path=str(path))
-    text = data.decode(encoding)
+    """The cue times of an SRT/WebVTT file, in file order, with the text kept for :func:`rewrite_times`.
+
+    The cues are the ones the caption reader finds (:mod:`toolkit.captions`: the W3C algorithm for
+    WebVTT, kept lenient so that a comma time is synced too; the block scanner for SRT), so ``sync``,
+    ``convert`` and ``validate`` see the same cues.
+    """
+    from ..captions import decode_caption_bytes, detect_format, loads
+
+    name = str(path)
+    text, encoding = decode_caption_bytes(read_bytes(path), path=name)
+    fmt = detect_format(text, name)
+    if fmt is None:
+        raise ParseError("no cue timings (HH:MM:SS,mmm --> HH:MM:SS,mmm) found", path=name)
+    doc = loads(text, fmt, path=name, encoding=encoding, lenient=True)
+    lines = _split_lines(text)
     starts: list[int] = []
     ends: list[int] = []
-    lines: list[int] = []
-    for i, m in _timing_lines(text):
-        try:
-            s, e = parse_caption_time(m["start"]), parse_caption_time(m["end"])
-        except TimecodeError as exc:
-            raise ParseError(str(exc), path=str(path), line=i + 1) from None
-        starts.append(s)
-        ends.append(max(e, s))
-        lines.append(i + 1)
+    at: list[int] = []
+    for cue in doc.cues:
+        if cue.line is None or not _TIMING.match(lines[cue.line - 1].rstrip("\r\n").lstrip("\ufeff")):
+            continue  # a timing line this module cannot rewrite in place (not written as digits)
+        starts.append(cue.start_ms)
+        ends.append(max(cue.end_ms, cue.start_ms))
+        at.append(cue.line)
     if not starts:
-        raise ParseError("no cue timings (HH:MM:SS,mmm --> HH:MM:SS,mmm) found", path=str(path))
-    return CaptionTimes(str(path), text, encoding, tuple(starts), tuple(ends), tuple(lines))
+        raise ParseError("no cue timings (HH:MM:SS,mmm --> HH:MM:SS,mmm) found", path=name)
+    return CaptionTimes(name, text, encoding, tuple(starts), tuple(ends), tuple(at))
 
 
 def _format_like(original: str, ms: int) -> str:
@@ -72,15 +87,20 @@ def _format_like(original: str, ms: int) -> str:
 
 
 def rewrite_times(captions: CaptionTimes, starts_ms: Sequence[int], ends_ms: Sequence[int]) -> bytes:
-    """The file's bytes with the i-th timing line set to ``starts_ms[i] --> ends_ms[i]``."""
+    """The file's bytes with the i-th cue's timing line set to ``starts_ms[i] --> ends_ms[i]``."""
     if len(starts_ms) != len(captions.starts_ms) or len(ends_ms) != len(captions.starts_ms):
         raise ValueError("one new time pair is needed per cue")
-    parts = captions.text.splitlines(keepends=True)
-    for k, (i, m) in enumerate(_timing_lines(captions.text)):
-        body = parts[i]
+    parts = _split_lines(captions.text)
+    for k, line_no in enumerate(captions.lines):
+        body = parts[line_no - 1]
+        bom = "\ufeff" if body.startswith("\ufeff") else ""
+        m = _TIMING.match(body[len(bom) :].rstrip("\r\n"))
+        assert m is not None  # read_caption_times kept only lines it matches
         ending = body[len(body.rstrip("\r\n")) :]
-        parts[i] = (
-            f"{m['lead']}{_format_like(m['start'], starts_ms[k])}{m['arrow']}"
+        parts[line_no - 1] = (
+            f"{bom}{m['lead']}{_format_like(m['start'], starts_ms[k])}{m['arrow']}"
             f"{_format_like(m['end'], ends_ms[k])}{m['rest']}{ending}"
         )
-    return "".join(parts).encode(captions.encoding)
+    data = "".join(parts)
+    # a BOM the decoder consumed (UTF-8-sig, UTF-16/32) is written back by the codec itself
+    return data.encode(captions.encoding)
