@@ -9,6 +9,7 @@ caption checks of the rule table, run on the raw blocks (:mod:`toolkit.validate.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +21,7 @@ from ..io import STDIN, walk_folder
 from ..model import Document, Finding, Severity
 from ..profiles import Profile
 from ..rules import RULES, finding
-from .captions import CaptionContext, check_captions
+from .captions import BlockLike, CaptionContext, check_captions
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -167,15 +168,51 @@ def validate_captions(
     duration_ms: int | None = None,
     codes: Sequence[str] | None = None,
 ) -> list[Finding]:
-    """The caption checks (``C`` rules, or only ``codes``) on the raw text of an SRT or WebVTT file."""
-    from ..parse.captions import scan_captions
+    """The caption checks (``C`` rules, or only ``codes``) on the raw text of an SRT or WebVTT file.
 
-    blocks = scan_captions(text, kind, path=path)
+    The cues are the caption reader's (:mod:`toolkit.captions`), the ones ``convert`` and ``sync`` see:
+    for WebVTT the W3C algorithm, kept lenient so that a cue with a comma time is checked (C011) rather
+    than dropped; for SRT the block scanner. Times are checked as written.
+    """
+    from ..captions.scan import scan_captions
+
+    blocks: Sequence[BlockLike] = (
+        _webvtt_blocks(text, path) if kind == "vtt" else scan_captions(text, kind, path=path)
+    )
     first_line = text.lstrip("\ufeff").split("\n", 1)[0]
     ctx = CaptionContext(
         path=path, kind=kind, profile=profile, duration_ms=duration_ms, first_line=first_line
     )
     return check_captions(blocks, ctx, codes=codes)
+
+
+_TIMES = re.compile(r"^[ \t\f]*(\S+?)[ \t\f]*-->[ \t\f]*(\S+)")
+
+
+@dataclass(frozen=True, slots=True)
+class _RawCue:
+    """A cue as the WebVTT reader found it, with its times as written (what the C checks read)."""
+
+    line: int
+    start_text: str
+    end_text: str
+    start_ms: int | None
+    end_ms: int | None
+    lines: tuple[str, ...]
+
+
+def _webvtt_blocks(text: str, path: str) -> list[_RawCue]:
+    from ..captions.webvtt import parse_webvtt
+
+    doc = parse_webvtt(text, path=path, lenient=True)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    out: list[_RawCue] = []
+    for cue in doc.cues:
+        at = cue.line or 1
+        m = _TIMES.match(lines[at - 1].lstrip("\ufeff")) if at <= len(lines) else None
+        start, end = (m[1], m[2]) if m else ("", "")
+        out.append(_RawCue(at, start, end, cue.start_ms, cue.end_ms, tuple(cue.text.split("\n"))))
+    return out
 
 
 def _parser_findings(doc: Document) -> list[Finding]:
