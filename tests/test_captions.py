@@ -365,3 +365,17 @@ def test_a_file_that_does_not_roll_is_not_merged() -> None:
         + "".join(f"00:00:0{k}.000 --> 00:00:0{k}.900\nNo.\n\n" for k in range(1, 6))  # an echo, no word tags
     )
     assert merge_rolling(echo) == (echo, [])
+
+
+def test_validate_flags_srt_text_that_players_would_hide(tmp_path: Path) -> None:
+    path = tmp_path / "m.srt"
+    path.write_text("1\n00:00:01,000 --> 00:00:02,000\nDr. <Who> and <i>italics</i>\n", encoding="utf-8")
+    code, out = run_cli("validate", str(path))
+    assert code == 0 and "C012 warning" in out and "'<Who>'" in out and "<i>" not in out.split("C012")[1]
+    # what captionkit writes for such text does not read as markup
+    safe = tmp_path / "safe.srt"
+    run_cli("convert", str(tmp_path / "m.srt"), "-o", str(tmp_path / "m.vtt"))
+    run_cli("convert", str(tmp_path / "m.vtt"), "-o", str(safe))
+    assert "<\u2060Who>" in safe.read_text(encoding="utf-8")
+    code, out = run_cli("validate", str(safe))
+    assert "C012" not in out

@@ -242,7 +242,8 @@ RULES: tuple[Rule, ...] = (
         "C012",
         E,
         "unescaped-markup",
-        "A bare & or < in WebVTT cue text.",
+        "A bare < in WebVTT cue text (a bare & is a note: browsers show it); in SRT, text shaped like a "
+        "tag players do not apply (<Who>), which they hide.",
         "captions",
         _caption_check("check_markup"),
     ),

@@ -349,8 +349,37 @@ def check_timestamp_syntax(blocks: Sequence[BlockLike], ctx: CaptionContext) -> 
             )
 
 
+_SRT_TAG_LIKE = re.compile(r"</?([A-Za-z][\w-]*)[^<>]*>")
+_SRT_TAGS = frozenset({"i", "b", "u", "s", "font"})
+
+
+def _srt_markup(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[Finding]:
+    """SRT has no escaping: text shaped like a tag other than the few players apply is hidden by them."""
+    for n, b in enumerate(blocks, start=1):
+        for i, raw in enumerate(b.lines, start=1):
+            if "<" not in raw:
+                continue
+            odd = [m[0] for m in _SRT_TAG_LIKE.finditer(raw) if m[1].lower() not in _SRT_TAGS]
+            if odd:
+                yield finding(
+                    "C012",
+                    f"cue {n}: {', '.join(repr(t) for t in odd[:3])} in line {i} reads as markup: players hide "
+                    "it (captionkit writes such text with a word joiner after the '<')",
+                    severity=Severity.WARNING,
+                    path=ctx.path,
+                    line=b.line + i,
+                    cue=n,
+                    markup=odd,
+                    cue_line=i,
+                )
+
+
 def check_markup(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[Finding]:
-    """C012: a bare ``&`` (not an entity) or ``<`` (not a tag) in WebVTT cue text."""
+    """C012: a bare ``&`` (not an entity) or ``<`` (not a tag) in WebVTT cue text; in SRT, text shaped
+    like a tag players do not apply (``<Who>``), which they hide."""
+    if ctx.text_kind == "srt":
+        yield from _srt_markup(blocks, ctx)
+        return
     if ctx.text_kind != "vtt":
         return
     for n, b in enumerate(blocks, start=1):
