@@ -31,6 +31,7 @@ demo: $(VENV)/.installed
 # The one test command: README and .ci/run both call it. pytest exit 5 (no tests collected) is a failure.
 test: $(VENV)/.dev-installed
 	$(BIN)/ruff check toolkit tests bench
+	$(BIN)/ruff format --check toolkit tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest
 

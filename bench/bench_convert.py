@@ -77,8 +77,10 @@ def main() -> None:
         print(f"{name:52} {best * 1000:8.1f}ms {med * 1000:8.1f}ms")
     print(f"ratio in-process (captionkit / pysubs2): {ours_med / peer_med:.2f}")
     print(f"ratio CLI process (captionkit / pysubs2): {ours_cli_med / peer_cli_med:.2f}")
-    print(f"targets: in-process < 50 ms: {'met' if ours_med < 0.050 else 'MISSED'}; "
-          f"CLI < 0.5 s: {'met' if ours_cli_med < 0.5 else 'MISSED'}")
+    print(
+        f"targets: in-process < 50 ms: {'met' if ours_med < 0.050 else 'MISSED'}; "
+        f"CLI < 0.5 s: {'met' if ours_cli_med < 0.5 else 'MISSED'}"
+    )
 
 
 if __name__ == "__main__":

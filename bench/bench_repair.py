@@ -80,19 +80,27 @@ def main(argv: list[str] | None = None) -> int:
     for n in sizes:
         elapsed, count, turns, dups = time_repair(n)
         rows.append((count, elapsed))
-        print(f"repair  {count:>7} sentences {turns:>6} turns: {elapsed:6.2f} s "
-              f"({1e6 * elapsed / count:5.1f} us/sentence, {dups} duplicates removed)")
+        print(
+            f"repair  {count:>7} sentences {turns:>6} turns: {elapsed:6.2f} s "
+            f"({1e6 * elapsed / count:5.1f} us/sentence, {dups} duplicates removed)"
+        )
     pair_s, m = time_all_pairs(args.slice)
     big = rows[-1][0]
     extrapolated = pair_s * (big / m) ** 2
-    print(f"all-pairs rapidfuzz on {m} sentences: {pair_s:.2f} s -> extrapolated to {big}: "
-          f"{extrapolated:,.0f} s")
-    print(f"repair {big} sentences: {rows[-1][1]:.2f} s; all-pairs / repair = "
-          f"{extrapolated / rows[-1][1]:,.0f}x")
+    print(
+        f"all-pairs rapidfuzz on {m} sentences: {pair_s:.2f} s -> extrapolated to {big}: "
+        f"{extrapolated:,.0f} s"
+    )
+    print(
+        f"repair {big} sentences: {rows[-1][1]:.2f} s; all-pairs / repair = "
+        f"{extrapolated / rows[-1][1]:,.0f}x"
+    )
     if len(rows) > 1:
         per = [e / c for c, e in rows]
-        print(f"linearity: time per sentence {min(per) * 1e6:.1f}-{max(per) * 1e6:.1f} us "
-              f"(ratio {max(per) / min(per):.2f}; 1.0 = linear)")
+        print(
+            f"linearity: time per sentence {min(per) * 1e6:.1f}-{max(per) * 1e6:.1f} us "
+            f"(ratio {max(per) / min(per):.2f}; 1.0 = linear)"
+        )
     return 0
 
 

@@ -54,9 +54,7 @@ def make_input(dimension: str, n: int, folder: Path) -> Path:
         lines = [f"{'AB'[k % 2]} {_clock(6 * k)} {' '.join(words[(7 * k) % 5000 : (7 * k) % 5000 + 14])}"
                  for k in range(n)]  # fmt: skip
     elif dimension == "length":
-        lines = [
-            "A [00:00:01] " + " ".join(f"word{k}" + ("." if k % 12 == 11 else "") for k in range(n))
-        ]
+        lines = ["A [00:00:01] " + " ".join(f"word{k}" + ("." if k % 12 == 11 else "") for k in range(n))]
     elif dimension == "speakers":
         lines = [f"Speaker{k:05d} {_clock(5 * k)} Words of turn {k} here." for k in range(n)]
     elif dimension == "copies":

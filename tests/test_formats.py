@@ -40,15 +40,23 @@ T, L = "Tucker", "Sergey Lavrov"
 # -- writers ----------------------------------------------------------------------------------------------
 
 
-def cue(start: int, end: int, *lines: str, speakers: Sequence[str | None] | None = None,
-        words: tuple[Word, ...] = ()) -> Cue:
+def cue(
+    start: int,
+    end: int,
+    *lines: str,
+    speakers: Sequence[str | None] | None = None,
+    words: tuple[Word, ...] = (),
+) -> Cue:
     spk = tuple(speakers) if speakers is not None else (None,) * len(lines)
     return Cue(start, end, tuple(lines), spk, words=words)
 
 
 def test_srt_labels_at_each_change_of_speaker() -> None:
-    cues = [cue(0, 1000, "Hello,", "my friend.", speakers=[T, T]), cue(1100, 2000, "Go on.", speakers=[T]),
-            cue(2100, 3000, "Thank you.", speakers=[L])]
+    cues = [
+        cue(0, 1000, "Hello,", "my friend.", speakers=[T, T]),
+        cue(1100, 2000, "Go on.", speakers=[T]),
+        cue(2100, 3000, "Thank you.", speakers=[L]),
+    ]
     assert write_srt(cues) == (
         "1\n00:00:00,000 --> 00:00:01,000\nTUCKER: Hello,\nmy friend.\n\n"
         "2\n00:00:01,100 --> 00:00:02,000\nGo on.\n\n"
@@ -163,8 +171,10 @@ def case(name: str) -> Callable[[Callable[[], list[Cue]]], Callable[[], list[Cue
             if name == "aligned":
                 out["vtt"] = write_vtt(cues, word_timestamps=True)
             return cues, out
+
         CASES[name] = build
         return fn
+
     return wrap
 
 
@@ -224,8 +234,9 @@ def test_seed_srt_lines_fit_with_their_speaker_labels(name: str, width: int) -> 
 
 
 def test_seed_figures() -> None:
-    cues, findings = segment(read_document(SEED).turns, PROFILES["netflix"],
-                             rates=RateModel.fit(read_document(SEED).turns))
+    cues, findings = segment(
+        read_document(SEED).turns, PROFILES["netflix"], rates=RateModel.fit(read_document(SEED).turns)
+    )
     assert len(cues) == len(built("tucker_lavrov.netflix")[0])
     assert 900 < len(cues) < 1200
     assert {f.code for f in findings} <= {"C003", "C004"}
@@ -245,11 +256,11 @@ def strip_labels(text: str, speakers: set[str]) -> list[str]:
     out = []
     for line in text.split("\n"):
         dash = "-" if line.startswith("-") else ""
-        body = line[len(dash):]
+        body = line[len(dash) :]
         for s in speakers:
             for label in (f"{s.upper()}: ", f"{s}: ", f"[{s}] "):
                 if body.startswith(label):
-                    body = body[len(label):]
+                    body = body[len(label) :]
         out.append(dash + body)
     return out
 
@@ -291,8 +302,12 @@ def test_golden_vtt_reread_by_webvtt(name: str) -> None:
 
 def ffmpeg_to_srt(path: Path) -> str:
     exe = imageio_ffmpeg.get_ffmpeg_exe()
-    proc = subprocess.run([exe, "-nostdin", "-v", "error", "-i", str(path), "-f", "srt", "-"],
-                          capture_output=True, timeout=60, check=False)
+    proc = subprocess.run(
+        [exe, "-nostdin", "-v", "error", "-i", str(path), "-f", "srt", "-"],
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr.decode()
     assert proc.stderr == b""
     return proc.stdout.decode("utf-8")
@@ -313,8 +328,29 @@ def test_golden_reread_by_ffmpeg(name: str, ext: str) -> None:
 # -- round trip of any segmentation through the independent readers ---------------------------------------
 
 TEXT_TOKENS = st.sampled_from(
-    ["the", "United", "States", "Lavrov,", "yes.", "No?", "&", "<b>", "a<b", "x&y;", "-->", "it’s", "—",
-     "[crosstalk 00:42:40]", "über", "日本", "x" * 45, "1.", "-dash", "NOTE", "WEBVTT"]
+    [
+        "the",
+        "United",
+        "States",
+        "Lavrov,",
+        "yes.",
+        "No?",
+        "&",
+        "<b>",
+        "a<b",
+        "x&y;",
+        "-->",
+        "it’s",
+        "—",
+        "[crosstalk 00:42:40]",
+        "über",
+        "日本",
+        "x" * 45,
+        "1.",
+        "-dash",
+        "NOTE",
+        "WEBVTT",
+    ]
 )
 
 

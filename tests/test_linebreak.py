@@ -28,7 +28,15 @@ def words(text: str) -> list[str]:
 def test_tokenize_keeps_bracketed_annotation_whole() -> None:
     text = "Because it's not a secret. [crosstalk 00:42:40] Well, [T]he point"
     assert tokenize(text) == [
-        "Because", "it's", "not", "a", "secret.", "[crosstalk 00:42:40]", "Well,", "[T]he", "point",
+        "Because",
+        "it's",
+        "not",
+        "a",
+        "secret.",
+        "[crosstalk 00:42:40]",
+        "Well,",
+        "[T]he",
+        "point",
     ]
 
 
@@ -65,7 +73,8 @@ def test_two_lines_break_after_punctuation_not_inside_names() -> None:
     assert lines == ("Minister Lavrov,", "thank you for doing this.")
     text = "President Putin repeatedly expressed his respect for the American people,"
     assert break_lines(words(text), 42, 2) == (
-        "President Putin repeatedly expressed", "his respect for the American people,"
+        "President Putin repeatedly expressed",
+        "his respect for the American people,",
     )
 
 
@@ -83,8 +92,10 @@ def test_bottom_heavy_when_lines_differ() -> None:
 
 
 def test_three_lines_in_relaxed_profile() -> None:
-    text = ("and to speak about these things, to be honest, is something that we have done for a very long "
-            "time with many partners")
+    text = (
+        "and to speak about these things, to be honest, is something that we have done for a very long "
+        "time with many partners"
+    )
     lines = break_lines(words(text), 50, 3)
     assert len(lines) == 3 and all(len(x) <= 50 for x in lines)
     assert " ".join(lines).split() == words(text)
@@ -115,11 +126,38 @@ def test_lines_keep_tokens_and_fit_when_possible(
         assert all(len(x) <= maxc for x in lines)
 
 
-_TOKEN = st.sampled_from([
-    "the", "a", "United", "States", "Mr.", "Lavrov", "and", "but", "of", "to", "we", "is", "not", "secret.",
-    "war?", "course,", "10", "five", "—", "I", "Sergey", "Yes.", "(laughs)", "U.S.", "said",
-    "[crosstalk 00:42:40]", '"Really!"', "—and",
-])
+_TOKEN = st.sampled_from(
+    [
+        "the",
+        "a",
+        "United",
+        "States",
+        "Mr.",
+        "Lavrov",
+        "and",
+        "but",
+        "of",
+        "to",
+        "we",
+        "is",
+        "not",
+        "secret.",
+        "war?",
+        "course,",
+        "10",
+        "five",
+        "—",
+        "I",
+        "Sergey",
+        "Yes.",
+        "(laughs)",
+        "U.S.",
+        "said",
+        "[crosstalk 00:42:40]",
+        '"Really!"',
+        "—and",
+    ]
+)
 
 
 @given(st.lists(_TOKEN, max_size=30), st.sampled_from([(-4.0, 1.2), (-3.0, 1.0)]))
@@ -134,8 +172,14 @@ def test_cut_costs_table_matches_break_cost(tokens: list[str], params: tuple[flo
     assert cut_costs([token_key(t) for t in tokens], sentence_cost, scale) == expected
 
 
-@given(st.lists(_TOKEN, min_size=1, max_size=40), st.integers(0, 40), st.integers(0, 40),
-       st.integers(15, 60), st.integers(1, 3), st.integers(0, 15))
+@given(
+    st.lists(_TOKEN, min_size=1, max_size=40),
+    st.integers(0, 40),
+    st.integers(0, 40),
+    st.integers(15, 60),
+    st.integers(1, 3),
+    st.integers(0, 15),
+)
 @settings(max_examples=300, deadline=None)
 def test_break_span_is_break_lines_on_the_slice(
     tokens: list[str], x: int, y: int, maxc: int, maxl: int, reserve: int

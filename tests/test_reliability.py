@@ -90,9 +90,7 @@ def test_write_failures_are_output_errors(restart: Path, tmp_path: Path) -> None
 
 def test_caption_file_without_a_readable_cue_is_not_converted(tmp_path: Path) -> None:
     src = tmp_path / "empty.srt"
-    src.write_text(
-        "1\n00:00:01,000 --> 00:00:02,000\n{\\an8}\n\n2\n00:00:03,000 --> 00:00:04,000\n<i></i>\n"
-    )
+    src.write_text("1\n00:00:01,000 --> 00:00:02,000\n{\\an8}\n\n2\n00:00:03,000 --> 00:00:04,000\n<i></i>\n")
     code, out = run("convert", str(src), "-o", str(tmp_path / "e.vtt"))
     assert code == 1 and "no cue has any text: nothing to convert" in out
     assert not (tmp_path / "e.vtt").exists()

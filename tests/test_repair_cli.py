@@ -24,7 +24,9 @@ def test_repair_writes_layout_and_report(tmp_path: Path) -> None:
     assert read_document(out).layout == "name-bracket-time"
     data = json.loads(report.read_text(encoding="utf-8"))
     assert [(c["kind"], c["lines"], c["kept_line"]) for c in data["changes"]] == [
-        ("speaker", [117, 121], None), ("duplicate", [123], 119), ("duplicate", [125], 121),
+        ("speaker", [117, 121], None),
+        ("duplicate", [123], 119),
+        ("duplicate", [125], 121),
         ("duplicate", [127], 123),
     ]
     assert data["turns_in"] == 87 and data["turns_out"] == 85

@@ -229,8 +229,9 @@ def shift(rng: random.Random, clean: list[Turn]) -> Case | None:
             d = -((clean[j].start_ms or 0) - (clean[i - 1].start_ms or 0) + rng.randint(30, 300) * 1000)
             if (clean[i].start_ms or 0) + d < 0:
                 continue
-        damaged = [replace(t, start_ms=(t.start_ms or 0) + d) if i <= k <= j else t
-                   for k, t in enumerate(clean)]
+        damaged = [
+            replace(t, start_ms=(t.start_ms or 0) + d) if i <= k <= j else t for k, t in enumerate(clean)
+        ]
         return Case("shift", clean, damaged, span=(i, j))
     return None
 
@@ -265,7 +266,12 @@ def missing(rng: random.Random, clean: list[Turn]) -> Case | None:
 
 
 DAMAGE: dict[str, Callable[[random.Random, list[Turn]], Case | None]] = {
-    "dup_run": dup_run, "glue": glue, "move": move, "corrupt": corrupt, "shift": shift, "speaker": speaker,
+    "dup_run": dup_run,
+    "glue": glue,
+    "move": move,
+    "corrupt": corrupt,
+    "shift": shift,
+    "speaker": speaker,
     "missing": missing,
 }
 

@@ -14,7 +14,8 @@ FIRST = (
 )
 # the copy: small changes that merge two sentences ("landed he was"), one word of nine replaced at the end
 COPY = (
-    FIRST.replace("Please. ", "Please... ").replace("No answer.", "no answer.")
+    FIRST.replace("Please. ", "Please... ")
+    .replace("No answer.", "no answer.")
     .replace("The plane landed. He was", "The plane landed he was")
 )
 
@@ -38,7 +39,8 @@ def test_reworded_last_sentence_pairs_with_its_original() -> None:
     result = repair(Document("t.txt", "transcript", turns, layout="name-bracket-time"))
     assert [t.line for t in result.turns] == [1, 3, 5, 11, 13]
     assert [(c.kind, c.lines, c.kept_line) for c in result.changes] == [
-        ("duplicate", (7,), 3), ("duplicate", (9,), 5)
+        ("duplicate", (7,), 3),
+        ("duplicate", (9,), 5),
     ]
     again = repair(Document("t.txt", "transcript", result.turns, layout="name-bracket-time"))
     assert again.changes == ()

@@ -60,8 +60,22 @@ def ref_spans(text: str) -> list[tuple[int, int]]:
 
 _PIECES = [
     *"ab Z0 .!?…-–—\"'”’)]“‘([\n\t_%óßİﬁΣ",
-    "Mr.", "U.S.", "e.g.", "J.", " kyiv", " gonna ", "okay", "per cent", "o.k.", " don't ", "Dr. ",
-    "Then there was- But", "(Prof. X)", " " * 3, "'St.", "x" * 9 + ".",
+    "Mr.",
+    "U.S.",
+    "e.g.",
+    "J.",
+    " kyiv",
+    " gonna ",
+    "okay",
+    "per cent",
+    "o.k.",
+    " don't ",
+    "Dr. ",
+    "Then there was- But",
+    "(Prof. X)",
+    " " * 3,
+    "'St.",
+    "x" * 9 + ".",
 ]
 _TEXT = st.lists(st.sampled_from(_PIECES), max_size=40).map("".join)
 

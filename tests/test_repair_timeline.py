@@ -10,8 +10,24 @@ from toolkit.repair import RepairResult, repair
 from toolkit.repair.order import longest_chain, typo_candidates
 
 LAYOUTS = Path(__file__).resolve().parent.parent / "samples" / "layouts"
-WORDS = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliet", "kilo",
-         "lima", "mike", "november", "oscar", "papa"]
+WORDS = [
+    "alpha",
+    "bravo",
+    "charlie",
+    "delta",
+    "echo",
+    "foxtrot",
+    "golf",
+    "hotel",
+    "india",
+    "juliet",
+    "kilo",
+    "lima",
+    "mike",
+    "november",
+    "oscar",
+    "papa",
+]
 
 
 def _text(n: int, seed: int) -> str:
@@ -82,8 +98,9 @@ def test_moved_block_goes_back_where_its_timestamps_belong() -> None:
 
 def test_shifted_run_is_shifted_back() -> None:
     rows = _clean(16)
-    shifted = [(spk, s + 300 if 4 <= i <= 7 and s is not None else s, n)
-               for i, (spk, s, n) in enumerate(rows)]
+    shifted = [
+        (spk, s + 300 if 4 <= i <= 7 and s is not None else s, n) for i, (spk, s, n) in enumerate(rows)
+    ]
     r = repair(_doc(shifted))
     assert _starts(r) == [s for _, s, _ in rows]
     (change,) = r.changes

@@ -26,8 +26,12 @@ def words_of(n: int, word: str = "word") -> str:
     return " ".join([word] * n)
 
 
-def run(turns: Sequence[Turn], profile: Profile = NETFLIX, rates: RateModel = TWO_WPS,
-        duration_ms: int | None = None) -> tuple[list[Cue], list[Finding]]:
+def run(
+    turns: Sequence[Turn],
+    profile: Profile = NETFLIX,
+    rates: RateModel = TWO_WPS,
+    duration_ms: int | None = None,
+) -> tuple[list[Cue], list[Finding]]:
     return segment(turns, profile, rates=rates, duration_ms=duration_ms, path="t.txt")
 
 
@@ -72,8 +76,11 @@ def test_overrunning_turn_is_compressed_into_its_slot() -> None:
 
 
 def test_turn_without_timestamp_follows_previous_estimated_end() -> None:
-    turns = [Turn("A", 0, "one two three four.", 1), Turn("B", None, "five six seven eight.", 2),
-             Turn("A", 20_000, "Nine.", 3)]
+    turns = [
+        Turn("A", 0, "one two three four.", 1),
+        Turn("B", None, "five six seven eight.", 2),
+        Turn("A", 20_000, "Nine.", 3),
+    ]
     cues, _ = run(turns)
     assert [c.start_ms for c in cues] == [0, 2000, 20_000]
     assert cues[0].end_ms == 2000 - NETFLIX.min_gap_ms  # chained to the next cue
@@ -104,8 +111,11 @@ def test_min_duration_and_reading_speed_extend_into_free_time() -> None:
 
 
 def test_reading_speed_counts_srt_labels_and_dashes() -> None:
-    cues = [Cue(0, 1000, ("Yes.",), ("Tucker",)), Cue(1100, 2000, ("Go on.",), ("Tucker",)),
-            Cue(2100, 3000, ("Yes.", "No, NATO."), ("Tucker", "Sergey Lavrov"))]
+    cues = [
+        Cue(0, 1000, ("Yes.",), ("Tucker",)),
+        Cue(1100, 2000, ("Go on.",), ("Tucker",)),
+        Cue(2100, 3000, ("Yes.", "No, NATO."), ("Tucker", "Sergey Lavrov")),
+    ]
     assert shown_chars(cues) == [4 + 8, 6, 4 + 9 + 2 + 15]
 
 
@@ -118,8 +128,11 @@ def test_max_duration_splits_long_unpunctuated_speech() -> None:
 
 
 def test_findings_carry_cue_index_line_and_numbers() -> None:
-    turns = [Turn("A", 0, "Hello.", 1), Turn("B", 1000, words_of(30, "talking") + ".", 7),
-             Turn("A", 3000, "Right.", 9)]
+    turns = [
+        Turn("A", 0, "Hello.", 1),
+        Turn("B", 1000, words_of(30, "talking") + ".", 7),
+        Turn("A", 3000, "Right.", 9),
+    ]
     cues, findings = run(turns)
     assert findings, "a 30-word turn squeezed into 2 s must be flagged"
     for f in findings:
@@ -133,8 +146,11 @@ def test_findings_carry_cue_index_line_and_numbers() -> None:
 
 
 def test_backwards_timestamp_still_gives_valid_cues() -> None:
-    turns = [Turn("A", 10_000, "First one here.", 1), Turn("B", 5000, "Went back in time.", 2),
-             Turn("A", 12_000, "And on.", 3)]
+    turns = [
+        Turn("A", 10_000, "First one here.", 1),
+        Turn("B", 5000, "Went back in time.", 2),
+        Turn("A", 12_000, "And on.", 3),
+    ]
     cues, _ = run(turns)
     assert_valid(cues)
     assert words_per_turn(cues, turns) == {i: t.text.split() for i, t in enumerate(turns)}
@@ -144,8 +160,12 @@ def test_backwards_timestamp_still_gives_valid_cues() -> None:
 
 
 def test_word_times_are_used() -> None:
-    ws = (Word("So", 1000, 1200), Word("you", 1250, 1400), Word("believe", 1450, 1900),
-          Word("it?", 2000, 2300))
+    ws = (
+        Word("So", 1000, 1200),
+        Word("you", 1250, 1400),
+        Word("believe", 1450, 1900),
+        Word("it?", 2000, 2300),
+    )
     turns = [Turn("Tucker", 1000, "So you believe it?", 1, words=ws), Turn("B", 9000, "Yes.", 2)]
     cues, _ = run(turns)
     assert (cues[0].start_ms, cues[0].end_ms) == (1000, 2300 + OUT_TIME_MS)
@@ -172,8 +192,10 @@ def spoken(text: str, t0: int, per_word_ms: int = 200) -> tuple[Word, ...]:
 def sync_turns(aligned: bool) -> list[Turn]:
     """B's cue needs 1250 ms to read ("B: Absolutely right, yes.") but has 917 ms before B's next turn."""
     parts = [("A", 0, "Okay."), ("B", 5000, "Absolutely right, yes."), ("B", 6000, "Good.")]
-    return [Turn(spk, t0, text, k, words=spoken(text, t0) if aligned else ())
-            for k, (spk, t0, text) in enumerate(parts, start=1)]
+    return [
+        Turn(spk, t0, text, k, words=spoken(text, t0) if aligned else ())
+        for k, (spk, t0, text) in enumerate(parts, start=1)
+    ]
 
 
 @pytest.mark.parametrize("aligned", [True, False])
@@ -203,8 +225,10 @@ def test_estimated_start_inside_a_turn_may_lead_a_little(monkeypatch: pytest.Mon
     # fast it may lead that estimate by EARLY_MS, taking the previous cue's spare time
     import toolkit.segment
 
-    text = ("We would like to have normal relations with all our neighbors. "
-            "[crosstalk 00:42:40] [inaudible 00:42:41] Right.")  # annotations take no speaking time
+    text = (
+        "We would like to have normal relations with all our neighbors. "
+        "[crosstalk 00:42:40] [inaudible 00:42:41] Right."
+    )  # annotations take no speaking time
 
     def cues() -> list[Cue]:
         return run([Turn("A", 0, text, 1), Turn("B", 8000, "Good.", 2)], rates=RateModel(global_wps=1.5))[0]
@@ -228,8 +252,10 @@ def test_aligned_sample_cues_start_at_sentence_onsets() -> None:
 
     sample = SEED.parent / "media"
     truth = json.loads((sample / "interview.truth.json").read_text(encoding="utf-8"))
-    result = convert_file(sample / "interview.transcript.txt",
-                          ConvertOptions(media=str(sample / "interview.mp4"), align="words"))
+    result = convert_file(
+        sample / "interview.transcript.txt",
+        ConvertOptions(media=str(sample / "interview.mp4"), align="words"),
+    )
     starts = {" ".join(c["text"].split()[:4]): round(c["start"] * 1000) for c in truth["cues"]}
     checked = 0
     for cue in result.cues:
@@ -250,8 +276,10 @@ def test_caption_cue_that_fits_keeps_its_timing() -> None:
 
 
 def test_caption_cue_too_long_is_resegmented_within_its_span() -> None:
-    text = ("This is a very long caption line that certainly does not fit into two lines of forty-two "
-            "characters, so it has to be cut into more than one cue.")
+    text = (
+        "This is a very long caption line that certainly does not fit into two lines of forty-two "
+        "characters, so it has to be cut into more than one cue."
+    )
     turns = [Turn(None, 1000, text, 2, end_ms=7000), Turn(None, 9000, "Next.", 6, end_ms=10_000)]
     cues, _ = run(turns)
     first = [c for c in cues if c.turn == 0]
@@ -264,8 +292,11 @@ def test_caption_cue_too_long_is_resegmented_within_its_span() -> None:
 
 
 def test_two_short_turns_share_a_dash_cue() -> None:
-    turns = [Turn("Tucker", 5000, "Yes.", 1), Turn("Sergey Lavrov", 6000, "No, NATO.", 3),
-             Turn("Tucker", 20_000, "Okay.", 5)]
+    turns = [
+        Turn("Tucker", 5000, "Yes.", 1),
+        Turn("Sergey Lavrov", 6000, "No, NATO.", 3),
+        Turn("Tucker", 20_000, "Okay.", 5),
+    ]
     cues, _ = run(turns)
     assert cues[0].lines == ("Yes.", "No, NATO.")
     assert cues[0].speakers == ("Tucker", "Sergey Lavrov")
@@ -273,13 +304,17 @@ def test_two_short_turns_share_a_dash_cue() -> None:
     assert cues[1].lines == ("Okay.",)
 
 
-ANSWER = ("To have a government of national unity, to hold early elections, to be implemented. "
-          "The deal was signed.")
+ANSWER = (
+    "To have a government of national unity, to hold early elections, to be implemented. The deal was signed."
+)
 
 
 def reply_then_answer(answer_ms: int) -> list[Turn]:
-    return [Turn("Tucker", 0, "Yes.", 1), Turn("Sergey Lavrov", answer_ms, ANSWER, 3),
-            Turn("Tucker", 30_000, "Okay.", 5)]
+    return [
+        Turn("Tucker", 0, "Yes.", 1),
+        Turn("Sergey Lavrov", answer_ms, ANSWER, 3),
+        Turn("Tucker", 30_000, "Okay.", 5),
+    ]
 
 
 def test_short_reply_pairs_with_the_first_cue_of_a_continuing_turn() -> None:
@@ -313,8 +348,10 @@ def test_seed_short_replies_become_dialogue_cues(seed_turns: tuple[Turn, ...]) -
 
 
 def test_one_sentence_per_cue_and_short_ones_share() -> None:
-    text = ("We would like to have normal relations with all our neighbors. "
-            "Especially with a great country like the United States. Yes. Of course.")
+    text = (
+        "We would like to have normal relations with all our neighbors. "
+        "Especially with a great country like the United States. Yes. Of course."
+    )
     cues, _ = run([Turn("A", 0, text, 1)])
     texts = [c.text for c in cues]
     assert texts[0] == "We would like to have normal relations with all our neighbors."
@@ -323,9 +360,11 @@ def test_one_sentence_per_cue_and_short_ones_share() -> None:
 
 
 def test_long_sentence_cut_at_a_clause_without_ellipsis() -> None:
-    text = ("But what is going on in Ukraine, some people call it a hybrid war, and I would call it "
-            "hybrid war as well, because the Ukrainians would not be able to do what they are doing "
-            "without the weapons.")
+    text = (
+        "But what is going on in Ukraine, some people call it a hybrid war, and I would call it "
+        "hybrid war as well, because the Ukrainians would not be able to do what they are doing "
+        "without the weapons."
+    )
     cues, _ = run([Turn("A", 0, text, 1)], rates=RateModel(global_wps=3.0))
     assert len(cues) >= 2
     for c in cues[:-1]:
@@ -381,8 +420,31 @@ def test_seed_keeps_every_word_and_fits_profile(seed_turns: tuple[Turn, ...], na
 # -- properties -------------------------------------------------------------------------------------------
 
 TOKENS = st.sampled_from(
-    ["the", "a", "United", "States", "war", "and", "but", "of", "Lavrov,", "yes.", "No?", "we", "not",
-     "[crosstalk 00:42:40]", "extraordinarily", "x" * 45, "&", "<b>", "Mr.", "it’s", "7,000", "...", "—"]
+    [
+        "the",
+        "a",
+        "United",
+        "States",
+        "war",
+        "and",
+        "but",
+        "of",
+        "Lavrov,",
+        "yes.",
+        "No?",
+        "we",
+        "not",
+        "[crosstalk 00:42:40]",
+        "extraordinarily",
+        "x" * 45,
+        "&",
+        "<b>",
+        "Mr.",
+        "it’s",
+        "7,000",
+        "...",
+        "—",
+    ]
 )
 
 
@@ -412,8 +474,12 @@ def turn_lists(draw: st.DrawFn) -> list[Turn]:
 
 
 PROFILE_CHOICES = st.sampled_from(
-    [PROFILES["netflix"], PROFILES["bbc"], PROFILES["relaxed"],
-     PROFILES["netflix"].with_overrides(max_chars_per_line=20, max_lines=1, min_duration_ms=2000)]
+    [
+        PROFILES["netflix"],
+        PROFILES["bbc"],
+        PROFILES["relaxed"],
+        PROFILES["netflix"].with_overrides(max_chars_per_line=20, max_lines=1, min_duration_ms=2000),
+    ]
 )
 
 
@@ -427,9 +493,7 @@ def test_properties(turns: list[Turn], profile: Profile, wps: float, duration_ms
     assert all(line.strip() == line and line for c in cues for line in c.lines)
     assert all(len(c.speakers) == len(c.lines) for c in cues)
     # every word kept, in order, unaltered
-    expected = {
-        i: ([w.text for w in t.words] if t.words else t.text.split()) for i, t in enumerate(turns)
-    }
+    expected = {i: ([w.text for w in t.words] if t.words else t.text.split()) for i, t in enumerate(turns)}
     assert words_per_turn(cues, turns) == expected
     # each cue is within the profile or carries a finding with its index
     flagged = {(f.cue, f.code) for f in findings}
@@ -450,8 +514,10 @@ def test_properties(turns: list[Turn], profile: Profile, wps: float, duration_ms
 
 
 def test_fast_speech_trails_a_little_when_a_pause_follows() -> None:
-    text = ("Extraordinary circumstances demand extraordinary measures, obviously. "
-            "Nevertheless everybody understood perfectly what happened afterwards.")
+    text = (
+        "Extraordinary circumstances demand extraordinary measures, obviously. "
+        "Nevertheless everybody understood perfectly what happened afterwards."
+    )
     fast = RateModel(global_wps=5.0)  # about 40 characters a second
     squeezed, findings = run([Turn("A", 0, text, 1), Turn("B", 3000, "Yes.", 2)], rates=fast)
     assert any(f.code == "C003" for f in findings)  # no pause after the turn: too fast, and reported
@@ -465,8 +531,13 @@ def test_fast_speech_trails_a_little_when_a_pause_follows() -> None:
 
 
 def test_odd_aligned_words_do_not_break_cues() -> None:
-    ws = (Word("Hello", 0, 300), Word(" ", 300, 310), Word("New York", 320, 900), Word("", 900, 900),
-          Word("city.", 950, 1300))
+    ws = (
+        Word("Hello", 0, 300),
+        Word(" ", 300, 310),
+        Word("New York", 320, 900),
+        Word("", 900, 900),
+        Word("city.", 950, 1300),
+    )
     cues, _ = run([Turn("A", 0, "Hello New York city.", 1, words=ws)])
     assert [c.text for c in cues] == ["Hello New York city."]
     assert cues[0].words == (ws[0], ws[2], ws[4])
@@ -491,8 +562,11 @@ def test_characters_predict_turn_duration_better_than_words(seed_turns: tuple[Tu
         logs = [
             math.log(measure(a.text) * 1000 / (b.start_ms - a.start_ms))
             for a, b in pairwise(seed_turns)
-            if a.speaker == speaker and count_words(a.text) >= 5
-            and a.start_ms is not None and b.start_ms is not None and b.start_ms > a.start_ms
+            if a.speaker == speaker
+            and count_words(a.text) >= 5
+            and a.start_ms is not None
+            and b.start_ms is not None
+            and b.start_ms > a.start_ms
         ]
         mid = statistics.median(logs)
         return statistics.median(abs(x - mid) for x in logs)

@@ -21,8 +21,18 @@ def _merged(*names: str, mapping: dict[str, str] | None = None) -> dict[str, str
 
 
 def test_lavrov_variants_are_one_speaker() -> None:
-    got = _merged("Tucker", "Sergey Lavrov", "Tucker", "Lavrov", "Tucker", "SERGEY LAVROV", "Tucker",
-                  "Sergei Lavrov", "Tucker", "Sergey Lavrov")
+    got = _merged(
+        "Tucker",
+        "Sergey Lavrov",
+        "Tucker",
+        "Lavrov",
+        "Tucker",
+        "SERGEY LAVROV",
+        "Tucker",
+        "Sergei Lavrov",
+        "Tucker",
+        "Sergey Lavrov",
+    )
     full = "Sergey Lavrov"
     assert got == {"Lavrov": full, "SERGEY LAVROV": full, "Sergei Lavrov": full}
 
@@ -71,7 +81,9 @@ def test_mapping_overrides() -> None:
     names = ("Tucker", "Lavrov", "Tucker", "Sergey Lavrov")
     assert _merged(*names, mapping={"Lavrov": "Lavrov"}) == {}
     assert _merged(*names, mapping={"tucker": "Tucker Carlson"}) == {
-        "Tucker": "Tucker Carlson", "Lavrov": "Sergey Lavrov"}
+        "Tucker": "Tucker Carlson",
+        "Lavrov": "Sergey Lavrov",
+    }
     got, merges = plan_speakers(_labels(*names), {"Sergey Lavrov": "Sergei Viktorovich Lavrov"})
     # the short form follows its full name into the mapped name
     assert got == {"Sergey Lavrov": "Sergei Viktorovich Lavrov", "Lavrov": "Sergei Viktorovich Lavrov"}

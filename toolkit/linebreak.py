@@ -40,6 +40,7 @@ __all__ = [
 MAX_BRACKET_TOKENS = 8  # an opening bracket closed within this many words is one token
 MAX_BRACKET_CHARS = 40
 
+
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
@@ -451,8 +452,9 @@ def break_span(
         return (" ".join(tokens[lo:hi]),)
     if k == 2 and n <= 200:
         return _two_lines(tokens, widths, max_chars, first_reserve, (total - 1) / 2, costs, lo, hi, total)
-    return break_lines(tokens[lo:hi], max_chars, max_lines, first_reserve=first_reserve,
-                       costs=[0.0, *costs[lo + 1 : hi]])
+    return break_lines(
+        tokens[lo:hi], max_chars, max_lines, first_reserve=first_reserve, costs=[0.0, *costs[lo + 1 : hi]]
+    )
 
 
 def _greedy(tokens: Sequence[str], max_chars: int, first_reserve: int) -> tuple[str, ...]:

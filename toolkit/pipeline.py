@@ -183,8 +183,11 @@ def render_with_findings(result: ConvertResult, fmt: str) -> tuple[str, tuple[Fi
         return text, result.findings
     from .segment import check_cues
 
-    speed = [f for f in check_cues(result.cues, result.options.profile, path=result.path, labels=False)
-             if f.code == "C003"]
+    speed = [
+        f
+        for f in check_cues(result.cues, result.options.profile, path=result.path, labels=False)
+        if f.code == "C003"
+    ]
     kept = [f for f in result.findings if not (f.code == "C003" and f.data.get("limit") is not None)]
     return text, tuple(sorted((*kept, *speed), key=lambda f: (f.line or 0, f.cue or 0)))
 
@@ -209,7 +212,9 @@ def result_to_json(result: ConvertResult) -> dict[str, Any]:
             "min_gap_ms": o.profile.min_gap_ms,
         },
         "meta": result.meta,
-        "cues": _caption_cues_json(result.captions) if result.captions is not None else [
+        "cues": _caption_cues_json(result.captions)
+        if result.captions is not None
+        else [
             {
                 "index": i,
                 "start_ms": c.start_ms,

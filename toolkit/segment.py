@@ -351,8 +351,9 @@ def _cut_turn(
     a = 0
     for b in cuts[1:]:
         if a == 0:
-            lines = break_span(texts, widths, prefix, costs, 0, b, maxc, first_lines or maxl,
-                               first_reserve=reserve)
+            lines = break_span(
+                texts, widths, prefix, costs, 0, b, maxc, first_lines or maxl, first_reserve=reserve
+            )
         elif prefix[b] - prefix[a] - 1 <= maxc:  # one line (break_span's first case, without the call)
             lines = (" ".join(texts[a:b]),)
         else:
@@ -360,8 +361,11 @@ def _cut_turn(
             known[a, b] = lines
         words = tuple(w for g in toks.words[a:b] for w in g) if aligned else ()
         lead = SYNC_LEAD_MS if a == 0 and sync_first else lead_in
-        plans.append(_Plan(starts[a], ends[b - 1], lines, (spk,) * len(lines), index, line, words, fixed_end,
-                           lead=lead))
+        plans.append(
+            _Plan(
+                starts[a], ends[b - 1], lines, (spk,) * len(lines), index, line, words, fixed_end, lead=lead
+            )
+        )
         a = b
     return plans
 
@@ -385,8 +389,15 @@ def _keep_caption(index: int, turn: Turn, profile: Profile, reserve: int) -> _Pl
         else:
             return None
     return _Plan(
-        float(turn.start_ms), float(turn.end_ms), lines, (turn.speaker,) * len(lines), index, turn.line,
-        (), turn.end_ms, keep_end=True,
+        float(turn.start_ms),
+        float(turn.end_ms),
+        lines,
+        (turn.speaker,) * len(lines),
+        index,
+        turn.line,
+        (),
+        turn.end_ms,
+        keep_end=True,
     )
 
 
@@ -564,8 +575,17 @@ def _merge_dialogue(
                 assert sa is not None and sb is not None
                 lines = (a.lines[0], b.lines[0])
                 words = a.words + b.words
-                plans[ia] = _Plan(a.start, b.speech_end, lines, (sa, sb), a.turn, a.line, words, b.fixed_end,
-                                  lead=min(a.lead, b.lead))
+                plans[ia] = _Plan(
+                    a.start,
+                    b.speech_end,
+                    lines,
+                    (sa, sb),
+                    a.turn,
+                    a.line,
+                    words,
+                    b.fixed_end,
+                    lead=min(a.lead, b.lead),
+                )
                 drop.add(ib)
                 k += 2
                 continue
@@ -720,8 +740,18 @@ def _check(cues: Sequence[Cue], chars: Sequence[int], profile: Profile, path: st
     max_cps = profile.max_cps
 
     def add(code: str, k: int, c: Cue, what: str, limit: float, actual: float, excess: float) -> None:
-        out.append(finding(code, f"cue {k}: {what}", path=path, line=c.line, cue=k,
-                           limit=limit, actual=actual, excess=excess))
+        out.append(
+            finding(
+                code,
+                f"cue {k}: {what}",
+                path=path,
+                line=c.line,
+                cue=k,
+                limit=limit,
+                actual=actual,
+                excess=excess,
+            )
+        )
 
     count = len(cues)
     for k, c in enumerate(cues, start=1):
@@ -735,8 +765,15 @@ def _check(cues: Sequence[Cue], chars: Sequence[int], profile: Profile, path: st
         cps = chars[k - 1] * 1000 / d
         if cps > max_cps:
             actual = round(cps, 2)
-            add("C003", k, c, f"{actual} characters per second, over {max_cps:g}",
-                max_cps, actual, round(cps - max_cps, 2))
+            add(
+                "C003",
+                k,
+                c,
+                f"{actual} characters per second, over {max_cps:g}",
+                max_cps,
+                actual,
+                round(cps - max_cps, 2),
+            )
         if d < min_dur:
             add("C004", k, c, f"shown for {d} ms, under {min_dur} ms", min_dur, d, min_dur - d)
         if d > max_dur:

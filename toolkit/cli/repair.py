@@ -13,8 +13,12 @@ from .options import duration_option
 @click.argument("path", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", required=True, help="Repaired transcript (input's layout), or - for stdout.")
 @click.option("--report", type=click.Path(dir_okay=False), help="Write the changes and findings as JSON.")
-@click.option("--speakers", "speakers_path", type=click.Path(dir_okay=False),
-              help="Speaker mapping: JSON {\"Lavrov\": \"Sergey Lavrov\"} or lines 'Lavrov = Sergey Lavrov'.")
+@click.option(
+    "--speakers",
+    "speakers_path",
+    type=click.Path(dir_okay=False),
+    help='Speaker mapping: JSON {"Lavrov": "Sergey Lavrov"} or lines \'Lavrov = Sergey Lavrov\'.',
+)
 @duration_option
 @click.option("--fps", type=click.FloatRange(1, 240), help="Frame rate of HH:MM:SS:FF stamps (default 25).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
@@ -58,16 +62,25 @@ def repair(
     if report:
         atomic_write_text(
             report,
-            report_json(path, result.changes, findings, output=None if output == "-" else output,
-                        turns_in=len(doc.turns), turns_out=len(result.turns)),
+            report_json(
+                path,
+                result.changes,
+                findings,
+                output=None if output == "-" else output,
+                turns_in=len(doc.turns),
+                turns_out=len(result.turns),
+            ),
             protect=protect,
         )
     if not quiet:
         for f in findings:
             click.echo(f.format(), err=True)
         dest = "" if output == "-" else f" -> {output}"
-        click.echo(f"{path}: {len(doc.turns)} turns in, {len(result.turns)} out, "
-                   f"{len(result.changes)} changes{dest}", err=True)
+        click.echo(
+            f"{path}: {len(doc.turns)} turns in, {len(result.turns)} out, "
+            f"{len(result.changes)} changes{dest}",
+            err=True,
+        )
     elif any(f.severity is Severity.ERROR for f in findings):
         for f in findings:
             if f.severity is Severity.ERROR:

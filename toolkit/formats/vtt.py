@@ -94,8 +94,11 @@ def write_vtt(cues: Sequence[Cue], *, word_timestamps: bool = False) -> str:
     plain = not word_timestamps and not ("&" in text or "<" in text or ">" in text)
     doc = webvtt.WebVTT()
     doc.captions.extend(
-        _Caption(format_vtt(c.start_ms), format_vtt(c.end_ms),
-                 _plain_lines(c) if plain else vtt_lines(c, word_timestamps=word_timestamps))
+        _Caption(
+            format_vtt(c.start_ms),
+            format_vtt(c.end_ms),
+            _plain_lines(c) if plain else vtt_lines(c, word_timestamps=word_timestamps),
+        )
         for c in cues
     )
     return finish(doc.content)

@@ -215,11 +215,43 @@ _PARTICLES = frozenset({"de", "van", "von", "da", "del", "der", "la", "le", "bin
 _CONNECTORS = _PARTICLES | {"of", "the", "and", "for", "at", "on", "to", "in", "&"}  # inside a role
 # words that start sentences but not names ("In Moscow, Russia [00:12:03] the talks ..." is a sentence;
 # "An", "So", "My", "Oh", "No" are left out: they are also given names or surnames)
-_OPENERS = frozenset({
-    "a", "and", "as", "at", "but", "for", "he", "i", "if", "in", "it", "look", "now", "of", "ok", "okay",
-    "on", "our", "she", "thank", "thanks", "that", "the", "then", "they", "this", "to", "we", "well", "what",
-    "when", "yes", "you",
-})
+_OPENERS = frozenset(
+    {
+        "a",
+        "and",
+        "as",
+        "at",
+        "but",
+        "for",
+        "he",
+        "i",
+        "if",
+        "in",
+        "it",
+        "look",
+        "now",
+        "of",
+        "ok",
+        "okay",
+        "on",
+        "our",
+        "she",
+        "thank",
+        "thanks",
+        "that",
+        "the",
+        "then",
+        "they",
+        "this",
+        "to",
+        "we",
+        "well",
+        "what",
+        "when",
+        "yes",
+        "you",
+    }
+)
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})  # "Martin Luther King, Jr." is a name, not a role
 _LABELS = tuple((form, re.compile(rf"^(?P<name>{_NAME_WORDS}){form.pattern}$")) for form in ROLE_FORMS)
 # a generic label, not a person: with a person's name as its role ("Speaker 1 (Dr. Smith)"), the name is

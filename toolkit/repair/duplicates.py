@@ -294,8 +294,9 @@ def _fill(
     def step(a: int, b: int, direction: int, a_limit: int, b_limit: int) -> tuple[int, int] | None:
         """Extend by one group of sentences from (a, b) in ``direction``; the new far ends, or None."""
         steps = [(1, 1), (2, 1), (1, 2), (3, 1), (1, 3)]
-        ta, tb = sents[a + direction].turn if 0 <= a + direction < len(sents) else -1, (
-            sents[b + direction].turn if 0 <= b + direction < len(sents) else -1
+        ta, tb = (
+            sents[a + direction].turn if 0 <= a + direction < len(sents) else -1,
+            (sents[b + direction].turn if 0 <= b + direction < len(sents) else -1),
         )
         at_edge = (
             direction > 0 and a + 1 == spans[max(ta, 0)].start and b + 1 == spans[max(tb, 0)].start
@@ -344,7 +345,7 @@ def _fill(
     variants: list[tuple[int, int, dict[tuple[int, int], float]]] = []
     for backwards_first in (True, False):
         pairs = dict(base)
-        for direction in ((-1, 1) if backwards_first else (1, -1)):
+        for direction in (-1, 1) if backwards_first else (1, -1):
             if direction < 0:
                 a_max = max(a for a, _ in pairs)
                 a, b = min(pairs, key=lambda p: (p[1], p[0]))
@@ -392,8 +393,12 @@ def _offsets(run: DuplicateRun, sents: Sequence[Sentence], turns: Sequence[Turn]
 
 
 def _decide(
-    run: DuplicateRun, sents: Sequence[Sentence], turns: Sequence[Turn], timing: Timing,
-    spans: Sequence[range], decided: Sequence[DuplicateRun] = (),
+    run: DuplicateRun,
+    sents: Sequence[Sentence],
+    turns: Sequence[Turn],
+    timing: Timing,
+    spans: Sequence[range],
+    decided: Sequence[DuplicateRun] = (),
 ) -> None:
     """Keep the first copy unless the later one is clearly cheaper, with the ``decided`` runs' removals
     already applied (a copy another run removes must not price this one)."""
@@ -437,8 +442,14 @@ def _glued(sents: Sequence[Sentence], members: Sequence[int]) -> int:
 
 
 def _local(
-    run: DuplicateRun, sents: Sequence[Sentence], turns: Sequence[Turn], timing: Timing, lo: int, hi: int,
-    spans: Sequence[range], decided: Sequence[DuplicateRun] = (),
+    run: DuplicateRun,
+    sents: Sequence[Sentence],
+    turns: Sequence[Turn],
+    timing: Timing,
+    lo: int,
+    hi: int,
+    spans: Sequence[range],
+    decided: Sequence[DuplicateRun] = (),
 ) -> list[Turn]:
     removals = _removals([*decided, run], sents, turns, spans)
     local = [replace(r, turn=r.turn - lo) for r in removals if lo <= r.turn < hi]

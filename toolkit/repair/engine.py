@@ -45,13 +45,29 @@ def repair(
     # 1. speakers
     mapping, merges = plan_speakers([(t.speaker, t.line) for t in turns], speakers)
     for m in merges:
-        changes.append(Change("speaker", m.lines, m.variant, None, m.reason,
-                              {"variant": m.variant, "canonical": m.canonical, "rule": m.rule,
-                               "count": len(m.lines)}))
-        findings.append(finding(
-            "P005", f"speaker {m.variant!r} merged into {m.canonical!r} ({MERGE_RULES[m.rule]}; "
-            f"{len(m.lines)} turn(s))", path=path, line=m.lines[0] if m.lines else None,
-            variant=m.variant, canonical=m.canonical, rule=m.rule, lines=list(m.lines)))
+        changes.append(
+            Change(
+                "speaker",
+                m.lines,
+                m.variant,
+                None,
+                m.reason,
+                {"variant": m.variant, "canonical": m.canonical, "rule": m.rule, "count": len(m.lines)},
+            )
+        )
+        findings.append(
+            finding(
+                "P005",
+                f"speaker {m.variant!r} merged into {m.canonical!r} ({MERGE_RULES[m.rule]}; "
+                f"{len(m.lines)} turn(s))",
+                path=path,
+                line=m.lines[0] if m.lines else None,
+                variant=m.variant,
+                canonical=m.canonical,
+                rule=m.rule,
+                lines=list(m.lines),
+            )
+        )
     if mapping:
         turns = [
             replace(t, speaker=mapping[t.speaker]) if t.speaker and t.speaker in mapping else t for t in turns
@@ -76,7 +92,8 @@ def repair(
     jump_lines = {f.line for f in jumps}
     next_line = {a.line: b.line for a, b in itertools.pairwise(turns)}
     findings.extend(
-        f for f in result.findings
+        f
+        for f in result.findings
         if not (f.code == "T003" and f.line is not None and next_line.get(f.line) in jump_lines)
     )
     changes.extend(result.changes)
@@ -85,10 +102,17 @@ def repair(
     findings.extend(_same_speaker(turns, path))
     if duration_ms is not None:
         findings.extend(
-            finding("T006", f"timestamp {format_clock(t.start_ms or 0)} is after the end of the media "
-                    f"({format_clock(duration_ms)})", path=path, line=t.line, start_ms=t.start_ms,
-                    duration_ms=duration_ms)
-            for t in turns if (t.start_ms or 0) > duration_ms
+            finding(
+                "T006",
+                f"timestamp {format_clock(t.start_ms or 0)} is after the end of the media "
+                f"({format_clock(duration_ms)})",
+                path=path,
+                line=t.line,
+                start_ms=t.start_ms,
+                duration_ms=duration_ms,
+            )
+            for t in turns
+            if (t.start_ms or 0) > duration_ms
         )
     findings.sort(key=lambda f: (f.line or 0, f.code))
     return RepairResult(tuple(turns), tuple(findings), tuple(changes))
@@ -138,8 +162,13 @@ def _duplicate_finding(c: Change, r: Removal, path: str) -> Finding:
 
 
 def _timebase_jumps(
-    runs: Sequence[DuplicateRun], before: Sequence[Turn], index: Sequence[int | None], after: Sequence[Turn],
-    timing: Timing, sent_turn: dict[int, int], path: str,
+    runs: Sequence[DuplicateRun],
+    before: Sequence[Turn],
+    index: Sequence[int | None],
+    after: Sequence[Turn],
+    timing: Timing,
+    sent_turn: dict[int, int],
+    path: str,
 ) -> list[Finding]:
     """T005 where duplicate copies sit on two time bases and the kept timeline shows the jump."""
     out: list[Finding] = []
@@ -175,9 +204,20 @@ def _timebase_jumps(
             f"leave {_duration(max(0, excess))} unaccounted for; the turns from line {b.line} keep "
             f"their times (synchronising with the media settles which base is right)"
         )
-        out.append(finding("T005", msg, path=path, line=b.line, offset_ms=run.offset_ms, excess_ms=excess,
-                           from_line=a.line, to_line=b.line, corrected=False,
-                           pairs=[[before[x].line, before[y].line, o] for x, y, o in run.offsets]))
+        out.append(
+            finding(
+                "T005",
+                msg,
+                path=path,
+                line=b.line,
+                offset_ms=run.offset_ms,
+                excess_ms=excess,
+                from_line=a.line,
+                to_line=b.line,
+                corrected=False,
+                pairs=[[before[x].line, before[y].line, o] for x, y, o in run.offsets],
+            )
+        )
     return out
 
 
@@ -185,6 +225,14 @@ def _same_speaker(turns: Sequence[Turn], path: str) -> list[Finding]:
     out = []
     for a, b in itertools.pairwise(turns):
         if a.speaker is not None and a.speaker == b.speaker:
-            out.append(finding("T004", f"{b.speaker} has two turns in a row (lines {a.line} and {b.line})",
-                               path=path, line=b.line, speaker=b.speaker, previous_line=a.line))
+            out.append(
+                finding(
+                    "T004",
+                    f"{b.speaker} has two turns in a row (lines {a.line} and {b.line})",
+                    path=path,
+                    line=b.line,
+                    speaker=b.speaker,
+                    previous_line=a.line,
+                )
+            )
     return out

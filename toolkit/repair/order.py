@@ -224,7 +224,10 @@ def _backwards_findings(tl: _Timeline) -> None:
                     "T001",
                     f"timestamp {format_clock(t.start_ms)} is earlier than {format_clock(last.start_ms)} "
                     f"on line {last.line}",
-                    path=tl.path, line=t.line, start_ms=t.start_ms, previous_ms=last.start_ms,
+                    path=tl.path,
+                    line=t.line,
+                    start_ms=t.start_ms,
+                    previous_ms=last.start_ms,
                     previous_line=last.line,
                 )
             )
@@ -325,8 +328,14 @@ def _move_cost(tl: _Timeline, timed: Sequence[int], lo: int, hi: int) -> tuple[f
         return None, 0.0
     dest = [x for x in (before, after) if x is not None]
     moved = [*(x for x in (before,) if x is not None), *run, *(x for x in (after,) if x is not None)]
-    source = [x for x in ((turns[timed[lo - 1]] if lo > 0 else None),
-                          (turns[timed[hi + 1]] if hi + 1 < len(timed) else None)) if x is not None]
+    source = [
+        x
+        for x in (
+            (turns[timed[lo - 1]] if lo > 0 else None),
+            (turns[timed[hi + 1]] if hi + 1 < len(timed) else None),
+        )
+        if x is not None
+    ]
     return sequence_cost(tl.timing, moved) + sequence_cost(tl.timing, source), sequence_cost(tl.timing, dest)
 
 
@@ -397,8 +406,10 @@ def _fix_order(tl: _Timeline) -> None:
             if fits and before is not p and (before is not None or after is not None):
                 dest_pair = [x for x in (before, after) if x is not None]
                 dest_cost_orig = sequence_cost(tl.timing, dest_pair)
-                moved_cost = sequence_cost(tl.timing, [*(x for x in (before,) if x is not None), *run,
-                                                       *(x for x in (after,) if x is not None)])
+                moved_cost = sequence_cost(
+                    tl.timing,
+                    [*(x for x in (before,) if x is not None), *run, *(x for x in (after,) if x is not None)],
+                )
                 source_cost = sequence_cost(tl.timing, [x for x in (p, n) if x is not None])
                 move_opt = (moved_cost + source_cost, timed[chain[c - 1]] if c > 0 else -1)
         for cost, new_starts, kind, why in tl.retime_options(p, run, n):
@@ -410,8 +421,12 @@ def _fix_order(tl: _Timeline) -> None:
             shift = tl.round(starts[-1] + tl.exp(run[-1]) - (n.start_ms or 0))
             n_shifted = tl.at(n, (n.start_ms or 0) + shift)
             cost = sequence_cost(tl.timing, [*(x for x in (p,) if x is not None), *run, n_shifted])
-            options.append((cost + dest_cost_orig + SHIFT_REST_PENALTY,
-                            _rest_shifter(tl, timed[hi + 1], shift, shift_from, run, n)))
+            options.append(
+                (
+                    cost + dest_cost_orig + SHIFT_REST_PENALTY,
+                    _rest_shifter(tl, timed[hi + 1], shift, shift_from, run, n),
+                )
+            )
         options.sort(key=lambda o: o[0])
         return options
 
@@ -431,8 +446,11 @@ def _fix_order(tl: _Timeline) -> None:
                 alt = options_for(k - 1, k - 1, at(k - 2), turns[timed[k]])[0]
                 if alt[0] + pair(turns[timed[k]], n) < cost + pair(at(k - 2), p):
                     best = alt
-            elif (n is not None and times[k] > times[k + 1]
-                  and (k + 2 == len(timed) or times[k] <= times[k + 2])):
+            elif (
+                n is not None
+                and times[k] > times[k + 1]
+                and (k + 2 == len(timed) or times[k] <= times[k + 2])
+            ):
                 alt = options_for(k + 1, k + 1, turns[timed[k]], at(k + 2))[0]
                 if alt[0] + pair(p, turns[timed[k]]) < cost + pair(n, at(k + 2)):
                     best = alt
@@ -485,8 +503,12 @@ def _retimer(
 
 
 def _mover(
-    tl: _Timeline, members: list[int], anchor: int, order_key: dict[int, tuple[float, int]],
-    p: Turn | None, n: Turn | None,
+    tl: _Timeline,
+    members: list[int],
+    anchor: int,
+    order_key: dict[int, tuple[float, int]],
+    p: Turn | None,
+    n: Turn | None,
 ) -> Callable[[], None]:
     def apply() -> None:
         run = [tl.turns[i] for i in members]
@@ -505,12 +527,21 @@ def _mover(
             f"its timestamps {format_clock(first)}-{format_clock(last)} do not fit {src}; "
             f"they continue the chain {where}, where the speech rates and speakers fit"
         )
-        data: dict[str, Any] = {"lines": list(lines), "after_line": dest.line if dest is not None else None,
-                "start_ms": first, "end_ms": last}
+        data: dict[str, Any] = {
+            "lines": list(lines),
+            "after_line": dest.line if dest is not None else None,
+            "start_ms": first,
+            "end_ms": last,
+        }
         tl.changes.append(Change("reorder", lines, text, None, reason, data))
         tl.findings.append(
-            finding("T008", f"block of {len(run)} turn(s) moved {where}: {reason}", path=tl.path,
-                    line=lines[0], **data)
+            finding(
+                "T008",
+                f"block of {len(run)} turn(s) moved {where}: {reason}",
+                path=tl.path,
+                line=lines[0],
+                **data,
+            )
         )
 
     return apply
@@ -529,8 +560,11 @@ def _rest_shifter(
         )
         data: dict[str, Any] = {"lines": [n.line], "shift_ms": shift, "corrected": True}
         tl.changes.append(Change("timebase", (n.line,), short(n.text), None, reason, data))
-        tl.findings.append(finding("T005", f"time base jumps by {_signed(-shift)}: {reason}", path=tl.path,
-                                   line=n.line, **data))
+        tl.findings.append(
+            finding(
+                "T005", f"time base jumps by {_signed(-shift)}: {reason}", path=tl.path, line=n.line, **data
+            )
+        )
 
     return apply
 
@@ -641,9 +675,20 @@ def _rate_finding(tl: _Timeline, a: Turn, gap: int, exp: int, problem: str, *, r
     if retimed:
         msg += "; re-timed"
     tl.findings.append(
-        finding("T003", msg, path=tl.path, line=a.line, words=words, gap_ms=gap, expected_ms=exp,
-                words_per_s=round(wps, 3), median_wps=round(median, 3), speaker=a.speaker, problem=problem,
-                retimed=retimed)
+        finding(
+            "T003",
+            msg,
+            path=tl.path,
+            line=a.line,
+            words=words,
+            gap_ms=gap,
+            expected_ms=exp,
+            words_per_s=round(wps, 3),
+            median_wps=round(median, 3),
+            speaker=a.speaker,
+            problem=problem,
+            retimed=retimed,
+        )
     )
 
 
@@ -681,8 +726,9 @@ def _fill_missing(tl: _Timeline) -> None:
             tl.changes.append(
                 Change("missing-timestamp", (t.line,), short(t.text), None, f"no timestamp; {reason}", data)
             )
-            tl.findings.append(finding("P004", f"turn has no timestamp; {reason}", path=tl.path, line=t.line,
-                                       **data))
+            tl.findings.append(
+                finding("P004", f"turn has no timestamp; {reason}", path=tl.path, line=t.line, **data)
+            )
         i = j
 
 

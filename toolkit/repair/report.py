@@ -48,8 +48,13 @@ class Change:
 
 
 def report_json(
-    path: str, changes: Sequence[Change], findings: Sequence[Finding], *, output: str | None = None,
-    turns_in: int = 0, turns_out: int = 0,
+    path: str,
+    changes: Sequence[Change],
+    findings: Sequence[Finding],
+    *,
+    output: str | None = None,
+    turns_in: int = 0,
+    turns_out: int = 0,
 ) -> str:
     doc = {
         "source": path,

@@ -33,10 +33,31 @@ from ..io import read_text
 
 __all__ = ["MERGE_RULES", "SpeakerMerge", "load_speaker_map", "name_tokens", "plan_speakers"]
 
-TITLES = frozenset({
-    "mr", "mrs", "ms", "miss", "dr", "prof", "sir", "madam", "dame", "lord", "minister", "president",
-    "senator", "ambassador", "general", "host", "interviewer", "secretary", "chancellor", "prime", "foreign",
-})
+TITLES = frozenset(
+    {
+        "mr",
+        "mrs",
+        "ms",
+        "miss",
+        "dr",
+        "prof",
+        "sir",
+        "madam",
+        "dame",
+        "lord",
+        "minister",
+        "president",
+        "senator",
+        "ambassador",
+        "general",
+        "host",
+        "interviewer",
+        "secretary",
+        "chancellor",
+        "prime",
+        "foreign",
+    }
+)
 SUFFIXES = frozenset(["jr", "sr", "ii", "iii", "iv", "senior", "junior"])  # father and son are two people
 MERGE_RULES: dict[str, str] = {
     "mapping": "given in the --speakers mapping",
@@ -160,6 +181,7 @@ class _WordIndex:
 
 def _display(names: Counter[str], first_seen: Mapping[str, int]) -> str:
     """The spelling to show: most words, most letters, not all capitals, most frequent, earliest."""
+
     def key(n: str) -> tuple[int, int, bool, int, int]:
         tokens = name_tokens(n)
         return (-len(tokens), -len("".join(tokens)), n.isupper(), -names[n], first_seen[n])

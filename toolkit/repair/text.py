@@ -14,10 +14,35 @@ from functools import lru_cache
 __all__ = ["Sentence", "join_sentences", "normalise", "sentence_spans", "split_sentences", "words_of"]
 
 # Words that end with a dot without ending a sentence.
-ABBREVIATIONS = frozenset({
-    "mr", "mrs", "ms", "dr", "st", "sr", "jr", "prof", "gen", "col", "lt", "sgt", "rev", "gov", "sen", "rep",
-    "vs", "etc", "e.g", "i.e", "u.s", "u.k", "u.n", "approx", "dept",
-})
+ABBREVIATIONS = frozenset(
+    {
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "sr",
+        "jr",
+        "prof",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "rev",
+        "gov",
+        "sen",
+        "rep",
+        "vs",
+        "etc",
+        "e.g",
+        "i.e",
+        "u.s",
+        "u.k",
+        "u.n",
+        "approx",
+        "dept",
+    }
+)
 # Spelling variants that must compare equal (left: variant, right: the form used for comparison).
 VARIANTS: dict[str, str] = {
     "kyiv": "kiev",

@@ -363,8 +363,8 @@ def _srt_markup(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[Fi
             if odd:
                 yield finding(
                     "C012",
-                    f"cue {n}: {', '.join(repr(t) for t in odd[:3])} in line {i} reads as markup: players hide "
-                    "it (captionkit writes such text with a word joiner after the '<')",
+                    f"cue {n}: {', '.join(repr(t) for t in odd[:3])} in line {i} reads as markup: "
+                    "players hide it (captionkit writes such text with a word joiner after the '<')",
                     severity=Severity.WARNING,
                     path=ctx.path,
                     line=b.line + i,
