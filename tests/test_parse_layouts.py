@@ -616,6 +616,7 @@ def test_public_api() -> None:
 
     assert sorted(parse.__all__) == sorted(
         [
+            "FORCED",
             "KINDS",
             "LAYOUTS",
             "CaptionBlock",
@@ -630,7 +631,7 @@ def test_public_api() -> None:
     assert all(hasattr(parse, name) for name in parse.__all__)
     assert str(inspect.signature(parse.parse_text)) == (
         "(text: 'str', *, path: 'str' = '<input>', fps: 'float | None' = None, encoding: 'str' = 'utf-8', "
-        "kind: 'str | None' = None) -> 'Document'"
+        "kind: 'str | None' = None, layout: 'str | None' = None) -> 'Document'"
     )
     assert (
         str(inspect.signature(parse.read_document))

@@ -163,3 +163,4 @@ class Document:
     encoding: str = "utf-8"
     layout: str | None = None  # name of the transcript layout detected
     line_count: int = 0
+    layout_confidence: float | None = None  # the share of the timed lines the layout reads as turn starts

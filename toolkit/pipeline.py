@@ -7,6 +7,7 @@ it to worker processes or a Dask cluster.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,6 +38,7 @@ class ConvertOptions:
     speakers: tuple[tuple[str, str], ...] = ()  # (variant, name) pairs overriding the speaker merge rules
     resegment: bool = False  # caption input: re-cut cues to the profile (default: keep them as they are)
     lenient: bool = False  # WebVTT input: keep cues browsers drop (comma times), with a finding
+    layout: str | None = None  # force a transcript layout (toolkit.parse.FORCED), or "meeting" captions
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +78,8 @@ def convert_document(doc: Document, options: ConvertOptions) -> ConvertResult:
     findings: list[Finding] = list(doc.findings)
     turns: tuple[Turn, ...] = doc.turns
     meta: dict[str, Any] = {}
-    if options.repair and doc.kind == "transcript":
+    meeting = (doc.layout or "").startswith("meeting-")  # a meeting transcript in caption form
+    if options.repair and (doc.kind == "transcript" or meeting):
         repaired = repair(doc, duration_ms=options.duration_ms, speakers=dict(options.speakers) or None)
         turns = repaired.turns
         findings.extend(repaired.findings)
@@ -103,17 +106,31 @@ def convert_file(path: str | Path, options: ConvertOptions) -> ConvertResult:
 
     name = STDIN if str(path) == "-" else str(path)
     data = read_input(path)
-    if not (options.resegment or options.media) and _looks_like_captions(data):
+    if not (options.resegment or options.media or options.layout) and _looks_like_captions(data):
         from .captions import decode_caption_bytes, detect_format, loads
+        from .captions.labels import meeting_labels
 
         text, encoding = decode_caption_bytes(data, path=name)
         fmt = detect_format(text, name)
         if fmt is not None:
             captions = loads(text, fmt, path=name, encoding=encoding, lenient=options.lenient)
-            return convert_captions(captions, options)
+            # a meeting tool's transcript in caption form ("John Smith: Hello" in every cue) is a
+            # transcript: its speakers and turns go through repair and segmenting like any other
+            if meeting_labels([c.plain.replace("\n", " ") for c in captions.cues]) is None:
+                return convert_captions(captions, options)
     from .parse import document_from_bytes
 
-    doc = document_from_bytes(data, path=name, fps=options.fps, name_for_kind=str(path))
+    doc = document_from_bytes(
+        data, path=name, fps=options.fps, name_for_kind=str(path), layout=options.layout
+    )
+    logging.getLogger("toolkit.parse").info(
+        "%s: layout %s%s",
+        name,
+        doc.layout,
+        ""
+        if doc.layout_confidence is None
+        else f" ({doc.layout_confidence:.0%} of the timed lines are turn starts)",
+    )
     return convert_document(doc, options)
 
 
@@ -200,6 +217,7 @@ def result_to_json(result: ConvertResult) -> dict[str, Any]:
             "path": result.document.path,
             "kind": result.document.kind,
             "layout": result.document.layout,
+            "layout_confidence": result.document.layout_confidence,
             "encoding": result.document.encoding,
         },
         "profile": {

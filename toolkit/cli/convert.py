@@ -34,6 +34,22 @@ from .options import (
     vad_option,
 )
 
+# what --layout accepts: "meeting" and the transcript layouts (toolkit.parse.FORCED, without importing
+# the parser at start-up: a test checks the two lists agree)
+FORCED_LAYOUTS = (
+    "meeting",
+    "name-bracket-time",
+    "time-name-colon",
+    "name-colon-bracket",
+    "name-paren-time",
+    "time-name-line",
+    "otter",
+    "word-level",
+    "youtube",
+    "time-text",
+    "inline",
+)
+
 
 @click.command()
 @click.argument("paths", nargs=-1, required=True)
@@ -99,6 +115,12 @@ from .options import (
     "and report the profile's limits).",
 )
 @click.option(
+    "--layout",
+    type=click.Choice(FORCED_LAYOUTS),
+    help="Read the input in this transcript layout instead of detecting it (`-v` says which was "
+    "detected); 'meeting': caption cues that open with 'Name:' labels are speaker turns.",
+)
+@click.option(
     "--lenient",
     is_flag=True,
     help="WebVTT input: keep cues that browsers drop (e.g. 00:00:01,000 with a comma), with a finding.",
@@ -131,6 +153,7 @@ def convert(
     align: str,
     word_timestamps: bool,
     resegment: bool,
+    layout: str | None,
     lenient: bool,
 ) -> None:
     """Convert transcripts (or SRT/WebVTT files) to captions.
@@ -166,6 +189,7 @@ def convert(
         speakers=speakers,
         resegment=resegment,
         lenient=lenient,
+        layout=layout,
     )
     formats = _parse_formats(to)
     if word_timestamps:  # word times come from aligning to the audio, and only WebVTT can carry them

@@ -19,6 +19,7 @@ from .layouts import LAYOUTS, Layout, detect_layout
 from .transcript import parse_transcript
 
 __all__ = [
+    "FORCED",
     "KINDS",
     "LAYOUTS",
     "CaptionBlock",
@@ -41,23 +42,36 @@ def parse_text(
     fps: float | None = None,
     encoding: str = "utf-8",
     kind: str | None = None,
+    layout: str | None = None,
 ) -> Document:
     """Parse transcript or caption ``text`` into a :class:`Document`.
 
     ``kind`` is ``"transcript"``, ``"srt"`` or ``"vtt"``; ``None`` sniffs it from the content. ``fps`` is
     the frame rate for ``HH:MM:SS:FF`` timestamps. ``encoding`` is the one the text was decoded with; a
     non-UTF-8 encoding is reported as a ``P002`` finding. Raises :class:`~toolkit.errors.NoTimestampsError`
-    for a transcript without any timestamp.
+    for a transcript without any timestamp. ``layout`` forces a transcript layout (a name of
+    :data:`LAYOUTS`), or ``"meeting"``: a caption file whose cues open with ``Name:`` labels.
     """
-    return _parse_normalised(ensure_normalised(text), path=path, fps=fps, encoding=encoding, kind=kind)
+    return _parse_normalised(
+        ensure_normalised(text), path=path, fps=fps, encoding=encoding, kind=kind, layout=layout
+    )
+
+
+FORCED = ("meeting", *(lay.name for lay in LAYOUTS))  # what --layout accepts
 
 
 def _parse_normalised(
-    text: str, *, path: str, fps: float | None, encoding: str, kind: str | None
+    text: str, *, path: str, fps: float | None, encoding: str, kind: str | None, layout: str | None = None
 ) -> Document:
     """:func:`parse_text` of text that :func:`toolkit.io.normalise_text` has already been applied to."""
+    if layout is not None and layout not in FORCED:
+        raise ValueError(f"unknown layout {layout!r}; choose from {', '.join(FORCED)}")
     if kind is None:
         kind = sniff_kind(text)
+    if layout == "meeting" and kind == "transcript":
+        kind = "vtt" if text.lstrip("\ufeff").startswith("WEBVTT") else "srt"
+    elif layout not in (None, "meeting"):
+        kind = "transcript"
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")
     lines = text.split("\n")
@@ -68,13 +82,16 @@ def _parse_normalised(
         findings.append(
             finding("P002", f"the file is not UTF-8; it was read as {encoding}", path=path, encoding=encoding)
         )
+    confidence: float | None = None
     if kind == "transcript":
-        result = parse_transcript(lines, path=path, fps=fps)
-        turns, layout = result.turns, result.layout
+        result = parse_transcript(lines, path=path, fps=fps, force=layout)
+        turns, layout, confidence = result.turns, result.layout, result.confidence
         findings.extend(result.findings)
     else:
-        cue_turns, cue_findings = captions_to_turns(text, kind, path=path)
-        turns, layout = tuple(cue_turns), kind
+        labels = "always" if layout == "meeting" else "auto"
+        cue_turns, cue_findings = captions_to_turns(text, kind, path=path, labels=labels)
+        meeting = any(f.data.get("problem") == "speaker labels in cue text" for f in cue_findings)
+        turns, layout = tuple(cue_turns), ("meeting-" + kind if meeting else kind)
         findings.extend(cue_findings)
     return Document(
         path=path,
@@ -84,18 +101,24 @@ def _parse_normalised(
         encoding=encoding,
         layout=layout,
         line_count=len(lines),
+        layout_confidence=confidence,
     )
 
 
 def document_from_bytes(
-    data: bytes, *, path: str, fps: float | None = None, name_for_kind: str | None = None
+    data: bytes,
+    *,
+    path: str,
+    fps: float | None = None,
+    name_for_kind: str | None = None,
+    layout: str | None = None,
 ) -> Document:
     """:func:`read_document` of bytes already read (``path`` names them in messages)."""
     from ..io import decode_bytes
 
     text, encoding = decode_bytes(data, path=path)
     kind = _kind(text, name_for_kind or path)
-    return _parse_normalised(text, path=path, fps=fps, encoding=encoding, kind=kind)
+    return _parse_normalised(text, path=path, fps=fps, encoding=encoding, kind=kind, layout=layout)
 
 
 def _kind(text: str, path: str) -> str:

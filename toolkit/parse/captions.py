@@ -11,8 +11,14 @@ from __future__ import annotations
 
 import html
 import re
-from collections import defaultdict
 
+from ..captions.labels import (
+    MAX_MEETING_SPEAKERS,
+    MEETING_SHARE,
+    SOUND_WORDS,
+    meeting_labels,
+    split_speaker,
+)
 from ..captions.scan import (
     NOTE_BAD_INDEX,
     NOTE_BLANK_IN_TEXT,
@@ -27,14 +33,18 @@ from ..model import Finding, Severity, Turn
 from ..rules import finding
 
 __all__ = [
+    "MAX_MEETING_SPEAKERS",
+    "MEETING_SHARE",
     "NOTE_BAD_INDEX",
     "NOTE_BLANK_IN_TEXT",
     "NOTE_NO_BLANK_BEFORE_NEXT",
     "NOTE_NO_INDEX",
+    "SOUND_WORDS",
     "CaptionBlock",
     "captions_to_turns",
     "clean_cue_text",
     "leading_text",
+    "meeting_labels",
     "scan_captions",
     "split_speaker",
 ]
@@ -43,19 +53,8 @@ __all__ = [
 
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?[ \t]+([^>]*?)[ \t]*>")
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>|<\d[\d:.,]*>|</?[a-z]>|\{\\[^}]*\}")
-_LABEL_BRACKET = re.compile(r"^\[(?P<name>[^\[\]]{1,40})\][ \t]*:?[ \t]*(?P<text>\S.*)$")
-_LABEL_COLON = re.compile(
-    r"^(?P<name>[^\W\d_][\w.'’\-]*(?:[ \t]+[\w.'’\-]+){0,3})[ \t]*:[ \t]+(?P<text>\S.*)$"
-)
 _SPACES = re.compile(r"\s+")
 _INVISIBLE = str.maketrans({"\u200e": "", "\u200f": "", "\u200b": "", "\u2060": "", "\ufeff": ""})
-
-_SOUNDS = (
-    "music applause laughter laughs laughing inaudible crosstalk silence noise cheering sighs sigh "
-    "coughs cough indistinct unintelligible foreign speaking background chuckles chuckling groans "
-    "gasps sound sounds static beep beeping ringing phone door"
-)
-SOUND_WORDS = frozenset(_SOUNDS.split())  # bracketed words that are sound labels, not speakers
 
 
 def clean_cue_text(raw: str) -> tuple[str | None, str]:
@@ -65,48 +64,6 @@ def clean_cue_text(raw: str) -> tuple[str | None, str]:
     text = _TAG.sub("", raw)
     text = html.unescape(text).translate(_INVISIBLE)
     return voice, _SPACES.sub(" ", text).strip()
-
-
-def split_speaker(text: str) -> tuple[str | None, str]:
-    """A leading ``NAME:`` or ``[Name]`` label, when it looks like a speaker (not ``[music]``)."""
-    m = _LABEL_BRACKET.match(text)
-    if m:
-        name = m["name"].strip()
-        if name[:1].isupper() and not set(name.lower().split()) & SOUND_WORDS and len(name.split()) <= 4:
-            return name, m["text"].strip()
-        return None, text
-    m = _LABEL_COLON.match(text)
-    if m and m["name"][:1].isupper():
-        return m["name"].strip(), m["text"].strip()
-    return None, text
-
-
-MEETING_SHARE = 0.8  # the share of cues that must open with a name label for the file to be a meeting's
-MAX_MEETING_SPEAKERS = 20
-
-
-def meeting_labels(texts: list[str]) -> dict[int, tuple[str, str]] | None:
-    """Speaker labels in caption text when the whole file follows a meeting tool's convention.
-
-    Zoom writes every cue as ``John Smith: Hello``: nearly every cue opens with one of a few names, each
-    used more than once. A film's ``And the world says: "Let it die."`` is one cue among many, so a file
-    is taken as a meeting transcript only when at least :data:`MEETING_SHARE` of its cues open with a
-    label, there are at most :data:`MAX_MEETING_SPEAKERS` names, and every name opens two cues or more
-    (or the file has fewer than four cues). Returns ``{cue index: (name, text)}``, or ``None``.
-    """
-    found: dict[int, tuple[str, str]] = {}
-    counts: dict[str, int] = defaultdict(int)
-    for k, text in enumerate(texts):
-        name, rest = split_speaker(text)
-        if name is not None and rest:
-            found[k] = (name, rest)
-            counts[name] += 1
-    spoken = sum(1 for t in texts if t)
-    if not found or len(found) < MEETING_SHARE * spoken or len(counts) > MAX_MEETING_SPEAKERS:
-        return None
-    if spoken >= 4 and min(counts.values()) < 2:
-        return None
-    return found
 
 
 def captions_to_turns(

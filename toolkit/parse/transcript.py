@@ -20,13 +20,25 @@ dropped range. Chapter lines (``(MM:SS) Title``) are never speech and are droppe
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..errors import NoTimestampsError, ParseError
 from ..model import Finding, Turn, Word
 from ..rules import finding
 from ..timecode import TimecodeError, parse_timestamp
-from .layouts import CHAPTER, INLINE_TS, NAME, Layout, detect_layout, match_start, split_label
+from .layouts import (
+    CHAPTER,
+    INLINE_TS,
+    LAYOUTS,
+    LAYOUTS_BY_NAME,
+    NAME,
+    TS,
+    Layout,
+    detect_layout,
+    match_start,
+    split_label,
+)
 
 __all__ = ["TranscriptResult", "parse_transcript"]
 
@@ -62,6 +74,8 @@ class TranscriptResult:
     turns: tuple[Turn, ...]
     findings: tuple[Finding, ...]
     layout: str
+    confidence: float = 1.0  # the share of the timed lines that the layout reads as turn starts
+    counts: Mapping[str, int] = field(default_factory=dict)  # turn-start lines per layout (detection)
 
 
 @dataclass(slots=True)
@@ -253,12 +267,21 @@ def _paragraphs(items: list[_Item]) -> list[list[_Item]]:
 
 
 def parse_transcript(
-    lines: list[str], *, path: str = "<input>", fps: float | None = None
+    lines: list[str], *, path: str = "<input>", fps: float | None = None, force: str | None = None
 ) -> TranscriptResult:
-    """Read transcript ``lines`` (already decoded and normalised) into turns and findings."""
+    """Read transcript ``lines`` (already decoded and normalised) into turns and findings.
+
+    ``force`` names a layout of :data:`~toolkit.parse.layouts.LAYOUTS` instead of detecting one.
+    """
     lines = [_unbold(ln) if ln.lstrip().startswith(("**", "__")) else ln for ln in lines]
     tried: dict[str, _Starts] = {}
-    layout, _counts = detect_layout(lines, record=tried)
+    layout, counts = detect_layout(lines, record=tried)
+    if force is not None:
+        layout = LAYOUTS_BY_NAME[force]
+        if counts.get(force, 0) == 0 and force != "inline":
+            raise NoTimestampsError(
+                f"no line reads as a turn start of the layout {force} ({layout.example!r})", path=path
+            )
     if layout is None:
         chapters = [i + 1 for i, ln in enumerate(lines) if CHAPTER.match(ln.strip())]
         if chapters:
@@ -267,7 +290,7 @@ def parse_transcript(
                 path=path,
                 line=chapters[0],
             )
-        raise NoTimestampsError("no timestamps found: cannot tell where the turns start", path=path)
+        raise NoTimestampsError(_no_layout_message(lines), path=path)
     start_cache = tried.get(layout.name, {})  # each line is matched against the layout once, not per pass
     known = _known_speakers(layout, lines, start_cache)
     items: list[_Item] = []
@@ -363,7 +386,38 @@ def parse_transcript(
         turns = _group_words(turns)
         layout_name = "word-level"
     findings.sort(key=lambda f: f.line or 0)
-    return TranscriptResult(tuple(turns), tuple(findings), layout_name)
+    timed = timed_lines(lines)
+    confidence = min(1.0, counts.get(layout.name, 0) / timed) if timed else 1.0
+    return TranscriptResult(tuple(turns), tuple(findings), layout_name, round(confidence, 3), counts)
+
+
+_TIMED_LINE = re.compile(rf"(?<![\d:]){TS}(?![\d:])")
+
+
+def timed_lines(lines: Sequence[str]) -> int:
+    """Lines that hold something shaped like a timestamp (what a layout could read as a turn start)."""
+    return sum(1 for ln in lines if ":" in ln and _TIMED_LINE.search(ln))
+
+
+def _no_layout_message(lines: Sequence[str]) -> str:
+    """Why no layout fits: what the timed lines look like, and the two layouts closest to them."""
+    timed = [ln.strip() for ln in lines if ":" in ln and _TIMED_LINE.search(ln)]
+    if not timed:
+        return "no timestamps found: cannot tell where the turns start"
+    sample = timed[0][:60]
+    near = sorted(LAYOUTS, key=lambda lay: -_likeness(lay, timed[:200]))[:2]
+    closest = "; ".join(f"{lay.name} expects {lay.example.splitlines()[0]!r}" for lay in near)
+    return (
+        f"{len(timed)} lines hold timestamps (the first: {sample!r}), but no layout reads them as turn "
+        f"starts; closest: {closest} (--layout NAME forces one)"
+    )
+
+
+def _likeness(layout: Layout, timed: Sequence[str]) -> float:
+    """How much of a layout's example shape the timed lines share (characters around the timestamp)."""
+    example = layout.example.splitlines()[0]
+    shape = re.sub(r"\d", "0", example)[:12]
+    return sum(1 for ln in timed if re.sub(r"\d", "0", ln)[:12][:4] == shape[:4]) / max(1, len(timed))
 
 
 def _read_ts(

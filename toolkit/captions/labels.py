@@ -1,0 +1,66 @@
+"""Speaker labels in caption text: when ``NAME:`` opening a cue is a speaker, and when it is just text.
+
+A caption file's text is the viewer's text: ``And the world says: "Let it die."`` and ``La Savoie : ...``
+are words, not speakers. Meeting tools (Zoom) write transcripts as captions, every cue opening with the
+speaker's name; only that convention, seen across the whole file, makes labels speakers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+
+__all__ = ["MAX_MEETING_SPEAKERS", "MEETING_SHARE", "SOUND_WORDS", "meeting_labels", "split_speaker"]
+
+_LABEL_BRACKET = re.compile(r"^\[(?P<name>[^\[\]]{1,40})\][ \t]*:?[ \t]*(?P<text>\S.*)$")
+_LABEL_COLON = re.compile(
+    r"^(?P<name>[^\W\d_][\w.'’\-]*(?:[ \t]+[\w.'’\-]+){0,3})[ \t]*:[ \t]+(?P<text>\S.*)$"
+)
+_SOUNDS = (
+    "music applause laughter laughs laughing inaudible crosstalk silence noise cheering sighs sigh "
+    "coughs cough indistinct unintelligible foreign speaking background chuckles chuckling groans "
+    "gasps sound sounds static beep beeping ringing phone door"
+)
+SOUND_WORDS = frozenset(_SOUNDS.split())  # bracketed words that are sound labels, not speakers
+
+
+def split_speaker(text: str) -> tuple[str | None, str]:
+    """A leading ``NAME:`` or ``[Name]`` label, when it looks like a speaker (not ``[music]``)."""
+    m = _LABEL_BRACKET.match(text)
+    if m:
+        name = m["name"].strip()
+        if name[:1].isupper() and not set(name.lower().split()) & SOUND_WORDS and len(name.split()) <= 4:
+            return name, m["text"].strip()
+        return None, text
+    m = _LABEL_COLON.match(text)
+    if m and m["name"][:1].isupper():
+        return m["name"].strip(), m["text"].strip()
+    return None, text
+
+
+MEETING_SHARE = 0.8  # the share of cues that must open with a name label for the file to be a meeting's
+MAX_MEETING_SPEAKERS = 20
+
+
+def meeting_labels(texts: list[str]) -> dict[int, tuple[str, str]] | None:
+    """Speaker labels in caption text when the whole file follows a meeting tool's convention.
+
+    Zoom writes every cue as ``John Smith: Hello``: nearly every cue opens with one of a few names, each
+    used more than once. A film's ``And the world says: "Let it die."`` is one cue among many, so a file
+    is taken as a meeting transcript only when at least :data:`MEETING_SHARE` of its cues open with a
+    label, there are at most :data:`MAX_MEETING_SPEAKERS` names, and every name opens two cues or more
+    (or the file has fewer than four cues). Returns ``{cue index: (name, text)}``, or ``None``.
+    """
+    found: dict[int, tuple[str, str]] = {}
+    counts: dict[str, int] = defaultdict(int)
+    for k, text in enumerate(texts):
+        name, rest = split_speaker(text)
+        if name is not None and rest:
+            found[k] = (name, rest)
+            counts[name] += 1
+    spoken = sum(1 for t in texts if t)
+    if not found or len(found) < MEETING_SHARE * spoken or len(counts) > MAX_MEETING_SPEAKERS:
+        return None
+    if spoken >= 4 and min(counts.values()) < 2:
+        return None
+    return found
