@@ -18,6 +18,7 @@ _COMMANDS = {
     "convert": "convert:convert",
     "mux": "media:mux",
     "repair": "repair:repair",
+    "review": "review:review",
     "sync": "media:sync",
     "validate": "validate:validate",
 }

@@ -115,6 +115,12 @@ FORCED_LAYOUTS = (
     "and report the profile's limits).",
 )
 @click.option(
+    "--review",
+    "review_path",
+    type=click.Path(dir_okay=False),
+    help="One input: also write a review page (HTML) of the result, with the video when --media is given.",
+)
+@click.option(
     "--layout",
     type=click.Choice(FORCED_LAYOUTS),
     help="Read the input in this transcript layout instead of detecting it (`-v` says which was "
@@ -153,6 +159,7 @@ def convert(
     align: str,
     word_timestamps: bool,
     resegment: bool,
+    review_path: str | None,
     layout: str | None,
     lenient: bool,
 ) -> None:
@@ -208,6 +215,8 @@ def convert(
             raise click.UsageError("several inputs need --out-dir")
         if media:
             raise click.UsageError("--media applies to one input; convert media files one at a time")
+        if review_path:
+            raise click.UsageError("--review applies to one input (use `captionkit review` per file)")
         from ..batch import BatchOptions, run_batch
 
         code = run_batch(
@@ -226,7 +235,7 @@ def convert(
         sys.exit(code)
     if jobs or skip_existing or scheduler:
         raise click.UsageError("--jobs, --skip-existing and --scheduler go with --out-dir")
-    _convert_one(paths[0], output, formats, options, report, quiet, speakers_path)
+    _convert_one(paths[0], output, formats, options, report, quiet, speakers_path, review_path)
 
 
 class ProgressLine(logging.Handler):
@@ -282,6 +291,7 @@ def _convert_one(
     report: str | None,
     quiet: bool,
     speakers_path: str | None = None,
+    review_path: str | None = None,
 ) -> None:
     if formats and len(formats) > 1:
         raise click.UsageError("several --to formats need --out-dir")
@@ -311,6 +321,11 @@ def _convert_one(
             json.dumps(result_to_json(result), ensure_ascii=False, indent=2) + "\n",
             protect=[*inputs, *([output] if output and output != "-" else [])],
         )
+    if review_path:
+        from ..review import write_review
+
+        written = [output] if output and output != "-" else []
+        write_review(result, review_path, protect=[*inputs, *written, *([report] if report else [])])
     if not quiet:
         click.echo(summary_line(result, output if output and output != "-" else None), err=True)
         for line in finding_lines(result.findings):

@@ -46,6 +46,12 @@ EXIT_LOW_CONFIDENCE = 3
     show_default=True,
     help="Below this the original timing is kept and the exit code is 3.",
 )
+@click.option(
+    "--review",
+    "review_path",
+    type=click.Path(dir_okay=False),
+    help="Also write a review page (HTML): the captions on the video, original and new times, segments.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def sync(
     captions: str,
@@ -59,6 +65,7 @@ def sync(
     no_fix_framerate: bool,
     max_offset: float | None,
     min_confidence: float,
+    review_path: str | None,
     quiet: bool,
 ) -> None:
     """Synchronise an SRT/WebVTT file to the speech in a media file.
@@ -116,6 +123,17 @@ def sync(
         }
         protect = (captions, media, *([output] if write and output != "-" else []))
         atomic_write_text(report, json.dumps(payload, indent=2) + "\n", protect=protect)
+    if review_path:
+        from ..review import write_sync_review
+
+        written = [output] if write and output != "-" else []
+        write_sync_review(
+            outcome,
+            review_path,
+            media=media,
+            audio_stream=audio_stream,
+            protect=[captions, media, *written, *([report] if report else [])],
+        )
     if not quiet:
         click.echo(
             outcome.summary(forced=force) + (f" -> {output}" if write and output != "-" else ""), err=True

@@ -1,0 +1,147 @@
+"""`captionkit review`: the captions against the video, as one self-contained HTML page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..pipeline import ConvertOptions, convert_file
+from .options import (
+    audio_stream_option,
+    build_profile,
+    duration_option,
+    fps_option,
+    profile_options,
+    vad_option,
+)
+
+
+def default_output(path: str) -> str:
+    """``talk.txt`` -> ``talk.review.html`` in the current folder (``review.html`` for standard input)."""
+    if path == "-":
+        return "review.html"
+    return f"{Path(path).stem or 'review'}.review.html"
+
+
+@click.command()
+@click.argument("path", metavar="CAPTIONS_OR_TRANSCRIPT")
+@click.option(
+    "--media", type=click.Path(dir_okay=False), help="Video/audio file: time the cues to it and show it."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    help="The page to write (default: INPUT-NAME.review.html in the current folder).",
+)
+@click.option(
+    "--embed",
+    is_flag=True,
+    help="Put the media inside the page (up to 50 MB) instead of referring to it by its relative path.",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@profile_options
+@duration_option
+@fps_option
+@click.option(
+    "--speakers",
+    "speakers_path",
+    type=click.Path(dir_okay=False),
+    help="Speaker-name mapping (JSON object or 'variant = Name' lines) overriding the automatic merge.",
+)
+@click.option("--no-repair", is_flag=True, help="Do not repair duplicates and misordered turns.")
+@audio_stream_option
+@vad_option(
+    ("silero", "webrtc"),
+    "silero",
+    "With --media: the speech detector (webrtc is faster, weaker on real voices).",
+)
+@click.option(
+    "--align",
+    type=click.Choice(["words", "sync", "none"]),
+    default="words",
+    show_default=True,
+    help="With --media: word-level forced alignment, turn sync only, or nothing.",
+)
+@click.option(
+    "--resegment",
+    is_flag=True,
+    help="Caption input: re-cut the cues to the profile (default: keep every cue as it is).",
+)
+@click.option(
+    "--lenient",
+    is_flag=True,
+    help="WebVTT input: keep cues that browsers drop (e.g. 00:00:01,000 with a comma), with a finding.",
+)
+def review(
+    path: str,
+    media: str | None,
+    output: str | None,
+    embed: bool,
+    quiet: bool,
+    profile_name: str,
+    max_chars: int | None,
+    max_lines: int | None,
+    max_cps: float | None,
+    min_duration: int | None,
+    max_duration: int | None,
+    min_gap: int | None,
+    duration: int | None,
+    fps: float | None,
+    speakers_path: str | None,
+    no_repair: bool,
+    audio_stream: str | None,
+    vad: str,
+    align: str,
+    resegment: bool,
+    lenient: bool,
+) -> None:
+    """Write a review page: the video with the captions, a timeline and the cue list with every finding.
+
+    Converts CAPTIONS_OR_TRANSCRIPT as `captionkit convert` does (timed to --media when given) and writes
+    one self-contained HTML file that opens from disk with a double click and loads nothing from the
+    network. The video is referred to by its path relative to the page (keep them together), or carried
+    inside it with --embed.
+
+    \b
+    Example:
+        captionkit review talk.txt --media talk.mp4 -o talk.review.html
+        captionkit review episode.srt --media episode.mp4 --profile bbc
+        captionkit review samples/tucker_lavrov.txt            # no media: the timeline and the list
+    """
+    if embed and not media:
+        raise click.UsageError("--embed needs --media")
+    profile = build_profile(profile_name, max_chars, max_lines, max_cps, min_duration, max_duration, min_gap)
+    speakers: tuple[tuple[str, str], ...] = ()
+    if speakers_path:
+        from ..repair.speakers import load_speaker_map
+
+        speakers = tuple(load_speaker_map(speakers_path).items())
+    options = ConvertOptions(
+        profile=profile,
+        duration_ms=duration,
+        fps=fps,
+        repair=not no_repair,
+        media=media,
+        audio_stream=audio_stream,
+        vad=vad,
+        align=align,
+        speakers=speakers,
+        resegment=resegment,
+        lenient=lenient,
+    )
+    out = output or default_output(path)
+    if out == "-":
+        raise click.UsageError("the review page is a file: give -o PAGE.html")
+    from .convert import live_progress, summary_line
+
+    with live_progress(enabled=bool(media) and not quiet):
+        result = convert_file(path, options)
+    from ..review import page_result, write_review
+
+    _, result = page_result(result)  # the findings as they hold for the page's WebVTT
+
+    write_review(result, out, media=media, embed=embed, protect=[p for p in (speakers_path,) if p])
+    if not quiet:
+        click.echo(summary_line(result, out), err=True)
