@@ -29,7 +29,7 @@ def run(*args: str) -> tuple[int, str, str]:
 def test_every_command_is_documented_with_an_example() -> None:
     ctx = click.Context(cli)
     names = cli.list_commands(ctx)
-    assert names == ["convert", "mux", "repair", "sync", "validate"]
+    assert names == ["convert", "mux", "repair", "review", "sync", "validate"]
     for name in names:
         command = cli.get_command(ctx, name)
         assert command is not None, name

@@ -245,6 +245,20 @@ def test_otter() -> None:
     assert p001(doc) == [(17, 17, "Transcribed by https://otter.ai")]
 
 
+def test_name_colon_time_line() -> None:
+    doc = read("name_colon_time_line.txt")
+    assert doc.layout == "name-colon-time-line"
+    assert rows(doc) == [
+        ("Tucker", 1000, 10, "Minister Lavrov, thank you for doing this."),
+        ("Lavrov", 7000, 14, "I wouldn't say so. And in any case, this is not what we want."),
+        ("Tucker", 44000, 21, "But the United States is funding a conflict."),
+    ]
+    headings = [f for f in doc.findings if f.code == "P009"]
+    assert len(headings) == 1 and headings[0].data["lines"] == [8, 19]  # dropped and listed
+    assert p001(doc) == [(1, 9, "---\ntitle: 'Tucker Carlson interviews Sergey Lavrov'\nspeakers:\n"
+                         "- 'Tucker Carlson'\n- 'Sergey Lavrov'\n---")]
+
+
 def test_time_name_line() -> None:
     doc = read("time_name_line.txt")
     assert doc.layout == "time-name-line"

@@ -108,7 +108,7 @@ def convert_file(path: str | Path, options: ConvertOptions) -> ConvertResult:
     data = read_input(path)
     if not (options.resegment or options.media or options.layout) and _looks_like_captions(data):
         from .captions import decode_caption_bytes, detect_format, loads
-        from .captions.labels import meeting_labels
+        from .captions.labels import meeting_labels, metadata_speech
 
         text, encoding = decode_caption_bytes(data, path=name)
         fmt = detect_format(text, name)
@@ -116,7 +116,9 @@ def convert_file(path: str | Path, options: ConvertOptions) -> ConvertResult:
             captions = loads(text, fmt, path=name, encoding=encoding, lenient=options.lenient)
             # a meeting tool's transcript in caption form ("John Smith: Hello" in every cue) is a
             # transcript: its speakers and turns go through repair and segmenting like any other
-            if meeting_labels([c.plain.replace("\n", " ") for c in captions.cues]) is None:
+            texts = [c.plain.replace("\n", " ") for c in captions.cues]
+            records = any(metadata_speech(t) is not None for t in texts[:20])
+            if meeting_labels(texts) is None and not records:
                 return convert_captions(captions, options)
     from .parse import document_from_bytes
 

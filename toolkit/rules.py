@@ -114,6 +114,14 @@ RULES: tuple[Rule, ...] = (
         "and the 10 ms bridging cues merged are counted.",
         "captions",
     ),
+    Rule(
+        "P009",
+        I,
+        "exporter-artefact",
+        "Text that is nobody's speech was removed: recogniser marker tokens ([SPEAKER_TURN], "
+        "[BLANK_AUDIO]), break markers (Break: [00:18:28]), Markdown headings; listed with their lines.",
+        "both",
+    ),
     # transcript timing and repair
     Rule(
         "T001",

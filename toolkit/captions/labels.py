@@ -10,7 +10,14 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-__all__ = ["MAX_MEETING_SPEAKERS", "MEETING_SHARE", "SOUND_WORDS", "meeting_labels", "split_speaker"]
+__all__ = [
+    "MAX_MEETING_SPEAKERS",
+    "MEETING_SHARE",
+    "SOUND_WORDS",
+    "meeting_labels",
+    "metadata_speech",
+    "split_speaker",
+]
 
 _LABEL_BRACKET = re.compile(r"^\[(?P<name>[^\[\]]{1,40})\][ \t]*:?[ \t]*(?P<text>\S.*)$")
 _LABEL_COLON = re.compile(
@@ -38,6 +45,8 @@ def split_speaker(text: str) -> tuple[str | None, str]:
     return None, text
 
 
+# the labels speaker-diarization tools write (WhisperX, pyannote, whisper-ctranslate2): never a film's text
+_DIARIZED = re.compile(r"^(?:SPEAKER|Speaker|speaker|SPK|spk)[ _-]?\d{1,3}$")
 MEETING_SHARE = 0.8  # the share of cues that must open with a name label for the file to be a meeting's
 MAX_MEETING_SPEAKERS = 20
 
@@ -59,8 +68,29 @@ def meeting_labels(texts: list[str]) -> dict[int, tuple[str, str]] | None:
             found[k] = (name, rest)
             counts[name] += 1
     spoken = sum(1 for t in texts if t)
+    if len(found) >= 2 and all(_DIARIZED.match(name) for name in counts):
+        return found  # a diarizer's labels (SPEAKER_00, Speaker 1): speakers wherever they appear
     if not found or len(found) < MEETING_SHARE * spoken or len(counts) > MAX_MEETING_SPEAKERS:
         return None
     if spoken >= 4 and min(counts.values()) < 2:
         return None
     return found
+
+
+def metadata_speech(text: str) -> tuple[str | None, str] | None:
+    """``(speaker, text)`` of a cue whose payload is a meeting tool's JSON record (Microsoft Teams'
+    ``metadataContent``: ``{"speakerName": ..., "spokenText": ...}``), or ``None`` for caption text."""
+    body = text.strip()
+    if not (body.startswith("{") and body.endswith("}") and '"spokenText"' in body):
+        return None
+    import json
+
+    try:
+        record = json.loads(body)
+    except ValueError:
+        return None
+    spoken = record.get("spokenText") if isinstance(record, dict) else None
+    if not isinstance(spoken, str):
+        return None
+    name = record.get("speakerName")
+    return (name.strip() or None) if isinstance(name, str) else None, " ".join(spoken.split())

@@ -43,6 +43,7 @@ FORCED_LAYOUTS = (
     "name-colon-bracket",
     "name-paren-time",
     "time-name-line",
+    "name-colon-time-line",
     "otter",
     "word-level",
     "youtube",

@@ -16,6 +16,7 @@ from ..rules import finding
 from .captions import CaptionBlock, captions_to_turns, scan_captions
 from .detect import ensure_normalised, kind_from_extension, sniff_kind
 from .layouts import LAYOUTS, Layout, detect_layout
+from .structured import read_structured
 from .transcript import parse_transcript
 
 __all__ = [
@@ -83,7 +84,11 @@ def _parse_normalised(
             finding("P002", f"the file is not UTF-8; it was read as {encoding}", path=path, encoding=encoding)
         )
     confidence: float | None = None
-    if kind == "transcript":
+    structured = read_structured(text, path=path) if kind == "transcript" and layout is None else None
+    if structured is not None:
+        turns, layout = structured
+        confidence = 1.0
+    elif kind == "transcript":
         result = parse_transcript(lines, path=path, fps=fps, force=layout)
         turns, layout, confidence = result.turns, result.layout, result.confidence
         findings.extend(result.findings)

@@ -17,6 +17,7 @@ from ..captions.labels import (
     MEETING_SHARE,
     SOUND_WORDS,
     meeting_labels,
+    metadata_speech,
     split_speaker,
 )
 from ..captions.scan import (
@@ -31,6 +32,7 @@ from ..captions.scan import (
 from ..errors import NoTimestampsError
 from ..model import Finding, Severity, Turn
 from ..rules import finding
+from .artefacts import clean_text
 
 __all__ = [
     "MAX_MEETING_SPEAKERS",
@@ -86,9 +88,30 @@ def captions_to_turns(
         raise NoTimestampsError(message, path=path)
     findings: list[Finding] = list(doc.findings)
     bodies: list[tuple[str | None, str]] = []
+    removed: list[tuple[int, str]] = []
+    records = 0
     for cue in doc.cues:
+        record = metadata_speech(cue.plain)
+        if record is not None:  # a meeting tool's JSON record: its speaker and its spoken text
+            records += 1
+            bodies.append(record)
+            continue
         voice, body = clean_cue_text(cue.text if kind == "vtt" else cue.plain)
+        body, tokens = clean_text(body)
+        removed.extend((cue.line or 0, t) for t in tokens)
         bodies.append((voice, body))
+    if removed:
+        findings.append(
+            finding(
+                "P009",
+                f"marker tokens removed ({len(removed)}, first on line {removed[0][0]}): "
+                + ", ".join(sorted({repr(t) for _, t in removed})),
+                path=path,
+                line=removed[0][0],
+                what="marker tokens",
+                lines=[n for n, _ in removed],
+            )
+        )
     if labels == "never":
         named: dict[int, tuple[str, str]] = {}
     elif labels == "always":

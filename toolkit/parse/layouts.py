@@ -28,6 +28,7 @@ Layouts (name: shape):
 * ``name-colon-bracket``: ``Name: [HH:MM:SS] text``
 * ``name-paren-time``: ``Name (MM:SS):`` then text (or text on the line); ``(MM:SS):`` same speaker
 * ``time-name-line``: ``[HH:MM:SS] Name`` then text lines
+* ``name-colon-time-line``: ``Name: HH:MM:SS`` then text lines
 * ``otter``: ``Name  M:SS`` then text lines
 * ``word-level``: ``start [end] word`` per line, grouped into sentences
 * ``youtube``: a bare ``M:SS`` line, then text
@@ -155,6 +156,15 @@ LAYOUTS: tuple[Layout, ...] = (
         header_only=True,
         strict_names=True,
         text_follows=True,
+    ),
+    Layout(
+        "name-colon-time-line",
+        "Name: HH:MM:SS on its own line, then text lines (podcast transcript pages, btctranscripts)",
+        "Tucker Carlson: 00:42:28\nSo you believe ...",
+        (_c(rf"^{NAME}[ \t]*:[ \t]*(?P<ts>{TS})$"),),
+        _c(rf"^(?P<ts>{TS})$"),
+        header_only=True,
+        strict_names=True,
     ),
     Layout(
         "otter",

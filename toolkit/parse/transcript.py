@@ -27,6 +27,7 @@ from ..errors import NoTimestampsError, ParseError
 from ..model import Finding, Turn, Word
 from ..rules import finding
 from ..timecode import TimecodeError, parse_timestamp
+from .artefacts import clean_lines
 from .layouts import (
     CHAPTER,
     INLINE_TS,
@@ -37,6 +38,7 @@ from .layouts import (
     Layout,
     detect_layout,
     match_start,
+    plausible_name,
     split_label,
 )
 
@@ -114,14 +116,31 @@ def _start(layout: Layout, line: str, starts: _Starts | None) -> re.Match[str] |
 
 
 def _classify(
-    layout: Layout, raw: str, lineno: int, known: frozenset[str] = frozenset(), starts: _Starts | None = None
+    layout: Layout,
+    raw: str,
+    lineno: int,
+    known: frozenset[str] = frozenset(),
+    starts: _Starts | None = None,
+    labelled: Mapping[int, str] | None = None,
 ) -> list[_Item]:
     line = raw.strip()
     if not line:
         return [_Item("blank", lineno)]
     if layout.name == "inline":
-        return _classify_inline(line, lineno)
+        if not labelled:
+            return _classify_inline(line, lineno)
+        if lineno in labelled:  # "Name: text [00:03:55] more": the label starts a turn, times mark it
+            seg = _Seg(lineno, None, labelled[lineno])
+            seg.parts.append(line.split(":", 1)[1].strip())
+            return _split_marks(layout, [_Item("start", lineno, seg=seg)], lineno)
+        inline = _classify_inline(line, lineno)
+        for it in inline:  # a timed paragraph between labels continues the speaker before it
+            if it.kind == "start" and it.seg is not None:
+                it.seg.same_speaker = True
+        return inline
     items = _classify_line(layout, line, lineno, known, starts)
+    if labelled and lineno in labelled and items[0].kind == "mark":
+        items[0].kind = "start"  # an explicit (bold) label may start the transcript
     if layout.name != "word-level" and INLINE_TS.search(line):
         return _split_marks(layout, items, lineno)
     return items
@@ -219,6 +238,35 @@ def _classify_inline(line: str, lineno: int) -> list[_Item]:
 
 
 _BOLD_START = re.compile(r"^(\s*)(\*\*|__)([^*_\n]{1,80}?)\2")
+# "**Name:**" or "**Name**:" opening a paragraph; with MIN_BOLD_LABELS of them a file labels its turns so
+_BOLD_LABEL = re.compile(r"^\s*(?:\*\*|__)(?P<name>[^*_:\n]{1,48}?)(?::(?:\*\*|__)|(?:\*\*|__):)\s")
+MIN_BOLD_LABELS = 3
+
+
+_PLAIN_LABEL = re.compile(rf"^(?P<name>{NAME_BARE})[ \t]*:[ \t]+\S")
+MAX_LABELLED_SPEAKERS = 12
+
+
+def _plain_labels(lines: Sequence[str]) -> dict[int, str]:
+    """``Name: text`` lines, when the file is written that way: at least :data:`MIN_BOLD_LABELS` of them,
+    every name capitalised word by word, two names or more used twice or more, at most
+    :data:`MAX_LABELLED_SPEAKERS` names, and such lines make up at least a third of the non-blank lines
+    (so a quote in an article does not make its speaker a label)."""
+    found: dict[int, str] = {}
+    for i, ln in enumerate(lines):
+        m = _PLAIN_LABEL.match(ln)
+        if m and plausible_name(m["name"].strip(), strict=True):
+            found[i + 1] = m["name"].strip()
+    names = list(found.values())
+    text_lines = sum(1 for ln in lines if ln.strip())
+    if (
+        len(found) < MIN_BOLD_LABELS
+        or not 2 <= len(set(names)) <= MAX_LABELLED_SPEAKERS
+        or sum(1 for name in set(names) if names.count(name) >= 2) < 2
+        or len(found) * 3 < text_lines
+    ):
+        return {}
+    return found
 
 
 def _unbold(line: str) -> str:
@@ -273,6 +321,10 @@ def parse_transcript(
 
     ``force`` names a layout of :data:`~toolkit.parse.layouts.LAYOUTS` instead of detecting one.
     """
+    lines, cleaned = clean_lines(lines, path=path)
+    # "**Name:** text" paragraphs (Markdown show notes): explicit labels, a turn each even without a time
+    bold = {i + 1: m["name"].strip() for i, ln in enumerate(lines) if (m := _BOLD_LABEL.match(ln))}
+    labelled = bold if len(bold) >= MIN_BOLD_LABELS else {}
     lines = [_unbold(ln) if ln.lstrip().startswith(("**", "__")) else ln for ln in lines]
     tried: dict[str, _Starts] = {}
     layout, counts = detect_layout(lines, record=tried)
@@ -292,10 +344,12 @@ def parse_transcript(
             )
         raise NoTimestampsError(_no_layout_message(lines), path=path)
     start_cache = tried.get(layout.name, {})  # each line is matched against the layout once, not per pass
-    known = _known_speakers(layout, lines, start_cache)
+    if not labelled and not layout.speakers:  # timestamps without names: "Name: text" lines name them
+        labelled = _plain_labels(lines)
+    known = _known_speakers(layout, lines, start_cache) | frozenset(labelled.values())
     items: list[_Item] = []
     for i, raw in enumerate(lines):
-        items.extend(_classify(layout, raw, i + 1, known, start_cache))
+        items.extend(_classify(layout, raw, i + 1, known, start_cache, labelled))
     starts = [k for k, it in enumerate(items) if it.kind == "start"]
     first, last = starts[0], starts[-1]
     findings: list[Finding] = []
@@ -380,11 +434,12 @@ def parse_transcript(
             _dropped(path, dropped, dropped[0].line, dropped[-1].line, "page text after the transcript")
         )
 
-    turns = _to_turns(layout, segs, path=path, fps=fps, findings=findings)
+    turns = _to_turns(layout, segs, path=path, fps=fps, findings=findings, named=bool(labelled))
     layout_name = layout.name
     if layout.name == "word-level" or (not layout.speakers and _mostly_single_words(turns)):
         turns = _group_words(turns)
         layout_name = "word-level"
+    findings.extend(cleaned)
     findings.sort(key=lambda f: f.line or 0)
     timed = timed_lines(lines)
     confidence = min(1.0, counts.get(layout.name, 0) / timed) if timed else 1.0
@@ -442,16 +497,24 @@ def _read_ts(
 
 
 def _to_turns(
-    layout: Layout, segs: list[_Seg], *, path: str, fps: float | None, findings: list[Finding]
+    layout: Layout,
+    segs: list[_Seg],
+    *,
+    path: str,
+    fps: float | None,
+    findings: list[Finding],
+    named: bool = False,
 ) -> list[Turn]:
     """The turns of ``segs``. A speaker label with a role (``Tucker Carlson (Host)``) gives the turn the
     person's name (:func:`~toolkit.parse.layouts.split_label`); each such label is reported once as
-    ``P007``, with the role left out and the lines of its turns."""
+    ``P007``, with the role left out and the lines of its turns. ``named``: a layout without speaker
+    names whose turns are named by ``Name:`` labels all the same."""
+    speakers = layout.speakers or named
     turns: list[Turn] = []
     speaker: str | None = None
     labels: dict[str, list[int]] = {}  # a label that adds a role to the name: the lines of its turns
     for seg in segs:
-        if layout.speakers and not seg.same_speaker:
+        if speakers and not seg.same_speaker:
             speaker = seg.speaker
             if speaker is not None:
                 name, role = split_label(speaker)
@@ -467,7 +530,7 @@ def _to_turns(
             text = " ".join(text.split())
         turns.append(
             Turn(
-                speaker=speaker if layout.speakers else None,
+                speaker=speaker if speakers else None,
                 start_ms=start,
                 text=text,
                 line=seg.line,

@@ -1,0 +1,101 @@
+"""Exporter artefacts: what transcription tools and web pages put around the words, found and dropped.
+
+Transcripts copied from tools and pages carry text that is nobody's speech: Whisper's marker tokens
+(``[SPEAKER_TURN]`` from whisper.cpp's tinydiarize, ``[BLANK_AUDIO]``, ``<|endoftext|>``), break markers
+(``**Break:** [00:18:28]``), Markdown escapes (``\\[00:04:22.21\\]`` in a Markdown page) and
+Markdown headings. :func:`clean_lines` removes them before the layout is detected, keeping every line
+number, and returns a ``P009`` finding per kind that lists what was removed and where, so nothing leaves
+without a word and nothing of it reaches a caption. (Credit lines such as ``Transcribed by
+https://otter.ai`` are page text around the transcript: the parser drops and reports them, ``P001``.)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..model import Finding
+from ..rules import finding
+
+__all__ = ["ARTEFACT_TOKENS", "clean_lines", "clean_text"]
+
+# marker tokens that speech recognisers write into their text (never spoken words)
+ARTEFACT_TOKENS = re.compile(
+    r"\[SPEAKER_TURN\]|\[BLANK_AUDIO\]|\[_BEG_\]|\[_TT_\d+\]|\[_SOT_\]|\[_EOT_\]|<\|[a-z_]{2,30}\|>"
+)
+# an ad or music break marked with a time in a podcast transcript ("**Break:** [00:18:28.12]"): no speech
+_BREAK = re.compile(
+    r"^[ \t*_]*(?:break|ad break|ad|ads|sponsor|sponsors|music|intro|outro|interlude|commercial)"
+    r"[ \t*_]*:[ \t*_]*(?:\[?\d{1,3}(?::\d{1,2}){1,3}(?:[.,]\d{1,3})?\]?[ \t]*(?:to|-|–)?[ \t]*)+$",
+    re.IGNORECASE,
+)
+_MD_ESCAPE = re.compile(r"\\([\[\]*_#`()])")
+_HEADING = re.compile(r"^[ \t]*(#{1,6})[ \t]+(?P<rest>\S.*)$")
+_TIMESTAMP = re.compile(r"\d{1,3}(?::\d{1,2}){1,3}")
+
+
+@dataclass(slots=True)
+class _Seen:
+    what: str
+    lines: list[int]
+    samples: list[str]
+
+
+def clean_text(text: str) -> tuple[str, list[str]]:
+    """``text`` without marker tokens, and the tokens removed."""
+    found = ARTEFACT_TOKENS.findall(text)
+    if not found:
+        return text, []
+    return re.sub(r"[ \t]{2,}", " ", ARTEFACT_TOKENS.sub("", text)).strip(), found
+
+
+def clean_lines(lines: Sequence[str], *, path: str) -> tuple[list[str], list[Finding]]:
+    """The lines with exporter artefacts removed (same count: line numbers stay), and what was removed.
+
+    Headings that hold a timestamp (``### [00:12:03] Name``) keep their text without the ``#``; other
+    headings (chapter titles in show notes) are dropped and listed.
+    """
+    out: list[str] = []
+    seen: dict[str, _Seen] = {}
+
+    def note(what: str, line: int, sample: str) -> None:
+        entry = seen.setdefault(what, _Seen(what, [], []))
+        entry.lines.append(line)
+        if len(entry.samples) < 5 and sample not in entry.samples:
+            entry.samples.append(sample)
+
+    for n, raw in enumerate(lines, start=1):
+        line = raw
+        if "\\" in line and _MD_ESCAPE.search(line):
+            line = _MD_ESCAPE.sub(r"\1", line)  # Markdown escapes: what the page shows
+        if "[" in line or "<|" in line:
+            line, tokens = clean_text(line) if ARTEFACT_TOKENS.search(line) else (line, [])
+            for token in tokens:
+                note("marker tokens", n, token)
+        if "#" in line:
+            m = _HEADING.match(line)
+            if m is not None:
+                if _TIMESTAMP.search(m["rest"]):
+                    line = m["rest"]
+                else:
+                    note("headings", n, line.strip())
+                    line = ""
+        if ":" in line and _BREAK.match(line):
+            note("break markers", n, line.strip())
+            line = ""
+        out.append(line)
+    findings = [
+        finding(
+            "P009",
+            f"{entry.what} removed ({len(entry.lines)}, first on line {entry.lines[0]}): "
+            + ", ".join(repr(s) for s in entry.samples),
+            path=path,
+            line=entry.lines[0],
+            what=entry.what,
+            lines=entry.lines,
+            removed=entry.samples,
+        )
+        for entry in seen.values()
+    ]
+    return out, findings
