@@ -428,7 +428,7 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
             [str(tmp_path / "t.txt")],
             opts(tmp_path / "o", formats=("json",), report_path=str(tmp_path / "o" / "t.json")),
         ),
-        "unknown output format": ([str(tmp_path / "t.txt")], opts(tmp_path / "o", formats=("ass",))),
+        "unknown output format": ([str(tmp_path / "t.txt")], opts(tmp_path / "o", formats=("docx",))),
     }
     for message, (paths, options) in cases.items():
         err = io.StringIO()

@@ -108,7 +108,7 @@ def test_missing_input_and_usage_errors() -> None:
     assert code == 1 and "nope.txt: no such file" in err
     code, _, err = run("convert", str(SEED), "-o", "x.docx")
     assert code == 2 and "output format" in err
-    code, _, err = run("convert", str(SEED), "--to", "ass")
+    code, _, err = run("convert", str(SEED), "--to", "docx")
     assert code == 2
 
 

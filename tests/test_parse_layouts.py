@@ -255,8 +255,14 @@ def test_name_colon_time_line() -> None:
     ]
     headings = [f for f in doc.findings if f.code == "P009"]
     assert len(headings) == 1 and headings[0].data["lines"] == [8, 19]  # dropped and listed
-    assert p001(doc) == [(1, 9, "---\ntitle: 'Tucker Carlson interviews Sergey Lavrov'\nspeakers:\n"
-                         "- 'Tucker Carlson'\n- 'Sergey Lavrov'\n---")]
+    assert p001(doc) == [
+        (
+            1,
+            9,
+            "---\ntitle: 'Tucker Carlson interviews Sergey Lavrov'\nspeakers:\n"
+            "- 'Tucker Carlson'\n- 'Sergey Lavrov'\n---",
+        )
+    ]
 
 
 def test_time_name_line() -> None:

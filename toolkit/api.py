@@ -38,8 +38,7 @@ def convert(
     :class:`toolkit.pipeline.ConvertOptions` (``speaker_style``, ``repair``, ``align``,
     ``word_timestamps``, ``vad``, ...). Speakers become WebVTT voices, written as labels in SRT.
     """
-    from .formats.vtt import vtt_lines
-    from .pipeline import ConvertOptions, convert_file
+    from .pipeline import ConvertOptions, as_captions, convert_file
     from .profiles import DEFAULT_PROFILE, get_profile
 
     opts = ConvertOptions(
@@ -48,16 +47,4 @@ def convert(
         resegment=resegment,
         **options,
     )
-    result = convert_file(path, opts)
-    if result.captions is not None:
-        from dataclasses import replace
-
-        return replace(result.captions, findings=result.findings)
-    timed = opts.word_timestamps
-    cues = tuple(
-        Caption(c.start_ms, c.end_ms, "\n".join(vtt_lines(c, word_timestamps=timed)), line=c.line)
-        for c in result.cues
-    )
-    return Captions(
-        cues, format="vtt", path=result.path, encoding=result.document.encoding, findings=result.findings
-    )
+    return as_captions(convert_file(path, opts))

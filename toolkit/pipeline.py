@@ -19,7 +19,23 @@ if TYPE_CHECKING:
     from .captions import Captions
 from .profiles import DEFAULT_PROFILE, PROFILES, Profile
 
-FORMATS = ("srt", "vtt", "json")
+FORMATS = ("srt", "vtt", "json", "ttml", "scc", "ass", "ssa")
+DELIVERY = (
+    "ttml",
+    "scc",
+    "ass",
+    "ssa",
+)  # written through toolkit.captions.delivery (ttconv, pycaption, pysubs2)
+# extensions of the formats read as caption documents besides SRT/WebVTT (EBU STL is read, not written)
+DELIVERY_INPUTS = {
+    ".ttml": "ttml",
+    ".xml": "ttml",
+    ".dfxp": "ttml",
+    ".scc": "scc",
+    ".ass": "ass",
+    ".ssa": "ssa",
+    ".stl": "stl",
+}
 SPEAKER_STYLES = ("upper", "name", "bracket", "none")
 
 
@@ -106,6 +122,14 @@ def convert_file(path: str | Path, options: ConvertOptions) -> ConvertResult:
 
     name = STDIN if str(path) == "-" else str(path)
     data = read_input(path)
+    delivery = DELIVERY_INPUTS.get(Path(name).suffix.lower()) or _sniff_delivery(data)
+    if delivery is not None:
+        from .captions.delivery import loads_delivery
+
+        captions = loads_delivery(data, delivery, path=name, fps=options.fps)
+        if not (options.resegment or options.media):
+            return convert_captions(captions, options)
+        return convert_document(_document_of(captions), options)
     if not (options.resegment or options.media or options.layout) and _looks_like_captions(data):
         from .captions import decode_caption_bytes, detect_format, loads
         from .captions.labels import meeting_labels, metadata_speech
@@ -134,6 +158,41 @@ def convert_file(path: str | Path, options: ConvertOptions) -> ConvertResult:
         else f" ({doc.layout_confidence:.0%} of the timed lines are turn starts)",
     )
     return convert_document(doc, options)
+
+
+def _sniff_delivery(data: bytes) -> str | None:
+    """A delivery format known by its content: TTML, SCC, ASS/SSA (EBU STL only by its name)."""
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head.startswith(b"Scenarist_SCC"):
+        return "scc"
+    if head.startswith(b"[Script Info]"):
+        return "ass" if b"v4.00+" in data[:4096].lower() else "ssa"
+    if head.startswith((b"<?xml", b"<tt")) and b"http://www.w3.org/ns/ttml" in data[:4096]:
+        return "ttml"
+    return None
+
+
+def _document_of(captions: Captions) -> Document:
+    """A caption document as turns (one per cue, the speaker its voice), for --resegment and --media."""
+    turns = tuple(
+        Turn(
+            c.speaker,
+            c.start_ms,
+            " ".join(c.plain.split()),
+            c.line or k,
+            c.end_ms if c.end_ms >= c.start_ms else None,
+        )
+        for k, c in enumerate(captions.cues, start=1)
+        if c.plain.strip()
+    )
+    return Document(
+        path=captions.path or "<input>",
+        kind=captions.format,
+        turns=turns,
+        findings=captions.findings,
+        encoding=captions.encoding,
+        layout=captions.format,
+    )
 
 
 def _looks_like_captions(data: bytes) -> bool:
@@ -170,6 +229,8 @@ def convert_captions(captions: Captions, options: ConvertOptions) -> ConvertResu
 
 def render(result: ConvertResult, fmt: str) -> str:
     """The result as SRT, WebVTT or JSON text."""
+    if fmt in DELIVERY:
+        return render_with_findings(result, fmt)[0]
     if result.captions is not None and fmt in ("srt", "vtt"):
         from .captions import dumps
 
@@ -191,6 +252,12 @@ def render_with_findings(result: ConvertResult, fmt: str) -> tuple[str, tuple[Fi
     """:func:`render`, and the result's findings as they hold for that format: what a caption document
     loses in it (``C015``); the reading speed counted with the speaker labels only where the format
     shows them (SRT labels; WebVTT voices are not displayed)."""
+    if fmt in DELIVERY:
+        from .captions.delivery import dumps_delivery
+
+        style = result.options.speaker_style
+        text, lost = dumps_delivery(as_captions(result), fmt, fps=result.options.fps, speaker_style=style)
+        return text, (*result.findings, *lost)
     if result.captions is not None and fmt in ("srt", "vtt"):
         from .captions import dumps
 
@@ -288,7 +355,31 @@ def _caption_cues_json(captions: Captions) -> list[dict[str, Any]]:
 
 
 def output_format_for(path: str) -> str:
-    suffix = Path(path).suffix.lower().lstrip(".")
-    if suffix not in FORMATS:
-        raise ValueError(f"cannot tell the output format from {path!r}; use .srt, .vtt or .json or pass --to")
-    return suffix
+    suffix = Path(path).suffix.lower()
+    if suffix in (".xml", ".dfxp"):
+        return "ttml"
+    if suffix.lstrip(".") not in FORMATS:
+        raise ValueError(
+            f"cannot tell the output format from {path!r}; use .srt, .vtt, .json, .ttml, .scc, .ass or .ssa, "
+            "or pass --to"
+        )
+    return suffix.lstrip(".")
+
+
+def as_captions(result: ConvertResult) -> Captions:
+    """The result as a caption document: a caption file's own, or the cues made from a transcript
+    (speakers as WebVTT voices, word times as timestamp tags when asked for)."""
+    from dataclasses import replace
+
+    from .captions import Caption, Captions
+    from .formats.vtt import vtt_lines
+
+    if result.captions is not None:
+        return replace(result.captions, findings=result.findings)
+    timed = result.options.word_timestamps
+    cues = tuple(
+        Caption(c.start_ms, c.end_ms, "\n".join(vtt_lines(c, word_timestamps=timed)), line=c.line)
+        for c in result.cues
+    )
+    encoding = result.document.encoding
+    return Captions(cues, format="vtt", path=result.path, encoding=encoding, findings=result.findings)

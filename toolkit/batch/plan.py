@@ -49,7 +49,7 @@ NOT_TRANSCRIPT_EXTENSIONS = frozenset({
 })
 # fmt: on
 # Inputs with these extensions may be outputs of another input (the formats we write).
-_OUTPUT_EXTENSIONS = frozenset({".srt", ".vtt", ".json"})
+_OUTPUT_EXTENSIONS = frozenset({".srt", ".vtt", ".json", ".ttml", ".scc", ".ass", ".ssa"})
 _MAGIC = ("*", "?", "[")
 
 

@@ -21,7 +21,7 @@ from ..io import STDIN, walk_folder
 from ..model import Document, Finding, Severity
 from ..profiles import Profile
 from ..rules import RULES, finding
-from .captions import BlockLike, CaptionContext, check_captions
+from .captions import BlockLike, CaptionContext, check_captions, check_document
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -320,6 +320,11 @@ def validate_file(
     from ..io import read_text
 
     name = STDIN if str(path) == "-" else str(path)
+    delivery = _DELIVERY_SUFFIXES.get(Path(name).suffix.lower())
+    if delivery is not None:
+        return _validate_delivery(
+            name, delivery, profile=profile, duration_ms=duration_ms, fps=fps, select=select, ignore=ignore
+        )
     try:
         text, encoding = read_text(path)
     except ToolkitError as exc:
@@ -338,7 +343,56 @@ def validate_file(
     )
 
 
-FOLDER_SUFFIXES = (".srt", ".vtt", ".txt")
+FOLDER_SUFFIXES = (".srt", ".vtt", ".txt", ".ttml", ".dfxp", ".scc", ".ass", ".ssa", ".stl")
+_DELIVERY_SUFFIXES = {
+    ".ttml": "ttml",
+    ".dfxp": "ttml",
+    ".scc": "scc",
+    ".ass": "ass",
+    ".ssa": "ssa",
+    ".stl": "stl",
+}
+SCC_COLUMNS, SCC_ROWS = 32, 4  # CEA-608: what a caption may hold, whatever the profile says
+SCC_MIN_GAP_MS = 66  # two frames at 29.97 fps, rounded down (SCC times are frames)
+
+
+def _validate_delivery(
+    name: str,
+    fmt: str,
+    *,
+    profile: Profile,
+    duration_ms: int | None,
+    fps: float | None,
+    select: Selection | None,
+    ignore: Selection | None,
+) -> FileReport:
+    """A TTML/SCC/ASS/SSA/STL file read through its library (toolkit.captions.delivery), then the caption
+    checks; SCC also against CEA-608's own limits (32 columns, 4 rows)."""
+    from ..captions.delivery import loads_delivery
+    from ..io import read_bytes
+
+    try:
+        captions = loads_delivery(read_bytes(name), fmt, path=name, fps=fps)
+    except ToolkitError as exc:
+        return _unreadable(name, exc)
+    except Exception as exc:  # a library's own parse error on a broken file: the user's to fix
+        return _unreadable(name, ToolkitError(f"cannot read as {fmt.upper()}: {exc}", path=name))
+    findings = list(captions.findings)
+    if fmt == "scc":
+        # CEA-608's own limits; gaps count in frames of 29.97 fps (2 frames is 67 ms, not 24 fps's 83 ms)
+        limits = dataclasses.replace(profile, max_chars_per_line=SCC_COLUMNS, max_lines=SCC_ROWS)
+        profile = dataclasses.replace(profile, min_gap_ms=min(profile.min_gap_ms, SCC_MIN_GAP_MS))
+        findings.extend(check_document(captions, profile=profile, duration_ms=duration_ms, codes=_NOT_LAYOUT))
+        findings.extend(
+            check_document(captions, profile=limits, duration_ms=duration_ms, codes=("C001", "C002"))
+        )
+    else:
+        findings.extend(check_document(captions, profile=profile, duration_ms=duration_ms))
+    kept = [f for f in findings if is_selected(f.code, select, ignore)]
+    return FileReport(path=name, kind=fmt, findings=_sorted(kept))
+
+
+_NOT_LAYOUT = tuple(r.code for r in RULES if r.code.startswith("C") and r.code not in ("C001", "C002"))
 
 
 def expand_paths(
