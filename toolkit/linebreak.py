@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from itertools import pairwise
 from operator import getitem
@@ -31,10 +31,12 @@ __all__ = [
     "cut_costs_by_id",
     "is_annotation",
     "is_sentence_end",
+    "join_tokens",
     "pair_costs",
     "token_info",
     "token_key",
     "tokenize",
+    "tokenize_cjk",
 ]
 
 MAX_BRACKET_TOKENS = 8  # an opening bracket closed within this many words is one token
@@ -78,7 +80,7 @@ _BALANCE = 3.0
 _BALANCE_SQ = 4.0
 _TOP_HEAVY = 1.5
 
-_CLOSERS = "\"'”’)]»"
+_CLOSERS = "\"'”’)]»」』）】》〉〕"
 _INITIALS = re.compile(r"^(?:[A-Za-z]\.)+$")
 _STRIP = "\"'“”‘’()[]«».,;:!?…"  # quotes, brackets and punctuation around a word
 
@@ -127,7 +129,7 @@ def _bare(token: str) -> str:
 def is_sentence_end(token: str) -> bool:
     """True when ``token`` ends a sentence (``.``, ``?``, ``!``, ``…``); abbreviations and initials do not."""
     core = token.rstrip(_CLOSERS)
-    if not core or core[-1] not in ".?!…":
+    if not core or core[-1] not in ".?!…。！？":
         return False
     if core[-1] == ".":
         low = core.lower().lstrip("\"'“‘([")
@@ -138,7 +140,7 @@ def is_sentence_end(token: str) -> bool:
 
 def _ends_clause(token: str) -> bool:
     core = token.rstrip(_CLOSERS)
-    return bool(core) and (core[-1] in ",;:" or core.endswith(("—", "–", "--")))
+    return bool(core) and (core[-1] in ",;:，、；：" or core.endswith(("—", "–", "--")))
 
 
 @lru_cache(maxsize=65536)
@@ -148,7 +150,7 @@ def _info(token: str) -> tuple[int, float, float, bool, bool, bool, bool, bool]:
     1 = clause end, 3 = opening dash or bracket, 0 = other."""
     bare = _bare(token)
     kind = 2 if is_sentence_end(token) else 1 if _ends_clause(token) else 0
-    if token.startswith(("—", "–", "--", "(", "[")):
+    if token.startswith(("—", "–", "--", "(", "[", "「", "『", "（", "【", "《")):
         kind = kind or 3
     as_left = 0.0
     if bare in ARTICLES:
@@ -281,15 +283,15 @@ def cut_costs(keys: Sequence[tuple[int, int]], sentence_cost: float, scale: floa
     return cut_costs_by_id(lids, rids, sentence_cost, scale)
 
 
-def count_lines(widths: Sequence[int], max_chars: int, *, first_reserve: int = 0) -> int:
+def count_lines(widths: Sequence[int], max_chars: int, *, first_reserve: int = 0, sep: int = 1) -> int:
     """Lines a greedy fill needs (the minimum possible) for tokens of these widths; a token wider than a
-    line still takes one line."""
+    line still takes one line. ``sep``: the width between tokens (1: a space; 0: Chinese, Japanese)."""
     lines, cur, limit = 1, -1, max_chars - first_reserve
     for w in widths:
         if cur < 0:
             cur = w
-        elif cur + 1 + w <= limit:
-            cur += 1 + w
+        elif cur + sep + w <= limit:
+            cur += sep + w
         else:
             lines += 1
             limit = max_chars
@@ -304,29 +306,31 @@ def break_lines(
     *,
     first_reserve: int = 0,
     costs: Sequence[float] | None = None,
+    sep: int = 1,
 ) -> tuple[str, ...]:
     """Break one cue's tokens into display lines.
 
     One line when the text fits on one line (``first_reserve`` characters of the first line are kept free
     for a speaker label); otherwise the fewest lines that fit (never more than ``max_lines``, so an
     over-long text gives over-long lines), with the breaks chosen by :func:`break_cost` and line balance.
-    ``costs[j]``, when given, is the cost of a break before ``tokens[j]`` (``costs[0]`` unused).
+    ``costs[j]``, when given, is the cost of a break before ``tokens[j]`` (``costs[0]`` unused). ``sep``:
+    tokens are joined by a space (1) or by nothing (0: Chinese and Japanese, see :func:`tokenize_cjk`).
     """
     n = len(tokens)
     if n == 0:
         return ()
     widths = [len(t) for t in tokens]
-    total = sum(widths) + n - 1
+    total = sum(widths) + sep * (n - 1)
     if total <= max_chars - first_reserve or n == 1 or max_lines <= 1:
-        return (" ".join(tokens),)
-    k = min(count_lines(widths, max_chars, first_reserve=first_reserve), max_lines, n)
+        return (join_tokens(tokens, sep),)
+    k = min(count_lines(widths, max_chars, first_reserve=first_reserve, sep=sep), max_lines, n)
     if k <= 1:
-        return (" ".join(tokens),)
+        return (join_tokens(tokens, sep),)
     if n > 200:  # not a caption: fall back to the greedy fill
-        return _greedy(tokens, max_chars, first_reserve)
-    target = (total - (k - 1)) / k
+        return _greedy(tokens, max_chars, first_reserve, sep)
+    target = (total - sep * (k - 1)) / k
     if k == 2:
-        return _two_lines(tokens, widths, max_chars, first_reserve, target, costs)
+        return _two_lines(tokens, widths, max_chars, first_reserve, target, costs, sep=sep)
     prefix = [0]
     for w in widths:
         prefix.append(prefix[-1] + w)
@@ -349,7 +353,7 @@ def break_lines(
                 prev = best[line - 1][i]
                 if prev == inf:
                     continue
-                width = prefix[j] - prefix[i] + (j - i - 1)
+                width = prefix[j] - prefix[i] + sep * (j - i - 1)
                 cost = prev + (bcost[i] if i > 0 else 0.0)
                 if width > limit:
                     cost += 100.0 * (width - limit)
@@ -366,7 +370,7 @@ def break_lines(
         j = back[line][j]
         cuts.append(j)
     cuts.reverse()
-    return tuple(" ".join(tokens[cuts[x] : cuts[x + 1]]) for x in range(k))
+    return tuple(join_tokens(tokens[cuts[x] : cuts[x + 1]], sep) for x in range(k))
 
 
 def _two_lines(
@@ -379,6 +383,7 @@ def _two_lines(
     lo: int = 0,
     hi: int | None = None,
     total: int | None = None,
+    sep: int = 1,
 ) -> tuple[str, ...]:
     """The common case of :func:`break_lines`: one break, tried at each place (same costs as the DP).
 
@@ -388,17 +393,17 @@ def _two_lines(
     if hi is None:
         hi = len(tokens)
     if total is None:
-        total = sum(widths[lo:hi]) + hi - lo - 1
+        total = sum(widths[lo:hi]) + sep * (hi - lo - 1)
     limit1 = max_chars - first_reserve
     best, best_j = math.inf, lo + 1
-    w1 = -1
+    w1 = -sep
     fitted = False
     scale = 1.0 / max_chars
     # the shape terms' factors, as locals (a hot loop); the same products as in break_lines' DP
     over, over_sq, under = 2.0 * _BALANCE + _TOP_HEAVY, 2.0 * _BALANCE_SQ, -2.0 * _BALANCE
     for j in range(lo + 1, hi):
-        w1 += widths[j - 1] + 1
-        w2 = total - w1 - 1
+        w1 += widths[j - 1] + sep
+        w2 = total - w1 - sep
         if w1 > limit1 and fitted:
             break  # the first line only grows: nothing further fits
         cost = costs[j] if costs is not None else break_cost(tokens[j - 1], tokens[j])
@@ -415,7 +420,7 @@ def _two_lines(
             cost += under * d + over_sq * d * d
         if cost < best:
             best, best_j = cost, j
-    return (" ".join(tokens[lo:best_j]), " ".join(tokens[best_j:hi]))
+    return (join_tokens(tokens[lo:best_j], sep), join_tokens(tokens[best_j:hi], sep))
 
 
 def break_span(
@@ -429,45 +434,134 @@ def break_span(
     max_lines: int,
     *,
     first_reserve: int = 0,
+    sep: int = 1,
 ) -> tuple[str, ...]:
     """``break_lines(tokens[lo:hi], max_chars, max_lines, first_reserve=first_reserve,
     costs=[0.0, *costs[lo + 1:hi]])``, without copying: the segmenter breaks every cue of a turn from the
     turn's token ``widths``, ``prefix`` (``prefix[j]`` = sum of ``widths[k] + 1`` for ``k < j``) and cut
-    ``costs`` (``costs[j]``: a break before ``tokens[j]``)."""
+    ``costs`` (``costs[j]``: a break before ``tokens[j]``); with ``sep=0`` (tokens joined by nothing),
+    ``prefix[j]`` is the sum of ``widths[k]``."""
     n = hi - lo
     if n <= 0:
         return ()
-    total = prefix[hi] - prefix[lo] - 1
+    total = prefix[hi] - prefix[lo] - sep
     if total <= max_chars - first_reserve or n == 1 or max_lines <= 1:
-        return (" ".join(tokens[lo:hi]),)
+        return (join_tokens(tokens[lo:hi], sep),)
     # the greedy fill's line count (count_lines), line by line, capped at max_lines
     lines, start, limit = 0, lo, max_chars - first_reserve
     while start < hi and lines < max_lines:
         lines += 1
-        end = bisect_right(prefix, prefix[start] + limit + 1, start, hi + 1) - 1
+        end = bisect_right(prefix, prefix[start] + limit + sep, start, hi + 1) - 1
         start = end if end > start else start + 1
         limit = max_chars
     k = min(lines, n)
     if k <= 1:
-        return (" ".join(tokens[lo:hi]),)
+        return (join_tokens(tokens[lo:hi], sep),)
     if k == 2 and n <= 200:
-        return _two_lines(tokens, widths, max_chars, first_reserve, (total - 1) / 2, costs, lo, hi, total)
+        target = (total - sep) / 2
+        return _two_lines(tokens, widths, max_chars, first_reserve, target, costs, lo, hi, total, sep)
     return break_lines(
-        tokens[lo:hi], max_chars, max_lines, first_reserve=first_reserve, costs=[0.0, *costs[lo + 1 : hi]]
+        tokens[lo:hi],
+        max_chars,
+        max_lines,
+        first_reserve=first_reserve,
+        costs=[0.0, *costs[lo + 1 : hi]],
+        sep=sep,
     )
 
 
-def _greedy(tokens: Sequence[str], max_chars: int, first_reserve: int) -> tuple[str, ...]:
+def _greedy(tokens: Sequence[str], max_chars: int, first_reserve: int, sep: int = 1) -> tuple[str, ...]:
     lines: list[list[str]] = [[]]
     cur, limit = -1, max_chars - first_reserve
     for t in tokens:
         if cur < 0:
             cur = len(t)
-        elif cur + 1 + len(t) <= limit:
-            cur += 1 + len(t)
+        elif cur + sep + len(t) <= limit:
+            cur += sep + len(t)
         else:
             lines.append([])
             limit = max_chars
             cur = len(t)
         lines[-1].append(t)
-    return tuple(" ".join(line) for line in lines)
+    return tuple(join_tokens(line, sep) for line in lines)
+
+
+def join_tokens(tokens: Sequence[str], sep: int = 1) -> str:
+    """Tokens as a line: joined by spaces, or (``sep=0``) by nothing, as Chinese and Japanese are written
+    (a CJK token carries the space that followed it in the text, if any: dropped at a line's ends)."""
+    return " ".join(tokens) if sep else "".join(tokens).strip()
+
+
+# Chinese and Japanese: line breaks go between characters (no spaces), never before closing punctuation
+# nor after opening punctuation (Netflix's Chinese and Japanese guides; JIS X 4051 kinsoku shori)
+_CJK_CLOSING = frozenset(
+    "。，、；：！？…‥・」』）】》〉〕］｝”’%％)]}.,;:!?"  # punctuation
+    "ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々〜"  # small kana, the long-vowel and iteration marks
+)
+_CJK_OPENING = frozenset("「『（【《〈〔［｛“‘([{")
+
+
+def _cjk_char(ch: str) -> bool:
+    o = ord(ch)
+    return 0x2E80 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0xFF00 <= o <= 0xFFEF or o >= 0x20000
+
+
+def tokenize_cjk(text: str, words: Callable[[str], Iterable[str]] | None = None) -> list[str]:
+    """Chinese or Japanese text as the units a line may break between: one character each, a run of
+    Latin letters or digits (``iPhone``, ``2023``) kept whole, closing punctuation and small kana joined
+    to the unit before, opening punctuation to the unit after. ``words``, when given, splits a run of
+    text into words (a word segmenter, e.g. jieba's for Chinese): the characters of one word are then one
+    unit, so no line breaks inside a word. A space of the text stays at the end of the unit before it, so
+    ``"".join(tokenize_cjk(t))`` is ``t`` with its whitespace runs made single spaces and its ends
+    stripped."""
+    units: list[str] = []
+    pending = ""  # opening punctuation waiting for the unit it opens
+    for chunk in text.split():
+        i, n = 0, len(chunk)
+        first = len(units)
+        inside = _inside_words(chunk, words) if words is not None else None
+        while i < n:
+            ch = chunk[i]
+            if ch in _CJK_OPENING:
+                pending += ch
+                i += 1
+                continue
+            closing = ch in _CJK_CLOSING and units
+            if not pending and (closing or (inside is not None and inside[i] and len(units) > first)):
+                units[-1] += ch
+                i += 1
+                continue
+            j = i + 1
+            if not _cjk_char(ch) and ch.isalnum():
+                while j < n and not _cjk_char(chunk[j]) and (chunk[j].isalnum() or chunk[j] in "'’-.%"):
+                    j += 1
+                while j > i + 1 and chunk[j - 1] in ".-":  # a sentence's full stop is punctuation
+                    j -= 1
+            units.append(pending + chunk[i:j])
+            pending = ""
+            i = j
+        if pending:  # opening punctuation at the end of a chunk: keep it with what came before
+            if units:
+                units[-1] += pending
+            else:
+                units.append(pending)
+            pending = ""
+        if units:
+            units[-1] += " "
+    if units:
+        units[-1] = units[-1].rstrip()
+    return units
+
+
+def _inside_words(chunk: str, words: Callable[[str], Iterable[str]]) -> list[bool] | None:
+    """Per character of ``chunk``: whether it continues a word of the segmenter's (``None`` when the
+    segmenter's words are not the chunk's characters)."""
+    inside = [False] * len(chunk)
+    at = 0
+    for w in words(chunk):
+        if not w or chunk[at : at + len(w)] != w:
+            return None
+        for k in range(at + 1, at + len(w)):
+            inside[k] = True
+        at += len(w)
+    return inside if at == len(chunk) else None

@@ -16,8 +16,11 @@ from . import __version__
 from .model import Cue, Document, Finding, Turn
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from .captions import Captions
-from .profiles import DEFAULT_PROFILE, PROFILES, Profile
+    from .language import Language
+from .profiles import DEFAULT_PROFILE, LANGUAGE_PROFILES, PROFILES, Profile
 
 FORMATS = ("srt", "vtt", "json", "ttml", "scc", "ass", "ssa")
 DELIVERY = (
@@ -55,6 +58,8 @@ class ConvertOptions:
     resegment: bool = False  # caption input: re-cut cues to the profile (default: keep them as they are)
     lenient: bool = False  # WebVTT input: keep cues browsers drop (comma times), with a finding
     layout: str | None = None  # force a transcript layout (toolkit.parse.FORCED), or "meeting" captions
+    language: str | None = None  # ISO 639-1/-3 or BCP 47 (toolkit.language); None = detect from the text
+    auto_profile: bool = False  # the profile was not chosen: Chinese/Japanese get their own (profiles.py)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,20 +104,70 @@ def convert_document(doc: Document, options: ConvertOptions) -> ConvertResult:
         repaired = repair(doc, duration_ms=options.duration_ms, speakers=dict(options.speakers) or None)
         turns = repaired.turns
         findings.extend(repaired.findings)
-    rates = RateModel.fit(turns)
+    language = transcript_language(turns, options.language, path=doc.path, findings=findings)
+    cjk = language is not None and language.is_cjk
+    if language is not None:
+        meta.update(language.meta())
+        if options.auto_profile and cjk and language.code in LANGUAGE_PROFILES:
+            from dataclasses import replace
+
+            options = replace(options, profile=PROFILES[LANGUAGE_PROFILES[language.code]])
+    rates = RateModel.fit(turns, chars=cjk)
     duration_ms = options.duration_ms
     if options.media:
         from .media.pipeline import apply_media
 
-        media_result = apply_media(turns, options, path=doc.path, rates=rates, findings=findings)
+        media_result = apply_media(
+            turns, options, path=doc.path, rates=rates, findings=findings, language=language
+        )
         turns = media_result.turns
         findings.extend(media_result.findings)
         meta.update(media_result.meta)
         duration_ms = media_result.duration_ms or duration_ms
-    cues, seg_findings = segment(turns, options.profile, rates=rates, duration_ms=duration_ms, path=doc.path)
+    words = None
+    if cjk:
+        from .language import word_segmenter
+
+        words = word_segmenter(language)
+    cues, seg_findings = segment(
+        turns, options.profile, rates=rates, duration_ms=duration_ms, path=doc.path, cjk=cjk, words=words
+    )
     findings.extend(seg_findings)
     meta["rates_wps"] = rates.summary()
+    if rates.unit == "chars":
+        meta["rates_unit"] = "characters per second (Chinese/Japanese; words of other scripts count one each)"
     return ConvertResult(doc, tuple(turns), tuple(cues), tuple(findings), options, meta)
+
+
+def transcript_language(
+    turns: Sequence[Turn], given: str | None, *, path: str | None, findings: list[Finding]
+) -> Language | None:
+    """The language of ``turns``: ``given`` (a code the CLI has validated), else detected from the text;
+    reported as a P010 note appended to ``findings`` unless it is English, detected (English transcripts
+    convert as they always have). ``None`` when nothing could be detected."""
+    from .language import detect_language, parse_language
+    from .rules import finding
+
+    language = parse_language(given) if given else detect_language(t.text for t in turns)
+    if language is None or (language.is_english and language.source == "detected"):
+        return language
+    how = (
+        "given with --language"
+        if language.source == "option"
+        else f"detected from the text, confidence {language.confidence or 0:.2f}"
+    )
+    findings.append(
+        finding(
+            "P010",
+            f"language {language.tag} ({how})",
+            path=path,
+            language=language.tag,
+            iso639_1=language.code,
+            source=language.source,
+            confidence=None if language.confidence is None else round(language.confidence, 3),
+        )
+    )
+    return language
 
 
 def convert_file(path: str | Path, options: ConvertOptions) -> ConvertResult:

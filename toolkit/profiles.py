@@ -30,8 +30,16 @@ PROFILES: dict[str, Profile] = {
     "netflix": Profile("netflix", 42, 2, 20.0, 833, 7000, 83, 500),
     "bbc": Profile("bbc", 37, 2, 15.0, 1000, 7000, 83, 500),
     "relaxed": Profile("relaxed", 50, 3, 25.0, 500, 10000, 0, 0),
+    # Netflix's per-language guides: Simplified Chinese 16 characters a line, 9 characters/s; Japanese
+    # (adult programmes) 13 full-width characters a line (horizontal subtitles), 4 characters/s. Both:
+    # 2 lines, 5/6 s to 7 s, 2-frame gaps (the general requirements). Characters are counted as written
+    # (each Chinese or Japanese character, punctuation mark or Latin letter counts 1).
+    "netflix-zh": Profile("netflix-zh", 16, 2, 9.0, 833, 7000, 83, 500),
+    "netflix-ja": Profile("netflix-ja", 13, 2, 4.0, 833, 7000, 83, 500),
 }
 DEFAULT_PROFILE = "netflix"
+# the profile a transcript in this language gets when none is chosen (`convert` without --profile or limits)
+LANGUAGE_PROFILES = {"zh": "netflix-zh", "ja": "netflix-ja"}
 
 
 def get_profile(name: str) -> Profile:

@@ -122,6 +122,13 @@ RULES: tuple[Rule, ...] = (
         "[BLANK_AUDIO]), break markers (Break: [00:18:28]), Markdown headings; listed with their lines.",
         "both",
     ),
+    Rule(
+        "P010",
+        I,
+        "language",
+        "The transcript's language, given with --language or detected from its text (with the detector's confidence).",
+        "transcript",
+    ),
     # transcript timing and repair
     Rule(
         "T001",
@@ -325,6 +332,13 @@ RULES: tuple[Rule, ...] = (
         I,
         "alignment-recovered",
         "Audio not in the transcript (music, an interjection) was detected and skipped.",
+        "media",
+    ),
+    Rule(
+        "A003",
+        W,
+        "no-aligner-for-language",
+        "No word aligner for the transcript's language (the acoustic model is English): turns were timed by turn sync and speech onsets, as --align sync does.",
         "media",
     ),
 )

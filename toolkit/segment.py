@@ -38,11 +38,12 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate, compress, repeat
 from operator import add, itemgetter, mul
 
+from .language import is_cjk_text
 from .linebreak import (
     break_cost,
     break_lines,
@@ -50,8 +51,10 @@ from .linebreak import (
     cut_costs_by_id,
     is_annotation,
     is_sentence_end,
+    join_tokens,
     token_key,
     tokenize,
+    tokenize_cjk,
 )
 from .model import Cue, Finding, Turn, Word
 from .profiles import Profile
@@ -161,6 +164,7 @@ class _Toks:
     cand: list[int] = field(default_factory=list)  # good cut places, and len(tokens)
     dp: _Search | None = None  # the turn's cut search, reused when the turn is cut again for a reply
     lines: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict)  # cue (a, b), a > 0
+    sep: int = 1  # width between tokens: 1 (a space), 0 (Chinese, Japanese: linebreak.tokenize_cjk)
 
 
 @dataclass(slots=True)
@@ -179,8 +183,15 @@ def segment(
     rates: RateModel,
     duration_ms: int | None = None,
     path: str | None = None,
+    cjk: bool = False,
+    words: Callable[[str], Iterable[str]] | None = None,
 ) -> tuple[list[Cue], list[Finding]]:
-    """Cut ``turns`` into timed cues for ``profile``; return the cues and the findings about them."""
+    """Cut ``turns`` into timed cues for ``profile``; return the cues and the findings about them.
+
+    ``cjk``: the transcript is Chinese or Japanese, so a turn written mostly in those scripts is cut and
+    broken between characters (:func:`~toolkit.linebreak.tokenize_cjk`), its lines joined without spaces;
+    ``words``: a word segmenter for that text (jieba's for Chinese), so no line breaks inside a word.
+    """
     spans = _speech_plan(turns, rates, duration_ms)
     plans: list[_Plan] = []
     turn_cues: list[tuple[int, int]] = []  # per turn: (first plan index, count)
@@ -188,7 +199,7 @@ def segment(
     for index, turn in enumerate(turns):
         reserve = label_reserve(turn.speaker) if turn.speaker != prev_speaker else 0
         first = len(plans)
-        toks = _tokens(turn, spans[index])
+        toks = _tokens(turn, spans[index], cjk=cjk, words=words)
         cut = _cut_turn(index, turn, toks, profile, reserve)
         if len(cut) > 1 and turn_cues and turn_cues[-1][1] == 1:
             cut = _reply_recut(plans[-1], cut, index, turn, toks, profile)
@@ -261,7 +272,13 @@ def _speech_plan(
 # -- 2. cutting -----------------------------------------------------------------------------------------
 
 
-def _tokens(turn: Turn, span: tuple[float, float]) -> _Toks:
+def _tokens(
+    turn: Turn,
+    span: tuple[float, float],
+    *,
+    cjk: bool = False,
+    words: Callable[[str], Iterable[str]] | None = None,
+) -> _Toks:
     """The turn's tokens with the time each is spoken (aligned, or spread by characters over ``span``)."""
     ws = [w for w in turn.words if w.text.strip()]
     if ws:
@@ -281,11 +298,12 @@ def _tokens(turn: Turn, span: tuple[float, float]) -> _Toks:
             ends.append(float(max(w.end_ms for w in group)))
             groups.append(tuple(group))
         return _Toks(texts, starts, ends, groups, list(map(len, texts)))
-    texts = tokenize(turn.text)
+    sep = 0 if cjk and is_cjk_text(turn.text) else 1
+    texts = tokenize_cjk(turn.text, words) if sep == 0 else tokenize(turn.text)
     if not texts:
         return _Toks(texts, [], [], [])
     widths = list(map(len, texts))
-    prefix = list(accumulate(map((1).__add__, widths), initial=0))  # sums of w + 1
+    prefix = list(accumulate(map(sep.__add__, widths), initial=0))  # sums of w + sep
     t0, t1 = span
     if "[" in turn.text:  # an annotation weighs 1, a word its characters and a space
         weights = [
@@ -294,11 +312,11 @@ def _tokens(turn: Turn, span: tuple[float, float]) -> _Toks:
         per = (t1 - t0) / (sum(weights) or 1.0)
         cum = list(map(add, repeat(t0), map(mul, accumulate(weights, initial=0.0), repeat(per))))
     else:
-        # every weight is w + 1.0, a whole number, so their float sums are exactly the prefix sums
+        # every weight is w + sep, a whole number, so their float sums are exactly the prefix sums
         per = (t1 - t0) / (float(prefix[-1]) or 1.0)
         cum = list(map(add, repeat(t0), map(mul, prefix, repeat(per))))  # t0 + prefix[j] * per
     starts, ends = cum[:-1], cum[1:]
-    return _Toks(texts, starts, ends, [], widths, prefix)
+    return _Toks(texts, starts, ends, [], widths, prefix, sep=sep)
 
 
 def _prepare(toks: _Toks) -> None:
@@ -309,10 +327,11 @@ def _prepare(toks: _Toks) -> None:
     texts, n = toks.texts, len(toks.texts)
     if not toks.prefix:  # aligned words
         toks.prefix = list(accumulate(map((1).__add__, toks.widths), initial=0))
-    keys = list(map(token_key, texts))
+    bare = texts if toks.sep else [t.rstrip() for t in texts]  # a CJK token may end with a space
+    keys = list(map(token_key, bare))
     lids, rids = list(map(_LEFT, keys)), list(map(_RIGHT, keys))
     toks.cut_cost = cut_cost = [0.0, *cut_costs_by_id(lids, rids, _SENTENCE_CUT, 1.2), 0.0]
-    toks.sentences = list(accumulate(map(is_sentence_end, texts), initial=0))
+    toks.sentences = list(accumulate(map(is_sentence_end, bare), initial=0))
     # spread times already increase (aligned words may not)
     ends = toks.ends
     toks.emax = [-math.inf, *ends] if not toks.words else list(accumulate(ends, max, initial=-math.inf))
@@ -344,7 +363,7 @@ def _cut_turn(
         cuts = _cut_points(toks, profile, reserve, first_lines, toks.dp)
     plans: list[_Plan] = []
     texts, starts, ends, aligned = toks.texts, toks.starts, toks.ends, bool(toks.words)
-    widths, prefix, costs, known = toks.widths, toks.prefix, toks.cut_cost, toks.lines
+    widths, prefix, costs, known, sep = toks.widths, toks.prefix, toks.cut_cost, toks.lines, toks.sep
     line = turn.line
     sync_first = aligned or turn.start_ms is not None
     lead_in = SYNC_LEAD_MS if aligned else EARLY_MS
@@ -352,12 +371,12 @@ def _cut_turn(
     for b in cuts[1:]:
         if a == 0:
             lines = break_span(
-                texts, widths, prefix, costs, 0, b, maxc, first_lines or maxl, first_reserve=reserve
+                texts, widths, prefix, costs, 0, b, maxc, first_lines or maxl, first_reserve=reserve, sep=sep
             )
-        elif prefix[b] - prefix[a] - 1 <= maxc:  # one line (break_span's first case, without the call)
-            lines = (" ".join(texts[a:b]),)
+        elif prefix[b] - prefix[a] - sep <= maxc:  # one line (break_span's first case, without the call)
+            lines = (join_tokens(texts[a:b], sep),)
         else:
-            lines = known.get((a, b)) or break_span(texts, widths, prefix, costs, a, b, maxc, maxl)
+            lines = known.get((a, b)) or break_span(texts, widths, prefix, costs, a, b, maxc, maxl, sep=sep)
             known[a, b] = lines
         words = tuple(w for g in toks.words[a:b] for w in g) if aligned else ()
         lead = SYNC_LEAD_MS if a == 0 and sync_first else lead_in
@@ -427,7 +446,8 @@ def _cut_points(
     maxc, maxl = profile.max_chars_per_line, max(profile.max_lines, 1)
     max_dur, min_dur = float(profile.max_duration_ms), float(profile.min_duration_ms)
     cap = float(maxc * maxl)
-    maxc1 = maxc + 1
+    sep = toks.sep
+    maxc1 = maxc + sep
     ncand = len(cand)
     inf = math.inf
     fill_w, inside_w, short_w, cue_w = _FILL, _SENTENCE_INSIDE, _SHORT, _CUE_COST  # locals: a hot loop
@@ -452,7 +472,7 @@ def _cut_points(
             if widths[i] > limit:
                 reach = i + 1
             else:
-                p = bisect_right(q, q[i] + limit + 1) - 1
+                p = bisect_right(q, q[i] + limit + sep) - 1
                 while more and p < n and widths[p] <= maxc:
                     p = bisect_right(q, q[p] + maxc1) - 1
                     more -= 1
@@ -471,7 +491,7 @@ def _cut_points(
             )
             if len(js) > _MAX_CUTS_TRIED:  # text that is all cut points (". . . . ."): the fullest cues
                 js = js[-_MAX_CUTS_TRIED:]
-            sci, qi = sc[i], q[i] + 1
+            sci, qi = sc[i], q[i] + sep
             for j in js:
                 fill = 1.0 - (q[j] - qi) / cap
                 cost = base + fill_w * fill * fill + (sc[j - 1] - sci) * inside_w

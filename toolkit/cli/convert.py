@@ -30,6 +30,7 @@ from .options import (
     build_profile,
     duration_option,
     fps_option,
+    parse_language_option,
     profile_options,
     vad_option,
 )
@@ -128,6 +129,13 @@ FORCED_LAYOUTS = (
     "detected); 'meeting': caption cues that open with 'Name:' labels are speaker turns.",
 )
 @click.option(
+    "--language",
+    callback=parse_language_option,
+    metavar="CODE",
+    help="The transcript's language: ISO 639-1 (fr), ISO 639-3 (fra) or BCP 47 (zh-Hans); default: "
+    "detected from the text. With --media, word alignment runs on English only (others: turn sync).",
+)
+@click.option(
     "--lenient",
     is_flag=True,
     help="WebVTT input: keep cues that browsers drop (e.g. 00:00:01,000 with a comma), with a finding.",
@@ -162,6 +170,7 @@ def convert(
     resegment: bool,
     review_path: str | None,
     layout: str | None,
+    language: str | None,
     lenient: bool,
 ) -> None:
     """Convert transcripts (or SRT/WebVTT files) to captions.
@@ -183,8 +192,12 @@ def convert(
         from ..repair.speakers import load_speaker_map
 
         speakers = tuple(load_speaker_map(speakers_path).items())
+    ctx = click.get_current_context()
+    chosen = [ctx.get_parameter_source(name) for name in _PROFILE_PARAMS]
+    auto_profile = all(src in (None, click.core.ParameterSource.DEFAULT) for src in chosen)
     options = ConvertOptions(
         profile=profile,
+        auto_profile=auto_profile,
         speaker_style=speaker_style,
         duration_ms=duration,
         fps=fps,
@@ -198,6 +211,7 @@ def convert(
         resegment=resegment,
         lenient=lenient,
         layout=layout,
+        language=language,
     )
     formats = _parse_formats(to)
     if word_timestamps:  # word times come from aligning to the audio, and only WebVTT can carry them
@@ -237,6 +251,18 @@ def convert(
     if jobs or skip_existing or scheduler:
         raise click.UsageError("--jobs, --skip-existing and --scheduler go with --out-dir")
     _convert_one(paths[0], output, formats, options, report, quiet, speakers_path, review_path)
+
+
+# the options that choose a profile: when none is given, a Chinese or Japanese transcript gets its own
+_PROFILE_PARAMS = (
+    "profile_name",
+    "max_chars",
+    "max_lines",
+    "max_cps",
+    "min_duration",
+    "max_duration",
+    "min_gap",
+)
 
 
 class ProgressLine(logging.Handler):

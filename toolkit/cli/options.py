@@ -73,6 +73,18 @@ def parse_duration(ctx: click.Context, param: click.Parameter, value: str | None
         raise click.BadParameter(f"{value!r} is not a duration (use H:MM:SS or seconds)") from None
 
 
+def parse_language_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Click callback: ``--language`` checked (ISO 639-1/-3 or BCP 47) and passed on as given."""
+    if value is None:
+        return None
+    from ..language import parse_language
+
+    try:
+        return parse_language(value).tag
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def duration_option(fn: F) -> F:
     """--duration H:MM:SS, the media duration."""
     return click.option(

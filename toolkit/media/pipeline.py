@@ -21,6 +21,7 @@ from .sync import SyncParams, SyncResult, apply_sync, find_sync
 from .vad import SpeechDetector, speech_mask
 
 if TYPE_CHECKING:
+    from ..language import Language
     from ..pipeline import ConvertOptions
     from ..timing import RateModel
 
@@ -229,8 +230,13 @@ def apply_media(
     rates: RateModel | None = None,
     analysed: AnalysedMedia | None = None,
     findings: Sequence[Finding] = (),
+    language: Language | None = None,
 ) -> MediaResult:
-    """Time a transcript's turns to the speech in ``options.media`` (see :mod:`toolkit.media.transcript`)."""
+    """Time a transcript's turns to the speech in ``options.media`` (see :mod:`toolkit.media.transcript`).
+
+    Word alignment (``options.align == "words"``) runs only on English or on a transcript whose language
+    is not known: the aligner's acoustic model is English, and on other languages its "alignments" are
+    no evidence of anything (issue 18). Other languages get what ``--align sync`` does, and an A003."""
     from .transcript import sync_turns
 
     assert options.media is not None
@@ -250,7 +256,19 @@ def apply_media(
             **meta,
         }
     }
-    if options.align == "words":
+    if options.align == "words" and language is not None and language.reliable and not language.is_english:
+        new_findings.append(
+            finding(
+                "A003",
+                f"no word aligner for language {language.tag} (the acoustic model is English): turns are "
+                "timed by turn sync and speech onsets, as --align sync does",
+                path=path,
+                language=language.tag,
+            )
+        )
+        meta["media"]["align"] = "sync"
+        meta["media"]["align_requested"] = "words"
+    elif options.align == "words":
         try:
             from toolkit.align import align_turns
         except ImportError as exc:

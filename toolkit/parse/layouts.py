@@ -161,7 +161,8 @@ LAYOUTS: tuple[Layout, ...] = (
         "name-colon-time-line",
         "Name: HH:MM:SS on its own line, then text lines (podcast transcript pages, btctranscripts)",
         "Tucker Carlson: 00:42:28\nSo you believe ...",
-        (_c(rf"^{NAME}[ \t]*:[ \t]*(?P<ts>{TS})$"),),
+        # a space after the colon: "Ann  1:00:00" (Otter, an hour) is not "Ann 1" at "00:00"
+        (_c(rf"^{NAME}[ \t]*:[ \t]+(?P<ts>{TS})$"),),
         _c(rf"^(?P<ts>{TS})$"),
         header_only=True,
         strict_names=True,
