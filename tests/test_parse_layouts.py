@@ -245,6 +245,16 @@ def test_otter() -> None:
     assert p001(doc) == [(17, 17, "Transcribed by https://otter.ai")]
 
 
+def test_zoom_transcript() -> None:
+    doc = read("zoom.txt")
+    assert doc.layout == "bracket-name-time-line"
+    assert rows(doc) == [
+        ("Tucker Carlson", 68_425_000, 1, "Minister Lavrov, thank you for doing this."),
+        ("Sergey Lavrov", 68_431_000, 3, "I wouldn't say so. And in any case, this is not what we want."),
+        ("Tucker Carlson", 68_468_000, 5, "But the United States is funding a conflict."),
+    ]
+
+
 def test_name_colon_time_line() -> None:
     doc = read("name_colon_time_line.txt")
     assert doc.layout == "name-colon-time-line"

@@ -100,6 +100,27 @@ def convert_document(doc: Document, options: ConvertOptions) -> ConvertResult:
     turns: tuple[Turn, ...] = doc.turns
     meta: dict[str, Any] = {}
     meeting = (doc.layout or "").startswith("meeting-")  # a meeting transcript in caption form
+    if doc.kind == "transcript" or meeting:
+        turns, offset = clock_time_offset(turns, options.duration_ms)
+        if offset:
+            from .rules import finding
+            from .timecode import format_clock
+
+            findings.append(
+                finding(
+                    "T009",
+                    f"the timestamps are clock times or a broadcast time base (the first is "
+                    f"{format_clock(offset)}): the captions start at 0, every time {format_clock(offset)} "
+                    "earlier (--duration longer than that keeps the times as written)",
+                    path=doc.path,
+                    line=doc.turns[0].line if doc.turns else None,
+                    offset_ms=offset,
+                )
+            )
+            meta["clock_offset_ms"] = offset
+            from dataclasses import replace as _replace
+
+            doc = _replace(doc, turns=turns)  # repair reads the document
     if options.repair and (doc.kind == "transcript" or meeting):
         repaired = repair(doc, duration_ms=options.duration_ms, speakers=dict(options.speakers) or None)
         turns = repaired.turns
@@ -137,6 +158,22 @@ def convert_document(doc: Document, options: ConvertOptions) -> ConvertResult:
     if rates.unit == "chars":
         meta["rates_unit"] = "characters per second (Chinese/Japanese; words of other scripts count one each)"
     return ConvertResult(doc, tuple(turns), tuple(cues), tuple(findings), options, meta)
+
+
+CLOCK_FROM_MS = 3_600_000  # a first timestamp an hour or more in: a clock time or a broadcast time base
+
+
+def clock_time_offset(turns: tuple[Turn, ...], duration_ms: int | None) -> tuple[tuple[Turn, ...], int]:
+    """Turns stamped with clock times (a meeting at 19:00:25) or a broadcast time base (10:00:00:00)
+    moved to start at 0, and the offset taken off (0 when the first timestamp is under an hour, or the
+    media is known to be longer than it)."""
+    starts = [t.start_ms for t in turns if t.start_ms is not None]
+    if not starts or starts[0] < CLOCK_FROM_MS or min(starts) < CLOCK_FROM_MS:
+        return turns, 0
+    if duration_ms is not None and duration_ms > starts[0]:
+        return turns, 0
+    offset = min(starts) // 1000 * 1000  # the earliest (a misordered turn must not go below 0)
+    return tuple(t.retimed(t.start_ms - offset) if t.start_ms is not None else t for t in turns), offset
 
 
 def transcript_language(

@@ -172,6 +172,14 @@ RULES: tuple[Rule, ...] = (
     ),
     # captions
     Rule(
+        "T009",
+        I,
+        "clock-time-offset",
+        "The timestamps are clock times or a broadcast time base (the first an hour or more in): the "
+        "captions start at 0 and the offset taken off is given.",
+        "transcript",
+    ),
+    Rule(
         "C001",
         W,
         "line-too-long",

@@ -44,6 +44,7 @@ FORCED_LAYOUTS = (
     "name-colon-bracket",
     "name-paren-time",
     "time-name-line",
+    "bracket-name-time-line",
     "name-colon-time-line",
     "otter",
     "word-level",

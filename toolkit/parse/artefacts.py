@@ -11,6 +11,7 @@ https://otter.ai`` are page text around the transcript: the parser drops and rep
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,6 +31,51 @@ _BREAK = re.compile(
     r"[ \t*_]*:[ \t*_]*(?:\[?\d{1,3}(?::\d{1,2}){1,3}(?:[.,]\d{1,3})?\]?[ \t]*(?:to|-|–)?[ \t]*)+$",
     re.IGNORECASE,
 )
+_TS = r"\d{1,3}(?::\d{1,2}){1,3}(?:[.,]\d{1,3})?"
+# exporters' ways of writing a timestamp line, rewritten to a form the layouts read (the line keeps its
+# number; nothing is dropped): YouTube .sbv "0:00:05.000,0:00:08.460", Whisper "[0.00s --> 4.20s]" and
+# "[00:00.000 → 00:04.200]", a podcast app's "Starting point is 00:12:03", a bullet "- 0:05 - 0:09 text",
+# an italic label "*Joe (0:05)*", a paragraph opening "(00:24) text" (a chapter title is short)
+_SBV = re.compile(rf"^[ \t]*(?P<a>{_TS}),(?P<b>{_TS})[ \t]*$")
+_SECONDS_RANGE = re.compile(r"\[(?P<a>\d+(?:\.\d+)?)s[ \t]*(?:-->|→|->|–|-)[ \t]*(?P<b>\d+(?:\.\d+)?)s\]")
+_ARROW = re.compile(rf"(?<=\d)[ \t]*→[ \t]*(?={_TS})")
+_STARTING_POINT = re.compile(rf"^[ \t]*starting point is[ \t]+(?P<ts>{_TS})[ \t]*$", re.IGNORECASE)
+_BULLET = re.compile(rf"^[ \t]*[-*•·][ \t]+(?=\[?{_TS})")
+_ITALIC_LINE = re.compile(r"^[ \t]*(?P<m>[*_])(?P<inner>[^*_\n]+?)(?P=m)[ \t]*:?[ \t]*$")
+_PAREN_OPENING = re.compile(rf"^[ \t]*\((?P<ts>{_TS})\)[ \t]+(?P<rest>\S.*)$")
+_ENTITY = re.compile(r"&(?:#\d{1,6}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
+
+
+def _clock(seconds: str) -> str:
+    ms = round(float(seconds) * 1000)
+    s, milli = divmod(ms, 1000)
+    m, sec = divmod(s, 60)
+    return f"{m // 60}:{m % 60:02d}:{sec:02d}.{milli:03d}"
+
+
+def _rewrite(line: str) -> str | None:
+    """An exporter's timestamp form rewritten for the layouts, or ``None`` when the line has none."""
+    m = _SBV.match(line)
+    if m:
+        return f"[{m['a']} --> {m['b']}]"
+    if "s" in line and _SECONDS_RANGE.search(line):
+        return _SECONDS_RANGE.sub(lambda x: f"[{_clock(x['a'])} --> {_clock(x['b'])}]", line)
+    if "→" in line and _ARROW.search(line):
+        return _ARROW.sub(" --> ", line)
+    m = _STARTING_POINT.match(line)
+    if m:
+        return m["ts"]
+    if _BULLET.match(line):
+        return _BULLET.sub("", line, count=1)
+    m = _ITALIC_LINE.match(line)
+    if m and re.search(_TS, m["inner"]):
+        return m["inner"].strip()
+    m = _PAREN_OPENING.match(line)
+    if m and (len(m["rest"].split()) > 8 or m["rest"].rstrip()[-1:] in ".?!…\"'”’"):
+        return f"[{m['ts']}] {m['rest']}"  # speech that starts with its time, not a chapter title
+    return None
+
+
 _MD_ESCAPE = re.compile(r"\\([\[\]*_#`()])")
 _HEADING = re.compile(r"^[ \t]*(#{1,6})[ \t]+(?P<rest>\S.*)$")
 _TIMESTAMP = re.compile(r"\d{1,3}(?::\d{1,2}){1,3}")
@@ -69,6 +115,12 @@ def clean_lines(lines: Sequence[str], *, path: str) -> tuple[list[str], list[Fin
         line = raw
         if "\\" in line and _MD_ESCAPE.search(line):
             line = _MD_ESCAPE.sub(r"\1", line)  # Markdown escapes: what the page shows
+        if "&" in line and _ENTITY.search(line):
+            line = html.unescape(line)  # HTML character references copied from a page: &#39; is '
+        if ":" in line or "s]" in line:
+            rewritten = _rewrite(line)
+            if rewritten is not None:
+                line = rewritten
         if "[" in line or "<|" in line:
             line, tokens = clean_text(line) if ARTEFACT_TOKENS.search(line) else (line, [])
             for token in tokens:

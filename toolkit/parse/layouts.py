@@ -28,6 +28,7 @@ Layouts (name: shape):
 * ``name-colon-bracket``: ``Name: [HH:MM:SS] text``
 * ``name-paren-time``: ``Name (MM:SS):`` then text (or text on the line); ``(MM:SS):`` same speaker
 * ``time-name-line``: ``[HH:MM:SS] Name`` then text lines
+* ``bracket-name-time-line``: ``[Name] HH:MM:SS`` then text lines (Zoom)
 * ``name-colon-time-line``: ``Name: HH:MM:SS`` then text lines
 * ``otter``: ``Name  M:SS`` then text lines
 * ``word-level``: ``start [end] word`` per line, grouped into sentences
@@ -156,6 +157,14 @@ LAYOUTS: tuple[Layout, ...] = (
         header_only=True,
         strict_names=True,
         text_follows=True,
+    ),
+    Layout(
+        "bracket-name-time-line",
+        "[Name] HH:MM:SS on its own line, then text lines (Zoom's saved transcript)",
+        "[Tucker Carlson] 10:42:28\nSo you believe ...",
+        (_c(rf"^\[{NAME}\][ \t]+(?P<ts>{TS})$"),),
+        _c(rf"^(?P<ts>{TS})$"),
+        header_only=True,
     ),
     Layout(
         "name-colon-time-line",

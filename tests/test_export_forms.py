@@ -1,0 +1,78 @@
+"""Exporters' ways of writing timestamps and labels (issue 17's list), each read into the right turns."""
+
+from __future__ import annotations
+
+import pytest
+
+from toolkit.parse import parse_text
+from toolkit.pipeline import ConvertOptions, convert_document
+
+CASES = {
+    "italic labels": (
+        "*Joe (0:05)*\nHello there, welcome.\n\n*Ann (0:09)*\nThanks for having me.\n",
+        [("Joe", 5000, "Hello there, welcome."), ("Ann", 9000, "Thanks for having me.")],
+    ),
+    "starting point": (
+        "Starting point is 00:00:00\nHello there.\n\nStarting point is 00:00:12\nToday we talk.\n",
+        [(None, 0, "Hello there."), (None, 12000, "Today we talk.")],
+    ),
+    "whisper seconds": (
+        "[0.00s --> 4.20s] Hello there, welcome.\n[4.20s --> 8.00s] Thanks for having me.\n",
+        [(None, 0, "Hello there, welcome."), (None, 4200, "Thanks for having me.")],
+    ),
+    "whisper arrow": (
+        "[00:00.000 → 00:04.200] Hello there.\n[00:04.200 → 00:08.000] Thanks for that.\n",
+        [(None, 0, "Hello there."), (None, 4200, "Thanks for that.")],
+    ),
+    "zoom": (
+        "[Joe Smith] 10:02:05\nHello there, welcome.\n[Ann Lee] 10:02:09\nThanks for having me.\n",
+        [("Joe Smith", 36125000, "Hello there, welcome."), ("Ann Lee", 36129000, "Thanks for having me.")],
+    ),
+    "youtube sbv": (
+        "0:00:05.000,0:00:08.460\nHello there, welcome.\n\n0:00:08.460,0:00:12.000\nThanks for having me.\n",
+        [(None, 5000, "Hello there, welcome."), (None, 8460, "Thanks for having me.")],
+    ),
+    "bullets with ranges": (
+        "- 0:05 - 0:09 Hello there, welcome.\n- 0:09 - 0:14 Thanks for having me.\n",
+        [(None, 5000, "Hello there, welcome."), (None, 9000, "Thanks for having me.")],
+    ),
+    "html entities": (
+        "Joe [00:00:05] It&#39;s great &amp; fun.\nAnn [00:00:09] Don&#39;t say that.\n",
+        [("Joe", 5000, "It's great & fun."), ("Ann", 9000, "Don't say that.")],
+    ),
+    "a paragraph opening with its time": (
+        "Joe [00:00:05] Hello there.\n\n(00:24) And more from Joe, who goes on.\n\nAnn [00:00:30] Thanks.\n",
+        [
+            ("Joe", 5000, "Hello there."),
+            ("Joe", 24000, "And more from Joe, who goes on."),
+            ("Ann", 30000, "Thanks."),
+        ],
+    ),
+    "whisper.cpp speaker turns": (
+        "[00:00:00.000 --> 00:00:03.800]   Okay Houston. [SPEAKER_TURN]\n"
+        "[00:00:03.800 --> 00:00:06.200]   Say again.\n",
+        [(None, 0, "Okay Houston."), (None, 3800, "Say again.")],
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_export_form(name: str) -> None:
+    text, expected = CASES[name]
+    doc = parse_text(text)
+    assert [(t.speaker, t.start_ms, t.text) for t in doc.turns] == expected
+
+
+def test_a_chapter_list_line_stays_a_chapter() -> None:
+    doc = parse_text("(00:00) Intro\n(01:10) Sanctions\n\nJoe (00:01): Hello there.\nAnn (00:05): Hi.\n")
+    assert [t.text for t in doc.turns] == ["Hello there.", "Hi."]
+
+
+def test_clock_times_start_at_zero_with_the_offset_reported() -> None:
+    doc = parse_text(CASES["zoom"][0])
+    result = convert_document(doc, ConvertOptions())
+    assert result.cues[0].start_ms == 0 and result.turns[1].start_ms == 4000
+    (note,) = [f for f in result.findings if f.code == "T009"]
+    assert note.data["offset_ms"] == 36125000 and result.meta["clock_offset_ms"] == 36125000
+    kept = convert_document(doc, ConvertOptions(duration_ms=40_000_000))  # media known to be that long
+    assert kept.cues[0].start_ms == 36125000 and not [f for f in kept.findings if f.code == "T009"]
