@@ -53,6 +53,24 @@ CASES = {
         "[00:00:03.800 --> 00:00:06.200]   Say again.\n",
         [(None, 0, "Okay Houston."), (None, 3800, "Say again.")],
     ),
+    "a diarizer's label without a time": (
+        "Speaker 1 [00:00:05] Hello there, welcome.\n\n[Speaker 2] Thanks for having me.\n\n"
+        "Speaker 1 [00:00:14] Let us begin.\n",
+        [
+            ("Speaker 1", 5000, "Hello there, welcome."),
+            ("Speaker 2", None, "Thanks for having me."),
+            ("Speaker 1", 14000, "Let us begin."),
+        ],
+    ),
+    "voice tags in a text file": (
+        "00:00:05 <v Joe Smith>Hello there, welcome.</v>\n00:00:09 <v Ann Lee>Thanks for having me.</v>\n",
+        [("Joe Smith", 5000, "Hello there, welcome."), ("Ann Lee", 9000, "Thanks for having me.")],
+    ),
+    "word-level export with speaker headers": (
+        "Joe Smith\n00:00:05.100 Hello\n00:00:05.400 there,\n00:00:05.800 welcome.\n"
+        "Ann Lee\n00:00:09.000 Thanks\n00:00:09.300 for\n00:00:09.500 having\n00:00:09.800 me.\n",
+        [("Joe Smith", 5100, "Hello there, welcome."), ("Ann Lee", 9000, "Thanks for having me.")],
+    ),
 }
 
 

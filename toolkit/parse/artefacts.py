@@ -76,6 +76,8 @@ def _rewrite(line: str) -> str | None:
     return None
 
 
+_VOICE_TAG = re.compile(r"<v(?:\.[^\s>]*)?[ \t]+(?P<name>[^>]{1,60})>")
+_OTHER_TAGS = re.compile(r"</?(?:v|i|b|u|c|lang|ruby|rt)(?:\.[^\s>]*)?(?:[ \t][^>]*)?>|<\d[\d:.]*>")
 _MD_ESCAPE = re.compile(r"\\([\[\]*_#`()])")
 _HEADING = re.compile(r"^[ \t]*(#{1,6})[ \t]+(?P<rest>\S.*)$")
 _TIMESTAMP = re.compile(r"\d{1,3}(?::\d{1,2}){1,3}")
@@ -117,6 +119,8 @@ def clean_lines(lines: Sequence[str], *, path: str) -> tuple[list[str], list[Fin
             line = _MD_ESCAPE.sub(r"\1", line)  # Markdown escapes: what the page shows
         if "&" in line and _ENTITY.search(line):
             line = html.unescape(line)  # HTML character references copied from a page: &#39; is '
+        if "<v" in line and _VOICE_TAG.search(line):  # WebVTT voices pasted into a text transcript
+            line = _OTHER_TAGS.sub("", _VOICE_TAG.sub(lambda m: f"{m['name'].strip()}: ", line))
         if ":" in line or "s]" in line:
             rewritten = _rewrite(line)
             if rewritten is not None:

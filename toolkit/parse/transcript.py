@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..errors import NoTimestampsError, ParseError
 from ..model import Finding, Turn, Word
@@ -49,6 +49,10 @@ NAME_BARE = NAME.replace("(?P<name>", "(?:")
 _UNTIMED = re.compile(
     rf"^(?P<name>{NAME_BARE})[ \t]*(?:(?P<ph>[\[(][^\[\]()A-Za-z]{{0,12}}[\])])[ \t]*:?|:)[ \t]*(?P<text>.*)$"
 )
+# "[Speaker 2] text" opening a paragraph: a speaker the transcript names without a time (a known one, or a
+# diarizer's placeholder such as "Speaker 2" / "SPEAKER_01"); "[inaudible]" and "[Putin]" mid-text are not
+_BRACKET_UNTIMED = re.compile(rf"^\[(?P<name>{NAME_BARE})\][ \t]*:?[ \t]+(?P<text>\S.*)$")
+_DIARIZED_NAME = re.compile(r"^(?:speaker|spk|participant)[ _-]?\d{1,3}$", re.IGNORECASE)
 _SPACE_RUN = re.compile(r"\s\s|[\t\n\r\f\v]")
 # The whitespace characters besides " " and "\t\n\r\f\v" (str.isspace and the regex \s agree on them; a test
 # checks the list). Without them a space run is a double space or one of "\t\n\r\f\v", which plain
@@ -201,6 +205,13 @@ def _classify_line(
             # a "mark": a turn inside the transcript, but never where the transcript starts or ends, so a
             # quote like "Lavrov: No NATO." in the article above cannot pull the article in
             return [_Item("mark", lineno, line, seg=seg)]
+    if known and line.startswith("["):
+        m = _BRACKET_UNTIMED.match(line)
+        name = m["name"].strip() if m else ""
+        if m is not None and (name in known or _DIARIZED_NAME.match(name)):
+            seg = _Seg(lineno, None, name)
+            seg.parts.append(m["text"])
+            return [_Item("mark", lineno, line, seg=seg)]
     if CHAPTER.match(line):
         return [_Item("chapter", lineno, line)]
     return [_Item("text", lineno, line)]
@@ -343,6 +354,10 @@ def parse_transcript(
                 line=chapters[0],
             )
         raise NoTimestampsError(_no_layout_message(lines), path=path)
+    headers: dict[int, str] = {}
+    if layout.name == "word-level":  # "Ann Lee" alone above her words: a speaker header, not a word
+        headers = _word_headers(lines)
+        lines = ["" if i + 1 in headers else ln for i, ln in enumerate(lines)]
     start_cache = tried.get(layout.name, {})  # each line is matched against the layout once, not per pass
     if not labelled and not layout.speakers:  # timestamps without names: "Name: text" lines name them
         labelled = _plain_labels(lines)
@@ -436,6 +451,8 @@ def parse_transcript(
 
     turns = _to_turns(layout, segs, path=path, fps=fps, findings=findings, named=bool(labelled))
     layout_name = layout.name
+    if headers:
+        turns = _with_headers(turns, headers)
     if layout.name == "word-level" or (not layout.speakers and _mostly_single_words(turns)):
         turns = _group_words(turns)
         layout_name = "word-level"
@@ -563,6 +580,37 @@ def _has_space_run(text: str) -> bool:
     return "  " in text or "\t" in text or "\n" in text or "\r" in text or "\f" in text or "\v" in text
 
 
+_HEADER_NAME = re.compile(r"^[^\W\d_][\w.'’\-]*(?:[ \t]+[\w.'’\-]+){0,3}:?$")
+
+
+def _word_headers(lines: Sequence[str]) -> dict[int, str]:
+    """Lines of a word-level export that name the speaker of the words below them: a capitalised name of
+    up to four words alone on its line, right above a timed word."""
+    out: dict[int, str] = {}
+    for i, raw in enumerate(lines[:-1]):
+        line = raw.strip()
+        if not line or not _HEADER_NAME.match(line):
+            continue
+        name = line.rstrip(":").strip()
+        nxt = next((ln.strip() for ln in lines[i + 1 :] if ln.strip()), "")
+        if plausible_name(name, strict=True) and nxt[:1].isdigit() and ":" in nxt.split(" ")[0]:
+            out[i + 1] = name
+    return out
+
+
+def _with_headers(turns: list[Turn], headers: Mapping[int, str]) -> list[Turn]:
+    """Each word turn given the speaker of the header line above it."""
+    marks = sorted(headers.items())
+    out: list[Turn] = []
+    k, speaker = 0, None
+    for t in turns:
+        while k < len(marks) and marks[k][0] < t.line:
+            speaker = marks[k][1]
+            k += 1
+        out.append(replace(t, speaker=speaker))
+    return out
+
+
 def _mostly_single_words(turns: list[Turn]) -> bool:
     if len(turns) < 8:
         return False
@@ -588,7 +636,9 @@ def _group_words(turns: list[Turn]) -> list[Turn]:
     for k, t in enumerate(turns):
         if groups:
             prev = turns[groups[-1][-1]]
-            split = _ends_sentence(prev.text) or len(groups[-1]) >= WORD_GROUP_MAX
+            split = (
+                _ends_sentence(prev.text) or len(groups[-1]) >= WORD_GROUP_MAX or t.speaker != prev.speaker
+            )
             if not split and t.start_ms is not None and prev.start_ms is not None:
                 if prev.end_ms is not None:
                     split = t.start_ms - prev.end_ms >= WORD_PAUSE_MS
@@ -621,7 +671,7 @@ def _group_words(turns: list[Turn]) -> list[Turn]:
             end_ms = None
         out.append(
             Turn(
-                speaker=None,
+                speaker=first.speaker,
                 start_ms=first.start_ms,
                 text=" ".join(t.text for t in members),
                 line=first.line,
