@@ -71,6 +71,20 @@ CASES = {
         "Ann Lee\n00:00:09.000 Thanks\n00:00:09.300 for\n00:00:09.500 having\n00:00:09.800 me.\n",
         [("Joe Smith", 5100, "Hello there, welcome."), ("Ann Lee", 9000, "Thanks for having me.")],
     ),
+    "a table without a header": (
+        "00:00:05\tJoe Smith\tHello there, welcome.\n00:00:09\tAnn Lee\tThanks for having me.\n",
+        [("Joe Smith", 5000, "Hello there, welcome."), ("Ann Lee", 9000, "Thanks for having me.")],
+    ),
+    "a council CSV with named columns": (
+        "Start Time,End Time,Speaker Name,Transcript\n"
+        '00:00:05,00:00:09,Council Member Ruiz,"Good evening, all."\n'
+        '00:00:09,00:00:14,Clerk,"Roll call, please."\n',
+        [("Council Member Ruiz", 5000, "Good evening, all."), ("Clerk", 9000, "Roll call, please.")],
+    ),
+    "a TSV in seconds with speakers": (
+        "start\tspeaker\ttext\n5.0\tJoe\tHello there, welcome.\n9.2\tAnn\tThanks for having me.\n",
+        [("Joe", 5000, "Hello there, welcome."), ("Ann", 9200, "Thanks for having me.")],
+    ),
 }
 
 

@@ -53,8 +53,19 @@ def _clock(seconds: str) -> str:
     return f"{m // 60}:{m % 60:02d}:{sec:02d}.{milli:03d}"
 
 
+_TAB_ROW = re.compile(
+    rf"^[ \t]*(?P<ts>{_TS})(?:[ \t]*[-–][ \t]*{_TS})?\t+"
+    r"(?:(?P<name>[^\t]{1,48})\t+)?(?P<text>[^\t]*\S[^\t]*)$"
+)
+
+
 def _rewrite(line: str) -> str | None:
     """An exporter's timestamp form rewritten for the layouts, or ``None`` when the line has none."""
+    if "\t" in line:  # a table row without a header: time, (speaker,) text
+        m = _TAB_ROW.match(line)
+        if m:
+            name = (m["name"] or "").strip()
+            return f"[{m['ts']}] {name}: {m['text'].strip()}" if name else f"{m['ts']} {m['text'].strip()}"
     m = _SBV.match(line)
     if m:
         return f"[{m['a']} --> {m['b']}]"

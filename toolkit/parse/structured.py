@@ -97,20 +97,51 @@ def _cell_ms(value: str, unit_ms: bool) -> int:
     return round(number) if unit_ms else round(number * 1000)
 
 
+# the names tools give their columns (whisper: start/end/text; council and meeting exports: others)
+_START_COLUMNS = (
+    "start",
+    "start_time",
+    "start time",
+    "starttime",
+    "begin",
+    "from",
+    "time",
+    "timestamp",
+    "in",
+)
+_END_COLUMNS = ("end", "end_time", "end time", "endtime", "stop", "to", "out")
+_TEXT_COLUMNS = ("text", "transcript", "sentence", "caption", "content", "words", "utterance", "speech")
+_SPEAKER_COLUMNS = ("speaker", "speaker_name", "speaker name", "name", "who", "person", "speaker_label")
+
+
+def _column(header: Sequence[str], names: Sequence[str]) -> int | None:
+    return next((header.index(k) for k in names if k in header), None)
+
+
 def _table(text: str, path: str) -> tuple[tuple[Turn, ...], str] | None:
+    import csv
+    import io
+
     lines = text.split("\n")
     sep = "\t" if "\t" in lines[0] else ","
-    header = [h.strip().lower() for h in lines[0].split(sep)]
-    if "start" not in header or "text" not in header:
+    header = [h.strip().strip('"').lower() for h in lines[0].split(sep)]
+    i_start, i_text = _column(header, _START_COLUMNS), _column(header, _TEXT_COLUMNS)
+    if i_start is None or i_text is None:
         return None
-    i_start, i_text = header.index("start"), header.index("text")
-    i_end = header.index("end") if "end" in header else None
-    i_speaker = next((header.index(k) for k in ("speaker", "name") if k in header), None)
+    i_end = _column(header, _END_COLUMNS)
+    i_speaker = _column(header, _SPEAKER_COLUMNS)
     rows: list[tuple[int, list[str]]] = []
+    reader = csv.reader(io.StringIO("\n".join(lines[1:])), delimiter=sep) if sep == "," else None
+    parsed = list(reader) if reader is not None else None
     for n, line in enumerate(lines[1:], start=2):
         if not line.strip():
             continue
-        cells = line.split(sep, len(header) - 1) if i_text == len(header) - 1 else line.split(sep)
+        if parsed is not None and n - 2 < len(parsed):
+            cells = parsed[n - 2]  # CSV: quoted fields may hold commas
+        elif i_text == len(header) - 1:
+            cells = line.split(sep, len(header) - 1)
+        else:
+            cells = line.split(sep)
         if len(cells) <= max(i_start, i_text):
             raise ParseError(
                 f"a row with {len(cells)} columns, the header has {len(header)}", path=path, line=n
@@ -135,7 +166,7 @@ def _table(text: str, path: str) -> tuple[tuple[Turn, ...], str] | None:
         )
     if not turns:
         raise ParseError("a table of segments without any text", path=path)
-    return tuple(turns), "segments-tsv"
+    return tuple(turns), "segments-tsv" if sep == "\t" else "segments-csv"
 
 
 def _looks_like_ms(rows: Sequence[tuple[int, list[str]]], i_start: int, i_end: int | None) -> bool:
