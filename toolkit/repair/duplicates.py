@@ -47,6 +47,7 @@ KEEP_LATER_MARGIN = 1.0  # keeping the later copy must be cheaper by this much
 CONTEXT_TURNS = 2  # turns either side priced with a decision
 SHORT_OFFSET_TOLERANCE_MS = 2000  # a short turn joins a run at the ends only on the run's offset
 GLUED_COST = 0.5  # keeping a copy glued to the end of another turn: its timestamp is not its own
+MIN_GLUED_WORDS = 10  # a sentence this long at the edge of another speaker's turn may be a pasted copy
 MAX_LONE_CHANGES = 1  # a lone sentence is a copy when at most this many words differ beyond a typo ...
 NEAR_MISS_RATIO = 60.0  # ... a typo being a word this close to the other ("you"/"you'd", "Kiev"/"Kyiv")
 
@@ -115,6 +116,14 @@ def _anchors(sents: Sequence[Sentence], turns: Sequence[Turn]) -> list[tuple[int
 
     speaker = [t.speaker for t in turns]
     start_ms = [t.start_ms for t in turns]
+    last_index: dict[int, int] = {}
+    for snt in sents:
+        last_index[snt.turn] = max(last_index.get(snt.turn, 0), snt.index)
+
+    def at_edge(snt: Sentence) -> bool:
+        """Among the first or last two sentences of its turn: where a pasted copy gets glued."""
+        return snt.index <= 1 or snt.index >= last_index[snt.turn] - 1
+
     buckets: dict[str, list[int]] = {}
     turn_keys: dict[tuple[str | None, str], int] = {}  # whole turns, punctuation aside: sentences may merge
     anchors: list[tuple[int, int, float]] = []
@@ -148,8 +157,8 @@ def _anchors(sents: Sequence[Sentence], turns: Sequence[Turn]) -> list[tuple[int
                     continue
                 seen.add(h)
                 o = sents[h]
-                if speaker[o.turn] != spk:
-                    continue
+                if speaker[o.turn] != spk and not (n >= MIN_GLUED_WORDS and at_edge(s)):
+                    continue  # another speaker's words: an echo, unless a long copy glued to a turn's edge
                 if o.turn == s.turn and n < MIN_SAME_TURN_WORDS:
                     continue
                 ot = start_ms[o.turn]
@@ -405,6 +414,13 @@ def _decide(
     lo, hi = _window(run, sents, turns)
     run.glued_first = _glued(sents, [a for a, _, _ in run.pairs])
     run.glued_second = _glued(sents, [b for _, b, _ in run.pairs])
+    crossed = _crossed(run, sents, turns, spans)
+    if crossed is not None:
+        # one copy under another speaker's name, at the edge of that speaker's own words: a paste glued
+        # to the wrong turn, whatever the timeline says (its timestamp is that other turn's)
+        run.keep_first = crossed
+        run.cost_keep_first = run.cost_keep_second = 0.0
+        return
     if _within_one_turn(run, sents):
         # both copies inside one turn: either removal leaves that turn the same words, so the timeline
         # cannot choose (and pricing it, text rebuilt per run, was quadratic in a long repetitive turn)
@@ -419,6 +435,30 @@ def _decide(
     run.cost_keep_second = sequence_cost(timing, _local(run, sents, turns, timing, lo, hi, spans, decided))
     run.cost_keep_second += GLUED_COST * run.glued_second
     run.keep_first = not (run.cost_keep_second + KEEP_LATER_MARGIN < run.cost_keep_first)
+
+
+def _crossed(
+    run: DuplicateRun, sents: Sequence[Sentence], turns: Sequence[Turn], spans: Sequence[range]
+) -> bool | None:
+    """For a run whose copies carry different speakers: keep the first copy (``True``) when the second sits
+    inside a turn that has other words of its own, the second (``False``) in the mirror case; ``None``
+    when the speakers agree or neither copy is glued to another turn's words."""
+    first_turns = {sents[a].turn for a, _, _ in run.pairs}
+    second_turns = {sents[b].turn for _, b, _ in run.pairs}
+    if {turns[t].speaker for t in first_turns} == {turns[t].speaker for t in second_turns}:
+        return None
+
+    def glued(members: set[int], copies: list[int]) -> bool:  # the turn holds more than the copy
+        own = set(copies)
+        return any(g not in own for t in members for g in spans[t])
+
+    second_glued = glued(second_turns, [b for _, b, _ in run.pairs])
+    first_glued = glued(first_turns, [a for a, _, _ in run.pairs])
+    if second_glued and not first_glued:
+        return True
+    if first_glued and not second_glued:
+        return False
+    return None
 
 
 def _within_one_turn(run: DuplicateRun, sents: Sequence[Sentence]) -> bool:
