@@ -108,3 +108,48 @@ def test_clock_times_start_at_zero_with_the_offset_reported() -> None:
     assert note.data["offset_ms"] == 36125000 and result.meta["clock_offset_ms"] == 36125000
     kept = convert_document(doc, ConvertOptions(duration_ms=40_000_000))  # media known to be that long
     assert kept.cues[0].start_ms == 36125000 and not [f for f in kept.findings if f.code == "T009"]
+
+
+def test_a_paragraph_with_its_own_timestamp_after_the_last_turn_is_speech() -> None:
+    doc = parse_text(
+        "Tucker [00:22:30] So what happens next?\n\nLavrov [00:22:35] We will see.\n\n"
+        "And then there is the matter of the talks [00:22:42] which we proposed many times.\n"
+    )
+    assert [(t.speaker, t.start_ms, t.text) for t in doc.turns][-2:] == [
+        ("Lavrov", 1355000, "We will see. And then there is the matter of the talks"),
+        ("Lavrov", 1362000, "which we proposed many times."),
+    ]
+    assert not [f for f in doc.findings if f.code == "P001"]
+
+
+def test_player_glyphs_are_dropped_and_listed() -> None:
+    doc = parse_text("▶ Joe [00:00:05] Hello there.\n▶ Ann [00:00:09] Hi, Joe.\n")
+    assert [(t.speaker, t.text) for t in doc.turns] == [("Joe", "Hello there."), ("Ann", "Hi, Joe.")]
+    assert any(f.code == "P009" and f.data["what"] == "player glyphs" for f in doc.findings)
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt"),
+    [
+        (
+            "WEBVTT 00:00:00.000 --> 00:00:02.000 Hello there. 00:00:02.000 --> 00:00:04.500 How are you "
+            "today? 00:00:04.500 --> 00:00:06.000 Fine, thanks.",
+            "vtt",
+        ),
+        (
+            "1 00:00:00,000 --> 00:00:02,000 Hello there. 2 00:00:02,000 --> 00:00:04,500 How are you "
+            "today? 3 00:00:04,500 --> 00:00:06,000 Fine, thanks.",
+            "srt",
+        ),
+    ],
+)
+def test_a_caption_file_whose_line_breaks_were_flattened(text: str, fmt: str) -> None:
+    from toolkit.captions import loads
+
+    doc = loads(text, fmt)
+    assert [(c.start_ms, c.end_ms, c.plain) for c in doc] == [
+        (0, 2000, "Hello there."),
+        (2000, 4500, "How are you today?"),
+        (4500, 6000, "Fine, thanks."),
+    ]
+    assert "line breaks were lost" in doc.findings[0].message

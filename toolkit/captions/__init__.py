@@ -14,6 +14,7 @@ there
 from __future__ import annotations
 
 import codecs
+import re
 from pathlib import Path
 
 from ..errors import InputError
@@ -102,6 +103,25 @@ def detect_format(text: str, path: str | None = None) -> str | None:
     return "vtt" if named == ".vtt" else "srt"
 
 
+_TIMING_AHEAD = r"(?=(?:\d+:)?\d{1,2}:\d{2}[.,]\d{3}[ \t]*-->)"
+_INDEXED_TIMING = re.compile(rf"(?:^|[ \t]+)(\d{{1,6}})[ \t]+{_TIMING_AHEAD}")
+_FLAT_TIMING = re.compile(rf"[ \t]+{_TIMING_AHEAD}")
+_AFTER_END = re.compile(r"(-->[ \t]*(?:\d+:)?\d{1,2}:\d{2}[.,]\d{3})[ \t]+(?=[^\s:]+(?:[ \t]|$))")
+
+
+def unflatten(text: str) -> str | None:
+    """A caption file whose line breaks were lost (every cue on one line, "WEBVTT 00:00.000 --> 00:02.000
+    Hello 00:02.000 --> ..."), with the breaks put back before each timing and its text; ``None`` when
+    the file has its line breaks."""
+    arrows = text.count("-->")
+    lines_with = sum(1 for ln in text.split("\n") if "-->" in ln)
+    if arrows < 2 or lines_with * 2 > arrows:
+        return None
+    out = _INDEXED_TIMING.sub(lambda m: f"\n\n{m[1]}\n", text)  # SRT: "2 00:00:02,000 --> ..."
+    out = _FLAT_TIMING.sub("\n\n", out)
+    return _AFTER_END.sub(lambda m: m[1] + "\n", out).lstrip("\n")
+
+
 def loads(
     text: str,
     fmt: str | None = None,
@@ -112,6 +132,21 @@ def loads(
 ) -> Captions:
     """Read SRT or WebVTT ``text`` (format sniffed unless given) into a :class:`Captions` document."""
     kind = fmt or detect_format(text, path) or "srt"
+    repaired = unflatten(text) if "-->" in text else None
+    if repaired is not None and unflatten(repaired) is None:  # put back once, and only when that settles it
+        from dataclasses import replace
+
+        from ..rules import finding
+
+        doc = loads(repaired, kind, path=path, encoding=encoding, lenient=lenient)
+        note = finding(
+            "P006",
+            f"the file's line breaks were lost ({text.count('-->')} cue timings on "
+            f"{sum(1 for ln in text.split(chr(10)) if '-->' in ln)} lines): cues split at their timings",
+            path=path,
+            line=1,
+        )
+        return replace(doc, findings=(note, *doc.findings))
     if kind == "vtt":
         return parse_webvtt(text, path=path, encoding=encoding, lenient=lenient)
     if kind == "srt":

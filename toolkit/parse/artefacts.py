@@ -89,6 +89,7 @@ def _rewrite(line: str) -> str | None:
 
 _VOICE_TAG = re.compile(r"<v(?:\.[^\s>]*)?[ \t]+(?P<name>[^>]{1,60})>")
 _OTHER_TAGS = re.compile(r"</?(?:v|i|b|u|c|lang|ruby|rt)(?:\.[^\s>]*)?(?:[ \t][^>]*)?>|<\d[\d:.]*>")
+_GLYPHS = frozenset("▶►▷⏵⏯⏸⏩⏪▸▹")  # play buttons a page puts before each timestamp
 _MD_ESCAPE = re.compile(r"\\([\[\]*_#`()])")
 _HEADING = re.compile(r"^[ \t]*(#{1,6})[ \t]+(?P<rest>\S.*)$")
 _TIMESTAMP = re.compile(r"\d{1,3}(?::\d{1,2}){1,3}")
@@ -148,6 +149,10 @@ def clean_lines(lines: Sequence[str], *, path: str) -> tuple[list[str], list[Fin
                 else:
                     note("headings", n, line.strip())
                     line = ""
+        if line[:1] in _GLYPHS or line.lstrip()[:1] in _GLYPHS:
+            glyph = line.lstrip()[:1]
+            line = line.lstrip()[1:].lstrip()
+            note("player glyphs", n, glyph)
         if ":" in line and _BREAK.match(line):
             note("break markers", n, line.strip())
             line = ""

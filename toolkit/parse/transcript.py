@@ -437,7 +437,11 @@ def parse_transcript(
         going = accept(paragraphs.pop(0))
     for k, par in enumerate(paragraphs):
         rest = paragraphs[k:]
-        if going and body_paragraph_continuations and _speech_like(" ".join(it.text for it in par)):
+        # a paragraph holding a timestamp of its own ("... the talks [00:22:42] which ...") is transcript
+        timed = any(it.kind == "mark" and it.seg is not None and it.seg.ts for it in par)
+        if going and (
+            timed or (body_paragraph_continuations and _speech_like(" ".join(it.text for it in par)))
+        ):
             if accept(par):
                 continue
             rest = paragraphs[k + 1 :]  # accept() dropped the rest of this paragraph
