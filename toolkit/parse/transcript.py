@@ -438,9 +438,9 @@ def parse_transcript(
     for k, par in enumerate(paragraphs):
         rest = paragraphs[k:]
         # a paragraph holding a timestamp of its own ("... the talks [00:22:42] which ...") is transcript
-        timed = any(it.kind == "mark" and it.seg is not None and it.seg.ts for it in par)
+        has_time = any(it.kind == "mark" and it.seg is not None and it.seg.ts for it in par)
         if going and (
-            timed or (body_paragraph_continuations and _speech_like(" ".join(it.text for it in par)))
+            has_time or (body_paragraph_continuations and _speech_like(" ".join(it.text for it in par)))
         ):
             if accept(par):
                 continue
