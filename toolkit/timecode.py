@@ -11,12 +11,14 @@ import re
 __all__ = [
     "TimecodeError",
     "format_clock",
+    "format_duration",
     "format_srt",
     "format_vtt",
     "is_strict_srt",
     "is_strict_vtt",
     "parse_caption_time",
     "parse_timestamp",
+    "split_ms",
 ]
 
 DEFAULT_FPS = 25.0
@@ -104,6 +106,19 @@ def is_strict_vtt(text: str) -> bool:
 def is_strict_srt(text: str) -> bool:
     """True when ``text`` is an SRT timestamp in the de-facto ``HH:MM:SS,mmm`` form."""
     return bool(_STRICT_SRT.match(text))
+
+
+def split_ms(ms: int) -> tuple[int, int, int, int]:
+    """``(hours, minutes, seconds, milliseconds)`` of a non-negative time."""
+    return _split(ms)
+
+
+def format_duration(seconds: float | None) -> str:
+    """``M:SS`` or ``H:MM:SS`` of a (rounded) duration, for progress lines; ``--:--`` when unknown."""
+    if seconds is None:
+        return "--:--"
+    h, m, s, _ = _split(round(seconds) * 1000)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
 
 
 def _split(ms: int) -> tuple[int, int, int, int]:

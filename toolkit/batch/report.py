@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 from ..io import LiveLine, atomic_writer
+from ..timecode import format_duration
 from .job import FileResult, Outcome
 
 __all__ = ["Progress", "Spool", "Tally", "result_entry", "write_report"]
@@ -162,9 +163,4 @@ class Progress:
 
 
 def _clock(seconds: float | None) -> str:
-    if seconds is None:
-        return "--:--"
-    s = round(seconds)
-    h, rem = divmod(s, 3600)
-    m, s = divmod(rem, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
+    return format_duration(seconds)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from ..model import Finding
 from ..rules import finding
+from ..timecode import format_vtt
 
 __all__ = ["ARTEFACT_TOKENS", "clean_lines", "clean_text"]
 
@@ -47,10 +48,7 @@ _ENTITY = re.compile(r"&(?:#\d{1,6}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,
 
 
 def _clock(seconds: str) -> str:
-    ms = round(float(seconds) * 1000)
-    s, milli = divmod(ms, 1000)
-    m, sec = divmod(s, 60)
-    return f"{m // 60}:{m % 60:02d}:{sec:02d}.{milli:03d}"
+    return format_vtt(round(float(seconds) * 1000))
 
 
 _TAB_ROW = re.compile(

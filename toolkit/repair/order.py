@@ -28,7 +28,7 @@ from typing import Any
 
 from ..model import Finding, Turn
 from ..rules import finding
-from ..timecode import format_clock
+from ..timecode import format_clock, split_ms
 from ..timing import RateModel, count_words
 from .evidence import Timing, implausible, sequence_cost
 from .report import Change, short
@@ -75,10 +75,7 @@ def longest_chain(values: Sequence[int]) -> list[int]:
 
 def typo_candidates(ms: int) -> list[tuple[int, str, str]]:
     """Timestamps ``ms`` may have been mistyped for: ``(candidate_ms, kind, description)``."""
-    total = ms // 1000
-    frac = ms % 1000
-    h, rem = divmod(total, 3600)
-    m, s = divmod(rem, 60)
+    h, m, s, frac = split_ms(ms)
     digits = f"{h:02d}{m:02d}{s:02d}"
     out: dict[int, tuple[str, str]] = {}
 
