@@ -1,4 +1,4 @@
-"""Line breaking: tokens of one cue into at most ``max_lines`` display lines (the style guides in toolkit/profiles.py).
+"""Line breaking: tokens of one cue into at most ``max_lines`` display lines (the guides in profiles.py).
 
 A token is a whitespace-separated word, or a whole bracketed annotation such as ``[crosstalk 00:42:40]``
 (never split inside). Breaks go after punctuation or before a conjunction or preposition and never between

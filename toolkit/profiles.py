@@ -1,4 +1,4 @@
-"""Caption profiles: the layout and timing limits of a style guide (the README's "Caption standards" and the sources cited per profile)."""
+"""Caption profiles: the layout and timing limits of a style guide (sources cited per profile)."""
 
 from __future__ import annotations
 
