@@ -6,8 +6,8 @@ and a :class:`CaptionContext`, and yields :class:`~toolkit.model.Finding` values
 
 Counting conventions (the style guides the profiles cite): characters are what a viewer sees, so tags
 (``<i>``, ``<v Name>``, ``<00:00:01.000>``, ``{\\an8}``) are not counted, WebVTT entities (``&amp;``)
-count as one character, and spaces and punctuation are counted. Reading speed counts the characters of all lines, without the line
-breaks, over the cue's duration.
+count as one character, and spaces and punctuation are counted. Reading speed counts the characters of
+all lines, without the line breaks, over the cue's duration.
 """
 
 from __future__ import annotations
