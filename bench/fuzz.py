@@ -205,6 +205,8 @@ def check_captions(result: ConvertResult, options: ConvertOptions) -> list[str]:
     problems: list[str] = []
     doc = result.captions
     had = {f.code for f in result.findings}
+    if "C008" in had:  # a cue that starts before the one above it overlaps it once an empty cue is left out
+        had.add("C007")
     json.loads(render(result, "json"))
     for fmt in ("srt", "vtt"):
         text = render(result, fmt)
