@@ -216,7 +216,7 @@ def check_captions(result: ConvertResult, options: ConvertOptions) -> list[str]:
         if not same:
             problems.append(f"{fmt} output does not read back with the input's cue times")
         elif fmt == "vtt" and [c.plain for c in back.cues] != [
-            "\n".join(ln for ln in c.plain.split("\n") if ln) for c in kept
+            "\n".join(ln for ln in c.plain.replace("\0", "\ufffd").split("\n") if ln) for c in kept
         ]:
             problems.append("vtt output does not read back with the input's text")
         report = validate_text(text, path=f"out.{fmt}", profile=options.profile, kind=fmt)

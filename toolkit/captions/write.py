@@ -57,8 +57,16 @@ def dumps(
 
 def _vtt_safe_text(text: str) -> tuple[str, bool]:
     """Cue text that a WebVTT parser reads back as one cue: no blank line, no ``-->``."""
-    if "\n\n" not in text and "-->" not in text and text[:1] != "\n" and text[-1:] != "\n":
+    if (
+        "\n\n" not in text
+        and "-->" not in text
+        and text[:1] != "\n"
+        and text[-1:] != "\n"
+        and "\0" not in text
+    ):
         return text, False
+    if "\0" in text:  # every WebVTT reader turns NUL into U+FFFD: write what it will read
+        return _vtt_safe_text(text.replace("\0", "\ufffd"))[0], True
     lines = [ln for ln in text.split("\n") if ln != ""]
     changed = len(lines) != text.count("\n") + 1 and text != ""
     out = "\n".join(ln.replace("-->", "--&gt;") for ln in lines)
@@ -93,7 +101,11 @@ def _write_vtt(doc: Captions, path: str | None) -> tuple[str, list[Finding]]:
     if repaired:
         findings.append(
             _lost(
-                path, doc, repaired, "blank lines or '-->' inside cue text (WebVTT cannot hold them): removed"
+                path,
+                doc,
+                repaired,
+                "blank lines, '-->' or NUL inside cue text (WebVTT cannot hold them): removed, escaped or "
+                "written as U+FFFD",
             )
         )
     return "\n\n".join(parts) + "\n", findings
