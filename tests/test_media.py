@@ -746,3 +746,14 @@ def test_readme_sync_demo_puts_the_ad_break_back(tmp_path: Path) -> None:
     assert out.result.accepted and len(out.result.segments) == 2
     errors = [abs(s - round(c["start"] * 1000)) for s, c in zip(out.starts_ms, truth["cues"], strict=True)]
     assert max(errors) <= 40
+
+
+def test_a_split_never_makes_cues_overlap(tmp_path: Path) -> None:
+    """The ad-break sample's later segment moves 4 s earlier than the first: the cue before the split ends
+    where the next begins, so the synced file has no overlap its original did not have."""
+    sample = Path(__file__).parents[1] / "samples" / "media"
+    out = sync_captions(str(sample / "interview.late.srt"), str(sample / "interview.mp4"))
+    assert out.result.accepted
+    pairs = list(zip(out.starts_ms, out.ends_ms, strict=True))
+    assert all(e > s for s, e in pairs)
+    assert all(pairs[k][1] <= pairs[k + 1][0] for k in range(len(pairs) - 1))

@@ -665,7 +665,10 @@ def find_sync(
 def apply_sync(
     starts_ms: Sequence[int], ends_ms: Sequence[int], result: SyncResult
 ) -> tuple[list[int], list[int], int]:
-    """New (starts, ends) for every cue (none dropped) and how many were clamped at 0."""
+    """New (starts, ends) for every cue (none dropped) and how many were clamped at 0.
+
+    Where a split moves the next segment earlier than the one before it, the last cue before the split
+    ends where the next begins: the segments' cues never overlap where the original ones did not."""
     offsets = result.offsets_for(len(starts_ms))
     new_s: list[int] = []
     new_e: list[int] = []
@@ -679,4 +682,9 @@ def apply_sync(
             ne = max(ne, ns + 1)
         new_s.append(ns)
         new_e.append(ne)
+    offs = offsets.tolist()
+    for k in range(1, len(new_s)):
+        split = offs[k] != offs[k - 1]
+        if split and ends_ms[k - 1] <= starts_ms[k] and new_e[k - 1] > new_s[k] > new_s[k - 1]:
+            new_e[k - 1] = new_s[k]
     return new_s, new_e, clamped
