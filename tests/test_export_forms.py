@@ -153,3 +153,20 @@ def test_a_caption_file_whose_line_breaks_were_flattened(text: str, fmt: str) ->
         (4500, 6000, "Fine, thanks."),
     ]
     assert "line breaks were lost" in doc.findings[0].message
+
+
+def test_tv_caption_archive_pages() -> None:
+    """12-hour clock lines before each minute of lower-case captions, speakers named inside the text."""
+    doc = parse_text(
+        "tv U.S. Senate CSPAN February 27, 2025 9:59am-2:00pm EST\n9:59 am\n"
+        "ahead. >> a live look at the capitol.\n10:01 am\n"
+        "the presiding officer: the senate will come to order. the chaplain: let us pray. eternal lord\n"
+        "10:02 am\nkeep them from error. amen. the presiding officer: please join me.\n"
+    )
+    assert [(t.speaker, t.start_ms, t.text) for t in doc.turns] == [
+        (None, 35_940_000, "ahead. >> a live look at the capitol."),
+        ("the presiding officer", 36_060_000, "the senate will come to order."),
+        ("the chaplain", None, "let us pray. eternal lord"),
+        ("the chaplain", 36_120_000, "keep them from error. amen."),
+        ("the presiding officer", None, "please join me."),
+    ]

@@ -57,8 +57,18 @@ _TAB_ROW = re.compile(
 )
 
 
+# a clock time on a line of its own, 12-hour style ("9:59 am", "4:10 p.m."): TV caption archives
+_AM_PM = re.compile(
+    r"^[ \t]*(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2}))?[ \t]*(?P<ap>[aApP])\.?[ \t]?[mM]\.?[ \t]*$"
+)
+
+
 def _rewrite(line: str) -> str | None:
     """An exporter's timestamp form rewritten for the layouts, or ``None`` when the line has none."""
+    m = _AM_PM.match(line)
+    if m and int(m["h"]) <= 12 and int(m["m"]) < 60:
+        hour = int(m["h"]) % 12 + (12 if m["ap"].lower() == "p" else 0)
+        return f"{hour:02d}:{m['m']}:{m['s'] or '00'}"
     if "\t" in line:  # a table row without a header: time, (speaker,) text
         m = _TAB_ROW.match(line)
         if m:

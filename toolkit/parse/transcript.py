@@ -258,6 +258,49 @@ _PLAIN_LABEL = re.compile(rf"^(?P<name>{NAME_BARE})[ \t]*:[ \t]+\S")
 MAX_LABELLED_SPEAKERS = 12
 
 
+# "the presiding officer: ...", "mr. schumer: ..." inside lower-case broadcast captions (the Congressional
+# Record's own labels): a role of a legislature, a court or a hearing, or a title and a surname, opening a
+# sentence; "to the senate:" in a clerk's reading is not one
+_INLINE_LABEL = re.compile(
+    r"(?:^|(?<=[.?!] )|(?<=[.?!]\" )|(?<=>> ))(?P<label>(?:the )?(?:presiding officer|speaker pro tempore|"
+    r"acting president pro tempore|president pro tempore|chaplain|clerk|chair|chairman|chairwoman|"
+    r"ranking member|majority leader|minority leader|moderator|witness)"
+    r"|(?:mr|mrs|ms|dr|sen|rep|senator|representative)\.? [a-z][a-z'\-]{1,30}): ",
+    re.IGNORECASE,
+)
+MIN_INLINE_LABELS = 2
+
+
+def _split_inline_labels(segs: list[_Seg]) -> tuple[list[_Seg], bool]:
+    """Segments cut where a speaker label opens a sentence inside the text; the cuts carry no time of
+    their own, and the segments after them keep the last speaker named. Used only for layouts without
+    speaker names, and only when the file holds :data:`MIN_INLINE_LABELS` such labels or more."""
+    found = sum(len(_INLINE_LABEL.findall(" ".join(seg.parts))) for seg in segs)
+    if found < MIN_INLINE_LABELS:
+        return segs, False
+    out: list[_Seg] = []
+    for seg in segs:
+        text = " ".join(p.strip() for p in seg.parts if p.strip())
+        labels = list(_INLINE_LABEL.finditer(text))
+        if not labels:
+            seg.same_speaker = True
+            out.append(seg)
+            continue
+        head = text[: labels[0].start()].strip()
+        timed = seg.ts
+        if head:
+            first = _Seg(seg.line, seg.ts, None, same_speaker=True, end_ts=None)
+            first.parts.append(head)
+            out.append(first)
+            timed = None
+        for k, m in enumerate(labels):
+            stop = labels[k + 1].start() if k + 1 < len(labels) else len(text)
+            cut = _Seg(seg.line, timed if k == 0 else None, m["label"].strip())
+            cut.parts.append(text[m.end() : stop].strip())
+            out.append(cut)
+    return out, True
+
+
 def _plain_labels(lines: Sequence[str]) -> dict[int, str]:
     """``Name: text`` lines, when the file is written that way: at least :data:`MIN_BOLD_LABELS` of them,
     every name capitalised word by word, two names or more used twice or more, at most
@@ -453,7 +496,11 @@ def parse_transcript(
             _dropped(path, dropped, dropped[0].line, dropped[-1].line, "page text after the transcript")
         )
 
-    turns = _to_turns(layout, segs, path=path, fps=fps, findings=findings, named=bool(labelled))
+    inline_named = False
+    if not layout.speakers and not labelled:  # TV caption archives name speakers inside the running text
+        segs, inline_named = _split_inline_labels(segs)
+    named = bool(labelled) or inline_named
+    turns = _to_turns(layout, segs, path=path, fps=fps, findings=findings, named=named)
     layout_name = layout.name
     if headers:
         turns = _with_headers(turns, headers)
