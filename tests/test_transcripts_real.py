@@ -24,6 +24,7 @@ EXACT = [
     "changelog-jsparty100-breaks.md",
     "changelog-rfc13-plain.md",
     "council-boston-captions.vtt",
+    "council-oakland-captions.vtt",
     "council-seattle-broadcast-captions.vtt",
     "cspan-capitol-hill-hearings-2011-10-26.txt",
     "cspan-house-floor-2014-05.txt",

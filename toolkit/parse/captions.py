@@ -96,7 +96,10 @@ def captions_to_turns(
             records += 1
             bodies.append(record)
             continue
-        voice, body = clean_cue_text(cue.text if kind == "vtt" else cue.plain)
+        raw = cue.text if kind == "vtt" else cue.plain
+        if "\n" in raw:  # a line that is only a dash (a caption encoder's line feed) carries no words
+            raw = "\n".join(ln for ln in raw.split("\n") if ln.strip() not in ("-", "--"))
+        voice, body = clean_cue_text(raw)
         body, tokens = clean_text(body)
         removed.extend((cue.line or 0, t) for t in tokens)
         bodies.append((voice, body))
