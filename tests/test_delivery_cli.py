@@ -58,3 +58,18 @@ def test_a_caption_file_converts_to_every_format(tmp_path: Path) -> None:
         codes = {f["code"] for f in json.loads(report.read_text(encoding="utf-8"))["findings"]}
         if fmt == "scc":
             assert "C015" in codes  # characters mapped and the line re-wrapped to 32 columns, said so
+
+
+def test_validate_checks_the_imsc_profile(tmp_path: Path) -> None:
+    ours = tmp_path / "ours.ttml"
+    assert run("convert", str(SEED), "-o", str(ours), "-q")[0] == 0
+    assert "C016" not in run("validate", str(ours))[1]  # captionkit's TTML names IMSC 1.1 Text
+    plain = tmp_path / "plain.ttml"
+    plain.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<tt xmlns="http://www.w3.org/ns/ttml" xml:lang="en"><body><div>'
+        '<p begin="00:00:01.000" end="00:00:02.000">Hello</p></div></body></tt>\n',
+        encoding="utf-8",
+    )
+    code, out = run("validate", str(plain))
+    assert code == 0 and "C016 warning" in out and "IMSC" in out

@@ -193,7 +193,7 @@ def test_list_rules_text_markdown_json() -> None:
     code, out, _ = run("--list-rules", "--format", "markdown")
     assert code == 0 and out == rules_markdown()
     code, out, _ = run("--list-rules", "--format", "json", "--select", "C01")
-    assert [r["code"] for r in json.loads(out)] == ["C010", "C011", "C012", "C013", "C014", "C015"]
+    assert [r["code"] for r in json.loads(out)] == ["C010", "C011", "C012", "C013", "C014", "C015", "C016"]
 
 
 def test_help_documents_schema_and_exit_codes() -> None:

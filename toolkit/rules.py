@@ -295,6 +295,14 @@ RULES: tuple[Rule, ...] = (
         "are named.",
         "captions",
     ),
+    Rule(
+        "C016",
+        W,
+        "delivery-profile",
+        "A delivery file outside its format's profile: a TTML document without an IMSC profile "
+        "designator, or with images in a text profile (SCC's 32 columns and 4 rows are C001/C002).",
+        "captions",
+    ),
     # against the media
     Rule("M001", W, "timestamp-in-silence", "No speech near a turn's timestamp.", "media"),
     Rule(

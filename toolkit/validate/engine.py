@@ -372,12 +372,15 @@ def _validate_delivery(
     from ..io import read_bytes
 
     try:
-        captions = loads_delivery(read_bytes(name), fmt, path=name, fps=fps)
+        data = read_bytes(name)
+        captions = loads_delivery(data, fmt, path=name, fps=fps)
     except ToolkitError as exc:
         return _unreadable(name, exc)
     except Exception as exc:  # a library's own parse error on a broken file: the user's to fix
         return _unreadable(name, ToolkitError(f"cannot read as {fmt.upper()}: {exc}", path=name))
     findings = list(captions.findings)
+    if fmt == "ttml":
+        findings.extend(_imsc_findings(data, name))
     if fmt == "scc":
         # CEA-608's own limits; gaps count in frames of 29.97 fps (2 frames is 67 ms, not 24 fps's 83 ms)
         limits = dataclasses.replace(profile, max_chars_per_line=SCC_COLUMNS, max_lines=SCC_ROWS)
@@ -390,6 +393,37 @@ def _validate_delivery(
         findings.extend(check_document(captions, profile=profile, duration_ms=duration_ms))
     kept = [f for f in findings if is_selected(f.code, select, ignore)]
     return FileReport(path=name, kind=fmt, findings=_sorted(kept))
+
+
+_IMSC_PROFILES = ("http://www.w3.org/ns/ttml/profile/imsc1", "http://www.w3.org/ns/ttml/profile/imsc1.1")
+
+
+def _imsc_findings(data: bytes, name: str) -> list[Finding]:
+    """A TTML delivery checked against IMSC's own rules that a timed-text platform applies first: the
+    document says which IMSC profile it follows (``ttp:contentProfiles`` or ``ttp:profile``), and it is a
+    text profile (no images)."""
+    head = data[:20000].decode("utf-8", errors="replace")
+    out: list[Finding] = []
+    if not any(p in head for p in _IMSC_PROFILES):
+        out.append(
+            finding(
+                "C016",
+                "the TTML document names no IMSC profile (ttp:contentProfiles or ttp:profile): IMSC "
+                "deliveries (Netflix, broadcasters) are refused without one",
+                path=name,
+                line=1,
+            )
+        )
+    if "smpte:backgroundImage" in head or "<image" in head:
+        out.append(
+            finding(
+                "C016",
+                "the TTML document holds images: the IMSC Text Profile allows text only",
+                path=name,
+                line=1,
+            )
+        )
+    return out
 
 
 _NOT_LAYOUT = tuple(r.code for r in RULES if r.code.startswith("C") and r.code not in ("C001", "C002"))
