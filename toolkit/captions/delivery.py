@@ -69,7 +69,8 @@ from ..model import Finding, Severity
 from ..rules import finding
 from .model import Caption, Captions
 from .srt import ALIGNMENT_SETTINGS, FONT_CLASS, STRIKE_CLASS
-from .webvtt import cue_box, parse_region
+from .webvtt import parse_region
+from .write import placement
 
 __all__ = [
     "DELIVERY_FORMATS",
@@ -204,32 +205,6 @@ def _voices(lines: list[_Line]) -> list[str]:
     return list(seen)
 
 
-def _placement(cue: Caption, regions: tuple[str, ...]) -> tuple[int, bool]:
-    """The ``{\\anN}`` number nearest the cue's settings (2 = bottom centre), and whether it is exact."""
-    if not cue.settings:
-        return 2, True
-    for n, settings in ALIGNMENT_SETTINGS.items():
-        if settings and cue.settings == settings:
-            return n, True
-    box = cue_box(cue.settings, regions)
-    row = 0
-    if box.line != "auto":
-        line = float(box.line)
-        if box.snap_to_lines:
-            row = 2 if 0 <= line < 4 else (0 if line < 0 else 1)
-        else:
-            row = 2 if line < 33 else (1 if line < 67 else 0)
-    col = 1
-    if box.align in ("left", "start"):
-        col = 0
-    elif box.align in ("right", "end"):
-        col = 2
-    elif box.position != "auto":
-        pos = float(box.position)
-        col = 0 if pos < 30 else (2 if pos > 70 else 1)
-    return row * 3 + col + 1, False
-
-
 class _Report:
     """The C015 findings of one conversion: ``what -> cues`` with a severity, in order of first use."""
 
@@ -295,7 +270,7 @@ def _common(report: _Report, cue: Caption, k: int, regions: tuple[str, ...], whe
     """What every writer checks: identifiers and the position (returns the ``{\\anN}`` number)."""
     if cue.identifier and cue.identifier != str(k):
         report.add(f"cue identifiers: {report.fmt} has no place for them; left out", k)
-    an, exact = _placement(cue, regions)
+    an, exact = placement(cue, regions)
     if not exact:
         report.add(f"cue positions and sizes written as the nearest {where}", k, Severity.INFO)
     return an

@@ -22,7 +22,7 @@ from .model import Caption, Captions
 from .srt import ALIGNMENT_SETTINGS, FONT_CLASS, STRIKE_CLASS
 from .webvtt import cue_box, parse_region
 
-__all__ = ["dumps", "format_for", "vtt_to_srt_text"]
+__all__ = ["dumps", "format_for", "placement", "vtt_to_srt_text"]
 
 FORMATS = ("srt", "vtt")
 _TOKEN = re.compile(r"<([^>]*)>?")
@@ -114,10 +114,10 @@ def _write_vtt(doc: Captions, path: str | None) -> tuple[str, list[Finding]]:
 # --- SRT -------------------------------------------------------------------------------------------------
 
 
-def _alignment(cue: Caption, regions: tuple[str, ...]) -> tuple[int | None, bool]:
-    """The ``{\\anN}`` nearest to the cue's settings, and whether it is exact."""
+def placement(cue: Caption, regions: tuple[str, ...]) -> tuple[int, bool]:
+    """The ``{\\anN}`` number nearest the cue's settings (2 = bottom centre), and whether it is exact."""
     if not cue.settings:
-        return None, True
+        return 2, True
     for n, settings in ALIGNMENT_SETTINGS.items():
         if settings and cue.settings == settings:
             return n, True
@@ -137,8 +137,7 @@ def _alignment(cue: Caption, regions: tuple[str, ...]) -> tuple[int | None, bool
     elif box.position != "auto":
         pos = float(box.position)
         col = 0 if pos < 30 else (2 if pos > 70 else 1)
-    n = row * 3 + col + 1
-    return (None if n == 2 else n), False
+    return row * 3 + col + 1, False
 
 
 def vtt_to_srt_text(text: str, lost: set[str], current: list[str | None], speaker_style: str) -> list[str]:
@@ -237,10 +236,10 @@ def _write_srt(doc: Captions, speaker_style: str, path: str | None) -> tuple[str
         if not lines:
             empty.append(k)
             continue
-        an, exact = _alignment(cue, regions)
+        an, exact = placement(cue, regions)
         if not exact:
             approx.append(k)
-        if an is not None:
+        if an != 2:  # bottom centre is where SRT puts a cue without a code
             lines[0] = f"{{\\an{an}}}" + lines[0]
         if cue.identifier and cue.identifier != str(k):
             lost.add("cue identifiers")
