@@ -20,25 +20,14 @@ if TYPE_CHECKING:
 
     from .captions import Captions
     from .language import Language
+from .captions.kinds import DELIVERY_FORMATS, EXTENSIONS
 from .profiles import DEFAULT_PROFILE, LANGUAGE_PROFILES, PROFILES, Profile
 
 FORMATS = ("srt", "vtt", "json", "ttml", "scc", "ass", "ssa")
-DELIVERY = (
-    "ttml",
-    "scc",
-    "ass",
-    "ssa",
-)  # written through toolkit.captions.delivery (ttconv, pycaption, pysubs2)
-# extensions of the formats read as caption documents besides SRT/WebVTT (EBU STL is read, not written)
-DELIVERY_INPUTS = {
-    ".ttml": "ttml",
-    ".xml": "ttml",
-    ".dfxp": "ttml",
-    ".scc": "scc",
-    ".ass": "ass",
-    ".ssa": "ssa",
-    ".stl": "stl",
-}
+# written and read through toolkit.captions.delivery (ttconv, pycaption, pysubs2); the extensions of the
+# formats read as caption documents besides SRT/WebVTT (EBU STL is read, not written)
+DELIVERY = DELIVERY_FORMATS
+DELIVERY_INPUTS = EXTENSIONS
 SPEAKER_STYLES = ("upper", "name", "bracket", "none")
 
 

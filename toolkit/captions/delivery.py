@@ -67,6 +67,7 @@ from typing import Any
 from ..markup import escape_vtt, speaker_label, unescape
 from ..model import Finding, Severity
 from ..rules import finding
+from .kinds import DELIVERY_FORMATS, EXTENSIONS, READ_FORMATS
 from .model import Caption, Captions
 from .srt import ALIGNMENT_SETTINGS, FONT_CLASS, STRIKE_CLASS
 from .webvtt import parse_region
@@ -81,17 +82,6 @@ __all__ = [
     "loads_delivery",
 ]
 
-DELIVERY_FORMATS = ("ttml", "scc", "ass", "ssa")  # written and read
-READ_FORMATS = (*DELIVERY_FORMATS, "stl")  # EBU STL: ttconv reads it, nothing here writes it
-EXTENSIONS = {
-    ".ttml": "ttml",
-    ".xml": "ttml",
-    ".dfxp": "ttml",
-    ".scc": "scc",
-    ".ass": "ass",
-    ".ssa": "ssa",
-    ".stl": "stl",
-}
 IMSC_11_TEXT = "http://www.w3.org/ns/ttml/profile/imsc1.1/text"
 SCC_FPS = Fraction(30000, 1001)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
+from ..captions.kinds import EXTENSIONS
 from ..errors import InputError, ToolkitError
 from ..io import STDIN, walk_folder
 from ..model import Document, Finding, Severity
@@ -344,14 +345,8 @@ def validate_file(
 
 
 FOLDER_SUFFIXES = (".srt", ".vtt", ".txt", ".ttml", ".dfxp", ".scc", ".ass", ".ssa", ".stl")
-_DELIVERY_SUFFIXES = {
-    ".ttml": "ttml",
-    ".dfxp": "ttml",
-    ".scc": "scc",
-    ".ass": "ass",
-    ".ssa": "ssa",
-    ".stl": "stl",
-}
+# by name, as convert reads them, but ".xml" (too generic for a folder of files to check)
+_DELIVERY_SUFFIXES = {suffix: fmt for suffix, fmt in EXTENSIONS.items() if suffix != ".xml"}
 SCC_COLUMNS, SCC_ROWS = 32, 4  # CEA-608: what a caption may hold, whatever the profile says
 SCC_MIN_GAP_MS = 66  # two frames at 29.97 fps, rounded down (SCC times are frames)
 
