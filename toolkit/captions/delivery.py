@@ -256,14 +256,27 @@ def _regions(doc: Captions) -> tuple[str, ...]:
     return tuple(parse_region(b.text.partition("\n")[2]).id for b in doc.blocks if b.kind == "REGION")
 
 
-def _common(report: _Report, cue: Caption, k: int, regions: tuple[str, ...], where: str) -> int:
-    """What every writer checks: identifiers and the position (returns the ``{\\anN}`` number)."""
-    if cue.identifier and cue.identifier != str(k):
-        report.add(f"cue identifiers: {report.fmt} has no place for them; left out", k)
-    an, exact = placement(cue, regions)
-    if not exact:
-        report.add(f"cue positions and sizes written as the nearest {where}", k, Severity.INFO)
-    return an
+def _each_cue(
+    doc: Captions, report: _Report, where: str, *, drop_backwards: bool = True
+) -> Iterator[tuple[int, Caption, list[_Line], int]]:
+    """Each cue (numbered from 1) with its styled lines and the ``{\\anN}`` number nearest its position,
+    having reported what every writer checks: styling the format lacks, identifiers, an approximate
+    position (``where`` names the format's notion of it) and, with ``drop_backwards``, a cue that ends
+    before it starts (left out)."""
+    regions = _regions(doc)
+    for k, cue in enumerate(doc.cues, start=1):
+        if drop_backwards and cue.end_ms < cue.start_ms:
+            report.add("cues that end before they start (never shown): left out", k)
+            continue
+        lost: set[str] = set()
+        lines = _runs(cue.text, lost)
+        report.lost(lost, k)
+        if cue.identifier and cue.identifier != str(k):
+            report.add(f"cue identifiers: {report.fmt} has no place for them; left out", k)
+        an, exact = placement(cue, regions)
+        if not exact:
+            report.add(f"cue positions and sizes written as the nearest {where}", k, Severity.INFO)
+        yield k, cue, lines, an
 
 
 # --- writing ---------------------------------------------------------------------------------------------
@@ -321,7 +334,6 @@ def _dumps_ttml(doc: Captions, fps: float | None) -> tuple[str, list[Finding]]:
     )
 
     report = _Report(doc, "ttml")
-    regions = _regions(doc)
     rate = _fraction(fps) if fps is not None else None
     tdoc = model.ContentDocument()
     tdoc.set_content_profiles({IMSC_11_TEXT})
@@ -353,14 +365,7 @@ def _dumps_ttml(doc: Captions, fps: float | None) -> tuple[str, list[Finding]]:
 
     agents: dict[str, str] = {}  # voice -> agent id
     agent_of: dict[str, str] = {}  # element xml:id -> agent id
-    for k, cue in enumerate(doc.cues, start=1):
-        if cue.end_ms < cue.start_ms:
-            report.add("cues that end before they start (never shown): left out", k)
-            continue
-        lost: set[str] = set()
-        lines = _runs(cue.text, lost)
-        report.lost(lost, k)
-        an = _common(report, cue, k, regions, "region")
+    for k, cue, lines, an in _each_cue(doc, report, "region"):
         row, col = divmod(an - 1, 3)
         p = model.P(tdoc)
         p.set_id(f"c{k}")
@@ -614,7 +619,6 @@ def _dumps_scc(doc: Captions, fps: float | None, speaker_style: str) -> tuple[st
     if fps is not None and abs(fps - 29.97) > 0.005:
         raise ValueError("SCC (CEA-608 line 21) is 29.97 frames a second: leave fps unset or give 29.97")
     report = _Report(doc, "scc")
-    regions = _regions(doc)
     chars = _Cea608()
     replaced: dict[str, str] = {}
     replaced_in: list[int] = []
@@ -624,14 +628,7 @@ def _dumps_scc(doc: Captions, fps: float | None, speaker_style: str) -> tuple[st
     def frame(ms: int) -> int:
         return round(ms * SCC_FPS / 1000)
 
-    for k, cue in enumerate(doc.cues, start=1):
-        if cue.end_ms < cue.start_ms:
-            report.add("cues that end before they start (never shown): left out", k)
-            continue
-        lost: set[str] = set()
-        lines = _runs(cue.text, lost)
-        report.lost(lost, k)
-        an = _common(report, cue, k, regions, "row and column")
+    for k, cue, lines, an in _each_cue(doc, report, "row and column"):
         if any(st.bold for line in lines for _, st in line):
             report.add("bold: CEA-608 has no bold; written plain", k)
         if speaker_style == "none" and _voices(lines):
@@ -847,14 +844,9 @@ def _dumps_ass(doc: Captions, fmt: str, speaker_style: str) -> tuple[str, list[F
     import pysubs2
 
     report = _Report(doc, fmt)
-    regions = _regions(doc)
     subs = pysubs2.SSAFile()
     subs.info["Title"] = Path(doc.path).stem if doc.path and not doc.path.startswith("<") else "captionkit"
-    for k, cue in enumerate(doc.cues, start=1):
-        lost: set[str] = set()
-        lines = _runs(cue.text, lost)
-        report.lost(lost, k)
-        an = _common(report, cue, k, regions, "alignment")
+    for k, cue, lines, an in _each_cue(doc, report, "alignment", drop_backwards=False):
         names = _voices(lines)
         name = names[0] if names else ""
         if "," in name:
