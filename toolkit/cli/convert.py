@@ -26,13 +26,18 @@ from ..pipeline import (
 )
 from ..rules import RULES_BY_CODE
 from .options import (
+    align_option,
     audio_stream_option,
     build_profile,
     duration_option,
     fps_option,
+    lenient_option,
+    media_vad_option,
+    no_repair_option,
     parse_language_option,
     profile_options,
-    vad_option,
+    speaker_pairs,
+    speakers_option,
 )
 
 # what --layout accepts: "meeting" and the transcript layouts (toolkit.parse.FORCED, without importing
@@ -89,27 +94,12 @@ FORCED_LAYOUTS = (
 )
 @duration_option
 @fps_option
-@click.option(
-    "--speakers",
-    "speakers_path",
-    type=click.Path(dir_okay=False),
-    help="Speaker-name mapping (JSON object or 'variant = Name' lines) overriding the automatic merge.",
-)
-@click.option("--no-repair", is_flag=True, help="Do not repair duplicates and misordered turns.")
+@speakers_option
+@no_repair_option
 @click.option("--media", type=click.Path(dir_okay=False), help="Video/audio file: time cues to its speech.")
 @audio_stream_option
-@vad_option(
-    ("silero", "webrtc"),
-    "silero",
-    "With --media: the speech detector (webrtc is faster, weaker on real voices).",
-)
-@click.option(
-    "--align",
-    type=click.Choice(["words", "sync", "none"]),
-    default="words",
-    show_default=True,
-    help="With --media: word-level forced alignment, turn sync only, or nothing.",
-)
+@media_vad_option
+@align_option
 @click.option("--word-timestamps", is_flag=True, help="WebVTT: add <00:00:01.000> word timing tags.")
 @click.option(
     "--resegment",
@@ -136,11 +126,7 @@ FORCED_LAYOUTS = (
     help="The transcript's language: ISO 639-1 (fr), ISO 639-3 (fra) or BCP 47 (zh-Hans); default: "
     "detected from the text. With --media, word alignment runs on English only (others: turn sync).",
 )
-@click.option(
-    "--lenient",
-    is_flag=True,
-    help="WebVTT input: keep cues that browsers drop (e.g. 00:00:01,000 with a comma), with a finding.",
-)
+@lenient_option
 def convert(
     paths: tuple[str, ...],
     output: str | None,
@@ -188,11 +174,7 @@ def convert(
         captionkit convert 'transcripts/**/*.txt' --out-dir captions/ --skip-existing --report batch.json
     """
     profile = build_profile(profile_name, max_chars, max_lines, max_cps, min_duration, max_duration, min_gap)
-    speakers: tuple[tuple[str, str], ...] = ()
-    if speakers_path:
-        from ..repair.speakers import load_speaker_map
-
-        speakers = tuple(load_speaker_map(speakers_path).items())
+    speakers = speaker_pairs(speakers_path)
     ctx = click.get_current_context()
     chosen = [ctx.get_parameter_source(name) for name in _PROFILE_PARAMS]
     auto_profile = all(src in (None, click.core.ParameterSource.DEFAULT) for src in chosen)

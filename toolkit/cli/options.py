@@ -120,3 +120,45 @@ def audio_stream_option(fn: F) -> F:
         metavar="a:N",
         help="The media's audio stream to use, e.g. a:1 (default: the one flagged default, else the first).",
     )(fn)
+
+
+# options that convert and review share (review converts as convert does before it draws the page)
+speakers_option = click.option(
+    "--speakers",
+    "speakers_path",
+    type=click.Path(dir_okay=False),
+    help="Speaker-name mapping (JSON object or 'variant = Name' lines) overriding the automatic merge.",
+)
+no_repair_option = click.option(
+    "--no-repair", is_flag=True, help="Do not repair duplicates and misordered turns."
+)
+align_option = click.option(
+    "--align",
+    type=click.Choice(["words", "sync", "none"]),
+    default="words",
+    show_default=True,
+    help="With --media: word-level forced alignment, turn sync only, or nothing.",
+)
+lenient_option = click.option(
+    "--lenient",
+    is_flag=True,
+    help="WebVTT input: keep cues that browsers drop (e.g. 00:00:01,000 with a comma), with a finding.",
+)
+
+
+def media_vad_option(fn: F) -> F:
+    """``--vad`` for a conversion timed to media (Silero by default)."""
+    return vad_option(
+        ("silero", "webrtc"),
+        "silero",
+        "With --media: the speech detector (webrtc is faster, weaker on real voices).",
+    )(fn)
+
+
+def speaker_pairs(path: str | None) -> tuple[tuple[str, str], ...]:
+    """The ``(variant, name)`` pairs of a ``--speakers`` file, or none."""
+    if not path:
+        return ()
+    from ..repair.speakers import load_speaker_map
+
+    return tuple(load_speaker_map(path).items())

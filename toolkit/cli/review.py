@@ -8,12 +8,17 @@ import click
 
 from ..pipeline import ConvertOptions, convert_file
 from .options import (
+    align_option,
     audio_stream_option,
     build_profile,
     duration_option,
     fps_option,
+    lenient_option,
+    media_vad_option,
+    no_repair_option,
     profile_options,
-    vad_option,
+    speaker_pairs,
+    speakers_option,
 )
 
 
@@ -44,36 +49,17 @@ def default_output(path: str) -> str:
 @profile_options
 @duration_option
 @fps_option
-@click.option(
-    "--speakers",
-    "speakers_path",
-    type=click.Path(dir_okay=False),
-    help="Speaker-name mapping (JSON object or 'variant = Name' lines) overriding the automatic merge.",
-)
-@click.option("--no-repair", is_flag=True, help="Do not repair duplicates and misordered turns.")
+@speakers_option
+@no_repair_option
 @audio_stream_option
-@vad_option(
-    ("silero", "webrtc"),
-    "silero",
-    "With --media: the speech detector (webrtc is faster, weaker on real voices).",
-)
-@click.option(
-    "--align",
-    type=click.Choice(["words", "sync", "none"]),
-    default="words",
-    show_default=True,
-    help="With --media: word-level forced alignment, turn sync only, or nothing.",
-)
+@media_vad_option
+@align_option
 @click.option(
     "--resegment",
     is_flag=True,
     help="Caption input: re-cut the cues to the profile (default: keep every cue as it is).",
 )
-@click.option(
-    "--lenient",
-    is_flag=True,
-    help="WebVTT input: keep cues that browsers drop (e.g. 00:00:01,000 with a comma), with a finding.",
-)
+@lenient_option
 def review(
     path: str,
     media: str | None,
@@ -113,11 +99,7 @@ def review(
     if embed and not media:
         raise click.UsageError("--embed needs --media")
     profile = build_profile(profile_name, max_chars, max_lines, max_cps, min_duration, max_duration, min_gap)
-    speakers: tuple[tuple[str, str], ...] = ()
-    if speakers_path:
-        from ..repair.speakers import load_speaker_map
-
-        speakers = tuple(load_speaker_map(speakers_path).items())
+    speakers = speaker_pairs(speakers_path)
     options = ConvertOptions(
         profile=profile,
         duration_ms=duration,
