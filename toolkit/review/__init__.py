@@ -62,10 +62,23 @@ def write_review(
     :class:`~toolkit.errors.ToolkitError` subclasses (media unreadable or too large to embed, output not
     writable).
     """
-    from ..io import atomic_write_text
-
     media = media or result.options.media
     overlay = _overlay(media, analysed, result.options.audio_stream, result.options.vad)
+    _write(result, review_path, media, embed, overlay, [result.path, *protect])
+    return overlay
+
+
+def _write(
+    result: ConvertResult,
+    review_path: str | Path,
+    media: str | None,
+    embed: bool,
+    overlay: MediaOverlay | None,
+    protect: Iterable[str | Path | None],
+) -> None:
+    """Build the page and write it atomically, never over an input (the media or ``protect``)."""
+    from ..io import atomic_write_text
+
     text = build_review(
         result,
         media=media,
@@ -74,9 +87,8 @@ def write_review(
         audio_envelope=overlay.envelope if overlay else None,
         speech=overlay.speech if overlay else None,
     )
-    inputs = [p for p in (result.path, media, *protect) if p and str(p) not in ("-", "<stdin>")]
+    inputs = [p for p in (*protect, media) if p and str(p) not in ("-", "<stdin>")]
     atomic_write_text(review_path, text, protect=inputs)
-    return overlay
 
 
 def _overlay(
@@ -124,18 +136,7 @@ def write_sync_review(
 ) -> MediaOverlay | None:
     """Write the review page of a ``captionkit sync`` run: the captions at their synced times (the
     original times when the sync was not applied), each cue's original position and the segments."""
-    from ..io import atomic_write_text
-
     result = sync_result(outcome, profile=profile)
     overlay = _overlay(media, analysed, audio_stream, outcome.detector)
-    text = build_review(
-        result,
-        media=media,
-        out_path=str(review_path),
-        embed=embed,
-        audio_envelope=overlay.envelope if overlay else None,
-        speech=overlay.speech if overlay else None,
-    )
-    inputs = [p for p in (outcome.captions.path, media, *protect) if p and str(p) != "-"]
-    atomic_write_text(review_path, text, protect=inputs)
+    _write(result, review_path, media, embed, overlay, [outcome.captions.path, *protect])
     return overlay
