@@ -69,28 +69,13 @@ def unit_times(result: ConvertResult) -> list[tuple[str, int]]:
     return out
 
 
+def first_units(text: str) -> list[str]:
+    """The units a sentence is found by: its first three words, or four characters of Chinese/Japanese."""
+    return [u for u, _ in units(text)][: 4 if _CJK.search(text) else 3]
+
+
 def sentence_errors(truth: dict[str, Any], shown: list[tuple[str, int]]) -> list[int | None]:
-    keys = [u for u, _ in shown]
-    used: set[int] = set()
-    errs: list[int | None] = []
-    pos = 0
-    for s in truth["sentences"]:
-        text = s.get("text", "")
-        want = [u for u, _ in units(text)][: 4 if _CJK.search(text) else 3]
-        if not want:
-            continue
-        hit = None
-        for lo, hi in ((pos, len(keys)), (0, pos)):
-            hit = next((i for i in range(lo, hi) if i not in used and keys[i : i + len(want)] == want), None)
-            if hit is not None:
-                break
-        if hit is None:
-            errs.append(None)
-            continue
-        used.add(hit)
-        pos = hit + 1
-        errs.append(shown[hit][1] - int(s["start_ms"]))
-    return errs
+    return rs.sentence_errors(truth, shown, first=first_units)
 
 
 def options_for(column: str, media: Path) -> ConvertOptions:

@@ -301,24 +301,28 @@ def cue_word_times(cues: list[tuple[int, int, str, list[tuple[str, int]]]]) -> l
     return out
 
 
-def sentence_errors(truth: dict[str, Any], words: list[tuple[str, int]], n: int = 3) -> list[int | None]:
+def sentence_errors(
+    truth: dict[str, Any],
+    words: list[tuple[str, int]],
+    n: int = 3,
+    first: Callable[[str], list[str]] | None = None,
+) -> list[int | None]:
     """Each reference sentence's start error (found - true, ms): the sentence is found at the first unused
     place in the word stream where its first ``n`` words follow one another (in order of the reference,
-    searching from the previous match, then from the start); None when it is not found."""
+    searching from the previous match, then from the start); None when it is not found. ``first`` gives
+    the units a sentence is found by, when they are not its first ``n`` words (characters in Chinese)."""
     keys = [w for w, _ in words]
     used: set[int] = set()
     errs: list[int | None] = []
     pos = 0
     for s in truth["sentences"]:
-        want = _norm_words(s.get("text", ""))[:n]
+        text = s.get("text", "")
+        want = first(text) if first is not None else _norm_words(text)[:n]
         if not want:
             continue
         hit = None
         for lo, hi in ((pos, len(keys)), (0, pos)):
-            for i in range(lo, hi):
-                if i not in used and keys[i : i + len(want)] == want:
-                    hit = i
-                    break
+            hit = next((i for i in range(lo, hi) if i not in used and keys[i : i + len(want)] == want), None)
             if hit is not None:
                 break
         if hit is None:
