@@ -66,6 +66,10 @@ def test_rules_are_reported_per_variant() -> None:
         (("Minister Lavrov", "Tucker", "Sergey Lavrov", "Tucker"), {"Minister Lavrov": "Sergey Lavrov"}),
         (("S. Lavrov", "Tucker", "Sergey Lavrov", "Tucker"), {"S. Lavrov": "Sergey Lavrov"}),
         (("Tucker", "tucker", "TUCKER ", "Tucker"), {"tucker": "Tucker", "TUCKER ": "Tucker"}),
+        # identifiers that differ in their number are different people (AMI's FEE013 and FEE016)
+        (("FEE016", "FEE013", "MEO015", "FEE013", "FEE016", "FEE016"), {}),
+        (("Speaker 1", "Speaker 2", "Speaker 1", "Speaker 1"), {}),
+        (("SPEAKER_01", "SPEAKER_02", "SPEAKER_01", "SPEAKER_01"), {}),
     ],
 )
 def test_merge_table(names: tuple[str, ...], expected: dict[str, str]) -> None:

@@ -83,6 +83,9 @@ class SpeakerMerge:
         return f"{self.variant!r} -> {self.canonical!r}: {MERGE_RULES[self.rule]}"
 
 
+_DIGITS = re.compile(r"\d+")
+
+
 def name_tokens(name: str) -> tuple[str, ...]:
     """The words of a speaker name, case-folded, without titles (unless the name is only titles)."""
     words = tuple(w.replace("’", "'").strip("'-") for w in _TOKEN.findall(name.casefold()))
@@ -94,6 +97,8 @@ def name_tokens(name: str) -> tuple[str, ...]:
 def _token_close(a: str, b: str) -> bool:
     if a == b:
         return True
+    if _DIGITS.findall(a) != _DIGITS.findall(b):
+        return False  # identifiers ("FEE013", "FEE016", "spk2"): a different number is a different person
     limit = 2 if min(len(a), len(b)) >= 7 else 1
     return min(len(a), len(b)) >= 4 and DamerauLevenshtein.distance(a, b) <= limit
 
