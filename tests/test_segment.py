@@ -183,6 +183,24 @@ def test_word_times_cut_long_speech_at_word_boundaries() -> None:
     assert [w for c in cues for w in c.words] == list(ws)
 
 
+@pytest.mark.parametrize(("pause_ms", "cues_expected"), [(40, 1), (900, 2)])
+def test_a_pause_between_aligned_sentences_starts_a_new_cue(pause_ms: int, cues_expected: int) -> None:
+    # "Oh, hello." and "I didn't know you were there." fit one cue; a long pause between them would show
+    # the second sentence before it is said
+    first = (Word("Oh,", 8400, 8600), Word("hello.", 8620, 8880))
+    t = 8880 + pause_ms
+    second = tuple(
+        Word(w, t + k * 160, t + k * 160 + 140) for k, w in enumerate("I didn't know you were there.".split())
+    )
+    text = "Oh, hello. I didn't know you were there."
+    cues, _ = run([Turn("Diane", 8000, text, 1, words=first + second), Turn("B", 20000, "Yes.", 2)])
+    assert len(cues) == cues_expected + 1
+    assert [w for c in cues[:-1] for w in c.words] == list(first + second)
+    assert cues[0].start_ms == 8400
+    if cues_expected == 2:
+        assert cues[1].start_ms == t
+
+
 def spoken(text: str, t0: int, per_word_ms: int = 200) -> tuple[Word, ...]:
     """Aligned words for ``text``: one every ``per_word_ms`` from ``t0``, each 40 ms short of the next."""
     step = per_word_ms

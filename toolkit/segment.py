@@ -87,6 +87,12 @@ _SENTENCE_INSIDE = 5.0  # a sentence end inside a cue (short sentences still sha
 _SHORT = 6.0  # a cue spoken for less than the minimum duration
 _FILL = 3.0  # weight of the convex fill term that balances the cues of a long sentence
 _SENTENCE_CUT = -4.0  # cutting at a sentence end (clause breaks use linebreak.break_cost)
+# a pause in aligned speech at a good cut place inside a cue: a cue on screen through the speaker's
+# silence shows the next words before they are said, so a pause this long costs this much (linear from
+# _PAUSE_FROM_MS): "Oh, hello. [pause] I didn't know ..." becomes two cues
+_PAUSE_INSIDE = 8.0
+_PAUSE_FROM_MS = 200.0
+_PAUSE_FULL_MS = 700.0
 
 
 def label_reserve(speaker: str | None) -> int:
@@ -159,7 +165,7 @@ class _Toks:
     widths: list[int] = field(default_factory=list)
     prefix: list[int] = field(default_factory=list)  # prefix[j]: sum of widths[k] + 1 for k < j
     cut_cost: list[float] = field(default_factory=list)  # cost of a cut before each token, and at the end
-    sentences: list[int] = field(default_factory=list)  # sentence ends among tokens[:k]
+    inside: list[float] = field(default_factory=list)  # cost of the sentence ends and pauses in tokens[:k]
     emax: list[float] = field(default_factory=list)  # latest end among tokens[:k]
     cand: list[int] = field(default_factory=list)  # good cut places, and len(tokens)
     dp: _Search | None = None  # the turn's cut search, reused when the turn is cut again for a reply
@@ -331,9 +337,16 @@ def _prepare(toks: _Toks) -> None:
     keys = list(map(token_key, bare))
     lids, rids = list(map(_LEFT, keys)), list(map(_RIGHT, keys))
     toks.cut_cost = cut_cost = [0.0, *cut_costs_by_id(lids, rids, _SENTENCE_CUT, 1.2), 0.0]
-    toks.sentences = list(accumulate(map(is_sentence_end, bare), initial=0))
     # spread times already increase (aligned words may not)
     ends = toks.ends
+    inside = [_SENTENCE_INSIDE * e for e in map(is_sentence_end, bare)]
+    if toks.words:
+        span = _PAUSE_FULL_MS - _PAUSE_FROM_MS
+        for k in range(n - 1):
+            pause = toks.starts[k + 1] - ends[k]
+            if pause > _PAUSE_FROM_MS and cut_cost[k + 1] <= -1.0:
+                inside[k] += _PAUSE_INSIDE * min(1.0, (pause - _PAUSE_FROM_MS) / span)
+    toks.inside = list(accumulate(inside, initial=0.0))
     toks.emax = [-math.inf, *ends] if not toks.words else list(accumulate(ends, max, initial=-math.inf))
     cand = list(compress(range(1, n), map((-1.0).__ge__, cut_cost[1:n])))  # cut_cost[j] <= -1.0
     cand.append(n)
@@ -441,7 +454,7 @@ def _cut_points(
     """
     texts, starts = toks.texts, toks.starts
     n = len(texts)
-    widths, q, cut_cost, sc = toks.widths, toks.prefix, toks.cut_cost, toks.sentences
+    widths, q, cut_cost, sc = toks.widths, toks.prefix, toks.cut_cost, toks.inside
     emax, cand = toks.emax, toks.cand
     maxc, maxl = profile.max_chars_per_line, max(profile.max_lines, 1)
     max_dur, min_dur = float(profile.max_duration_ms), float(profile.min_duration_ms)
@@ -450,7 +463,7 @@ def _cut_points(
     maxc1 = maxc + sep
     ncand = len(cand)
     inf = math.inf
-    fill_w, inside_w, short_w, cue_w = _FILL, _SENTENCE_INSIDE, _SHORT, _CUE_COST  # locals: a hot loop
+    fill_w, short_w, cue_w = _FILL, _SHORT, _CUE_COST  # locals: a hot loop
     best = [inf] * (n + 1)
     back = [0] * (n + 1)
     reaches = [0] * (n + 1)
@@ -494,7 +507,7 @@ def _cut_points(
             sci, qi = sc[i], q[i] + sep
             for j in js:
                 fill = 1.0 - (q[j] - qi) / cap
-                cost = base + fill_w * fill * fill + (sc[j - 1] - sci) * inside_w
+                cost = base + fill_w * fill * fill + (sc[j - 1] - sci)
                 if emax[j] - t0 < min_dur:
                     cost += short_w
                 if cost < best[j]:
