@@ -189,9 +189,7 @@ def test_a_pause_between_aligned_sentences_starts_a_new_cue(pause_ms: int, cues_
     # the second sentence before it is said
     first = (Word("Oh,", 8400, 8600), Word("hello.", 8620, 8880))
     t = 8880 + pause_ms
-    second = tuple(
-        Word(w, t + k * 160, t + k * 160 + 140) for k, w in enumerate("I didn't know you were there.".split())
-    )
+    second = spoken("I didn't know you were there.", t, 160)
     text = "Oh, hello. I didn't know you were there."
     cues, _ = run([Turn("Diane", 8000, text, 1, words=first + second), Turn("B", 20000, "Yes.", 2)])
     assert len(cues) == cues_expected + 1
@@ -199,6 +197,41 @@ def test_a_pause_between_aligned_sentences_starts_a_new_cue(pause_ms: int, cues_
     assert cues[0].start_ms == 8400
     if cues_expected == 2:
         assert cues[1].start_ms == t
+
+
+def test_overlapping_speech_never_leaves_a_flash_cue() -> None:
+    # A's second sentence is said while B has already started (crosstalk): instead of a 1 ms cue it
+    # joins A's first cue, which fits both
+    a = spoken("Button or something like that.", 5000, 180) + spoken("Yeah. When they're when.", 6300, 180)
+    b = spoken("Simplification of symbols you could think of.", 5700, 200)
+    turns = [
+        Turn("MEO015", 5000, "Button or something like that. Yeah. When they're when.", 1, words=a),
+        Turn("FEE013", 5000, "Simplification of symbols you could think of.", 2, words=b),
+        Turn("MEO015", 20000, "Right.", 3, words=spoken("Right.", 20000)),
+    ]
+    cues, _ = run(turns)
+    assert_valid(cues)
+    assert [c.text.replace("\n", " ") for c in cues[:2]] == [
+        "Button or something like that. Yeah. When they're when.",
+        "Simplification of symbols you could think of.",
+    ]
+    assert cues[0].end_ms - cues[0].start_ms >= NETFLIX.min_duration_ms - SYNC_LEAD_MS
+    assert cues[1].start_ms <= b[0].start_ms + 1500  # B waits, within the lag allowed
+
+
+def test_next_speaker_waits_for_a_cue_to_be_readable() -> None:
+    # B answers 300 ms after A's one-word turn starts, in a two-line cue that cannot pair with it: A's cue
+    # gets the minimum duration (less its own lead) and B's waits, at most 1.5 s
+    turns = [
+        Turn("A", 1000, "No.", 1, words=spoken("No.", 1000)),
+        Turn("B", 1300, words_of(12), 2, words=spoken(words_of(12), 1300)),
+        Turn("A", 20000, "Right.", 3, words=spoken("Right.", 20000)),
+    ]
+    cues, _ = run(turns)
+    assert_valid(cues)
+    assert cues[0].lines == ("No.",)
+    assert cues[0].end_ms - cues[0].start_ms >= NETFLIX.min_duration_ms - SYNC_LEAD_MS
+    assert 1300 < cues[1].start_ms <= 1300 + 1500
 
 
 def spoken(text: str, t0: int, per_word_ms: int = 200) -> tuple[Word, ...]:

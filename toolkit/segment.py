@@ -215,6 +215,7 @@ def segment(
             prev_speaker = turn.speaker
     _ease_reading(plans, turn_cues, turns, profile, duration_ms)
     plans = _merge_dialogue(plans, turn_cues, turns, profile)
+    plans = _join_crowded(plans, profile)
     return _finish(plans, profile, duration_ms, path)
 
 
@@ -626,6 +627,54 @@ def _merge_dialogue(
     return [p for x, p in enumerate(plans) if x not in drop]
 
 
+def _join_crowded(plans: list[_Plan], profile: Profile) -> list[_Plan]:
+    """A turn's last cue that the next speaker's overlapping speech would leave on screen for less than
+    the minimum duration, even with the next cue waiting ``MAX_LAG_MS``, joins the cue before it (the
+    same turn's) when their text fits one cue: crosstalk in a meeting, a turn timed by the fallback."""
+    min_dur, gap, max_dur = profile.min_duration_ms, profile.min_gap_ms, profile.max_duration_ms
+    maxc, maxl = profile.max_chars_per_line, profile.max_lines
+    out: list[_Plan] = []
+    for k, p in enumerate(plans):
+        prev = out[-1] if out else None
+        nxt = plans[k + 1] if k + 1 < len(plans) else None
+        if (
+            prev is None
+            or nxt is None
+            or nxt.turn == p.turn
+            or prev.turn != p.turn
+            or len(set(p.speakers)) > 1
+            or len(set(prev.speakers)) > 1
+            or p.fixed_end is not None
+            or prev.fixed_end is not None
+            or nxt.start + MAX_LAG_MS - p.start >= min_dur + gap - p.lead
+            or p.speech_end - prev.start > max_dur
+        ):
+            out.append(p)
+            continue
+        lines: tuple[str, ...] = prev.lines + p.lines
+        if len(lines) > maxl or any(len(x) > maxc for x in lines):
+            text = " ".join(prev.lines + p.lines)
+            first = len(out) < 2 or out[-2].turn != prev.turn
+            reserve = label_reserve(p.speakers[0]) if first else 0
+            lines = (
+                () if is_cjk_text(text) else break_lines(tokenize(text), maxc, maxl, first_reserve=reserve)
+            )
+            if not lines or len(lines) > maxl or any(len(x) > maxc for x in lines):
+                out.append(p)
+                continue
+        out[-1] = _Plan(
+            prev.start,
+            max(prev.speech_end, p.speech_end),
+            lines,
+            (p.speakers[0],) * len(lines),
+            prev.turn,
+            prev.line,
+            prev.words + p.words,
+            lead=prev.lead,
+        )
+    return out
+
+
 def _ease_reading(
     plans: list[_Plan],
     turn_cues: list[tuple[int, int]],
@@ -687,14 +736,23 @@ def _finish(
     plans: list[_Plan], profile: Profile, duration_ms: int | None, path: str | None
 ) -> tuple[list[Cue], list[Finding]]:
     n = len(plans)
-    starts: list[int] = []
-    last = -1
-    for p in plans:
-        s = max(round(p.start), last + 1, 0)
-        starts.append(s)
-        last = s
     gap, chain = profile.min_gap_ms, profile.chain_gap_ms
     min_dur, max_dur = profile.min_duration_ms, profile.max_duration_ms
+    starts: list[int] = []
+    last = -1
+    for k, p in enumerate(plans):
+        s = max(round(p.start), last + 1, 0)
+        if k and p.turn != plans[k - 1].turn and not (p.keep_end or plans[k - 1].keep_end):
+            # the next speaker starts while the previous cue has had less than the minimum duration
+            # (overlapping speech, a turn timed by the fallback): that cue would flash by, so the next
+            # one waits for it (less what that cue may lead its own start by, below), but no more than
+            # MAX_LAG_MS after its own speech
+            room = last + min_dur + gap - plans[k - 1].lead
+            room = min(room, round(p.start) + MAX_LAG_MS)
+            if s < room and (duration_ms is None or room < duration_ms):
+                s = room
+        starts.append(s)
+        last = s
     ms_per_char = 1000 / profile.max_cps if profile.max_cps > 0 else 0.0
     chars = shown_chars(plans)
     # the cues' times, settled cue by cue (a cue may still shorten the one before it); Cues are made last
