@@ -33,6 +33,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from bench import realspeech as rs  # noqa: E402
+from toolkit.media.pipeline import text_check  # noqa: E402
 from toolkit.media.sync import SyncParams, apply_sync, find_sync  # noqa: E402
 from toolkit.media.vad import speech_mask  # noqa: E402
 
@@ -41,6 +42,10 @@ Cues = list[tuple[int, int]]
 
 def truth_cues(item: rs.Item) -> Cues:
     return [(int(s["start_ms"]), int(s["end_ms"])) for s in item.truth["sentences"] if s.get("text")]
+
+
+def truth_texts(item: rs.Item) -> list[str]:
+    return [s["text"] for s in item.truth["sentences"] if s.get("text")]
 
 
 def _shift(cues: Cues, d: int) -> Cues:
@@ -107,16 +112,23 @@ class Masks:
 
 
 def run(
-    masks: Masks, cues: Cues, params: SyncParams, detector: str
+    masks: Masks, cues: Cues, texts: list[str], params: SyncParams, detector: str
 ) -> tuple[bool, list[int], dict[str, Any]]:
-    """find_sync as `captionkit sync --vad DETECTOR` runs it (auto: webrtcvad, then Silero if refused)."""
+    """find_sync as `captionkit sync --vad DETECTOR` runs it (auto: webrtcvad, then Silero if refused,
+    then the text check when still refused)."""
     starts, ends = [s for s, _ in cues], [e for _, e in cues]
     res = find_sync(starts, ends, masks["webrtc" if detector == "auto" else detector], params)
+    seeds = [res]
     used = "webrtc" if detector == "auto" else detector
     if detector == "auto" and not res.accepted:
         second = find_sync(starts, ends, masks["silero"], params)
+        seeds.append(second)
         if second.accepted or second.confidence >= res.confidence:
             res, used = second, "silero"
+    if not res.accepted and np.any(masks[used]):
+        res = text_check(starts, ends, texts, masks.audio, res, seeds, params)
+        if res.accepted:
+            used = "text"
     new_s, _, _ = apply_sync(starts, ends, res)
     info = {
         "confidence": round(res.confidence, 3),
@@ -147,8 +159,9 @@ def main() -> None:
                 rng = random.Random(f"{item.name}/{how}/{kind}")
                 keep = kept(kind, len(truth), rng)
                 t_kept = [truth[i] for i in keep]
+                texts = [truth_texts(item)[i] for i in keep]
                 cues = distort(t_kept, rng)
-                accepted, new_s, info = run(masks, cues, params, args.vad)
+                accepted, new_s, info = run(masks, cues, texts, params, args.vad)
                 ok = solved(kind, t_kept, new_s)
                 rows.append({"item": item.name, "degradation": how, "case": kind, "positive": True,
                              "accepted": accepted, "right": ok, **info})  # fmt: skip
@@ -156,12 +169,12 @@ def main() -> None:
             other = all_items[(all_items.index(item) + 1) % len(all_items)]
             music = rs.music_bed(len(audio), np.random.default_rng(3)) * 3000
             negatives = {
-                "other_recording": (masks, _shift(truth_cues(other), 1500)),
-                "silence": (Masks(np.zeros_like(audio)), truth),
-                "music_only": (Masks(rs.gain(music, 0)), truth),
+                "other_recording": (masks, _shift(truth_cues(other), 1500), truth_texts(other)),
+                "silence": (Masks(np.zeros_like(audio)), truth, truth_texts(item)),
+                "music_only": (Masks(rs.gain(music, 0)), truth, truth_texts(item)),
             }
-            for kind, (m, cues) in negatives.items():
-                accepted, _, info = run(m, cues, params, args.vad)
+            for kind, (m, cues, texts) in negatives.items():
+                accepted, _, info = run(m, cues, texts, params, args.vad)
                 rows.append({"item": item.name, "degradation": how, "case": kind, "positive": False,
                              "accepted": accepted, "right": False, **info})  # fmt: skip
             if args.verbose:

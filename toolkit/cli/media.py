@@ -40,6 +40,12 @@ EXIT_LOW_CONFIDENCE = 3
 @click.option("--no-fix-framerate", is_flag=True, help="Do not try 24/23.976, 25/23.976, 25/24 and inverses.")
 @click.option("--max-offset", type=click.FloatRange(0), help="Reject (not restrict) shifts beyond N seconds.")
 @click.option(
+    "--no-text-check",
+    is_flag=True,
+    help="When speech detection alone cannot confirm an offset (dense speech), do not check it by "
+    "aligning the captions' words (English captions; a few seconds).",
+)
+@click.option(
     "--min-confidence",
     type=click.FloatRange(0, 1),
     default=0.5,
@@ -64,6 +70,7 @@ def sync(
     split_penalty: float,
     no_fix_framerate: bool,
     max_offset: float | None,
+    no_text_check: bool,
     min_confidence: float,
     review_path: str | None,
     quiet: bool,
@@ -96,6 +103,7 @@ def sync(
             fix_ratio=not no_fix_framerate,
             max_offset_ms=None if max_offset is None else int(max_offset * 1000),
             min_confidence=min_confidence,
+            text_check=not no_text_check,
         )
         outcome = sync_captions(
             captions, media, params=params, audio_stream=audio_stream, decode=decode, detector=vad

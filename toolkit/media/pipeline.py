@@ -17,7 +17,7 @@ from ..timecode import format_clock
 from .audio import DEFAULT_RATE, DecodedMedia, load_media
 from .decode import Decode
 from .retime import CaptionTimes, read_caption_times, rewrite_times
-from .sync import SyncParams, SyncResult, apply_sync, find_sync
+from .sync import NO_HARM_MS, Segment, SyncParams, SyncResult, apply_sync, find_sync
 from .vad import SpeechDetector, speech_mask
 
 if TYPE_CHECKING:
@@ -163,11 +163,18 @@ def sync_captions(
     am = analysed or analyse_media(media_path, audio_stream=audio_stream, decode=decode, detector=first)
     t1 = time.perf_counter()
     result = find_sync(captions.starts_ms, captions.ends_ms, am.mask, params)
+    seeds = [result]
     if not result.accepted and detector == "auto" and am.detector != "silero":
         neural = am.with_detector("silero")
         second = find_sync(captions.starts_ms, captions.ends_ms, neural.mask, params)
+        seeds.append(second)
         if second.accepted or second.confidence >= result.confidence:
             result, am = second, neural  # the report names the detector whose answer it gives
+    if not result.accepted:
+        result = text_check(
+            captions.starts_ms, captions.ends_ms, captions.texts, am.media.audio, result, seeds,
+            params or SyncParams(), am.media.sample_rate,
+        )  # fmt: skip
     damage = am.media.damage_notes()
     if damage:  # a damaged file: what decoded may not be where the file says (trust the answer less)
         conf = result.confidence * DAMAGE_CONFIDENCE
@@ -183,6 +190,62 @@ def sync_captions(
     timings = {"decode": am.decode_ms, "vad": am.vad_ms, "search": int((time.perf_counter() - t1) * 1000)}
     return SyncOutcome(
         captions, result, tuple(starts), tuple(ends), clamped, am.duration_ms, elapsed, timings, am.detector
+    )
+
+
+def text_check(
+    starts_ms: Sequence[int],
+    ends_ms: Sequence[int],
+    texts: Sequence[str],
+    audio: np.ndarray,
+    result: SyncResult,
+    seeds: Sequence[SyncResult],
+    p: SyncParams,
+    sample_rate: int = DEFAULT_RATE,
+) -> SyncResult:
+    """A refused single-offset answer checked by the captions' words (:mod:`toolkit.align.verify`): in
+    dense speech (a phone call) too few cue starts sit on speech onsets for the detector's evidence, but
+    the words fit the sound at the right offset far better than a second away. ``seeds`` are the answers
+    of the speech detectors tried. Runs on English captions only (the acoustic model is English), and
+    never lifts a refusal for ``--max-offset``."""
+    if (
+        not p.text_check
+        or len(result.segments) != 1
+        or len(texts) != len(starts_ms)
+        or not starts_ms
+        or result.reason.startswith("offset")
+        or result.reason == "no speech detected in the media"
+    ):
+        return result
+    from ..align.verify import check_offset  # the engine loads only for a refused sync
+    from ..language import detect_language
+
+    language = detect_language(texts)
+    if language is not None and language.reliable and not language.is_english:
+        return result
+    ratio = result.ratio
+    starts = [round(s * ratio) for s in starts_ms]
+    ends = [round(e * ratio) for e in ends_ms]
+    offsets = [r.segments[0].offset_ms for r in seeds if len(r.segments) == 1 and r.ratio == ratio]
+    t = time.perf_counter()
+    check = check_offset(starts, ends, texts, audio, offsets or [result.offset_ms], sample_rate=sample_rate)
+    if check is None:
+        return result
+    report = {**check.to_json(), "ms": int((time.perf_counter() - t) * 1000)}
+    details = {**result.details, "text_check": report}
+    log.info("text check: %s", report)
+    if not check.verified or check.confidence < p.min_confidence:
+        return replace(result, details=details)
+    if p.max_offset_ms is not None and abs(check.offset_ms) > p.max_offset_ms:
+        return replace(result, details=details)
+    offset = 0 if ratio == 1.0 and abs(check.offset_ms) <= NO_HARM_MS else check.offset_ms
+    return replace(
+        result,
+        segments=(Segment(0, len(starts) - 1, offset, int(starts_ms[0])),),
+        confidence=check.confidence,
+        accepted=True,
+        reason="ok (the captions' words fit the speech at this offset: text check)",
+        details=details,
     )
 
 

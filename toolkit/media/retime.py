@@ -32,6 +32,7 @@ class CaptionTimes:
     starts_ms: tuple[int, ...]
     ends_ms: tuple[int, ...]
     lines: tuple[int, ...]  # 1-based line of each timing line
+    texts: tuple[str, ...] = ()  # each cue's text as shown (tags removed)
 
 
 _LINE_END = re.compile(r"\r\n|\r|\n")
@@ -57,6 +58,7 @@ def read_caption_times(path: str | Path) -> CaptionTimes:
     ``convert`` and ``validate`` see the same cues.
     """
     from ..captions import decode_caption_bytes, detect_format, loads
+    from ..captions.model import plain_text
 
     name = str(path)
     text, encoding = decode_caption_bytes(read_bytes(path), path=name)
@@ -68,15 +70,17 @@ def read_caption_times(path: str | Path) -> CaptionTimes:
     starts: list[int] = []
     ends: list[int] = []
     at: list[int] = []
+    texts: list[str] = []
     for cue in doc.cues:
         if cue.line is None or not _TIMING.match(lines[cue.line - 1].rstrip("\r\n").lstrip("\ufeff")):
             continue  # a timing line this module cannot rewrite in place (not written as digits)
         starts.append(cue.start_ms)
         ends.append(max(cue.end_ms, cue.start_ms))
         at.append(cue.line)
+        texts.append(plain_text(cue.text))
     if not starts:
         raise ParseError("no cue timings (HH:MM:SS,mmm --> HH:MM:SS,mmm) found", path=name)
-    return CaptionTimes(name, text, encoding, tuple(starts), tuple(ends), tuple(at))
+    return CaptionTimes(name, text, encoding, tuple(starts), tuple(ends), tuple(at), tuple(texts))
 
 
 def _format_like(original: str, ms: int) -> str:

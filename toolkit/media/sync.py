@@ -87,6 +87,7 @@ class SyncParams:
     max_hit_rate: float = 0.97
     jump_odds: float = 0.05  # a priori odds that captions have a split at all
     ratio_cost: float = 4.0  # nats a frame-rate ratio must gain (one of six ratios, and rare)
+    text_check: bool = True  # a refused offset is checked by the captions' words (toolkit.align.verify)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,112 @@
+"""The text check of a caption sync (toolkit.align.verify): the captions' words, force-aligned by the real
+pocketsphinx engine on the committed clip, fit the speech at the right offset and nowhere else; a sync
+the speech detector refuses is accepted when they do (dense speech: a phone call), never otherwise."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from toolkit.align.verify import _t_sf, check_offset
+from toolkit.media import decode_audio
+from toolkit.media.pipeline import sync_captions
+from toolkit.media.retime import read_caption_times, rewrite_times
+from toolkit.media.sync import SyncParams
+
+pytestmark = pytest.mark.media
+
+FIX = Path(__file__).parent / "fixtures" / "media"
+MP4 = FIX / "interview_90s.mp4"
+SRT = FIX / "interview_90s.srt"
+SHIFT_MS = 3_000
+# other speech, as captions of another recording would carry
+OTHER = [
+    "So you believe that the talks are over?",
+    "We never said that, we said we are ready to listen.",
+    "And what would it take for that to change?",
+    "A serious proposal from the other side, nothing less.",
+    "The president has been clear about that for years.",
+    "Some people in Washington do not believe him.",
+    "That is their right, of course, but it is not our problem.",
+    "Let us talk about the pipeline then.",
+    "Everybody knows who did it, and nobody says it.",
+    "Thank you for your time, minister.",
+]
+
+
+@pytest.fixture(scope="module")
+def audio() -> np.ndarray:
+    return decode_audio(str(MP4))
+
+
+def test_t_distribution_tail() -> None:
+    assert _t_sf(0.0, 5) == pytest.approx(0.5, abs=1e-6)
+    assert _t_sf(2.015, 5) == pytest.approx(0.05, abs=0.001)  # the one-sided 5 % point, 5 dof
+    assert _t_sf(3.250, 9) == pytest.approx(0.005, abs=0.0005)
+    assert _t_sf(-2.015, 5) == pytest.approx(0.95, abs=0.001)
+    assert _t_sf(math.inf, 3) == 0.0
+
+
+def test_right_offset_is_verified_and_kept(audio: np.ndarray) -> None:
+    caps = read_caption_times(SRT)
+    late = [s + SHIFT_MS for s in caps.starts_ms], [e + SHIFT_MS for e in caps.ends_ms]
+    check = check_offset(*late, caps.texts, audio, [-SHIFT_MS + 20])
+    assert check is not None and check.verified
+    # the detector's offset stands when no grid point fits clearly better
+    assert check.offset_ms == -SHIFT_MS + 20
+    assert check.confidence > 0.9 and check.probes >= 5
+    assert check.weakest_margin >= 0.5
+
+
+def test_a_wrong_seed_is_not_verified(audio: np.ndarray) -> None:
+    caps = read_caption_times(SRT)
+    late = [s + SHIFT_MS for s in caps.starts_ms], [e + SHIFT_MS for e in caps.ends_ms]
+    check = check_offset(*late, caps.texts, audio, [-SHIFT_MS + 2_500])
+    assert check is not None and not check.verified
+
+
+def test_other_words_fit_nowhere(audio: np.ndarray) -> None:
+    caps = read_caption_times(SRT)
+    n = len(caps.starts_ms)
+    texts = [OTHER[i % len(OTHER)] for i in range(n)]
+    check = check_offset(caps.starts_ms, caps.ends_ms, texts, audio, [0])
+    assert check is not None and not check.verified
+
+
+def test_too_few_probes_give_no_verdict(audio: np.ndarray) -> None:
+    assert check_offset([1000, 4000], [3000, 6000], ["Good evening.", "Thank you."], audio, [0]) is None
+
+
+def _late_srt(tmp_path: Path) -> Path:
+    caps = read_caption_times(SRT)
+    out = tmp_path / "late.srt"
+    out.write_bytes(
+        rewrite_times(caps, [s + SHIFT_MS for s in caps.starts_ms], [e + SHIFT_MS for e in caps.ends_ms])
+    )
+    return out
+
+
+def test_sync_the_detector_refuses_is_rescued_by_the_words(tmp_path: Path) -> None:
+    # a bar of evidence no speech detector reaches stands for dense speech: only the words can tell
+    strict = SyncParams(min_evidence=1e9)
+    caps = read_caption_times(SRT)
+    out = sync_captions(str(_late_srt(tmp_path)), str(MP4), params=strict)
+    assert out.result.accepted, out.result.reason
+    assert "text check" in out.result.reason
+    assert out.result.details["text_check"]["verified"] is True
+    errors = [abs(a - b) for a, b in zip(out.starts_ms, caps.starts_ms, strict=True)]
+    assert max(errors) <= 150
+
+
+def test_text_check_can_be_turned_off(tmp_path: Path) -> None:
+    strict = SyncParams(min_evidence=1e9, text_check=False)
+    out = sync_captions(str(_late_srt(tmp_path)), str(MP4), params=strict)
+    assert not out.result.accepted and "text_check" not in out.result.details
+
+
+def test_max_offset_refusal_stands(tmp_path: Path) -> None:
+    out = sync_captions(str(_late_srt(tmp_path)), str(MP4), params=SyncParams(max_offset_ms=1000))
+    assert not out.result.accepted and "max-offset" in out.result.reason
