@@ -625,9 +625,16 @@ def _align_piece(run: _Run, piece: _Piece, cursor: int, mpp: float, turn: Turn) 
     log.debug("line %d: %d of %d words implausible, median score %.2f", turn.line, bad, len(timings), fit)
     if bad > MAX_FALLBACK_BAD * len(timings) or _squeeze(timings, piece.phones) > 0 or fit < floor:
         return None
-    if piece.bound is not None and not piece.bound[0] <= timings[0].start_ms <= piece.bound[1]:
-        log.debug("line %d: start %d outside %s", turn.line, timings[0].start_ms, piece.bound)
-        return None  # the words are not where the turn's timestamp says: a misfit, timed without them
+    if piece.bound is not None:
+        lo, hi = piece.bound
+        first = timings[0]
+        if lo - ONSET_MARGIN_MS <= first.start_ms < lo < first.end_ms:
+            # the window opens ONSET_MARGIN_MS before the range, and a first word the engine starts in
+            # that margin (speech already under way there: the other speaker) starts where the range does
+            timings = [TokenTiming(lo, first.end_ms, first.score), *timings[1:]]
+        if not lo <= timings[0].start_ms <= hi:
+            log.debug("line %d: start %d outside %s", turn.line, timings[0].start_ms, piece.bound)
+            return None  # the words are not where the turn's timestamp says: a misfit, timed without them
     # after a fallback nothing anchors the window but the timestamp, and on poor audio (low scores
     # everywhere) the scores cannot tell a misfit: there, a start far from the timestamp is a misfit
     if (state.failed_in_row or _poor_audio(state)) and piece.hint_ms is not None:  # noqa: SIM102
