@@ -11,8 +11,9 @@ offset on that call, -4.8 one second off, -6.9 for the captions left 7 s late).
 ``MAX_PROBE_MS`` long), scores each one's fit in its window at a few offsets around the seeds the
 speech detector found (a grid, to refine the offset too) and at alternatives a second or more away (the
 captions as they are included), and verifies the best offset only when every probe set speaks for it
-against every alternative: the mean difference of the probes' fits is at least ``MIN_MARGIN`` and its
-paired t statistic at least ``MIN_T``. Captions of another recording, music and silence fit nowhere, so
+against every alternative: the mean difference of the probes' fits is at least ``MIN_MARGIN``, and the
+chance that any alternative's paired t statistic is reached by luck (summed over the alternatives) at
+most 5 %. Captions of another recording, music and silence fit nowhere, so
 no offset is verified for them. The engine is English (pocketsphinx): the caller runs this only on
 English captions.
 """
@@ -44,7 +45,8 @@ REFINE_GAIN, REFINE_T = 0.3, 2.5  # the best of those replaces the seed when it 
 ALTERNATIVES_MS = (-4_000, -2_500, -1_000, 1_000, 2_500, 4_000)  # wrong offsets the best must beat
 DISTINCT_MS = 1_000  # an alternative is at least this far from the best offset
 MIN_MARGIN = 0.5  # mean fit gain over every alternative, in per-frame log score ...
-MIN_T = 3.0  # ... and its paired t statistic over the probes
+MIN_CONFIDENCE = 0.95  # ... and the chance that any alternative's gain is luck at most 5 % (paired t)
+DIFF_CAP = 2.5  # a probe's fit difference counts up to this much
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,14 +119,20 @@ def check_offset(
     weakest: tuple[float, float, int] = (math.inf, math.inf, best)
     chance = 0.0
     for d in sorted(others):
-        diff = own - fit(d)
+        # one probe cut by the media's edge or lost by the engine at one offset is not several probes'
+        # worth of evidence: differences count up to DIFF_CAP
+        diff = np.clip(own - fit(d), -DIFF_CAP, DIFF_CAP)
         t = _t_statistic(diff)
         chance += _t_sf(t, len(diff) - 1)
         if (t, float(diff.mean())) < weakest[:2]:
             weakest = (t, float(diff.mean()), d)
     t_min, margin, at = weakest
     confidence = max(0.0, 1.0 - chance)
-    verified = bool(others) and t_min >= MIN_T and _min_margin(own, [fit(d) for d in others]) >= MIN_MARGIN
+    verified = (
+        bool(others)
+        and confidence >= MIN_CONFIDENCE
+        and _min_margin(own, [fit(d) for d in others]) >= MIN_MARGIN
+    )
     return TextCheck(best, verified, confidence, len(probes), float(own.mean()), at, margin, t_min)
 
 
@@ -133,7 +141,10 @@ def _probes(
 ) -> list[tuple[int, int, list[str]]]:
     """Up to ``PROBES`` usable cues, spread evenly over the file: (start, end, spoken tokens)."""
     usable: list[tuple[int, int, list[str]]] = []
-    for s, e, text in zip(starts_ms, ends_ms, texts, strict=True):
+    n = len(starts_ms)
+    for i, (s, e, text) in enumerate(zip(starts_ms, ends_ms, texts, strict=True)):
+        if i + 1 < n and s < starts_ms[i + 1] < e:  # a cue held over the next one's start (ends run late):
+            e = starts_ms[i + 1]  # the next cue's words would be in the window
         if not MIN_PROBE_MS <= e - s <= MAX_PROBE_MS:
             continue
         tokens = [w for tok in normalize(" ".join(text.split())) for w in tok.spoken]
