@@ -81,6 +81,23 @@ CASES = {
         '00:00:09,00:00:14,Clerk,"Roll call, please."\n',
         [("Council Member Ruiz", 5000, "Good evening, all."), ("Clerk", 9000, "Roll call, please.")],
     ),
+    "a subtitle archive page": (
+        ":00:00. > :00:15.Business question, Paul Flynn.\n\n:00:16. > :00:21.The business for next week.\n"
+        "\n1:02:03. > 1:02:09.Order, order.\n",
+        [
+            (None, 0, "Business question, Paul Flynn."),
+            (None, 16000, "The business for next week."),
+            (None, 3723000, "Order, order."),
+        ],
+    ),
+    "whisper.cpp words with punctuation segments": (
+        "[00:00:00.320 --> 00:00:00.370]   And\n[00:00:00.370 --> 00:00:00.690]   so\n"
+        "[00:00:00.690 --> 00:00:00.850]   my\n[00:00:00.850 --> 00:00:01.590]   fellow\n"
+        "[00:00:01.590 --> 00:00:02.850]   Americans\n[00:00:02.850 --> 00:00:03.300]  ,\n"
+        "[00:00:03.300 --> 00:00:04.140]   ask\n[00:00:04.140 --> 00:00:04.990]   not\n"
+        "[00:00:04.990 --> 00:00:05.410]   this\n[00:00:05.410 --> 00:00:05.660]  .\n",
+        [(None, 320, "And so my fellow Americans, ask not this.")],
+    ),
     "a TSV in seconds with speakers": (
         "start\tspeaker\ttext\n5.0\tJoe\tHello there, welcome.\n9.2\tAnn\tThanks for having me.\n",
         [("Joe", 5000, "Hello there, welcome."), ("Ann", 9200, "Thanks for having me.")],
@@ -93,6 +110,37 @@ def test_export_form(name: str) -> None:
     text, expected = CASES[name]
     doc = parse_text(text)
     assert [(t.speaker, t.start_ms, t.text) for t in doc.turns] == expected
+
+
+MISSION = """[-00:00:00:10]
+LCC: 10, 9, 8, 7, 6, --
+
+[00:00:00:01]
+LCC: LIFT-OFF.
+
+[00:00:00:02]
+_page : 8
+_tape : Tape 1/1
+CDR: The clock is running.
+
+[01:00:06:53]
+CC:  13, Houston. Level sense arm time [time:00:00:08:38|8 plus 38]
+     nominal; [glossary:S-IVB] to orbit. Your V over V<sub>R</sub> is unity.
+"""
+
+
+def test_a_mission_transcript() -> None:
+    # NASA air-to-ground as Spacelog keeps it: days of mission time, metadata lines, the site's markup
+    doc = parse_text(MISSION)
+    assert [(t.speaker, t.start_ms, t.text) for t in doc.turns] == [
+        ("LCC", None, "10, 9, 8, 7, 6, --"),
+        ("LCC", 1000, "LIFT-OFF."),
+        ("CDR", 2000, "The clock is running."),
+        ("CC", (24 * 3600 + 6 * 60 + 53) * 1000,
+         "13, Houston. Level sense arm time 8 plus 38 nominal; S-IVB to orbit. Your V over VR is unity."),
+    ]  # fmt: skip
+    (meta,) = [f for f in doc.findings if f.code == "P009"]
+    assert meta.data["removed"] == ["_page : 8", "_tape : Tape 1/1"] and meta.data["lines"] == [8, 9]
 
 
 def test_a_chapter_list_line_stays_a_chapter() -> None:

@@ -36,7 +36,8 @@ _TS = r"\d{1,3}(?::\d{1,2}){1,3}(?:[.,]\d{1,3})?"
 # exporters' ways of writing a timestamp line, rewritten to a form the layouts read (the line keeps its
 # number; nothing is dropped): YouTube .sbv "0:00:05.000,0:00:08.460", Whisper "[0.00s --> 4.20s]" and
 # "[00:00.000 → 00:04.200]", a podcast app's "Starting point is 00:12:03", a bullet "- 0:05 - 0:09 text",
-# an italic label "*Joe (0:05)*", a paragraph opening "(00:24) text" (a chapter title is short)
+# an italic label "*Joe (0:05)*", a paragraph opening "(00:24) text" (a chapter title is short), a
+# subtitle archive's ":00:16. > :00:21.text"
 _SBV = re.compile(rf"^[ \t]*(?P<a>{_TS}),(?P<b>{_TS})[ \t]*$")
 _SECONDS_RANGE = re.compile(r"\[(?P<a>\d+(?:\.\d+)?)s[ \t]*(?:-->|→|->|–|-)[ \t]*(?P<b>\d+(?:\.\d+)?)s\]")
 _ARROW = re.compile(rf"(?<=\d)[ \t]*→[ \t]*(?={_TS})")
@@ -63,8 +64,19 @@ _AM_PM = re.compile(
 )
 
 
+# broadcast subtitles as a subtitle archive page shows them, hours left out: ":00:16. > :00:21.Business ..."
+_SUBTITLE_PAGE = re.compile(
+    r"^[ \t]*(?P<a>\d{0,2}:\d{2}:\d{2})\.[ \t]*>[ \t]*(?P<b>\d{0,2}:\d{2}:\d{2})\.[ \t]*(?P<text>\S.*)$"
+)
+
+
 def _rewrite(line: str) -> str | None:
     """An exporter's timestamp form rewritten for the layouts, or ``None`` when the line has none."""
+    if ">" in line:
+        m = _SUBTITLE_PAGE.match(line)
+        if m:
+            a, b = (x if x[0] != ":" else "0" + x for x in (m["a"], m["b"]))
+            return f"{a} --> {b} {m['text'].strip()}"
     m = _AM_PM.match(line)
     if m and int(m["h"]) <= 12 and int(m["m"]) < 60:
         hour = int(m["h"]) % 12 + (12 if m["ap"].lower() == "p" else 0)
@@ -103,6 +115,64 @@ _HEADING = re.compile(r"^[ \t]*(#{1,6})[ \t]+(?P<rest>\S.*)$")
 _TIMESTAMP = re.compile(r"\d{1,3}(?::\d{1,2}){1,3}")
 
 
+# a mission transcript (NASA air-to-ground, as Spacelog keeps them): a "[DD:HH:MM:SS]" line of mission
+# elapsed time (negative before lift-off), exporter metadata ("_page : 8", "_tape : Tape 1/1"), then
+# "CDR: text" with indented continuation lines; the text holds Spacelog's markup "[glossary:S-IVB]",
+# "[time:00:00:08:38|8 plus 38]" (what it shows after the bar) and HTML such as "V<sub>R</sub>"
+_MISSION_TS = re.compile(
+    r"^[ \t]*\[(?P<neg>-)?(?P<d>\d{2,3}):(?P<h>\d{2}):(?P<m>\d{2}):(?P<s>\d{2})\][ \t]*$"
+)
+_MISSION_META = re.compile(r"^_[a-z]+[ \t]*:")
+_MISSION_SPEAKER = re.compile(
+    r"^(?P<name>[A-Z][A-Za-z0-9\-]{0,11}(?: [A-Z0-9][A-Za-z0-9\-]{0,11}){0,2})[ \t]*:[ \t]+\S"
+)
+_MISSION_MARKUP = re.compile(r"\[(?:glossary|time):(?P<term>[^\]|]*)(?:\|(?P<shown>[^\]]*))?\]")
+_INLINE_HTML = re.compile(r"</?(?:sub|sup|i|b|em|strong|span)(?:[ \t][^>]*)?>")
+MIN_MISSION_STAMPS = 3
+
+
+def _mission_lines(lines: Sequence[str]) -> tuple[list[str], list[tuple[int, str]]] | None:
+    """A mission transcript's lines rewritten as ``[HH:MM:SS] NAME: text`` (days folded into hours; a
+    negative time leaves the turn untimed), with its metadata lines emptied and returned; ``None`` when
+    the lines are not one."""
+    stamps = followed = 0
+    for k, line in enumerate(lines):
+        if _MISSION_TS.match(line):
+            stamps += 1
+            j = k + 1
+            while j < len(lines) and _MISSION_META.match(lines[j]):
+                j += 1
+            followed += j < len(lines) and bool(_MISSION_SPEAKER.match(lines[j]))
+    if stamps < MIN_MISSION_STAMPS or followed < 0.8 * stamps:
+        return None
+    out = list(lines)
+    meta: list[tuple[int, str]] = []
+    pending: str | None = None  # the time waiting for its speaker line ("" when negative)
+    for k, line in enumerate(lines):
+        m = _MISSION_TS.match(line)
+        if m:
+            hours = int(m["d"]) * 24 + int(m["h"])
+            stamp = f"{hours:02d}:{m['m']}:{m['s']}"
+            # before lift-off: the turn is the transcript's, untimed ("LCC [-00:00:10]: ...", see parse)
+            pending = f"[-{stamp}]" if m["neg"] else f"[{stamp}] "
+            out[k] = ""
+            continue
+        if pending is not None and _MISSION_META.match(line):
+            meta.append((k + 1, line.strip()))
+            out[k] = ""
+            continue
+        text = _INLINE_HTML.sub("", _MISSION_MARKUP.sub(lambda x: x["shown"] or x["term"], line))
+        if pending is not None and _MISSION_SPEAKER.match(text):
+            if pending.startswith("[-"):
+                name, rest = text.split(":", 1)
+                text = f"{name} {pending}:{rest}"
+            else:
+                text = pending + text
+            pending = None
+        out[k] = text
+    return out, meta
+
+
 @dataclass(slots=True)
 class _Seen:
     what: str
@@ -133,6 +203,11 @@ def clean_lines(lines: Sequence[str], *, path: str) -> tuple[list[str], list[Fin
         if len(entry.samples) < 5 and sample not in entry.samples:
             entry.samples.append(sample)
 
+    mission = _mission_lines(lines)
+    if mission is not None:
+        lines = mission[0]
+        for n, meta in mission[1]:
+            note("transcript metadata", n, meta)
     for n, raw in enumerate(lines, start=1):
         line = raw
         if "\\" in line and _MD_ESCAPE.search(line):

@@ -52,6 +52,7 @@ _UNTIMED = re.compile(
 # "[Speaker 2] text" opening a paragraph: a speaker the transcript names without a time (a known one, or a
 # diarizer's placeholder such as "Speaker 2" / "SPEAKER_01"); "[inaudible]" and "[Putin]" mid-text are not
 _BRACKET_UNTIMED = re.compile(rf"^\[(?P<name>{NAME_BARE})\][ \t]*:?[ \t]+(?P<text>\S.*)$")
+_NEGATIVE_TIME = re.compile(r"^-\d{1,3}(?::\d{1,2}){1,3}$")  # a mission transcript's time before lift-off
 _DIARIZED_NAME = re.compile(r"^(?:speaker|spk|participant)[ _-]?\d{1,3}$", re.IGNORECASE)
 _SPACE_RUN = re.compile(r"\s\s|[\t\n\r\f\v]")
 # The whitespace characters besides " " and "\t\n\r\f\v" (str.isspace and the regex \s agree on them; a test
@@ -69,6 +70,7 @@ _CHROME = re.compile(
     r"textile|click (?:here|play)",
     re.IGNORECASE,
 )
+_CLOSING_PUNCT = re.compile(r"^[ \t]*[.,;:!?…)\]}”’»%]+[ \t]*$")  # a word-level "word" that is punctuation
 WORD_GROUP_MAX = 40  # words per turn when a word-level export never ends a sentence
 WORD_PAUSE_MS = 1000  # a pause this long (from the previous word's end) starts a new turn
 WORD_PAUSE_NO_END_MS = 2000  # the same, from the previous word's start, when ends are not given
@@ -200,7 +202,12 @@ def _classify_line(
     if known:
         m = _UNTIMED.match(line)
         if m is not None and m["name"].strip() in known:
-            seg = _Seg(lineno, m["ph"][1:-1] if m["ph"] else None, m["name"].strip())
+            ph = m["ph"][1:-1] if m["ph"] else None
+            if ph and _NEGATIVE_TIME.match(ph):  # "LCC [-00:00:10]: ...": a turn before the time's zero
+                seg = _Seg(lineno, None, m["name"].strip())
+                seg.parts.append(m["text"])
+                return [_Item("start", lineno, seg=seg)]
+            seg = _Seg(lineno, ph, m["name"].strip())
             seg.parts.append(m["text"])
             # a "mark": a turn inside the transcript, but never where the transcript starts or ends, so a
             # quote like "Lavrov: No NATO." in the article above cannot pull the article in
@@ -682,6 +689,13 @@ def _group_words(turns: list[Turn]) -> list[Turn]:
     ``WORD_PAUSE_NO_END_MS`` later), the last one ``ESTIMATED_WORD_MS`` after its start. A turn gets an
     end time only when the export gives them.
     """
+    glued: list[Turn] = []
+    for t in turns:  # whisper.cpp's "-ml 1" prints ',' and '.' as segments of their own: glue them on
+        if glued and _CLOSING_PUNCT.match(t.text) and t.speaker == glued[-1].speaker:
+            glued[-1] = replace(glued[-1], text=glued[-1].text + t.text.strip())
+        else:
+            glued.append(t)
+    turns = glued
     has_ends = any(t.end_ms is not None for t in turns)
     groups: list[list[int]] = []
     for k, t in enumerate(turns):
