@@ -94,6 +94,15 @@ def test_report_names_removed_text_and_kept_copy(result: RepairResult) -> None:
     assert t002[1].data["removed_text"].startswith(A1)
 
 
+def test_result_carries_the_removed_copies_with_their_times(doc: Document, result: RepairResult) -> None:
+    # the media stage tries a removed copy's timestamp too: it comes with the result, not re-read
+    source = {t.line: t.start_ms for t in doc.turns}
+    whole = [c for c in result.changes if c.kind == "duplicate" and c.data["whole_turn"]]
+    assert [(r.line, r.kept_line) for r in result.removed] == [(c.lines[0], c.kept_line) for c in whole]
+    assert [(r.line, r.kept_line) for r in result.removed] == [(125, 121), (127, 123)]
+    assert [r.start_ms for r in result.removed] == [source[125], source[127]]
+
+
 def test_time_base_jump_about_37_s(result: RepairResult) -> None:
     (jump,) = [f for f in result.findings if f.code == "T005"]
     assert 36_000 <= jump.data["offset_ms"] <= 37_000

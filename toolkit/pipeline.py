@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
     from .captions import Captions
     from .language import Language
+    from .repair.engine import RemovedCopy
 from .captions.kinds import DELIVERY_FORMATS, EXTENSIONS
 from .profiles import DEFAULT_PROFILE, LANGUAGE_PROFILES, PROFILES, Profile
 
@@ -110,9 +111,11 @@ def convert_document(doc: Document, options: ConvertOptions) -> ConvertResult:
             from dataclasses import replace as _replace
 
             doc = _replace(doc, turns=turns)  # repair reads the document
+    removed: tuple[RemovedCopy, ...] = ()
     if options.repair and (doc.kind == "transcript" or meeting):
         repaired = repair(doc, duration_ms=options.duration_ms, speakers=dict(options.speakers) or None)
         turns = repaired.turns
+        removed = repaired.removed
         findings.extend(repaired.findings)
     language = transcript_language(turns, options.language, path=doc.path, findings=findings)
     cjk = language is not None and language.is_cjk
@@ -128,7 +131,7 @@ def convert_document(doc: Document, options: ConvertOptions) -> ConvertResult:
         from .media.pipeline import apply_media
 
         media_result = apply_media(
-            turns, options, path=doc.path, rates=rates, findings=findings, language=language
+            turns, options, path=doc.path, rates=rates, removed=removed, language=language
         )
         turns = media_result.turns
         findings.extend(media_result.findings)

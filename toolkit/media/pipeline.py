@@ -23,6 +23,7 @@ from .vad import SpeechDetector, speech_mask
 if TYPE_CHECKING:
     from ..language import Language
     from ..pipeline import ConvertOptions
+    from ..repair.engine import RemovedCopy
     from ..timing import RateModel
 
 __all__ = [
@@ -261,26 +262,15 @@ class MediaResult:
 
 
 def duplicate_alternatives(
-    turns: Sequence[Turn], findings: Sequence[Finding], path: str | None
+    turns: Sequence[Turn], removed: Sequence[RemovedCopy]
 ) -> dict[int, list[tuple[int, int]]]:
-    """Turn index -> (start_ms, line) of the whole-turn copies that duplicate removal (T002) dropped.
-
-    The dropped copy's timestamp is read back from the source file (the finding gives its line)."""
-    dups = [f for f in findings if f.code == "T002" and f.data.get("whole_turn") and f.line is not None]
-    if not dups or not path:
-        return {}
-    from ..parse import read_document
-
-    try:
-        source = {t.line: t for t in read_document(path).turns}
-    except Exception:  # the source is not readable again: nothing to compare
-        return {}
+    """Turn index -> (start_ms, line) of the whole-turn copies of it that duplicate removal dropped (the
+    repair stage's :class:`~toolkit.repair.engine.RemovedCopy`): turn sync tries their times too."""
     by_line = {t.line: i for i, t in enumerate(turns)}
     out: dict[int, list[tuple[int, int]]] = {}
-    for f in dups:
-        gone = source.get(f.line or -1)
-        kept = by_line.get(int(f.data.get("kept_line", -1)))
-        if gone is not None and gone.start_ms is not None and kept is not None:
+    for gone in removed:
+        kept = by_line.get(gone.kept_line)
+        if gone.start_ms is not None and kept is not None:
             out.setdefault(kept, []).append((gone.start_ms, gone.line))
     return out
 
@@ -292,7 +282,7 @@ def apply_media(
     path: str | None = None,
     rates: RateModel | None = None,
     analysed: AnalysedMedia | None = None,
-    findings: Sequence[Finding] = (),
+    removed: Sequence[RemovedCopy] = (),
     language: Language | None = None,
 ) -> MediaResult:
     """Time a transcript's turns to the speech in ``options.media`` (see :mod:`toolkit.media.transcript`).
@@ -304,7 +294,7 @@ def apply_media(
 
     assert options.media is not None
     am = analysed or analyse_media(options.media, audio_stream=options.audio_stream, detector=options.vad)
-    alternatives = duplicate_alternatives(turns, findings, path)
+    alternatives = duplicate_alternatives(turns, removed)
     damage = [
         finding("M007", f"the media is damaged: {note}; timing near it is uncertain", path=path, ffmpeg=note)
         for note in am.media.damage_notes()[:MAX_DAMAGE_NOTES]

@@ -17,10 +17,20 @@ from .report import Change, short
 from .speakers import MERGE_RULES, plan_speakers
 from .text import sentence_spans
 
-__all__ = ["RepairResult", "analyse", "repair"]
+__all__ = ["RemovedCopy", "RepairResult", "analyse", "repair"]
 
 TIMEBASE_MIN_MS = 10_000  # duplicate copies further apart than this show two time bases
 TIMEBASE_TOLERANCE = 0.35  # the gap left at the boundary must match the copies' offset within this share
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedCopy:
+    """A whole turn that duplicate removal dropped: its line and timestamp, and the line of the copy kept
+    (the media stage tries both copies' times against the audio)."""
+
+    line: int
+    start_ms: int | None
+    kept_line: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +38,7 @@ class RepairResult:
     turns: tuple[Turn, ...]  # every turn has start_ms set, non-decreasing; source_start_ms keeps the original
     findings: tuple[Finding, ...]
     changes: tuple[Change, ...]
+    removed: tuple[RemovedCopy, ...] = ()  # the whole turns duplicate removal dropped
 
 
 def repair(
@@ -77,9 +88,13 @@ def repair(
     timing = Timing(RateModel.fit(turns))
     runs, removals, sents = find_duplicates(turns, timing)
     sent_turn = {g: s.turn for g, s in enumerate(sents)}
+    removed: list[RemovedCopy] = []
     for r in removals:
         changes.append(_duplicate_change(r, runs[r.run], turns, sent_turn))
         findings.append(_duplicate_finding(changes[-1], r, path))
+        if r.whole_turn and changes[-1].kept_line is not None:
+            gone = turns[r.turn]
+            removed.append(RemovedCopy(gone.line, gone.start_ms, changes[-1].kept_line))
     before = turns
     turns, index = apply_removals(turns, removals, timing)
     timing = Timing(RateModel.fit(turns))
@@ -115,7 +130,7 @@ def repair(
             if (t.start_ms or 0) > duration_ms
         )
     findings.sort(key=lambda f: (f.line or 0, f.code))
-    return RepairResult(tuple(turns), tuple(findings), tuple(changes))
+    return RepairResult(tuple(turns), tuple(findings), tuple(changes), tuple(removed))
 
 
 def analyse(doc: Document, *, duration_ms: int | None = None) -> tuple[Finding, ...]:
