@@ -177,7 +177,7 @@ def test_embed_refuses_large_media(
 def test_findings_are_placed_on_cues_and_in_time(seed_result: ConvertResult) -> None:
     data = review_data(seed_result)
     cues, findings = data["cues"], data["findings"]
-    assert len(cues) == len(result_to_json(seed_result)["cues"]) == 1050
+    assert len(cues) == len(result_to_json(seed_result)["cues"]) == 1053
     t002 = [f for f in findings if f["code"] == "T002"]
     assert len(t002) == 3
     for f in t002:  # listed under the first cue of the turn that was kept, with both copies' text

@@ -13,13 +13,14 @@ tokens of one cue (``O(lines * n^2)`` for ``n`` tokens, ``n`` being about 15 in 
 from __future__ import annotations
 
 import math
-import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from itertools import pairwise
 from operator import getitem
 from typing import cast
+
+from .text import CLOSERS, is_sentence_end
 
 __all__ = [
     "TokenInfo",
@@ -69,9 +70,6 @@ NUMBERS = _words(
     "one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred"
     " hundreds thousand thousands million millions billion billions"
 )
-ABBREVIATIONS = _words(
-    "mr. mrs. ms. dr. prof. st. jr. sr. vs. etc. e.g. i.e. no. gen. sen. rep. gov. lt. col. capt."
-)
 
 # line shape: a line's deviation from the mean length, as a fraction of max_chars, costs this much
 # (linear + quadratic, so a very short line next to a long one costs more than a comma break gains)
@@ -80,8 +78,6 @@ _BALANCE = 3.0
 _BALANCE_SQ = 4.0
 _TOP_HEAVY = 1.5
 
-_CLOSERS = "\"'”’)]»」』）】》〉〕"
-_INITIALS = re.compile(r"^(?:[A-Za-z]\.)+$")
 _STRIP = "\"'“”‘’()[]«».,;:!?…"  # quotes, brackets and punctuation around a word
 
 
@@ -125,21 +121,8 @@ def _bare(token: str) -> str:
     return token.strip(_STRIP).lower()
 
 
-@lru_cache(maxsize=65536)
-def is_sentence_end(token: str) -> bool:
-    """True when ``token`` ends a sentence (``.``, ``?``, ``!``, ``…``); abbreviations and initials do not."""
-    core = token.rstrip(_CLOSERS)
-    if not core or core[-1] not in ".?!…。！？":
-        return False
-    if core[-1] == ".":
-        low = core.lower().lstrip("\"'“‘([")
-        if low in ABBREVIATIONS or _INITIALS.match(low) or core.endswith(".."):
-            return core.endswith("...")
-    return True
-
-
 def _ends_clause(token: str) -> bool:
-    core = token.rstrip(_CLOSERS)
+    core = token.rstrip(CLOSERS)
     return bool(core) and (core[-1] in ",;:，、；：" or core.endswith(("—", "–", "--")))
 
 

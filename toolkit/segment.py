@@ -50,7 +50,6 @@ from .linebreak import (
     break_span,
     cut_costs_by_id,
     is_annotation,
-    is_sentence_end,
     join_tokens,
     token_key,
     tokenize,
@@ -59,6 +58,7 @@ from .linebreak import (
 from .model import Cue, Finding, Turn, Word
 from .profiles import Profile
 from .rules import finding
+from .text import is_sentence_end
 from .timing import RateModel
 
 __all__ = [

@@ -42,6 +42,7 @@ import numpy as np
 
 from ..model import Finding, Turn, Word
 from ..rules import finding
+from ..text import is_sentence_end
 from ..timecode import format_clock
 from ..timing import RateModel
 from .engine import Aligner, TokenTiming
@@ -251,7 +252,7 @@ def _pieces(
     sentence_starts: list[int] = [0]
     for tok in tokens:
         spoken.extend(tok.spoken)
-        if tok.spoken and tok.text.rstrip("\"'”’)]").endswith((".", "?", "!", "…")) and spoken:
+        if tok.spoken and is_sentence_end(tok.text) and spoken:
             sentence_starts.append(len(spoken))
     sentence_starts = sorted(set(s for s in sentence_starts if s < len(spoken)))
     phones = [engine.phone_count(t) for t in spoken]
@@ -879,11 +880,7 @@ def _recover(
 
 def _sentence_starts(tokens: Sequence[Token]) -> list[int]:
     """Indices of the tokens that start a sentence (always 0)."""
-    return [0] + [
-        i + 1
-        for i, tok in enumerate(tokens[:-1])
-        if tok.spoken and tok.text.rstrip("\"'”’)]").endswith((".", "?", "!", "…"))
-    ]
+    return [0] + [i + 1 for i, tok in enumerate(tokens[:-1]) if tok.spoken and is_sentence_end(tok.text)]
 
 
 def _snap_to_onset(

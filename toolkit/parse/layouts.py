@@ -43,6 +43,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ..text import is_abbreviation
+
 __all__ = [
     "CHAPTER",
     "INLINE_TS",
@@ -228,7 +230,6 @@ INLINE_TS = _c(rf"{BR}")
 CHAPTER = _c(rf"^(?:\((?P<ts>{TS})\)[ \t]+[^:\s]|(?P<ts2>{TS})[ \t]+[-–—][ \t]+[^\d\s])")
 
 _HAS_COLON_DIGIT = re.compile(r"\d:\d")
-_ABBREV = frozenset({"mr.", "mrs.", "ms.", "dr.", "jr.", "sr.", "st.", "prof.", "rev.", "gen.", "sen."})
 
 
 _PARTICLES = frozenset({"de", "van", "von", "da", "del", "der", "la", "le", "bin", "al", "el", "di", "du"})
@@ -289,7 +290,7 @@ def _plausible_words(name: str, *, strict: bool) -> bool:
     if not words or len(words) > 6 or len(name) > 48 or not name[0].isalpha():
         return False
     last = words[-1]
-    if last.endswith(".") and last.lower() not in _ABBREV and len(last) > 2:
+    if last.endswith(".") and not is_abbreviation(last) and len(last) > 2:
         return False
     if strict:
         return all(w[0].isupper() or w[0].isdigit() or w in _PARTICLES for w in words)

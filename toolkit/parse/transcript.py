@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from ..errors import NoTimestampsError, ParseError
 from ..model import Finding, Turn, Word
 from ..rules import finding
+from ..text import is_sentence_end, reads_as_sentence_end
 from ..timecode import TimecodeError, parse_timestamp
 from .artefacts import clean_lines
 from .layouts import (
@@ -62,7 +63,6 @@ _ASCII_OTHER_SPACES = "\x1c\x1d\x1e\x1f"
 _OTHER_SPACES = _ASCII_OTHER_SPACES + (
     "\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
-_TERMINAL = re.compile(r"[.?!…][\"'”’)\]]*$")
 _CHROME = re.compile(
     r"https?://|www\.|©|\bcopyright\b|all rights reserved|transcribed by|\bcomments?\b|\bsubscribe|"
     r"\bshare\b|newsletter|sign up|\blog ?in\b|suggested|related (?:posts|articles|stories|products)|"
@@ -344,7 +344,7 @@ def _speech_like(text: str) -> bool:
     words = len(text.split())
     if words < 25 and _CHROME.search(text):
         return False
-    return (words >= 3 and bool(_TERMINAL.search(text))) or words >= 15
+    return (words >= 3 and reads_as_sentence_end(text)) or words >= 15
 
 
 def _dropped(path: str, items: list[_Item], first_line: int, last_line: int, where: str) -> Finding:
@@ -676,10 +676,6 @@ def _mostly_single_words(turns: list[Turn]) -> bool:
     return single >= 0.8 * len(turns)
 
 
-def _ends_sentence(word: str) -> bool:
-    return bool(_TERMINAL.search(word))
-
-
 def _group_words(turns: list[Turn]) -> list[Turn]:
     """Group one-word turns into sentence turns that carry their words.
 
@@ -702,7 +698,7 @@ def _group_words(turns: list[Turn]) -> list[Turn]:
         if groups:
             prev = turns[groups[-1][-1]]
             split = (
-                _ends_sentence(prev.text) or len(groups[-1]) >= WORD_GROUP_MAX or t.speaker != prev.speaker
+                is_sentence_end(prev.text) or len(groups[-1]) >= WORD_GROUP_MAX or t.speaker != prev.speaker
             )
             if not split and t.start_ms is not None and prev.start_ms is not None:
                 if prev.end_ms is not None:

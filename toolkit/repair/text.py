@@ -11,38 +11,18 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["Sentence", "join_sentences", "normalise", "sentence_spans", "split_sentences", "words_of"]
+from ..text import ABBREVIATIONS, is_abbreviation
 
-# Words that end with a dot without ending a sentence.
-ABBREVIATIONS = frozenset(
-    {
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "st",
-        "sr",
-        "jr",
-        "prof",
-        "gen",
-        "col",
-        "lt",
-        "sgt",
-        "rev",
-        "gov",
-        "sen",
-        "rep",
-        "vs",
-        "etc",
-        "e.g",
-        "i.e",
-        "u.s",
-        "u.k",
-        "u.n",
-        "approx",
-        "dept",
-    }
-)
+__all__ = [
+    "ABBREVIATIONS",
+    "Sentence",
+    "join_sentences",
+    "normalise",
+    "sentence_spans",
+    "split_sentences",
+    "words_of",
+]
+
 # Spelling variants that must compare equal (left: variant, right: the form used for comparison).
 VARIANTS: dict[str, str] = {
     "kyiv": "kiev",
@@ -123,7 +103,6 @@ def normalise(text: str) -> str:
     return " ".join(words_of(text))
 
 
-_INITIALS = re.compile(r"(?:[a-z]\.)+[a-z]")
 _TOKEN_WINDOW = 32
 _LONG_TOKEN = re.compile("[^ \n\t\"'“‘(]{7}")
 
@@ -139,11 +118,9 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     token = text[start:dot].lstrip("\"'“‘(").casefold()
     if len(token) > 6:
         return False
-    if token in ABBREVIATIONS:
+    if len(token) == 1 and token.isalpha():  # an initial, in any script: "J. Smith", "É. Zola"
         return True
-    if len(token) == 1 and token.isalpha():  # an initial: "J. Smith"
-        return True
-    return bool(_INITIALS.fullmatch(token))  # U.S. / e.g.
+    return is_abbreviation(token + ".")  # "Dr.", "U.S.", "e.g." (toolkit.text)
 
 
 @lru_cache(maxsize=256)
