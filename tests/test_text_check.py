@@ -97,8 +97,28 @@ def test_sync_the_detector_refuses_is_rescued_by_the_words(tmp_path: Path) -> No
     assert out.result.accepted, out.result.reason
     assert "text check" in out.result.reason
     assert out.result.details["text_check"]["verified"] is True
+    assert len(out.result.details["text_check"]["segments"]) == 1
     errors = [abs(a - b) for a, b in zip(out.starts_ms, caps.starts_ms, strict=True)]
     assert max(errors) <= 150
+
+
+def test_each_segment_of_a_split_earns_its_offset_by_its_words(tmp_path: Path) -> None:
+    caps = read_caption_times(SRT)
+    half = len(caps.starts_ms) // 2
+    moved = [2000 if i < half else 9000 for i in range(len(caps.starts_ms))]
+    src = tmp_path / "split.srt"
+    src.write_bytes(
+        rewrite_times(
+            caps,
+            [s + d for s, d in zip(caps.starts_ms, moved, strict=True)],
+            [e + d for e, d in zip(caps.ends_ms, moved, strict=True)],
+        )
+    )
+    out = sync_captions(str(src), str(MP4), params=SyncParams(min_evidence=1e9))
+    assert out.result.accepted and len(out.result.segments) == 2, out.result.reason
+    assert len(out.result.details["text_check"]["segments"]) == 2
+    errors = [abs(a - b) for a, b in zip(out.starts_ms, caps.starts_ms, strict=True)]
+    assert sorted(errors)[int(0.9 * len(errors))] <= 150
 
 
 def test_text_check_can_be_turned_off(tmp_path: Path) -> None:

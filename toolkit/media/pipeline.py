@@ -17,7 +17,7 @@ from ..timecode import format_clock
 from .audio import DEFAULT_RATE, DecodedMedia, load_media
 from .decode import Decode
 from .retime import CaptionTimes, read_caption_times, rewrite_times
-from .sync import NO_HARM_MS, Segment, SyncParams, SyncResult, apply_sync, find_sync
+from .sync import NO_HARM_MS, SyncParams, SyncResult, apply_sync, find_sync
 from .vad import SpeechDetector, speech_mask
 
 if TYPE_CHECKING:
@@ -204,14 +204,14 @@ def text_check(
     p: SyncParams,
     sample_rate: int = DEFAULT_RATE,
 ) -> SyncResult:
-    """A refused single-offset answer checked by the captions' words (:mod:`toolkit.align.verify`): in
-    dense speech (a phone call) too few cue starts sit on speech onsets for the detector's evidence, but
-    the words fit the sound at the right offset far better than a second away. ``seeds`` are the answers
-    of the speech detectors tried. Runs on English captions only (the acoustic model is English), and
-    never lifts a refusal for ``--max-offset``."""
+    """A refused answer checked by the captions' words (:mod:`toolkit.align.verify`): in dense speech (a
+    phone call) too few cue starts sit on speech onsets for the detector's evidence, but the words fit the
+    sound at the right offset far better than a second away. ``seeds`` are the answers of the speech
+    detectors tried. A split is checked segment by segment (each must earn its offset with its own cues).
+    Runs on English captions only (the acoustic model is English), and never lifts a refusal for
+    ``--max-offset``."""
     if (
         not p.text_check
-        or len(result.segments) != 1
         or len(texts) != len(starts_ms)
         or not starts_ms
         or result.reason.startswith("offset")
@@ -227,25 +227,40 @@ def text_check(
     ratio = result.ratio
     starts = [round(s * ratio) for s in starts_ms]
     ends = [round(e * ratio) for e in ends_ms]
-    offsets = [r.segments[0].offset_ms for r in seeds if len(r.segments) == 1 and r.ratio == ratio]
     t = time.perf_counter()
-    check = check_offset(starts, ends, texts, audio, offsets or [result.offset_ms], sample_rate=sample_rate)
-    if check is None:
-        return result
-    report = {**check.to_json(), "ms": int((time.perf_counter() - t) * 1000)}
+    checks = []
+    for seg in result.segments:
+        sl = slice(seg.first, seg.last + 1)
+        offsets = [seg.offset_ms]
+        if len(result.segments) == 1:  # the other detector's answer is a second seed
+            offsets += [r.segments[0].offset_ms for r in seeds if len(r.segments) == 1 and r.ratio == ratio]
+        check = check_offset(starts[sl], ends[sl], texts[sl], audio, offsets, sample_rate=sample_rate)
+        if check is None:
+            return result
+        checks.append(check)
+    report = {
+        "segments": [c.to_json() for c in checks],
+        "verified": all(c.verified for c in checks),
+        "ms": int((time.perf_counter() - t) * 1000),
+    }
     details = {**result.details, "text_check": report}
     log.info("text check: %s", report)
-    if not check.verified or check.confidence < p.min_confidence:
+    confidence = min(c.confidence for c in checks)
+    if not report["verified"] or confidence < p.min_confidence:
         return replace(result, details=details)
-    if p.max_offset_ms is not None and abs(check.offset_ms) > p.max_offset_ms:
+    if p.max_offset_ms is not None and max(abs(c.offset_ms) for c in checks) > p.max_offset_ms:
         return replace(result, details=details)
-    offset = 0 if ratio == 1.0 and abs(check.offset_ms) <= NO_HARM_MS else check.offset_ms
+    segments = tuple(
+        replace(seg, offset_ms=c.offset_ms) for seg, c in zip(result.segments, checks, strict=True)
+    )
+    if ratio == 1.0 and len(segments) == 1 and abs(segments[0].offset_ms) <= NO_HARM_MS:
+        segments = (replace(segments[0], offset_ms=0),)
     return replace(
         result,
-        segments=(Segment(0, len(starts) - 1, offset, int(starts_ms[0])),),
-        confidence=check.confidence,
+        segments=segments,
+        confidence=confidence,
         accepted=True,
-        reason="ok (the captions' words fit the speech at this offset: text check)",
+        reason="ok (the captions' words fit the speech at this timing: text check)",
         details=details,
     )
 
