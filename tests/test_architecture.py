@@ -15,9 +15,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1] / "toolkit"
 LAYERS: tuple[tuple[str, ...], ...] = (
     ("toolkit", "toolkit.errors", "toolkit.model", "toolkit.timecode", "toolkit.markup", "toolkit.profiles",
-     "toolkit.io", "toolkit.rules"),
+     "toolkit.io", "toolkit.rules", "toolkit.text"),
     ("toolkit.captions", "toolkit.parse"),
-    ("toolkit.repair", "toolkit.timing", "toolkit.language", "toolkit.linebreak"),
+    ("toolkit.repair", "toolkit.timing", "toolkit.language", "toolkit.linebreak", "toolkit.limits"),
     ("toolkit.segment", "toolkit.formats"),
     ("toolkit.media", "toolkit.align"),
     ("toolkit.pipeline",),

@@ -36,7 +36,7 @@ def ref_words(text: str) -> tuple[str, ...]:
 
 def ref_is_abbreviation(text: str, dot: int) -> bool:
     start = max(text.rfind(" ", 0, dot), text.rfind("\n", 0, dot), text.rfind("\t", 0, dot)) + 1
-    token = text[start:dot].lstrip("\"'“‘(").casefold()
+    token = text[start:dot].lstrip("\"'“‘([").casefold()
     if len(token) > 6:
         return False
     return token in ABBREVIATIONS or (len(token) == 1 and token.isalpha()) or bool(_INITIALS.fullmatch(token))

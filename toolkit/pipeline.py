@@ -358,7 +358,7 @@ def render_with_findings(result: ConvertResult, fmt: str) -> tuple[str, tuple[Fi
         for f in check_cues(result.cues, result.options.profile, path=result.path, labels=False)
         if f.code == "C003"
     ]
-    kept = [f for f in result.findings if not (f.code == "C003" and f.data.get("limit") is not None)]
+    kept = [f for f in result.findings if f.code != "C003"]  # the segmenter's, counted with the labels
     return text, tuple(sorted((*kept, *speed), key=lambda f: (f.line or 0, f.cue or 0)))
 
 

@@ -44,6 +44,7 @@ from itertools import accumulate, compress, repeat
 from operator import add, itemgetter, mul
 
 from .language import is_cjk_text
+from .limits import ShownCue, check_limits
 from .linebreak import (
     break_cost,
     break_lines,
@@ -57,7 +58,6 @@ from .linebreak import (
 )
 from .model import Cue, Finding, Turn, Word
 from .profiles import Profile
-from .rules import finding
 from .text import is_sentence_end
 from .timing import RateModel
 
@@ -824,53 +824,10 @@ def check_cues(
 
 
 def _check(cues: Sequence[Cue], chars: Sequence[int], profile: Profile, path: str | None) -> list[Finding]:
-    """:func:`check_cues` with the cues' :func:`shown_chars` known."""
-    out: list[Finding] = []
-    maxc, maxl = profile.max_chars_per_line, profile.max_lines
-    min_dur, max_dur, gap = profile.min_duration_ms, profile.max_duration_ms, profile.min_gap_ms
-    max_cps = profile.max_cps
-
-    def add(code: str, k: int, c: Cue, what: str, limit: float, actual: float, excess: float) -> None:
-        out.append(
-            finding(
-                code,
-                f"cue {k}: {what}",
-                path=path,
-                line=c.line,
-                cue=k,
-                limit=limit,
-                actual=actual,
-                excess=excess,
-            )
-        )
-
-    count = len(cues)
-    for k, c in enumerate(cues, start=1):
-        lines = c.lines
-        longest = max(map(len, lines), default=0)
-        if longest > maxc:
-            add("C001", k, c, f"a line of {longest} characters, over {maxc}", maxc, longest, longest - maxc)
-        if len(lines) > maxl:
-            add("C002", k, c, f"{len(lines)} lines, over {maxl}", maxl, len(lines), len(lines) - maxl)
-        d = c.end_ms - c.start_ms
-        cps = chars[k - 1] * 1000 / d
-        if cps > max_cps:
-            actual = round(cps, 2)
-            add(
-                "C003",
-                k,
-                c,
-                f"{actual} characters per second, over {max_cps:g}",
-                max_cps,
-                actual,
-                round(cps - max_cps, 2),
-            )
-        if d < min_dur:
-            add("C004", k, c, f"shown for {d} ms, under {min_dur} ms", min_dur, d, min_dur - d)
-        if d > max_dur:
-            add("C005", k, c, f"shown for {d} ms, over {max_dur} ms", max_dur, d, d - max_dur)
-        if k < count:
-            g = cues[k].start_ms - c.end_ms
-            if g < gap:
-                add("C006", k, c, f"{g} ms before the next cue, under {gap} ms", gap, g, gap - g)
-    return out
+    """:func:`check_cues` with the cues' :func:`shown_chars` known: the profile's limits
+    (:mod:`toolkit.limits`, the implementation ``validate`` uses too)."""
+    shown = [
+        ShownCue(k, c.line, c.start_ms, c.end_ms, c.lines, n)
+        for k, (c, n) in enumerate(zip(cues, chars, strict=True), start=1)
+    ]
+    return check_limits(shown, profile, path)

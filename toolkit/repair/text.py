@@ -115,7 +115,7 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     start = max(text.rfind(" ", lo, dot), text.rfind("\n", lo, dot), text.rfind("\t", lo, dot)) + 1
     if start == 0 and lo > 0:
         start = max(text.rfind(" ", 0, lo), text.rfind("\n", 0, lo), text.rfind("\t", 0, lo)) + 1
-    token = text[start:dot].lstrip("\"'“‘(").casefold()
+    token = text[start:dot].lstrip("\"'“‘([").casefold()
     if len(token) > 6:
         return False
     if len(token) == 1 and token.isalpha():  # an initial, in any script: "J. Smith", "É. Zola"

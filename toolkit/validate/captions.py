@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
 
+from .. import limits
+from ..limits import ShownCue
 from ..markup import unescape
 from ..model import Finding, Severity
 from ..profiles import Profile
@@ -110,40 +112,31 @@ def _shown(blocks: Sequence[BlockLike]) -> Iterator[tuple[int, BlockLike, int, i
 # --- the checks, one per rule -------------------------------------------------------------------------
 
 
+def _shown_cues(blocks: Sequence[BlockLike], ctx: CaptionContext) -> list[ShownCue]:
+    """The blocks as a viewer sees them, for the profile's limits (:mod:`toolkit.limits`)."""
+    kind = ctx.text_kind
+    return [
+        ShownCue(
+            n,
+            b.line,
+            b.start_ms,
+            b.end_ms,
+            tuple(visible_text(raw, kind) for raw in b.lines),
+            _chars(b, kind),
+            line_offset=True,
+        )
+        for n, b in enumerate(blocks, start=1)
+    ]
+
+
 def check_line_length(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[Finding]:
     """C001: a line longer than the profile's characters per line."""
-    limit = ctx.profile.max_chars_per_line
-    for n, b in enumerate(blocks, start=1):
-        for i, raw in enumerate(b.lines, start=1):
-            chars = len(visible_text(raw, ctx.text_kind).strip())
-            if chars > limit:
-                yield finding(
-                    "C001",
-                    f"cue {n}: line {i} has {chars} characters (max {limit})",
-                    path=ctx.path,
-                    line=b.line + i,
-                    cue=n,
-                    chars=chars,
-                    max_chars=limit,
-                    cue_line=i,
-                )
+    return limits.check_line_length(_shown_cues(blocks, ctx), ctx.profile, ctx.path)
 
 
 def check_line_count(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[Finding]:
     """C002: more lines than the profile allows."""
-    limit = ctx.profile.max_lines
-    for n, b in enumerate(blocks, start=1):
-        count = sum(1 for raw in b.lines if visible_text(raw, ctx.text_kind).strip())
-        if count > limit:
-            yield finding(
-                "C002",
-                f"cue {n} has {count} lines (max {limit})",
-                path=ctx.path,
-                line=b.line,
-                cue=n,
-                lines=count,
-                max_lines=limit,
-            )
+    return limits.check_line_count(_shown_cues(blocks, ctx), ctx.profile, ctx.path)
 
 
 def _chars(b: BlockLike, kind: str) -> int:
@@ -152,57 +145,17 @@ def _chars(b: BlockLike, kind: str) -> int:
 
 def check_reading_speed(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[Finding]:
     """C003: characters per second above the profile's reading speed."""
-    limit = ctx.profile.max_cps
-    for n, b, start, end in _shown(blocks):
-        chars = _chars(b, ctx.text_kind)
-        duration = end - start
-        if chars * 1000 > limit * duration:
-            cps = chars * 1000 / duration
-            shown = f"{cps:.1f}" if round(cps, 1) > limit else f"{cps:.2f}"  # never "20.0 (max 20)"
-            yield finding(
-                "C003",
-                f"cue {n}: {chars} characters in {duration / 1000:.3g} s is {shown} characters/s "
-                f"(max {limit:g})",
-                path=ctx.path,
-                line=b.line,
-                cue=n,
-                chars=chars,
-                duration_ms=duration,
-                cps=round(cps, 2),
-                max_cps=limit,
-            )
+    return limits.check_reading_speed(_shown_cues(blocks, ctx), ctx.profile, ctx.path)
 
 
 def check_too_short(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[Finding]:
     """C004: shown for less than the profile's minimum duration."""
-    limit = ctx.profile.min_duration_ms
-    for n, b, start, end in _shown(blocks):
-        if end - start < limit:
-            yield finding(
-                "C004",
-                f"cue {n} is shown for {end - start} ms (min {limit} ms)",
-                path=ctx.path,
-                line=b.line,
-                cue=n,
-                duration_ms=end - start,
-                min_duration_ms=limit,
-            )
+    return limits.check_too_short(_shown_cues(blocks, ctx), ctx.profile, ctx.path)
 
 
 def check_too_long(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[Finding]:
     """C005: shown for longer than the profile's maximum duration."""
-    limit = ctx.profile.max_duration_ms
-    for n, b, start, end in _shown(blocks):
-        if end - start > limit:
-            yield finding(
-                "C005",
-                f"cue {n} is shown for {end - start} ms (max {limit} ms)",
-                path=ctx.path,
-                line=b.line,
-                cue=n,
-                duration_ms=end - start,
-                max_duration_ms=limit,
-            )
+    return limits.check_too_long(_shown_cues(blocks, ctx), ctx.profile, ctx.path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,31 +183,8 @@ def _pairs(blocks: Sequence[BlockLike]) -> Iterator[_Pair]:
 
 
 def check_gap(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[Finding]:
-    """C006: a gap under the minimum between a cue and the next.
-
-    As in Subtitle Edit's "fix short gaps", a gap ``g`` with ``0 <= g < min_gap`` is a finding (a gap
-    of 0, cues back to back, included); a negative gap is an overlap (C007). A profile whose minimum gap is
-    0 never reports. Reported on the earlier cue, whose end is the one to move.
-    """
-    limit = ctx.profile.min_gap_ms
-    if limit <= 0:
-        return
-    for p in _pairs(blocks):
-        if p.latest_end < 0 or p.start < p.prev_start:
-            continue
-        gap = p.start - p.latest_end
-        if 0 <= gap < limit:
-            earlier = blocks[p.latest_n - 1]
-            yield finding(
-                "C006",
-                f"cue {p.latest_n}: gap of {gap} ms to cue {p.n} (min {limit} ms)",
-                path=ctx.path,
-                line=earlier.line,
-                cue=p.latest_n,
-                gap_ms=gap,
-                min_gap_ms=limit,
-                next_cue=p.n,
-            )
+    """C006: a gap under the minimum between a cue and the next (see :func:`toolkit.limits.check_gaps`)."""
+    return limits.check_gaps(_shown_cues(blocks, ctx), ctx.profile, ctx.path)
 
 
 def check_overlap(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[Finding]:
