@@ -145,11 +145,15 @@ def main() -> None:
     ap.add_argument("--degradations", default=",".join(rs.DEGRADATIONS))
     ap.add_argument("--vad", default="auto", help="auto (as captionkit sync), webrtc or silero")
     ap.add_argument("--verbose", "-v", action="store_true")
+    ap.add_argument("--out", default=None, help="where the rows go (default bench/_work/calibration.json)")
+    ap.add_argument("--merge", nargs="*", default=[], help="only summarise these earlier --out files")
     args = ap.parse_args()
     corpus = rs.corpus_dir(args.corpus)
     params = SyncParams()
     rows: list[dict[str, Any]] = []
-    all_items = rs.items(corpus)
+    for earlier in args.merge:  # runs split over processes (one per core), summarised together
+        rows.extend(json.loads(Path(earlier).read_text()))
+    all_items = [] if args.merge else rs.items(corpus)
     for item in all_items:
         for how in args.degradations.split(","):
             audio = rs.degrade(item, how)
@@ -202,7 +206,7 @@ def main() -> None:
         rf = [r for r in rs_ if r["right"]]
         print(f"| {kind} | {len(rs_)} | {len(rf)} | {sum(r['accepted'] for r in rf)} | "
               f"{sum(r['accepted'] and not r['right'] for r in rs_)} |")  # fmt: skip
-    out = rs.WORK.parent / "calibration.json"
+    out = Path(args.out) if args.out else rs.WORK.parent / "calibration.json"
     out.write_text(json.dumps(rows, indent=1))
 
 

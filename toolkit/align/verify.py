@@ -39,10 +39,10 @@ MAX_TOKENS = 40  # ... and at most this many (a long cue costs more and says no 
 MIN_PROBE_MS, MAX_PROBE_MS = 300, 12_000
 PAD_MS = 250  # the window reaches this far before a cue's start and after its end
 MISS_SCORE = -12.0  # the fit of a probe the engine cannot align (or that falls outside the media)
-GRID_MS = (0, -200, 200, -400, 400)  # tried around each seed ...
-FINE_MS = (-100, 100)  # ... then around the best of them
-REFINE_GAIN, REFINE_T = 0.3, 2.5  # the best of those replaces the seed when it fits this much better
-ALTERNATIVES_MS = (-4_000, -2_500, -1_000, 1_000, 2_500, 4_000)  # wrong offsets the best must beat
+GRID_MS = (0, -250, 250)  # tried around each seed ...
+FINE_MS = (-125, 125)  # ... then around the best of them
+REFINE_GAIN, REFINE_T = 0.3, 2.5  # the best of those replaces the seed (or 0) when it fits this much better
+ALTERNATIVES_MS = (-2_500, -1_000, 1_000, 2_500)  # wrong offsets the best must beat (and 0, the seeds)
 DISTINCT_MS = 1_000  # an alternative is at least this far from the best offset
 MIN_MARGIN = 0.5  # mean fit gain over every alternative, in per-frame log score ...
 MIN_CONFIDENCE = 0.95  # ... and the chance that any alternative's gain is luck at most 5 % (paired t)
@@ -110,9 +110,11 @@ def check_offset(
     best = max([best, *(best + g for g in FINE_MS)], key=lambda d: float(fit(d).mean()))
     # the detector's offset stands unless the words clearly fit better elsewhere near it: the fit's peak
     # is broad (about 0.3 lower 300 ms away), so a grid step is no better evidence than the onsets
-    gain = fit(best) - fit(seed)
-    if best != seed and not (float(gain.mean()) >= REFINE_GAIN and _t_statistic(gain) >= REFINE_T):
+    if best != seed and not _clearly_better(fit(best), fit(seed)):
         best = seed
+    # do no harm: captions already in sync stay where they are unless the words clearly fit better away
+    if best != 0 and abs(best) < DISTINCT_MS and not _clearly_better(fit(best), fit(0)):
+        best = 0
     others = {best + a for a in ALTERNATIVES_MS} | {0} | set(seeds_ms)
     others = {d for d in others if abs(d - best) >= DISTINCT_MS}
     own = fit(best)
@@ -175,6 +177,11 @@ def _fit(
     if not timings:
         return MISS_SCORE
     return max(MISS_SCORE, float(np.median([t.score for t in timings])))
+
+
+def _clearly_better(a: np.ndarray, b: np.ndarray) -> bool:
+    gain = a - b
+    return float(gain.mean()) >= REFINE_GAIN and _t_statistic(gain) >= REFINE_T
 
 
 def _min_margin(own: np.ndarray, others: Sequence[np.ndarray]) -> float:
