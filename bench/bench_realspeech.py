@@ -74,7 +74,11 @@ def sync_case(item: rs.Item, how: str, use_ffs: bool) -> dict[str, Any]:
             "right": right,
             "offset_ms": ours.result.offset_ms,
             "confidence": round(ours.result.confidence, 3),
-            "detector": ours.detector,
+            "detector": (
+                f"{ours.detector}, then the text check"
+                if ours.result.details.get("text_check", {}).get("verified")
+                else ours.detector
+            ),
         }
         if use_ffs:
             done = Path(tmp) / "ffs.srt"
