@@ -75,7 +75,7 @@ def _child(dimension: str, arg: str) -> None:
         import numpy as np
 
         from toolkit.media.sync import find_sync
-        from toolkit.media.transcript import turn_sync
+        from toolkit.media.turnsync import turn_sync
         from toolkit.model import Turn
 
         rng = np.random.default_rng(1)

@@ -33,7 +33,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from bench import realspeech as rs  # noqa: E402
-from toolkit.media.pipeline import text_check  # noqa: E402
+from toolkit.media.stages import text_check  # noqa: E402
 from toolkit.media.sync import SyncParams, apply_sync, find_sync  # noqa: E402
 from toolkit.media.vad import speech_mask  # noqa: E402
 

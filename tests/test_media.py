@@ -22,9 +22,9 @@ from toolkit.media.audio import load_media, plan_spans
 from toolkit.media.decode import Decode
 from toolkit.media.ffmpeg import ENV_VAR, ffmpeg_exe
 from toolkit.media.numeric import median, percentile
-from toolkit.media.pipeline import AnalysedMedia, analyse_media, sync_captions
 from toolkit.media.probe import mp4_duration_ms
 from toolkit.media.retime import read_caption_times
+from toolkit.media.stages import AnalysedMedia, analyse_media, sync_captions
 from toolkit.media.sync import SyncParams, apply_sync, find_sync
 from toolkit.media.vad import SpeechDetector, loud_level
 
@@ -468,7 +468,7 @@ def test_mux_burn_changes_the_picture(tmp_path: Path) -> None:
 
 
 def test_transcript_turns_snap_to_speech() -> None:
-    from toolkit.media.transcript import sync_turns
+    from toolkit.media.turnsync import sync_turns
     from toolkit.parse import read_document
 
     doc = read_document(FIX / "interview_90s.transcript.txt")
@@ -494,7 +494,7 @@ def test_transcript_time_base_jump_is_corrected() -> None:
     sit on onsets at some wrong offset by chance, so the evidence cannot tell such a jump from luck.)"""
     from dataclasses import replace
 
-    from toolkit.media.transcript import sync_turns
+    from toolkit.media.turnsync import sync_turns
     from toolkit.parse import read_document
 
     doc = read_document(FIX / "interview_90s.transcript.txt")
@@ -712,7 +712,7 @@ def test_cli_mux(tmp_path: Path) -> None:
 def test_audio_decides_which_duplicate_timestamp_is_right(wrong_ms: int) -> None:
     from dataclasses import replace
 
-    from toolkit.media.transcript import sync_turns
+    from toolkit.media.turnsync import sync_turns
     from toolkit.parse import read_document
 
     doc = read_document(FIX / "interview_90s.transcript.txt")

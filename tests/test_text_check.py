@@ -12,8 +12,8 @@ import pytest
 
 from toolkit.align.verify import _t_sf, check_offset
 from toolkit.media import decode_audio
-from toolkit.media.pipeline import sync_captions
 from toolkit.media.retime import read_caption_times, rewrite_times
+from toolkit.media.stages import sync_captions
 from toolkit.media.sync import SyncParams
 
 pytestmark = pytest.mark.media

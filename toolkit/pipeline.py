@@ -128,7 +128,7 @@ def convert_document(doc: Document, options: ConvertOptions) -> ConvertResult:
     rates = RateModel.fit(turns, chars=cjk)
     duration_ms = options.duration_ms
     if options.media:
-        from .media.pipeline import apply_media
+        from .media.stages import apply_media
 
         media_result = apply_media(
             turns, options, path=doc.path, rates=rates, removed=removed, language=language

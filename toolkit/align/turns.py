@@ -161,7 +161,7 @@ def align_turns(
     ``source_start_ms`` keeps the transcript's timestamp.
 
     ``bounds`` gives, per turn, the range ``(earliest, latest)`` in ms where its first word may lie (from
-    the media stage's turn sync, see :class:`toolkit.media.transcript.TurnSync`): a turn's window starts no
+    the media stage's turn sync, see :class:`toolkit.media.turnsync.TurnSync`): a turn's window starts no
     earlier than its range, ends where the next turn's range allows, and an alignment that starts
     outside its range is rejected, so no turn is aligned across its neighbours' timestamps.
     """

@@ -95,7 +95,7 @@ def sync(
     from ..media.decode import Decode  # no numpy: ffmpeg starts decoding while the rest is imported
 
     with Decode(media, stream=audio_stream) as decode:
-        from ..media.pipeline import sync_captions
+        from ..media.stages import sync_captions
         from ..media.sync import SyncParams
 
         params = SyncParams(

@@ -26,7 +26,7 @@ from .probe import MediaInfo, StreamInfo, probe
 
 if TYPE_CHECKING:
     from .audio import decode_audio, load_media
-    from .pipeline import analyse_media, apply_media, sync_captions
+    from .stages import analyse_media, apply_media, sync_captions
     from .sync import SyncParams, SyncResult, find_sync
     from .vad import speech_mask
     from .validate import media_findings
@@ -35,14 +35,14 @@ if TYPE_CHECKING:
 _HOME = {
     "SyncParams": "sync",
     "SyncResult": "sync",
-    "analyse_media": "pipeline",
-    "apply_media": "pipeline",
+    "analyse_media": "stages",
+    "apply_media": "stages",
     "decode_audio": "audio",
     "find_sync": "sync",
     "load_media": "audio",
     "media_findings": "validate",
     "speech_mask": "vad",
-    "sync_captions": "pipeline",
+    "sync_captions": "stages",
 }
 
 

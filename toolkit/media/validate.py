@@ -22,9 +22,9 @@ import numpy as np
 from ..model import Document, Finding
 from ..rules import finding
 from ..timecode import format_clock
-from .pipeline import AnalysedMedia, analyse_media
+from .stages import AnalysedMedia, analyse_media
 from .sync import SyncParams, find_sync
-from .transcript import OFFSET_REPORT_MS, shifted_blocks, speech_residuals, turn_sync
+from .turnsync import OFFSET_REPORT_MS, shifted_blocks, speech_residuals, turn_sync
 from .vad import FRAME_MS, runs
 
 __all__ = ["media_findings"]

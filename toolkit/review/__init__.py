@@ -24,7 +24,7 @@ from .media import Envelope, MediaOverlay, analyse_for_review, envelope_from_aud
 from .page import MAX_EMBED_BYTES, ReviewError, build_review, page_result, review_data
 
 if TYPE_CHECKING:
-    from ..media.pipeline import AnalysedMedia, SyncOutcome
+    from ..media.stages import AnalysedMedia, SyncOutcome
     from ..pipeline import ConvertResult
     from ..profiles import Profile
 

@@ -1,6 +1,6 @@
 """What the review page shows of the media: the audio envelope and the speech activity.
 
-Both come from the decoded audio (:func:`toolkit.media.pipeline.analyse_media`: one ffmpeg decode and the
+Both come from the decoded audio (:func:`toolkit.media.stages.analyse_media`: one ffmpeg decode and the
 speech detector captionkit times cues with). The envelope is the minimum and maximum sample of each
 1/100 s, scaled so that the loud end of the recording reaches ±127 and stored as signed bytes: the page
 of an 81-minute interview carries 2 x 487,700 bytes (base64 in the page), and draws any zoom level from
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from ..media.pipeline import AnalysedMedia
+    from ..media.stages import AnalysedMedia
 
 __all__ = [
     "ENVELOPE_RATE",
@@ -106,7 +106,7 @@ def analyse_for_review(
     media: str, *, audio_stream: str | None = None, detector: str = "silero"
 ) -> MediaOverlay:
     """Decode ``media`` once and detect its speech (raises :class:`~toolkit.errors.MediaError`)."""
-    from ..media.pipeline import analyse_media
+    from ..media.stages import analyse_media
 
     return overlay_from_analysed(analyse_media(media, audio_stream=audio_stream, detector=detector))
 

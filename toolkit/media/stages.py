@@ -300,12 +300,12 @@ def apply_media(
     removed: Sequence[RemovedCopy] = (),
     language: Language | None = None,
 ) -> MediaResult:
-    """Time a transcript's turns to the speech in ``options.media`` (see :mod:`toolkit.media.transcript`).
+    """Time a transcript's turns to the speech in ``options.media`` (see :mod:`toolkit.media.turnsync`).
 
     Word alignment (``options.align == "words"``) runs only on English or on a transcript whose language
     is not known: the aligner's acoustic model is English, and on other languages its "alignments" are
     no evidence of anything (issue 18). Other languages get what ``--align sync`` does, and an A003."""
-    from .transcript import sync_turns
+    from .turnsync import sync_turns
 
     assert options.media is not None
     am = analysed or analyse_media(options.media, audio_stream=options.audio_stream, detector=options.vad)
