@@ -40,15 +40,19 @@ def available() -> bool:
     return (VENV / "bin" / "python").exists()
 
 
-def align_sentences(audio: np.ndarray, rate: int, sentences: list[str], work: Path, name: str) -> AeneasRun:
-    """Sentence start times from aeneas for ``audio`` (int16 mono), one fragment per sentence."""
+def align_sentences(
+    audio: np.ndarray, rate: int, sentences: list[str], work: Path, name: str, language: str = "eng"
+) -> AeneasRun:
+    """Sentence start times from aeneas for ``audio`` (int16 mono), one fragment per sentence;
+    ``language`` is aeneas's code (ISO 639-3: eng, fra, deu, cmn, ...)."""
     import soundfile as sf
 
     work.mkdir(parents=True, exist_ok=True)
     wav, text, out = work / f"{name}.aeneas.wav", work / f"{name}.aeneas.txt", work / f"{name}.aeneas.json"
     sf.write(wav, audio, rate, subtype="PCM_16")
     text.write_text("\n".join(" ".join(s.split()) for s in sentences) + "\n")
-    cmd = [str(VENV / "bin" / "python"), "-m", "aeneas.tools.execute_task", str(wav), str(text), CONFIG,
+    config = CONFIG.replace("task_language=eng", f"task_language={language}")
+    cmd = [str(VENV / "bin" / "python"), "-m", "aeneas.tools.execute_task", str(wav), str(text), config,
            str(out), f"-r={RUNTIME}"]  # fmt: skip
     t0 = time.perf_counter()
     subprocess.run(cmd, check=True, capture_output=True)

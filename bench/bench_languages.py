@@ -43,7 +43,9 @@ COLUMNS = {
     "media": "convert --media (now)",
     "sync": "--align sync",
     "rate": "rate model (no media)",
+    "aeneas": "aeneas 1.7.3 (espeak-ng + DTW)",
 }
+AENEAS_LANGUAGE = {"fr": "fra", "de": "deu", "zh": "cmn", "es": "spa", "pt": "por", "it": "ita", "ja": "jpn"}
 
 
 def _fold(text: str) -> str:
@@ -88,6 +90,24 @@ def options_for(column: str, media: Path) -> ConvertOptions:
     return ConvertOptions(auto_profile=True)
 
 
+def aeneas_errors(item: rs.Item) -> list[int | None]:
+    """aeneas 1.7.3 (its own venv, bench/aeneas_align.py) with one fragment per reference sentence, in the
+    item's language; every sentence missing (10 s) when its venv is not there."""
+    from bench import aeneas_align
+
+    sentences = [s for s in item.truth["sentences"] if s.get("text")]
+    code = item.name.split("_", 1)[0]
+    if not aeneas_align.available():
+        return [None] * len(sentences)
+    run = aeneas_align.align_sentences(
+        item.audio(), rs.RATE, [s["text"] for s in sentences], rs.WORK, f"{item.name}.lang",
+        AENEAS_LANGUAGE.get(code, code),
+    )  # fmt: skip
+    return [
+        None if t is None else t - int(s["start_ms"]) for t, s in zip(run.starts_ms, sentences, strict=True)
+    ]
+
+
 def fmt(s: dict[str, float]) -> str:
     return f"{s['mean']:.0f} / {s['median']:.0f} / {s['p95']:.0f} / {s['max']:.0f} | {s['over_2s']}"
 
@@ -110,6 +130,9 @@ def main() -> None:
         assert item.transcript is not None
         for column in COLUMNS:
             t = time.perf_counter()
+            if column == "aeneas":
+                errors[column][item.name] = aeneas_errors(item)
+                continue
             result = convert_file(str(item.transcript), options_for(column, item.media))
             errors[column][item.name] = sentence_errors(item.truth, unit_times(result))
             if column == "media":

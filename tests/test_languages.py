@@ -138,10 +138,12 @@ def test_french_with_media_never_runs_the_english_aligner(
     )
     assert res.exit_code == 0, res.output
     doc = json.loads(out.read_text(encoding="utf-8"))
-    assert doc["meta"]["language"] == "fr" and doc["meta"]["media"]["align"] == "sync"
-    a003 = [f for f in doc["findings"] if f["code"] == "A003"]
-    assert len(a003) == 1 and a003[0]["severity"] == "warning" and "fr" in a003[0]["message"]
-    assert doc["cues"] and all(not c.get("words") for c in doc["cues"])
+    # French is aligned by eSpeak NG's French voice, not the English model: this audio is English speech,
+    # so the French words fit most turns poorly and those keep the turn sync's timing (A001); no A003
+    assert doc["meta"]["language"] == "fr"
+    assert doc["meta"]["media"]["align"].startswith("words (eSpeak NG voice roa/fr")
+    codes = [f["code"] for f in doc["findings"]]
+    assert "A003" not in codes and codes.count("A001") >= len(doc["turns"]) // 2
     shown = " ".join(c["text"] for c in doc["cues"]).split()
     assert shown == " ".join(t["text"] for t in doc["turns"]).split()
 

@@ -340,7 +340,7 @@ RULES: tuple[Rule, ...] = (
         "A001",
         W,
         "alignment-fallback",
-        "Forced alignment failed for a turn; its sentences start at speech onsets, its words are timed by the rate model.",
+        "Forced alignment failed for a turn; its sentences start at speech onsets, its words are timed by the rate model (in other languages: the turn keeps its turn-sync timing).",
         "media",
     ),
     Rule(
@@ -354,7 +354,7 @@ RULES: tuple[Rule, ...] = (
         "A003",
         W,
         "no-aligner-for-language",
-        "No word aligner for the transcript's language (the acoustic model is English): turns were timed by turn sync and speech onsets, as --align sync does.",
+        "No word aligner for the transcript's language (pocketsphinx's model is English and eSpeak NG has no voice for it): turns were timed by turn sync and speech onsets, as --align sync does.",
         "media",
     ),
 )

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..errors import AlignmentError
 from ..model import Finding, Turn
 from ..rules import finding
 from ..timecode import format_clock
@@ -21,6 +22,7 @@ from .sync import NO_HARM_MS, SyncParams, SyncResult, apply_sync, find_sync
 from .vad import SpeechDetector, speech_mask
 
 if TYPE_CHECKING:
+    from ..align.engine import Aligner
     from ..language import Language
     from ..pipeline import ConvertOptions
     from ..repair.engine import RemovedCopy
@@ -290,6 +292,22 @@ def duplicate_alternatives(
     return out
 
 
+def _voiced_engine(code: str) -> Aligner | None:
+    """The eSpeak NG + DTW aligner for a language it speaks, or ``None`` (no voice, or it cannot load)."""
+    try:
+        from ..align.dtw import EspeakAligner  # loads eSpeak NG: only for other languages
+
+        return EspeakAligner(code)
+    except (ImportError, AlignmentError) as exc:
+        log.info("no eSpeak NG aligner for %s: %s", code, exc)
+        return None
+
+
+def _last_speech_ms(mask: np.ndarray) -> int | None:
+    hits = np.flatnonzero(mask)
+    return int(hits[-1] + 1) * 10 if hits.size else None
+
+
 def apply_media(
     turns: Sequence[Turn],
     options: ConvertOptions,
@@ -302,9 +320,11 @@ def apply_media(
 ) -> MediaResult:
     """Time a transcript's turns to the speech in ``options.media`` (see :mod:`toolkit.media.turnsync`).
 
-    Word alignment (``options.align == "words"``) runs only on English or on a transcript whose language
-    is not known: the aligner's acoustic model is English, and on other languages its "alignments" are
-    no evidence of anything (issue 18). Other languages get what ``--align sync`` does, and an A003."""
+    Word alignment (``options.align == "words"``) runs pocketsphinx on English or on a transcript whose
+    language is not known (its acoustic model is English: on other languages its "alignments" are no
+    evidence of anything, issue 18). Other languages are aligned turn by turn with eSpeak NG and DTW
+    (:mod:`toolkit.align.voiced`); a language eSpeak NG has no voice for gets what ``--align sync`` does,
+    and an A003."""
     from .turnsync import sync_turns
 
     assert options.media is not None
@@ -325,17 +345,36 @@ def apply_media(
         }
     }
     if options.align == "words" and language is not None and language.reliable and not language.is_english:
-        new_findings.append(
-            finding(
-                "A003",
-                f"no word aligner for language {language.tag} (the acoustic model is English): turns are "
-                "timed by turn sync and speech onsets, as --align sync does",
+        voiced = _voiced_engine(language.code)
+        if voiced is not None:
+            from ..align.voiced import align_turns_voiced
+            from ..language import word_segmenter
+
+            synced, voiced_findings = align_turns_voiced(
+                synced,
+                am.media.audio,
+                voiced,
+                sample_rate=am.media.sample_rate,
+                speech_end_ms=_last_speech_ms(am.mask),
+                words=word_segmenter(language) if language.is_cjk else None,
+                cjk=language.is_cjk,
                 path=path,
-                language=language.tag,
             )
-        )
-        meta["media"]["align"] = "sync"
-        meta["media"]["align_requested"] = "words"
+            new_findings.extend(voiced_findings)
+            meta["media"]["align"] = f"words (eSpeak NG voice {getattr(voiced, 'voice', '?')} + DTW)"
+        else:
+            new_findings.append(
+                finding(
+                    "A003",
+                    f"no word aligner for language {language.tag} (the acoustic model is English and eSpeak "
+                    "NG has no voice for it): turns are timed by turn sync and speech onsets, as --align "
+                    "sync does",
+                    path=path,
+                    language=language.tag,
+                )
+            )
+            meta["media"]["align"] = "sync"
+            meta["media"]["align_requested"] = "words"
     elif options.align == "words":
         try:
             from toolkit.align import align_turns
