@@ -1,8 +1,9 @@
 """Languages other than English (issue 18): --language, detection, no English aligner on other languages,
-and Chinese/Japanese text cut into captions between characters."""
+and Chinese/Japanese text cut into captions between words (jieba) and phrases (BudouX)."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from pathlib import Path
@@ -210,9 +211,14 @@ def test_chinese_transcript_gets_the_chinese_profile_and_a_rate_in_characters(tm
     assert json.loads(chosen.read_text(encoding="utf-8"))["profile"]["name"] == "netflix"
 
 
-def test_japanese_is_cut_between_characters() -> None:
+def test_japanese_lines_break_between_phrases() -> None:
     text = "今日はとても良い天気ですね。散歩に行きましょう。でも、午後から雨が降るかもしれません。"
     cues = _cjk_cues([text], "netflix-ja", "ja")
     lines = [line for c in cues for line in c]
     assert all(len(line) <= 13 for line in lines) and "".join(lines) == text
     assert not any(line[0] in CLOSING or line[0] in "ゃゅょっー" for line in lines)
+    # BudouX's phrases: a line never ends inside one ("天気ですね" stays whole)
+    phrases = word_segmenter(parse_language("ja"))
+    assert phrases is not None
+    bounds = set(itertools.accumulate(len(p) for p in phrases(text)))
+    assert all(end in bounds for end in itertools.accumulate(len(line) for line in lines))
