@@ -127,6 +127,25 @@ def test_text_check_can_be_turned_off(tmp_path: Path) -> None:
     assert not out.result.accepted and "text_check" not in out.result.details
 
 
+def test_captions_in_another_language_get_no_text_check(tmp_path: Path) -> None:
+    # the engine is English: captions the user says are French are never judged by it
+    strict = SyncParams(min_evidence=1e9)
+    out = sync_captions(str(_late_srt(tmp_path)), str(MP4), params=strict, language="fr")
+    assert not out.result.accepted and "text_check" not in out.result.details
+
+
+def test_cli_sync_language_option(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from toolkit.cli import cli
+
+    out = tmp_path / "out.srt"
+    args = ["sync", str(_late_srt(tmp_path)), "--media", str(MP4), "-o", str(out)]
+    assert CliRunner().invoke(cli, [*args, "--language", "en"]).exit_code == 0 and out.exists()
+    bad = CliRunner().invoke(cli, [*args, "--language", "xx-nonsense-42"])
+    assert bad.exit_code == 2 and "language" in bad.output
+
+
 def test_max_offset_refusal_stands(tmp_path: Path) -> None:
     out = sync_captions(str(_late_srt(tmp_path)), str(MP4), params=SyncParams(max_offset_ms=1000))
     assert not out.result.accepted and "max-offset" in out.result.reason

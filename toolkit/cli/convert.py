@@ -124,7 +124,8 @@ FORCED_LAYOUTS = (
     callback=parse_language_option,
     metavar="CODE",
     help="The transcript's language: ISO 639-1 (fr), ISO 639-3 (fra) or BCP 47 (zh-Hans); default: "
-    "detected from the text. With --media, word alignment runs on English only (others: turn sync).",
+    "detected from the text. With --media: English is aligned by pocketsphinx, other languages by "
+    "eSpeak NG + DTW (turn sync only where eSpeak NG has no voice).",
 )
 @lenient_option
 def convert(

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from ..io import atomic_write_bytes, atomic_write_text, write_stdout
-from .options import audio_stream_option, vad_option
+from .options import audio_stream_option, parse_language_option, vad_option
 
 EXIT_LOW_CONFIDENCE = 3
 
@@ -39,6 +39,13 @@ EXIT_LOW_CONFIDENCE = 3
 )
 @click.option("--no-fix-framerate", is_flag=True, help="Do not try 24/23.976, 25/23.976, 25/24 and inverses.")
 @click.option("--max-offset", type=click.FloatRange(0), help="Reject (not restrict) shifts beyond N seconds.")
+@click.option(
+    "--language",
+    callback=parse_language_option,
+    metavar="CODE",
+    help="The captions' language (ISO 639-1, 639-3 or BCP 47); default: detected from the text. The text "
+    "check runs on English captions only.",
+)
 @click.option(
     "--no-text-check",
     is_flag=True,
@@ -71,6 +78,7 @@ def sync(
     no_fix_framerate: bool,
     max_offset: float | None,
     no_text_check: bool,
+    language: str | None,
     min_confidence: float,
     review_path: str | None,
     quiet: bool,
@@ -106,7 +114,13 @@ def sync(
             text_check=not no_text_check,
         )
         outcome = sync_captions(
-            captions, media, params=params, audio_stream=audio_stream, decode=decode, detector=vad
+            captions,
+            media,
+            params=params,
+            audio_stream=audio_stream,
+            decode=decode,
+            detector=vad,
+            language=language,
         )
     result = outcome.result
     if not result.accepted and force:

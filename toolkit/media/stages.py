@@ -153,13 +153,15 @@ def sync_captions(
     analysed: AnalysedMedia | None = None,
     decode: Decode | None = None,
     detector: str = "auto",
+    language: str | None = None,
 ) -> SyncOutcome:
     """Find and (when confident) apply the sync of a caption file to a media file's speech.
 
     ``detector`` is ``auto`` (webrtcvad while ffmpeg decodes; when that sync is not confident, Silero VAD
     and the search again: the cheap detector settles long, clear media, the neural one short or hard
     media), ``webrtc`` or ``silero``. ``decode`` is a :class:`Decode` of ``media_path`` started earlier
-    (by the command line); the time taken counts from its start."""
+    (by the command line); the time taken counts from its start. ``language``: the captions' language
+    (detected from their text when not given), for the text check (English only)."""
     t0 = decode.started if decode is not None else time.perf_counter()
     captions = read_caption_times(captions_path)
     first = "webrtc" if detector == "auto" else detector
@@ -176,7 +178,7 @@ def sync_captions(
     if not result.accepted:
         result = text_check(
             captions.starts_ms, captions.ends_ms, captions.texts, am.media.audio, result, seeds,
-            params or SyncParams(), am.media.sample_rate,
+            params or SyncParams(), am.media.sample_rate, language,
         )  # fmt: skip
     damage = am.media.damage_notes()
     if damage:  # a damaged file: what decoded may not be where the file says (trust the answer less)
@@ -205,6 +207,7 @@ def text_check(
     seeds: Sequence[SyncResult],
     p: SyncParams,
     sample_rate: int = DEFAULT_RATE,
+    language: str | None = None,
 ) -> SyncResult:
     """A refused answer checked by the captions' words (:mod:`toolkit.align.verify`): in dense speech (a
     phone call) too few cue starts sit on speech onsets for the detector's evidence, but the words fit the
@@ -221,10 +224,10 @@ def text_check(
     ):
         return result
     from ..align.verify import check_offset  # the engine loads only for a refused sync
-    from ..language import detect_language
+    from ..language import detect_language, parse_language
 
-    language = detect_language(texts)
-    if language is not None and language.reliable and not language.is_english:
+    lang = parse_language(language) if language else detect_language(texts)
+    if lang is not None and lang.reliable and not lang.is_english:
         return result
     ratio = result.ratio
     starts = [round(s * ratio) for s in starts_ms]
