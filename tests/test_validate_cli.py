@@ -261,3 +261,21 @@ def test_parser_notes_kept_unless_a_caption_rule_says_it_better() -> None:
         (16, "C009"),
         (16, "C011"),
     ]
+
+
+def test_language_picks_the_chinese_profile_unless_one_is_given(tmp_path: Path) -> None:
+    from toolkit.cli import cli
+
+    srt = tmp_path / "zh.srt"
+    srt.write_text(
+        "1\n00:00:01,000 --> 00:00:05,000\n今天我们要讨论的是文艺复兴时期的印刷商和他们的书\n",
+        encoding="utf-8",
+    )
+
+    def codes(*extra: str) -> list[str]:
+        res = CliRunner().invoke(cli, ["validate", str(srt), "--format", "json", *extra])
+        return [f["code"] for f in json.loads(res.output)["files"][0]["findings"]]
+
+    assert codes() == []  # 24 characters fit an English line of 42
+    assert codes("--language", "zh") == ["C001"]  # Netflix's Chinese guide: 16 a line
+    assert codes("--language", "zh", "--profile", "netflix") == []  # a profile given wins

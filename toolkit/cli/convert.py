@@ -26,6 +26,7 @@ from ..pipeline import (
 )
 from ..rules import RULES_BY_CODE
 from .options import (
+    PROFILE_PARAMS,
     align_option,
     audio_stream_option,
     build_profile,
@@ -177,7 +178,7 @@ def convert(
     profile = build_profile(profile_name, max_chars, max_lines, max_cps, min_duration, max_duration, min_gap)
     speakers = speaker_pairs(speakers_path)
     ctx = click.get_current_context()
-    chosen = [ctx.get_parameter_source(name) for name in _PROFILE_PARAMS]
+    chosen = [ctx.get_parameter_source(name) for name in PROFILE_PARAMS]
     auto_profile = all(src in (None, click.core.ParameterSource.DEFAULT) for src in chosen)
     options = ConvertOptions(
         profile=profile,
@@ -235,18 +236,6 @@ def convert(
     if jobs or skip_existing or scheduler:
         raise click.UsageError("--jobs, --skip-existing and --scheduler go with --out-dir")
     _convert_one(paths[0], output, formats, options, report, quiet, speakers_path, review_path)
-
-
-# the options that choose a profile: when none is given, a Chinese or Japanese transcript gets its own
-_PROFILE_PARAMS = (
-    "profile_name",
-    "max_chars",
-    "max_lines",
-    "max_cps",
-    "min_duration",
-    "max_duration",
-    "min_gap",
-)
 
 
 class ProgressLine(logging.Handler):

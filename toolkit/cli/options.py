@@ -73,6 +73,18 @@ def parse_duration(ctx: click.Context, param: click.Parameter, value: str | None
         raise click.BadParameter(f"{value!r} is not a duration (use H:MM:SS or seconds)") from None
 
 
+# the options that choose a profile: when none is given, Chinese and Japanese get their own
+PROFILE_PARAMS = (
+    "profile_name",
+    "max_chars",
+    "max_lines",
+    "max_cps",
+    "min_duration",
+    "max_duration",
+    "min_gap",
+)
+
+
 def parse_language_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     """Click callback: ``--language`` checked (ISO 639-1/-3 or BCP 47) and passed on as given."""
     if value is None:

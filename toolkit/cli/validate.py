@@ -9,7 +9,15 @@ import click
 
 from ..rules import RULES, rules_json, rules_markdown, rules_text
 from ..validate import format_text, is_selected, media_checker, parse_codes, validate_paths
-from .options import audio_stream_option, build_profile, duration_option, fps_option, profile_options
+from .options import (
+    PROFILE_PARAMS,
+    audio_stream_option,
+    build_profile,
+    duration_option,
+    fps_option,
+    parse_language_option,
+    profile_options,
+)
 
 
 def _codes(value: str | None, option: str) -> tuple[str, ...] | None:
@@ -40,6 +48,13 @@ def _codes(value: str | None, option: str) -> tuple[str, ...] | None:
     "--media", type=click.Path(dir_okay=False), help="Video/audio file: also check against its speech."
 )
 @audio_stream_option
+@click.option(
+    "--language",
+    callback=parse_language_option,
+    metavar="CODE",
+    help="The files' language (ISO 639-1, 639-3 or BCP 47): Chinese and Japanese are checked against "
+    "their Netflix profiles (16 and 13 characters a line) unless a profile option is given.",
+)
 def validate(
     files: tuple[str, ...],
     profile_name: str,
@@ -58,6 +73,7 @@ def validate(
     list_rules: bool,
     media: str | None,
     audio_stream: str | None,
+    language: str | None,
 ) -> None:
     """Check transcripts and SRT/WebVTT files; print one line per finding, like a linter.
 
@@ -107,6 +123,15 @@ def validate(
         if len(files) > 1:
             raise click.UsageError("--media applies to one file")
     profile = build_profile(profile_name, max_chars, max_lines, max_cps, min_duration, max_duration, min_gap)
+    ctx = click.get_current_context()
+    chosen = [ctx.get_parameter_source(name) for name in PROFILE_PARAMS]
+    if language is not None and all(src in (None, click.core.ParameterSource.DEFAULT) for src in chosen):
+        from ..language import parse_language
+        from ..profiles import LANGUAGE_PROFILES, PROFILES
+
+        code = parse_language(language).code
+        if code in LANGUAGE_PROFILES:
+            profile = PROFILES[LANGUAGE_PROFILES[code]]
     if audio_stream is not None and media is None:
         raise click.UsageError("--audio-stream goes with --media")
     report = validate_paths(
