@@ -19,6 +19,7 @@ import soundfile as sf
 from toolkit.align import align_turns
 from toolkit.align import turns as align_mod
 from toolkit.align.engine import Aligner, TokenTiming
+from toolkit.align.windows import onsets, snap_to_onset
 from toolkit.model import Finding, Turn
 from toolkit.timing import RateModel
 
@@ -220,22 +221,22 @@ def _index(mask: str) -> Any:
 def test_a_blip_of_noise_inside_a_pause_is_not_an_onset() -> None:
     # speech, a 200 ms pause, a 50 ms blip, a 300 ms pause, speech: one onset, after the whole pause
     index = _index("1" * 50 + "0" * 20 + "1" * 5 + "0" * 30 + "1" * 50)
-    assert align_mod._onsets(index, 0, 1550) == [(1050, 550)]
+    assert onsets(index, 0, 1550) == [(1050, 550)]
     # a blip long enough to be a word (200 ms) is an onset of its own
     index = _index("1" * 50 + "0" * 20 + "1" * 20 + "0" * 30 + "1" * 50)
-    assert align_mod._onsets(index, 0, 1700) == [(700, 200), (1200, 300)]
+    assert onsets(index, 0, 1700) == [(700, 200), (1200, 300)]
 
 
 def test_fallback_snap_prefers_the_longer_pause_near_the_estimate() -> None:
     # onsets at 1150 ms (after a 150 ms pause) and 2100 ms (after 800 ms)
     index = _index("1" * 100 + "0" * 15 + "1" * 15 + "0" * 80 + "1" * 90)
-    assert align_mod._onsets(index, 0, 3000) == [(1150, 150), (2100, 800)]
+    assert onsets(index, 0, 3000) == [(1150, 150), (2100, 800)]
     # 1400 ms is nearer the first, but a sentence break is likelier after the long pause
-    assert align_mod._snap_to_onset(index, 1400, 0, 2000) == 2100
+    assert snap_to_onset(index, 1400, 0, 2000) == 2100
     # out of reach of an estimate after a short sentence, the long pause loses
-    assert align_mod._snap_to_onset(index, 600, 0, 0) == 1150
+    assert snap_to_onset(index, 600, 0, 0) == 1150
     # nothing in reach (or everything too early): the estimate stays
-    assert align_mod._snap_to_onset(index, 2700, 2500, 0) == 2700
+    assert snap_to_onset(index, 2700, 2500, 0) == 2700
 
 
 def test_sentence_start_moves_back_to_a_soft_onset() -> None:

@@ -36,7 +36,7 @@ import logging
 import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -46,8 +46,11 @@ from ..text import is_sentence_end
 from ..timecode import format_clock
 from ..timing import RateModel
 from .engine import Aligner, TokenTiming
+from .fallback import HINT_SEARCH_MS, fallback, sentence_starts
 from .normalize import Token, normalize
+from .run import Limits, Run, State
 from .windows import FRAME_MS, NOISY_SPEECH_SHARE, Pause, SpeechIndex, noisy_speech_frames, speech_frames
+from .windows import onsets as _onsets  # the names the tests know
 
 log = logging.getLogger(__name__)
 progress_log = logging.getLogger("toolkit.progress")  # a terminal shows it as one live line (see cli)
@@ -58,7 +61,6 @@ LONG_FACTOR = 3.0  # ... and above this many times its expected duration
 CRUSH_MS_PER_PHONE = 40  # a word shorter than this per phone is crushed (a window cut too short)
 SQUEEZE_MS_PER_PHONE = 38.0  # a sentence spoken faster than this per phone was squeezed into a short window
 MAX_CHUNK_SPEECH_MS = 40_000  # longer turns are aligned in chunks of sentences of about this much speech
-HINT_SEARCH_MS = 3_500
 LATER_PAUSE_MS = 20_000  # how far past a window's range its last-resort end may lie
 SKIP_SPEECH_MAX_MS = 1_500  # jump ahead to a turn's timestamp only over a stretch with less speech
 UNCOVERED_SPEECH_MS = 300  # speech heard but given to no word: the window holds more than the text
@@ -78,13 +80,6 @@ SNAP_BACK_MS = 300  # an aligned sentence start moves back to a detected speech 
 MIN_SNAP_MS = 30  # ... and at least this far (closer is the detector's own jitter)
 SILENT_WORD_SHARE = 0.5  # a first word with less speech than this share under it sits in silence ...
 ONSET_SLACK_MS = 100  # ... and moves when an onset comes before the next word (or this little after)
-UNCLAIMED_SPEECH_MS = 500  # less speech than this left after the cursor: the audio has ended for the text
-SILENT_SPAN_SHARE = 0.3  # a fallback span with less speech than this share is timed by the clock
-FALLBACK_SNAP_MS = 1_200  # a fallback turn starts at the first speech onset this close after its timestamp
-BLIP_MS = 120  # speech this short between two pauses is noise: one pause
-SNAP_SIGMA_MS = 500  # a fallback sentence start's expected error: this ...
-SNAP_SIGMA_SHARE = 0.25  # ... plus this share of the previous sentence's duration
-PAUSE_UNIT_MS = 250  # ... and an onset after a pause this long is worth one such error (squared, halved)
 TAIL_GOOD_MS = 50  # a window end whose tail anomaly is this small is kept: more searches rarely beat it ...
 POOR_TAIL_GOOD_MS = 250  # ... this small on poor audio (heavy noise), where the detector blurs the tail
 NO_GAIN_SHARE = 0.7  # a second window end that cuts the tail anomaly by less than this share: stop moving it
@@ -112,33 +107,6 @@ class _Piece:
     hint_ms: int | None
     bound: tuple[int, int] | None = None  # where the piece's first word may lie (a turn's first piece)
     next_bound: tuple[int, int] | None = None  # the same for the next turn's first word (its last piece)
-
-
-@dataclass(slots=True)
-class _State:
-    ms_per_phone: dict[str | None, float] = field(default_factory=dict)
-    cursor_ms: int = 0
-    fits: dict[str | None, list[float]] = field(default_factory=dict)  # median word scores, per speaker
-    failed_in_row: int = 0  # turns that fell back one after another (heavy noise, wrong language, ...)
-
-
-@dataclass(frozen=True, slots=True)
-class _Run:
-    """One :func:`align_turns` call: its inputs, the same for all its turns, the list its findings go to,
-    and its mutable state."""
-
-    engine: Aligner
-    audio: np.ndarray
-    sample_rate: int
-    index: SpeechIndex
-    rates: RateModel
-    path: str | None
-    findings: list[Finding]  # while a turn aligns, its own list (kept only if the turn aligns)
-    state: _State
-
-    @property
-    def audio_ms(self) -> int:
-        return len(self.audio) * 1000 // self.sample_rate
 
 
 def align_turns(
@@ -180,9 +148,9 @@ def align_turns(
         speech = noisy_speech_frames(audio, sample_rate)
     index = SpeechIndex(speech)
     rates = rates or RateModel.fit(turns)
-    state = _State()
+    state = State()
     findings: list[Finding] = []
-    run = _Run(engine, audio, sample_rate, index, rates, path, findings, state)
+    run = Run(engine, audio, sample_rate, index, rates, path, findings, state)
     out: list[Turn] = []
     audio_ms = run.audio_ms
     t0 = last_log = last_line = time.monotonic()
@@ -199,7 +167,7 @@ def align_turns(
         limits = (ranges[i], next_ranges[i])
         aligned = None if resting else _align_turn(run, turn, tokens, hints[i], limits)
         if aligned is None:
-            aligned = _fallback(run, turn, tokens, hints[i], limits)
+            aligned = fallback(run, turn, tokens, hints[i], limits)
             state.failed_in_row += 1
         else:
             state.failed_in_row = 0
@@ -239,9 +207,6 @@ def _next_bounds(
         if turns[i].start_ms is not None:
             nxt = ranges[i]
     return out
-
-
-Limits = tuple[tuple[int, int] | None, tuple[int, int] | None]  # (this turn's range, the next turn's)
 
 
 def _pieces(
@@ -285,7 +250,7 @@ def _piece_of(
 
 
 def _align_turn(
-    run: _Run, turn: Turn, tokens: list[Token], next_hint: int | None, limits: Limits
+    run: Run, turn: Turn, tokens: list[Token], next_hint: int | None, limits: Limits
 ) -> Turn | None:
     engine, state = run.engine, run.state
     if not any(t.spoken for t in tokens):
@@ -332,7 +297,7 @@ def _spoken_sentence_starts(tokens: Sequence[Token]) -> list[int]:
     """Indices (among the spoken tokens) of the tokens that start a sentence."""
     out: list[int] = []
     k = 0
-    for i in _sentence_starts(tokens):
+    for i in sentence_starts(tokens):
         k_i = sum(len(t.spoken) for t in tokens[:i])
         if k_i > k or not out:
             out.append(k_i)
@@ -548,7 +513,7 @@ def _pick(cands: list[Pause], target: float) -> int:
 
 
 def _best_window(
-    run: _Run, piece: _Piece, cursor: int, mpp: float, turn: Turn
+    run: Run, piece: _Piece, cursor: int, mpp: float, turn: Turn
 ) -> tuple[int, tuple[float, int, list[TokenTiming]] | None]:
     """The window start and the best (anomaly, end, timings) over the window ends tried: the pause nearest
     the target first, then its neighbours while the tail looks wrong (at most four searches). A result
@@ -609,7 +574,7 @@ def _best_window(
     return start, best or misfit
 
 
-def _align_piece(run: _Run, piece: _Piece, cursor: int, mpp: float, turn: Turn) -> list[TokenTiming] | None:
+def _align_piece(run: Run, piece: _Piece, cursor: int, mpp: float, turn: Turn) -> list[TokenTiming] | None:
     state = run.state
     start, best = _best_window(run, piece, cursor, mpp, turn)
     if best is None:
@@ -652,7 +617,7 @@ def _align_piece(run: _Run, piece: _Piece, cursor: int, mpp: float, turn: Turn) 
 
 
 def _refit_head(
-    run: _Run, piece: _Piece, timings: list[TokenTiming], mpp: float, turn: Turn
+    run: Run, piece: _Piece, timings: list[TokenTiming], mpp: float, turn: Turn
 ) -> list[TokenTiming]:
     """Re-align a piece whose first sentence fits the sound far worse than the speaker's usual, from
     the speech onsets after its start: sound the text does not contain before a turn (a music sting the
@@ -698,7 +663,7 @@ def _report_skip(
     )
 
 
-def _poor_audio(state: _State) -> bool:
+def _poor_audio(state: State) -> bool:
     """Low scores everywhere (heavy noise): the scores cannot tell a misfit, and the speech detector's
     view of a window's tail is noisy."""
     all_fits = [f for fs in state.fits.values() for f in fs[-20:]]
@@ -709,7 +674,7 @@ def _median_score(timings: Sequence[TokenTiming]) -> float:
     return float(np.median([t.score for t in timings]))
 
 
-def _fit_floor(state: _State, speaker: str | None) -> float:
+def _fit_floor(state: State, speaker: str | None) -> float:
     """The median word score below which a turn's text is taken not to be in its window. Noisy media and
     voices unlike the model's fit worse everywhere: a turn is judged against the speaker's other turns
     (or everyone's, early on)."""
@@ -719,7 +684,7 @@ def _fit_floor(state: _State, speaker: str | None) -> float:
     return min(MIN_MEDIAN_SCORE, FIT_FACTOR * float(np.median(pool[-50:])) - 1.0)
 
 
-def _window_fit_floor(state: _State, speaker: str | None) -> float:
+def _window_fit_floor(state: State, speaker: str | None) -> float:
     """A stricter floor for one window's result: a wide search forces the text onto audio it is not in
     (music, the other speaker) with plausible durations but poor scores. Before three turns have
     aligned there is nothing to judge against: no floor."""
@@ -729,7 +694,7 @@ def _window_fit_floor(state: _State, speaker: str | None) -> float:
     return WINDOW_FIT_FACTOR * float(np.median(pool[-50:])) - WINDOW_FIT_MARGIN
 
 
-def _usual_fit(state: _State, speaker: str | None) -> float:
+def _usual_fit(state: State, speaker: str | None) -> float:
     """The speaker's usual median word score (a fixed guess before three turns have aligned)."""
     pool = _fit_pool(state, speaker)
     return float(np.median(pool[-50:])) if len(pool) >= 3 else DEFAULT_FIT
@@ -741,12 +706,12 @@ def _misfit_ms(timings: Sequence[TokenTiming], usual: float) -> float:
     return MISFIT_MS_PER_UNIT * max(0.0, usual - MISFIT_SLACK - _median_score(timings))
 
 
-def _fit_pool(state: _State, speaker: str | None) -> list[float]:
+def _fit_pool(state: State, speaker: str | None) -> list[float]:
     own = state.fits.get(speaker, [])
     return own if len(own) >= 3 else [f for fs in state.fits.values() for f in fs[-20:]]
 
 
-def _split_piece(run: _Run, piece: _Piece, cursor: int, mpp: float, turn: Turn) -> list[TokenTiming] | None:
+def _split_piece(run: Run, piece: _Piece, cursor: int, mpp: float, turn: Turn) -> list[TokenTiming] | None:
     """When no window lets the engine align a piece, align its two halves (at a sentence) one by one."""
     if len(piece.sentence_starts) < 2 or run.state.failed_in_row >= GIVE_UP_AFTER:
         return None
@@ -878,47 +843,6 @@ def _recover(
     return timings
 
 
-def _sentence_starts(tokens: Sequence[Token]) -> list[int]:
-    """Indices of the tokens that start a sentence (always 0)."""
-    return [0] + [i + 1 for i, tok in enumerate(tokens[:-1]) if tok.spoken and is_sentence_end(tok.text)]
-
-
-def _snap_to_onset(
-    index: SpeechIndex, est: float, after: float, prev_ms: float, before: float | None = None
-) -> int:
-    """The likeliest speech onset for a sentence expected at ``est``, in ``(after, before)``.
-
-    The estimate's error grows with the previous sentence's length ``prev_ms`` (speakers' pace varies
-    from sentence to sentence); a longer pause before an onset makes it a likelier sentence break. Cost:
-    squared distance in units of the expected error, less the pause length in units of ``PAUSE_UNIT_MS``.
-    ``est`` itself when no onset is in reach."""
-    sigma = SNAP_SIGMA_MS + SNAP_SIGMA_SHARE * prev_ms
-    hi = est + 2.5 * sigma if before is None else min(est + 2.5 * sigma, before)
-    cands = [(on, n) for on, n in _onsets(index, est - 2.5 * sigma, hi) if after < on]
-    if not cands:
-        return round(est)
-
-    def cost(c: tuple[int, int]) -> float:
-        return 0.5 * ((c[0] - est) / sigma) ** 2 - min(c[1], 1_000) / PAUSE_UNIT_MS
-
-    return min(cands, key=cost)[0]
-
-
-def _onsets(index: SpeechIndex, lo: float, hi: float) -> list[tuple[int, int]]:
-    """Speech onsets in ``[lo, hi]`` with the length of the pause before each. Pauses split by a blip of
-    "speech" shorter than ``BLIP_MS`` (noise, a click) are one pause: the blip is not an onset."""
-    out: list[tuple[int, int]] = []
-    group: list[Pause] = []
-    for p in index.pauses_between(int(lo) - 5_000, int(hi) + 5_000):
-        if group and p.start_ms - group[-1].end_ms >= BLIP_MS:
-            out.append((group[-1].end_ms, group[-1].end_ms - group[0].start_ms))
-            group = []
-        group.append(p)
-    if group:
-        out.append((group[-1].end_ms, group[-1].end_ms - group[0].start_ms))
-    return [(on, n) for on, n in out if lo <= on <= hi]
-
-
 def _restart_order(piece: _Piece, timings: Sequence[TokenTiming], j: int) -> list[int]:
     """Where to re-align from after word ``j`` swallowed audio: from ``j`` itself (the audio was before
     it), or from the next word (the audio was after it) first. The first plausible candidate wins, so the
@@ -930,106 +854,6 @@ def _restart_order(piece: _Piece, timings: Sequence[TokenTiming], j: int) -> lis
         on_time = piece.hint_ms - 300 <= timings[0].start_ms <= piece.hint_ms + 1_300
         return [j + 1, j] if on_time else [j, j + 1]
     return [j + 1, j]
-
-
-# ---------------------------------------------------------------- fallback
-
-
-def _fallback(run: _Run, turn: Turn, tokens: list[Token], next_hint: int | None, limits: Limits) -> Turn:
-    """Rate-model word times for a turn that could not be aligned (finding A001).
-
-    The turn starts at the speech onset just after its timestamp. Each following sentence is expected
-    where the previous one started plus its rate-model duration, and starts at the speech onset nearest
-    that estimate (a longer pause before it is a likelier sentence break): the error of one sentence then
-    does not carry over to the next, and a sentence start is as good as the speech detector's onsets."""
-    index, state = run.index, run.state
-    start: int | None = None
-    hint = turn.start_ms
-    if hint is not None and hint >= index.last_speech_ms:  # a timestamp past the speech: not a hint ...
-        hint = None
-        if index.speech_ms(state.cursor_ms, index.end_ms) < UNCLAIMED_SPEECH_MS:
-            # ... and no speech is left after the previous turn (the media ends before the transcript, as
-            # a truncated file does): nothing to snap to, the timestamp stands
-            start = max(int(turn.start_ms or 0), state.cursor_ms)
-    if hint is not None:  # a floored timestamp: the turn starts at an onset just after it
-        start = _snap_to_onset(index, hint + 500, hint - 300, 0, hint + 1_300)
-    elif start is None:  # no usable timestamp: the first onset after the previous turn
-        after = [on for on, _ in _onsets(index, state.cursor_ms, state.cursor_ms + 3_000)]
-        start = after[0] if after else state.cursor_ms
-    if limits[0] is not None:
-        start = min(max(start, limits[0][0]), limits[0][1])
-    start = max(start, 0)
-    chars = [sum(len(s) for s in t.spoken) for t in tokens]
-    all_chars = sum(chars) or 1
-    bounds = [*_sentence_starts(tokens), len(tokens)]
-    rate_ms = float(run.rates.speech_ms(turn.speaker, sum(1 for t in tokens if t.spoken) or 1))
-    # the turn's span: up to the longest pause before the next turn's timestamp, when that agrees with
-    # the rate model within a factor of two; sentences are spread over its speech by their length
-    span_end = start + rate_ms
-    end: int | None = index.last_speech_ms  # the last turn ends with the speech
-    if next_hint is not None:
-        gaps = [p for p in index.pauses_between(next_hint - 1_500, next_hint + 1_000) if p.start_ms > start]
-        end = max(gaps, key=lambda p: p.length_ms).start_ms if gaps else None
-    if end is not None and rate_ms / 2 <= end - start <= rate_ms * 2:
-        span_end = end
-    starts = [start]
-    left = all_chars
-    # where the detector hears (almost) no speech in the span (past a truncated file's end, silence), the
-    # sentences share the span's time by the rate model instead of its speech, and nothing snaps
-    by_time = index.speech_ms(start, round(span_end)) < SILENT_SPAN_SHARE * (span_end - start)
-    for a, b in itertools.pairwise(bounds[:-1]):
-        # the previous sentence's share of the speech left in the span (from its own snapped start)
-        share = sum(chars[a:b]) / max(1, left)
-        left -= sum(chars[a:b])
-        prev_ms = max(0.0, span_end - starts[-1]) * share
-        if by_time:
-            starts.append(round(starts[-1] + prev_ms))
-            continue
-        est = float(
-            index.time_after_speech(starts[-1], round(index.speech_ms(starts[-1], round(span_end)) * share))
-        )
-        rest_ms = max(0.0, span_end - starts[-1]) - prev_ms  # the sentences after it need room
-        starts.append(
-            _snap_to_onset(index, est, starts[-1] + 0.4 * prev_ms, prev_ms, span_end - 0.5 * rest_ms)
-        )
-    words: list[Word] = []
-    pos = float(start)
-    for k, (a, b) in enumerate(itertools.pairwise(bounds)):
-        pos = float(starts[k])
-        total = rate_ms * sum(chars[a:b]) / all_chars
-        if k + 1 < len(starts):  # a sentence ends before the next one starts
-            total = min(total, max(0.0, starts[k + 1] - starts[k] - FRAME_MS))
-        n_chars = sum(chars[a:b]) or 1
-        for tok, c in zip(tokens[a:b], chars[a:b], strict=True):
-            dur = total * c / n_chars
-            words.append(Word(tok.text, round(pos), round(pos + dur)))
-            pos += dur
-    run.findings.append(
-        finding(
-            "A001",
-            "forced alignment failed for this turn; its sentences start at speech onsets, its words are "
-            "timed by the speech-rate model",
-            path=run.path,
-            line=turn.line,
-            start_ms=start,
-            words=len(words),
-        )
-    )
-    # move on to the pause nearest the estimated end, so one failed turn does not drag the next ones
-    # into its audio; with no pause there, stay (the next turn's recovery skips audio not in its text)
-    near = index.pauses_between(int(pos) - FALLBACK_SNAP_MS, int(pos) + FALLBACK_SNAP_MS)
-    if near:
-        moved = min(near, key=lambda p: abs(p.mid_ms - pos)).start_ms
-        if next_hint is not None:  # never past where the next turn may start
-            moved = min(moved, next_hint - HINT_SEARCH_MS)
-        state.cursor_ms = max(state.cursor_ms, moved)
-    return replace(
-        turn,
-        start_ms=words[0].start_ms if words else turn.start_ms,  # like an aligned turn: its first word
-        end_ms=words[-1].end_ms if words else turn.end_ms,
-        source_start_ms=turn.source_start_ms if turn.source_start_ms is not None else turn.start_ms,
-        words=tuple(words),
-    )
 
 
 __all__ = ["FRAME_MS", "align_turns"]
