@@ -19,7 +19,7 @@ import soundfile as sf
 from toolkit.align import align_turns
 from toolkit.align import turns as align_mod
 from toolkit.align.engine import Aligner, TokenTiming
-from toolkit.align.windows import onsets, snap_to_onset
+from toolkit.align.windows import SpeechIndex, onsets, snap_to_onset
 from toolkit.model import Finding, Turn
 from toolkit.timing import RateModel
 
@@ -390,3 +390,15 @@ def test_a_distant_next_turn_does_not_stretch_the_window() -> None:
     engine = _Recording()
     align_turns([first, later], padded, rates=RateModel(global_wps=2.5), engine=engine, bounds=bounds)
     assert engine.windows_ms and max(engine.windows_ms) <= 60_000
+
+
+def test_a_filler_the_transcript_leaves_out_is_no_news() -> None:
+    # an "um" or a repeated word (speech, under a second) is normal speech: no A002; a longer stretch
+    # with speech (an interjection, music) is reported; a pause stretched over is not
+    speech = np.zeros(400, dtype=bool)
+    speech[100:150] = True  # 500 ms of "um"
+    speech[200:252] = True  # 520 ms of speech inside a 1.6 s stretch
+    index = SpeechIndex(speech)
+    assert not align_mod._worth_reporting(index, 1000, 1500)
+    assert align_mod._worth_reporting(index, 1900, 3500)
+    assert not align_mod._worth_reporting(index, 3000, 4000)  # silence

@@ -65,6 +65,9 @@ LATER_PAUSE_MS = 20_000  # how far past a window's range its last-resort end may
 SKIP_SPEECH_MAX_MS = 1_500  # jump ahead to a turn's timestamp only over a stretch with less speech
 UNCOVERED_SPEECH_MS = 300  # speech heard but given to no word: the window holds more than the text
 SKIPPED_SOUND_MS = 300  # skipped audio is reported (A002) only when the detector hears this much sound in it
+# ... and when it is longer than this: an "um", a false start or a repeated word that the transcript
+# leaves out (well under a second) is normal speech, not news
+FILLER_MS = 800
 HEAD_FIT_DROP = 1.5  # a first sentence scoring this much below the speaker's usual median ...
 HEAD_FIT_GAIN = 1.0  # ... is re-aligned from a later onset when that scores this much better ...
 HEAD_REFIT_MS = 3_000  # ... among the first few onsets up to this far after the sentence's end
@@ -642,9 +645,15 @@ def _refit_head(
         fit = _median_score(redo[:n])
         log.debug("line %d: head fit %.2f (usual %.2f), from %d: %.2f", turn.line, head, usual, onset, fit)
         if fit >= usual - HEAD_FIT_DROP and fit >= head + HEAD_FIT_GAIN:
-            _report_skip(run.findings, run.path, turn, timings[0].start_ms, onset, piece.tokens[0])
+            if _worth_reporting(run.index, timings[0].start_ms, onset):
+                _report_skip(run.findings, run.path, turn, timings[0].start_ms, onset, piece.tokens[0])
             return redo
     return timings
+
+
+def _worth_reporting(index: SpeechIndex, start_ms: int, end_ms: int) -> bool:
+    """Skipped audio that is news (A002): sound the detector hears, longer than a filler or a repeat."""
+    return end_ms - start_ms >= FILLER_MS and index.speech_ms(start_ms, end_ms) >= SKIPPED_SOUND_MS
 
 
 def _report_skip(
@@ -837,7 +846,7 @@ def _recover(
             skipped_from = timings[m - 1].end_ms if m > j else timings[m].start_ms
             timings[m:] = redo
             log.debug("line %d: skipped %d-%d before %r", turn.line, skipped_from, onset, piece.tokens[m])
-            if index.speech_ms(skipped_from, onset) >= SKIPPED_SOUND_MS:  # not a pause stretched over
+            if _worth_reporting(index, skipped_from, onset):  # not a pause stretched over, nor an "um"
                 _report_skip(findings, path, turn, skipped_from, onset, piece.tokens[m])
         j += 1
     return timings
