@@ -73,3 +73,42 @@ def test_a_language_without_a_voice_keeps_the_turn_sync(tmp_path: Path) -> None:
     assert result.meta["media"]["align"] == "sync"
     (a003,) = [f for f in result.findings if f.code == "A003"]
     assert "eSpeak NG has no voice" in a003.message
+
+
+def test_japanese_kanji_are_read_for_the_synthesis(tmp_path: Path) -> None:
+    # eSpeak NG's Japanese voice says "Chinese letter" for a kanji: the aligner hears the text in kana
+    # (pykakasi), the captions keep the kanji, and each sentence becomes a turn at its own start
+    from toolkit.language import japanese_reading
+
+    read = japanese_reading()
+    assert read is not None and read("天気") == "てんき"
+    turns = [
+        ("山田", "今日はいい天気ですね。散歩に行きましょう。公園まで歩きます。"),
+        ("佐藤", "はい、行きましょう。午後から雨が降るかもしれません。"),
+    ]
+    pieces: list[np.ndarray] = [np.zeros(RATE // 2, dtype=np.int16)]
+    lines, truth, t_ms = [], [], 500
+    for k, (speaker, text) in enumerate(turns):
+        lines.append(f"{speaker} [00:00:{t_ms // 1000:02d}] {text}")
+        for sentence in [s + "。" for s in text.split("。") if s]:
+            syn = synthesize(read(sentence), "jpx/ja+f2" if k == 0 else "jpx/ja+m3", rate_wpm=140)
+            truth.append(t_ms)
+            pieces += [syn.samples, np.zeros(RATE // 4, dtype=np.int16)]
+            t_ms += syn.duration_ms + 250
+        pieces.append(np.zeros(RATE, dtype=np.int16))
+        t_ms += 1000
+    wav = tmp_path / "ja.wav"
+    with wave.open(str(wav), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(RATE)
+        w.writeframes(np.concatenate(pieces).tobytes())
+    transcript = tmp_path / "ja.txt"
+    transcript.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = convert_file(str(transcript), ConvertOptions(media=str(wav), auto_profile=True))
+    assert result.meta["language"] == "ja" and result.options.profile.name == "netflix-ja"
+    assert result.meta["media"]["align"].startswith("words (eSpeak NG voice jpx/ja")
+    assert "".join(t.text for t in result.turns) == "".join(text for _, text in turns)  # nothing added
+    starts = [t.start_ms for t in result.turns]
+    assert len(starts) == len(truth) == 5
+    assert max(abs(a - b) for a, b in zip(starts, truth, strict=True)) <= 150

@@ -48,6 +48,7 @@ def align_turns_voiced(
     speech_end_ms: int | None = None,
     words: Callable[[str], Iterable[str]] | None = None,
     cjk: bool = False,
+    reading: Callable[[str], str] | None = None,
     path: str | None = None,
 ) -> tuple[tuple[Turn, ...], list[Finding]]:
     """The turns with ``words`` set from ``engine`` where it fits (see the module docstring).
@@ -55,6 +56,8 @@ def align_turns_voiced(
     ``cjk``: the text is Chinese or Japanese; a turn's words then become one turn per sentence, each
     starting at its first word's time (the segmenter spreads a CJK sentence's characters over it), since
     caption text in those languages is not joined by spaces. ``words``: the word segmenter for that text.
+    ``reading``: each token as it is read, for the synthesis (Japanese kanji in kana: eSpeak NG's Japanese
+    voice cannot read kanji); the captions keep the tokens as written.
     """
     audio_ms = len(audio) * 1000 // sample_rate
     end_of_speech = speech_end_ms if speech_end_ms is not None else audio_ms
@@ -75,7 +78,8 @@ def align_turns_voiced(
         if hi - lo > MAX_WINDOW_MS:
             why = f"its audio ({(hi - lo) // 1000} s) is longer than the aligner's window"
         elif hi - lo >= 200:
-            timings = engine.align(tokens, audio[lo * sample_rate // 1000 : hi * sample_rate // 1000])
+            spoken = [reading(t) or t for t in tokens] if reading is not None else tokens
+            timings = engine.align(spoken, audio[lo * sample_rate // 1000 : hi * sample_rate // 1000])
             if timings is None:
                 why = "the aligner could not fit its words to its audio"
             else:

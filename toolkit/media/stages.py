@@ -351,7 +351,7 @@ def apply_media(
         voiced = _voiced_engine(language.code)
         if voiced is not None:
             from ..align.voiced import align_turns_voiced
-            from ..language import word_segmenter
+            from ..language import japanese_reading, word_segmenter
 
             synced, voiced_findings = align_turns_voiced(
                 synced,
@@ -361,6 +361,7 @@ def apply_media(
                 speech_end_ms=_last_speech_ms(am.mask),
                 words=word_segmenter(language) if language.is_cjk else None,
                 cjk=language.is_cjk,
+                reading=japanese_reading() if language.code == "ja" else None,
                 path=path,
             )
             new_findings.extend(voiced_findings)
