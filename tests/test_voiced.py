@@ -112,3 +112,44 @@ def test_japanese_kanji_are_read_for_the_synthesis(tmp_path: Path) -> None:
     starts = [t.start_ms for t in result.turns]
     assert len(starts) == len(truth) == 5
     assert max(abs(a - b) for a, b in zip(starts, truth, strict=True)) <= 150
+
+
+def test_a_monologue_of_minutes_is_aligned_in_one_window(tmp_path: Path) -> None:
+    # long answers are common (the seed interview has four-minute ones): a two-minute turn is aligned
+    sentences = [
+        "Les premiers imprimeurs ont appris leur métier à Mayence, chez des orfèvres.",
+        "Ils fondaient chaque lettre dans un moule de cuivre, à la main.",
+        "Puis ils sont partis vers Paris, Lyon et Venise avec leurs presses.",
+        "À Venise, un éditeur a inventé les petits livres que l'on glisse dans la poche.",
+        "Les lecteurs de l'époque trouvaient ces caractères trop fins.",
+        "Pourtant, ce dessin est encore celui de nos journaux aujourd'hui.",
+        "On oublie souvent le rôle des femmes dans ces ateliers.",
+        "Plusieurs veuves ont dirigé des imprimeries pendant des dizaines d'années.",
+        "Leurs noms figurent au bas des pages, à côté de la date.",
+        "Le papier venait des moulins de la vallée, en Auvergne.",
+        "Un livre coûtait alors le salaire d'un mois pour un artisan.",
+        "Les bibliothèques des couvents ont gardé la plupart de ces volumes.",
+        "Certains sont exposés ce printemps au musée de la ville.",
+        "Je conseille à tous d'aller les voir avant l'été.",
+    ]
+    pieces, truth, t_ms = [np.zeros(RATE // 2, dtype=np.int16)], [], 500
+    for sentence in sentences:
+        syn = synthesize(sentence, "roa/fr+m3", rate_wpm=80, pitch=60)  # a slow speaker: over 90 s
+        truth.append(t_ms)
+        pieces += [syn.samples, np.zeros(RATE, dtype=np.int16)]  # a second's pause between sentences
+        t_ms += syn.duration_ms + 1000
+    assert t_ms > 90_000  # longer than a minute and a half
+    wav = tmp_path / "long.wav"
+    with wave.open(str(wav), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(RATE)
+        w.writeframes(np.concatenate(pieces).tobytes())
+    transcript = tmp_path / "long.txt"
+    transcript.write_text(f"Marc [00:00:00] {' '.join(sentences)}\n", encoding="utf-8")
+    result = convert_file(str(transcript), ConvertOptions(media=str(wav)))
+    assert not [f for f in result.findings if f.code == "A001"]
+    words = [w for c in result.cues for w in c.words]
+    found = [w.start_ms for k, w in enumerate(words) if k == 0 or words[k - 1].text.endswith(".")]
+    errors = np.abs(np.array(found) - np.array(truth))
+    assert len(found) == len(truth) and np.median(errors) <= 80 and errors.max() <= 400
