@@ -33,8 +33,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from bench import realspeech as rs  # noqa: E402
-from toolkit.media.stages import text_check  # noqa: E402
-from toolkit.media.sync import SyncParams, apply_sync, find_sync  # noqa: E402
+from toolkit.media.stages import decide_sync  # noqa: E402
+from toolkit.media.sync import SyncParams, apply_sync  # noqa: E402
 from toolkit.media.vad import speech_mask  # noqa: E402
 
 Cues = list[tuple[int, int]]
@@ -114,21 +114,15 @@ class Masks:
 def run(
     masks: Masks, cues: Cues, texts: list[str], params: SyncParams, detector: str
 ) -> tuple[bool, list[int], dict[str, Any]]:
-    """find_sync as `captionkit sync --vad DETECTOR` runs it (auto: webrtcvad, then Silero if refused,
-    then the text check when still refused)."""
+    """The answer `captionkit sync --vad DETECTOR` gives (toolkit.media.stages.decide_sync: auto is
+    webrtcvad, then Silero if refused, then the text check when still refused)."""
     starts, ends = [s for s, _ in cues], [e for _, e in cues]
-    res = find_sync(starts, ends, masks["webrtc" if detector == "auto" else detector], params)
-    seeds = [res]
-    used = "webrtc" if detector == "auto" else detector
-    if detector == "auto" and not res.accepted:
-        second = find_sync(starts, ends, masks["silero"], params)
-        seeds.append(second)
-        if second.accepted or second.confidence >= res.confidence:
-            res, used = second, "silero"
-    if not res.accepted and np.any(masks[used]):
-        res = text_check(starts, ends, texts, masks.audio, res, seeds, params)
-        if res.accepted:
-            used = "text"
+    first = "webrtc" if detector == "auto" else detector
+    res, used = decide_sync(
+        starts, ends, texts, masks.audio, masks.__getitem__, first, auto=detector == "auto", params=params
+    )
+    if res.accepted and res.details.get("text_check", {}).get("verified"):
+        used = "text"
     new_s, _, _ = apply_sync(starts, ends, res)
     info = {
         "confidence": round(res.confidence, 3),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +34,7 @@ __all__ = [
     "SyncOutcome",
     "analyse_media",
     "apply_media",
+    "decide_sync",
     "duplicate_alternatives",
     "sync_captions",
 ]
@@ -167,19 +168,19 @@ def sync_captions(
     first = "webrtc" if detector == "auto" else detector
     am = analysed or analyse_media(media_path, audio_stream=audio_stream, decode=decode, detector=first)
     t1 = time.perf_counter()
-    result = find_sync(captions.starts_ms, captions.ends_ms, am.mask, params)
-    seeds = [result]
-    if not result.accepted and detector == "auto" and am.detector != "silero":
-        neural = am.with_detector("silero")
-        second = find_sync(captions.starts_ms, captions.ends_ms, neural.mask, params)
-        seeds.append(second)
-        if second.accepted or second.confidence >= result.confidence:
-            result, am = second, neural  # the report names the detector whose answer it gives
-    if not result.accepted:
-        result = text_check(
-            captions.starts_ms, captions.ends_ms, captions.texts, am.media.audio, result, seeds,
-            params or SyncParams(), am.media.sample_rate, language,
-        )  # fmt: skip
+    variants = {am.detector: am}
+
+    def mask_of(name: str) -> np.ndarray:
+        if name not in variants:
+            variants[name] = am.with_detector(name)
+        return variants[name].mask
+
+    result, used = decide_sync(
+        captions.starts_ms, captions.ends_ms, captions.texts, am.media.audio, mask_of, am.detector,
+        auto=detector == "auto", params=params or SyncParams(), sample_rate=am.media.sample_rate,
+        language=language,
+    )  # fmt: skip
+    am = variants[used]  # the report names the detector whose answer it gives
     damage = am.media.damage_notes()
     if damage:  # a damaged file: what decoded may not be where the file says (trust the answer less)
         conf = result.confidence * DAMAGE_CONFIDENCE
@@ -196,6 +197,38 @@ def sync_captions(
     return SyncOutcome(
         captions, result, tuple(starts), tuple(ends), clamped, am.duration_ms, elapsed, timings, am.detector
     )
+
+
+def decide_sync(
+    starts_ms: Sequence[int],
+    ends_ms: Sequence[int],
+    texts: Sequence[str],
+    audio: np.ndarray,
+    mask_of: Callable[[str], np.ndarray],
+    first: str,
+    *,
+    auto: bool,
+    params: SyncParams,
+    sample_rate: int = DEFAULT_RATE,
+    language: str | None = None,
+) -> tuple[SyncResult, str]:
+    """The answer `captionkit sync` gives, and the detector whose speech mask it came from: the search on
+    ``first``'s mask; when that is refused and ``auto``, on Silero's too (the cheap detector settles long,
+    clear media, the neural one short or hard media); when still refused, the text check. ``mask_of``
+    gives a detector's mask (made when first asked for). ``bench/calibrate_sync.py`` calls this too."""
+    used = first
+    result = find_sync(starts_ms, ends_ms, mask_of(first), params)
+    seeds = [result]
+    if not result.accepted and auto and first != "silero":
+        second = find_sync(starts_ms, ends_ms, mask_of("silero"), params)
+        seeds.append(second)
+        if second.accepted or second.confidence >= result.confidence:
+            result, used = second, "silero"
+    if not result.accepted:
+        result = text_check(
+            starts_ms, ends_ms, texts, audio, result, seeds, params, sample_rate, language
+        )  # fmt: skip
+    return result, used
 
 
 def text_check(
