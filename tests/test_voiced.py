@@ -153,3 +153,17 @@ def test_a_monologue_of_minutes_is_aligned_in_one_window(tmp_path: Path) -> None
     found = [w.start_ms for k, w in enumerate(words) if k == 0 or words[k - 1].text.endswith(".")]
     errors = np.abs(np.array(found) - np.array(truth))
     assert len(found) == len(truth) and np.median(errors) <= 80 and errors.max() <= 400
+
+
+def test_each_window_ends_at_the_first_later_start() -> None:
+    from toolkit.align.voiced import _next_later_starts
+
+    rng = np.random.default_rng(3)
+    for _ in range(500):
+        n = int(rng.integers(0, 15))
+        starts = [None if rng.random() < 0.2 else int(rng.integers(0, 10)) for _ in range(n)]
+        naive = [
+            next((s for s in starts[i + 1 :] if s is not None and a is not None and s > a), None)
+            for i, a in enumerate(starts)
+        ]
+        assert _next_later_starts(starts) == naive

@@ -339,11 +339,6 @@ def _voiced_engine(code: str) -> Aligner | None:
         return None
 
 
-def _last_speech_ms(mask: np.ndarray) -> int | None:
-    hits = np.flatnonzero(mask)
-    return int(hits[-1] + 1) * 10 if hits.size else None
-
-
 def apply_media(
     turns: Sequence[Turn],
     options: ConvertOptions,
@@ -384,6 +379,7 @@ def apply_media(
         voiced = _voiced_engine(language.code)
         if voiced is not None:
             from ..align.voiced import align_turns_voiced
+            from ..align.windows import SpeechIndex
             from ..language import japanese_reading, word_segmenter
 
             synced, voiced_findings = align_turns_voiced(
@@ -391,7 +387,7 @@ def apply_media(
                 am.media.audio,
                 voiced,
                 sample_rate=am.media.sample_rate,
-                speech_end_ms=_last_speech_ms(am.mask),
+                speech_end_ms=SpeechIndex(am.mask).last_speech_ms or None,
                 words=word_segmenter(language) if language.is_cjk else None,
                 cjk=language.is_cjk,
                 reading=japanese_reading() if language.code == "ja" else None,
