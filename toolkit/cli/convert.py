@@ -26,7 +26,6 @@ from ..pipeline import (
 )
 from ..rules import RULES_BY_CODE
 from .options import (
-    PROFILE_PARAMS,
     align_option,
     audio_stream_option,
     build_profile,
@@ -36,6 +35,7 @@ from .options import (
     media_vad_option,
     no_repair_option,
     parse_language_option,
+    profile_given,
     profile_options,
     speaker_pairs,
     speakers_option,
@@ -177,9 +177,7 @@ def convert(
     """
     profile = build_profile(profile_name, max_chars, max_lines, max_cps, min_duration, max_duration, min_gap)
     speakers = speaker_pairs(speakers_path)
-    ctx = click.get_current_context()
-    chosen = [ctx.get_parameter_source(name) for name in PROFILE_PARAMS]
-    auto_profile = all(src in (None, click.core.ParameterSource.DEFAULT) for src in chosen)
+    auto_profile = not profile_given()
     options = ConvertOptions(
         profile=profile,
         auto_profile=auto_profile,

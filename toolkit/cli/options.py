@@ -74,7 +74,7 @@ def parse_duration(ctx: click.Context, param: click.Parameter, value: str | None
 
 
 # the options that choose a profile: when none is given, Chinese and Japanese get their own
-PROFILE_PARAMS = (
+_PROFILE_PARAMS = (
     "profile_name",
     "max_chars",
     "max_lines",
@@ -83,6 +83,14 @@ PROFILE_PARAMS = (
     "max_duration",
     "min_gap",
 )
+
+
+def profile_given() -> bool:
+    """Whether the current command's profile was chosen on the command line (``--profile`` or a limit):
+    if not, a language's own profile may replace the default."""
+    ctx = click.get_current_context()
+    sources = (ctx.get_parameter_source(name) for name in _PROFILE_PARAMS)
+    return any(src not in (None, click.core.ParameterSource.DEFAULT) for src in sources)
 
 
 def parse_language_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

@@ -10,12 +10,12 @@ import click
 from ..rules import RULES, rules_json, rules_markdown, rules_text
 from ..validate import format_text, is_selected, media_checker, parse_codes, validate_paths
 from .options import (
-    PROFILE_PARAMS,
     audio_stream_option,
     build_profile,
     duration_option,
     fps_option,
     parse_language_option,
+    profile_given,
     profile_options,
 )
 
@@ -123,9 +123,7 @@ def validate(
         if len(files) > 1:
             raise click.UsageError("--media applies to one file")
     profile = build_profile(profile_name, max_chars, max_lines, max_cps, min_duration, max_duration, min_gap)
-    ctx = click.get_current_context()
-    chosen = [ctx.get_parameter_source(name) for name in PROFILE_PARAMS]
-    if language is not None and all(src in (None, click.core.ParameterSource.DEFAULT) for src in chosen):
+    if language is not None and not profile_given():
         from ..language import parse_language
         from ..profiles import LANGUAGE_PROFILES, PROFILES
 
