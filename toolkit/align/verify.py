@@ -124,21 +124,20 @@ def check_offset(
     own = fit(best)
     weakest: tuple[float, float, int] = (math.inf, math.inf, best)
     chance = 0.0
+    least_gain = math.inf  # the smallest mean fit gain over an alternative (uncapped)
     for d in sorted(others):
+        gain = own - fit(d)
+        least_gain = min(least_gain, float(gain.mean()))
         # one probe cut by the media's edge or lost by the engine at one offset is not several probes'
         # worth of evidence: differences count up to DIFF_CAP
-        diff = np.clip(own - fit(d), -DIFF_CAP, DIFF_CAP)
+        diff = np.clip(gain, -DIFF_CAP, DIFF_CAP)
         t = _t_statistic(diff)
         chance += _t_sf(t, len(diff) - 1)
         if (t, float(diff.mean())) < weakest[:2]:
             weakest = (t, float(diff.mean()), d)
     t_min, margin, at = weakest
     confidence = max(0.0, 1.0 - chance)
-    verified = (
-        bool(others)
-        and confidence >= MIN_CONFIDENCE
-        and _min_margin(own, [fit(d) for d in others]) >= MIN_MARGIN
-    )
+    verified = bool(others) and confidence >= MIN_CONFIDENCE and least_gain >= MIN_MARGIN
     return TextCheck(best, verified, confidence, len(probes), float(own.mean()), at, margin, t_min)
 
 
@@ -186,10 +185,6 @@ def _fit(
 def _clearly_better(a: np.ndarray, b: np.ndarray) -> bool:
     gain = a - b
     return float(gain.mean()) >= REFINE_GAIN and _t_statistic(gain) >= REFINE_T
-
-
-def _min_margin(own: np.ndarray, others: Sequence[np.ndarray]) -> float:
-    return min(float((own - o).mean()) for o in others) if others else -math.inf
 
 
 def _t_statistic(diff: np.ndarray) -> float:
