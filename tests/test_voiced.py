@@ -24,6 +24,16 @@ TURNS = [
 ]
 
 
+def _write_wav(path: Path, samples: np.ndarray) -> Path:
+    """``samples`` (int16, or floats clipped to int16) as a 16 kHz mono WAV."""
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(RATE)
+        w.writeframes(np.clip(samples, -32768, 32767).astype(np.int16).tobytes())
+    return path
+
+
 def _recording(tmp_path: Path) -> tuple[Path, Path, list[int]]:
     """A WAV of the turns with a second of silence between them, the transcript (stamps floored to the
     second), and every sentence's true start in ms."""
@@ -41,12 +51,7 @@ def _recording(tmp_path: Path) -> tuple[Path, Path, list[int]]:
         pieces += [syn.samples, np.zeros(RATE, dtype=np.int16)]
         t_ms += syn.duration_ms + 1000
     audio = np.concatenate(pieces).astype(np.float64) + rng.normal(0, 30, sum(len(p) for p in pieces))
-    wav = tmp_path / "interview_fr.wav"
-    with wave.open(str(wav), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(RATE)
-        w.writeframes(np.clip(audio, -32768, 32767).astype(np.int16).tobytes())
+    wav = _write_wav(tmp_path / "interview_fr.wav", audio)
     transcript = tmp_path / "interview_fr.txt"
     transcript.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return wav, transcript, sentence_starts
@@ -97,12 +102,7 @@ def test_japanese_kanji_are_read_for_the_synthesis(tmp_path: Path) -> None:
             t_ms += syn.duration_ms + 250
         pieces.append(np.zeros(RATE, dtype=np.int16))
         t_ms += 1000
-    wav = tmp_path / "ja.wav"
-    with wave.open(str(wav), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(RATE)
-        w.writeframes(np.concatenate(pieces).tobytes())
+    wav = _write_wav(tmp_path / "ja.wav", np.concatenate(pieces))
     transcript = tmp_path / "ja.txt"
     transcript.write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = convert_file(str(transcript), ConvertOptions(media=str(wav), auto_profile=True))
@@ -139,12 +139,7 @@ def test_a_monologue_of_minutes_is_aligned_in_one_window(tmp_path: Path) -> None
         pieces += [syn.samples, np.zeros(RATE, dtype=np.int16)]  # a second's pause between sentences
         t_ms += syn.duration_ms + 1000
     assert t_ms > 90_000  # longer than a minute and a half
-    wav = tmp_path / "long.wav"
-    with wave.open(str(wav), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(RATE)
-        w.writeframes(np.concatenate(pieces).tobytes())
+    wav = _write_wav(tmp_path / "long.wav", np.concatenate(pieces))
     transcript = tmp_path / "long.txt"
     transcript.write_text(f"Marc [00:00:00] {' '.join(sentences)}\n", encoding="utf-8")
     result = convert_file(str(transcript), ConvertOptions(media=str(wav)))
