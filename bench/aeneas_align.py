@@ -20,6 +20,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -64,3 +65,14 @@ def align_sentences(
         p.unlink()
     rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return AeneasRun(starts[: len(sentences)], round(wall, 2), round(rss, 1))
+
+
+def sentence_errors(
+    truth: dict[str, Any], audio: np.ndarray, rate: int, work: Path, name: str, language: str = "eng"
+) -> list[int | None]:
+    """aeneas's start - true start (ms) of every reference sentence of ``truth`` (the realspeech format),
+    one fragment per sentence; ``None`` for a sentence it gives no fragment."""
+    sentences = [s for s in truth["sentences"] if s.get("text")]
+    run = align_sentences(audio, rate, [s["text"] for s in sentences], work, name, language)
+    pairs = zip(run.starts_ms, sentences, strict=True)
+    return [None if t is None else t - int(s["start_ms"]) for t, s in pairs]

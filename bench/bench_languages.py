@@ -95,17 +95,12 @@ def aeneas_errors(item: rs.Item) -> list[int | None]:
     item's language; every sentence missing (10 s) when its venv is not there."""
     from bench import aeneas_align
 
-    sentences = [s for s in item.truth["sentences"] if s.get("text")]
-    code = item.name.split("_", 1)[0]
     if not aeneas_align.available():
-        return [None] * len(sentences)
-    run = aeneas_align.align_sentences(
-        item.audio(), rs.RATE, [s["text"] for s in sentences], rs.WORK, f"{item.name}.lang",
-        AENEAS_LANGUAGE.get(code, code),
-    )  # fmt: skip
-    return [
-        None if t is None else t - int(s["start_ms"]) for t, s in zip(run.starts_ms, sentences, strict=True)
-    ]
+        return [None] * sum(1 for s in item.truth["sentences"] if s.get("text"))
+    code = item.name.split("_", 1)[0]
+    language = AENEAS_LANGUAGE.get(code, code)
+    name = f"{item.name}.lang"
+    return aeneas_align.sentence_errors(item.truth, item.audio(), rs.RATE, rs.WORK, name, language)
 
 
 def fmt(s: dict[str, float]) -> str:

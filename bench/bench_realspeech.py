@@ -50,13 +50,8 @@ def convert_errors(item: rs.Item, media: Path | None, align: str = "words") -> l
 def aeneas_errors(item: rs.Item, how: str) -> list[int | None]:
     from bench import aeneas_align
 
-    sentences = [s for s in item.truth["sentences"] if s.get("text")]
-    run = aeneas_align.align_sentences(
-        rs.degrade(item, how), rs.RATE, [s["text"] for s in sentences], rs.WORK, f"{item.name}.{how}"
-    )
-    return [
-        None if t is None else t - int(s["start_ms"]) for t, s in zip(run.starts_ms, sentences, strict=True)
-    ]
+    audio = rs.degrade(item, how)
+    return aeneas_align.sentence_errors(item.truth, audio, rs.RATE, rs.WORK, f"{item.name}.{how}")
 
 
 def sync_case(item: rs.Item, how: str, use_ffs: bool) -> dict[str, Any]:
