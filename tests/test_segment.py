@@ -14,7 +14,19 @@ from hypothesis import strategies as st
 from toolkit.model import Cue, Finding, Turn, Word
 from toolkit.parse import read_document
 from toolkit.profiles import PROFILES, Profile
-from toolkit.segment import EARLY_MS, OUT_TIME_MS, SYNC_LEAD_MS, check_cues, segment, shown_chars
+from toolkit.segment import (
+    DEFAULT_PARAMS,
+    EARLY_MS,
+    OUT_TIME_MS,
+    SYNC_LEAD_MS,
+    SegmentParams,
+    check_cues,
+    segment,
+    shown_chars,
+)
+from toolkit.segment.cutting import cut_points
+from toolkit.segment.speech import speech_spans
+from toolkit.segment.tokens import prepare_tokens, turn_tokens
 from toolkit.timing import RateModel
 
 NETFLIX = PROFILES["netflix"]
@@ -31,8 +43,9 @@ def run(
     profile: Profile = NETFLIX,
     rates: RateModel = TWO_WPS,
     duration_ms: int | None = None,
+    params: SegmentParams | None = None,
 ) -> tuple[list[Cue], list[Finding]]:
-    return segment(turns, profile, rates=rates, duration_ms=duration_ms, path="t.txt")
+    return segment(turns, profile, rates=rates, duration_ms=duration_ms, path="t.txt", params=params)
 
 
 def assert_valid(cues: Sequence[Cue]) -> None:
@@ -271,22 +284,20 @@ def test_aligned_cue_reads_by_extending_its_end_not_by_starting_early() -> None:
     assert findings == []
 
 
-def test_estimated_start_inside_a_turn_may_lead_a_little(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_estimated_start_inside_a_turn_may_lead_a_little() -> None:
     # text-only timing: a cue inside a turn starts where the rate model puts it, an estimate; when too
     # fast it may lead that estimate by EARLY_MS, taking the previous cue's spare time
-    import toolkit.segment
-
     text = (
         "We would like to have normal relations with all our neighbors. "
         "[crosstalk 00:42:40] [inaudible 00:42:41] Right."
     )  # annotations take no speaking time
 
-    def cues() -> list[Cue]:
-        return run([Turn("A", 0, text, 1), Turn("B", 8000, "Good.", 2)], rates=RateModel(global_wps=1.5))[0]
+    def cues(params: SegmentParams | None = None) -> list[Cue]:
+        turns = [Turn("A", 0, text, 1), Turn("B", 8000, "Good.", 2)]
+        return run(turns, rates=RateModel(global_wps=1.5), params=params)[0]
 
     led = cues()
-    monkeypatch.setattr(toolkit.segment, "EARLY_MS", 0)
-    estimated = cues()
+    estimated = cues(SegmentParams(early_ms=0))
     assert [c.text for c in led] == [c.text for c in estimated] and len(led) == 3
     assert led[1].start_ms == estimated[1].start_ms - EARLY_MS
     assert led[0].end_ms == led[1].start_ms - NETFLIX.min_gap_ms
@@ -635,17 +646,16 @@ def test_cutting_a_turn_again_reuses_the_first_search_exactly(
     turns: list[Turn], profile: Profile, reserve: int, first_lines: int | None
 ) -> None:
     # a reply's re-cut stops early once it agrees with the turn's first search: same cuts as a full search
-    import toolkit.segment as seg
-
-    spans = seg._speech_plan(turns, TWO_WPS, None)
+    params = DEFAULT_PARAMS
+    spans = speech_spans(turns, TWO_WPS, None)
     for turn, span in zip(turns, spans, strict=True):
-        toks = seg._tokens(turn, span)
+        toks = turn_tokens(turn, span)
         if not toks.texts:
             continue
-        seg._prepare(toks)
-        first = seg._cut_points(toks, profile, 0)
+        prepare_tokens(toks, params)
+        first = cut_points(toks, profile, 0, params)
         dp = toks.dp
         assert dp is not None
-        full = seg._cut_points(toks, profile, reserve, first_lines, None)  # a whole search
-        assert seg._cut_points(toks, profile, reserve, first_lines, dp) == full
-        assert seg._cut_points(toks, profile, 0, None, dp) == first
+        full = cut_points(toks, profile, reserve, params, first_lines, None)  # a whole search
+        assert cut_points(toks, profile, reserve, params, first_lines, dp) == full
+        assert cut_points(toks, profile, 0, params, None, dp) == first
