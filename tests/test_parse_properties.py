@@ -280,7 +280,7 @@ def test_parser_never_crashes(lines: list[str], kind: str | None) -> None:
 def test_other_spaces_are_all_the_other_whitespace() -> None:
     import sys
 
-    from toolkit.parse.transcript import _OTHER_SPACES
+    from toolkit.parse.turn_drafts import _OTHER_SPACES
 
     every = {chr(i) for i in range(sys.maxunicode + 1) if chr(i).isspace()}
     assert every == {c for c in map(chr, range(sys.maxunicode + 1)) if re.match(r"\s", c)}
@@ -289,6 +289,6 @@ def test_other_spaces_are_all_the_other_whitespace() -> None:
 
 @given(st.text(alphabet=st.sampled_from(list(" \t\n\r\f\v\x1c\xa0\u2003\u3000ab’é"))))
 def test_space_run_check_is_the_regex(text: str) -> None:
-    from toolkit.parse.transcript import _SPACE_RUN, _has_space_run
+    from toolkit.parse.turn_drafts import _SPACE_RUN, _has_space_run
 
     assert _has_space_run(text) == (_SPACE_RUN.search(text) is not None)

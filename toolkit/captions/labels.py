@@ -7,6 +7,7 @@ speaker's name; only that convention, seen across the whole file, makes labels s
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 
@@ -83,8 +84,6 @@ def metadata_speech(text: str) -> tuple[str | None, str] | None:
     body = text.strip()
     if not (body.startswith("{") and body.endswith("}") and '"spokenText"' in body):
         return None
-    import json
-
     try:
         record = json.loads(body)
     except ValueError:

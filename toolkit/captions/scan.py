@@ -82,6 +82,48 @@ def scan_captions(text: str, kind: str, *, path: str = "<input>", raw: bool = Fa
     lines = (text if raw else normalise_text(text)).split("\n")
     timings = [i for i, ln in enumerate(lines) if "-->" in ln and _TIMING.match(ln)]
     # index line of each cue, found first so the previous payload can stop before it
+    index_of = _index_lines(lines, timings, kind)
+    blocks: list[CaptionBlock] = []
+    for k, t in enumerate(timings):
+        m = _TIMING.match(lines[t])
+        assert m is not None
+        idx = index_of[t]
+        notes: list[str] = []
+        if idx is None and kind == "srt":
+            notes.append(NOTE_NO_INDEX)  # WebVTT identifiers are optional
+        elif kind == "srt" and idx is not None and not _DIGITS.match(lines[idx].strip()):
+            notes.append(NOTE_BAD_INDEX)
+        if k + 1 < len(timings):
+            nxt = timings[k + 1]
+            nxt_idx = index_of[nxt]
+            stop = nxt_idx if nxt_idx is not None else nxt
+        else:
+            stop = len(lines)
+        payload, blank_inside = _payload(lines, t + 1, stop, kind)
+        if blank_inside:
+            notes.append(NOTE_BLANK_IN_TEXT)
+        if k + 1 < len(timings) and stop > t + 1 and lines[stop - 1].strip() and payload:
+            notes.append(NOTE_NO_BLANK_BEFORE_NEXT)
+        settings = (m["settings"] or "").strip()
+        blocks.append(
+            CaptionBlock(
+                line=t + 1,
+                index=lines[idx].strip() if idx is not None else None,
+                start_text=m["start"],
+                end_text=m["end"],
+                start_ms=_lenient_time(m["start"]),
+                end_ms=_lenient_time(m["end"]),
+                lines=tuple(payload),
+                settings=settings,
+                notes=tuple(notes),
+                index_line=idx + 1 if idx is not None else None,
+            )
+        )
+    return blocks
+
+
+def _index_lines(lines: list[str], timings: list[int], kind: str) -> dict[int, int | None]:
+    """The index (SRT) or identifier (WebVTT) line of the cue at each timing line (``None``: it has none)."""
     index_of: dict[int, int | None] = {}
     prev_timing = -1
     for t in timings:
@@ -102,56 +144,30 @@ def scan_captions(text: str, kind: str, *, path: str = "<input>", raw: bool = Fa
                 found = j  # a non-numeric index line, kept as written with a note
         index_of[t] = found
         prev_timing = t
-    blocks: list[CaptionBlock] = []
-    for k, t in enumerate(timings):
-        m = _TIMING.match(lines[t])
-        assert m is not None
-        idx = index_of[t]
-        notes: list[str] = []
-        if idx is None and kind == "srt":
-            notes.append(NOTE_NO_INDEX)  # WebVTT identifiers are optional
-        elif kind == "srt" and idx is not None and not _DIGITS.match(lines[idx].strip()):
-            notes.append(NOTE_BAD_INDEX)
-        if k + 1 < len(timings):
-            nxt = timings[k + 1]
-            nxt_idx = index_of[nxt]
-            stop = nxt_idx if nxt_idx is not None else nxt
-        else:
-            stop = len(lines)
-        payload: list[str] = []
-        i = t + 1
-        seen_blank = False
-        while i < stop:
-            ln = lines[i]
-            if not ln.strip():
-                seen_blank = True
-                i += 1
-                continue
-            if seen_blank and kind == "vtt" and _VTT_BLOCK.match(ln):
-                i = _paragraph_end(lines, i, stop)  # skip a NOTE/STYLE/REGION block
-                continue
-            if seen_blank and payload and NOTE_BLANK_IN_TEXT not in notes:
-                notes.append(NOTE_BLANK_IN_TEXT)
-            payload.append(ln.rstrip())
+    return index_of
+
+
+def _payload(lines: list[str], start: int, stop: int, kind: str) -> tuple[list[str], bool]:
+    """The non-blank payload lines in ``lines[start:stop]`` (WebVTT NOTE/STYLE/REGION blocks skipped), and
+    whether a blank line sits between two of them."""
+    payload: list[str] = []
+    blank_inside = False
+    i = start
+    seen_blank = False
+    while i < stop:
+        ln = lines[i]
+        if not ln.strip():
+            seen_blank = True
             i += 1
-        if k + 1 < len(timings) and stop > t + 1 and lines[stop - 1].strip() and payload:
-            notes.append(NOTE_NO_BLANK_BEFORE_NEXT)
-        settings = (m["settings"] or "").strip()
-        blocks.append(
-            CaptionBlock(
-                line=t + 1,
-                index=lines[idx].strip() if idx is not None else None,
-                start_text=m["start"],
-                end_text=m["end"],
-                start_ms=_lenient_time(m["start"]),
-                end_ms=_lenient_time(m["end"]),
-                lines=tuple(payload),
-                settings=settings,
-                notes=tuple(notes),
-                index_line=idx + 1 if idx is not None else None,
-            )
-        )
-    return blocks
+            continue
+        if seen_blank and kind == "vtt" and _VTT_BLOCK.match(ln):
+            i = _paragraph_end(lines, i, stop)  # skip a NOTE/STYLE/REGION block
+            continue
+        if seen_blank and payload:
+            blank_inside = True
+        payload.append(ln.rstrip())
+        i += 1
+    return payload, blank_inside
 
 
 def leading_text(

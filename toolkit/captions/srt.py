@@ -4,7 +4,7 @@ SRT has no specification; players agree on ``<i> <b> <u> <s>``, ``<font color=..
 position codes ``{\\an1}`` .. ``{\\an9}`` (and, in libass, ``{\\i1}``-style overrides). Those become their
 WebVTT equivalents: the tags themselves, a ``<c.font-color-...>`` class with a STYLE rule, cue settings.
 Every other character is text, escaped as WebVTT text. The lenient block scanner
-(:func:`toolkit.parse.captions.scan_captions`) finds the cues, so missing indexes, blank lines in text
+(:func:`toolkit.captions.scan.scan_captions`) finds the cues, so missing indexes, blank lines in text
 and odd timestamps are read and reported as they always were.
 """
 
@@ -16,8 +16,9 @@ from collections import defaultdict
 from ..markup import escape_vtt
 from ..model import Finding
 from ..rules import finding
+from ..timecode import is_strict_srt
 from .model import Block, Caption, Captions
-from .scan import leading_text, scan_captions
+from .scan import CaptionBlock, leading_text, scan_captions
 
 __all__ = ["ALIGNMENT_SETTINGS", "parse_srt", "srt_markup_to_vtt"]
 
@@ -150,8 +151,6 @@ def _well_formed(text: str, path: str, encoding: str) -> Captions | None:
 
 def parse_srt(text: str, *, path: str = "<input>", encoding: str = "utf-8") -> Captions:
     """Read SRT ``text`` into a :class:`Captions` document; what needed leniency is reported (``P006``)."""
-    from ..timecode import is_strict_srt
-
     quick = _well_formed(text, path, encoding)
     if quick is not None:
         return quick
@@ -168,52 +167,9 @@ def parse_srt(text: str, *, path: str = "<input>", encoding: str = "utf-8") -> C
                 text=lead[1],
             )
         )
-    grouped: dict[str, list[int]] = defaultdict(list)
-    cues: list[Caption] = []
     classes: dict[str, str] = {}
-    lost_by_kind: dict[str, list[int]] = defaultdict(list)
-    for n, b in enumerate(blocks, start=1):
-        for note in b.notes:
-            grouped[note].append(b.line)
-        if not (is_strict_srt(b.start_text) and is_strict_srt(b.end_text)):
-            grouped["cue time not in the strict form"].append(b.line)
-        if b.start_ms is None:
-            findings.append(
-                finding(
-                    "P006",
-                    f"cue {n}: start time {b.start_text!r} cannot be read; the cue was left out: "
-                    f"{' / '.join(b.lines)!r}",
-                    path=path,
-                    line=b.line,
-                    cue=n,
-                    text="\n".join(b.lines),
-                    start=b.start_text,
-                    end=b.end_text,
-                )
-            )
-            continue
-        end = b.end_ms
-        if end is None:
-            nxt = next((x.start_ms for x in blocks[n:] if x.start_ms is not None), None)
-            end = b.start_ms + 2000 if nxt is None or nxt <= b.start_ms else min(nxt, b.start_ms + 2000)
-            findings.append(
-                finding(
-                    "P006",
-                    f"cue {n}: end time {b.end_text!r} cannot be read; it ends at {end} ms",
-                    path=path,
-                    line=b.line,
-                    cue=n,
-                    end=b.end_text,
-                    end_ms=end,
-                )
-            )
-        lost: list[str] = []
-        body, alignment = srt_markup_to_vtt("\n".join(b.lines), lost, classes)
-        for what in lost:
-            lost_by_kind[what].append(n)
-        settings = ALIGNMENT_SETTINGS[alignment] if alignment else ()
-        cues.append(Caption(b.start_ms, end, body, "", settings, b.line))
-    for problem, where in grouped.items():
+    cues, lost_by_kind = _read_cues(blocks, path=path, findings=findings, classes=classes)
+    for problem, where in _lenient_reads(blocks).items():
         count = len(where)
         findings.append(
             finding(
@@ -251,6 +207,66 @@ def parse_srt(text: str, *, path: str = "<input>", encoding: str = "utf-8") -> C
         encoding=encoding,
         findings=tuple(findings),
     )
+
+
+def _lenient_reads(blocks: list[CaptionBlock]) -> dict[str, list[int]]:
+    """What the scanner read leniently (its notes, a time not in the strict form): the lines, by problem."""
+    grouped: dict[str, list[int]] = defaultdict(list)
+    for b in blocks:
+        for note in b.notes:
+            grouped[note].append(b.line)
+        if not (is_strict_srt(b.start_text) and is_strict_srt(b.end_text)):
+            grouped["cue time not in the strict form"].append(b.line)
+    return grouped
+
+
+def _read_cues(
+    blocks: list[CaptionBlock], *, path: str, findings: list[Finding], classes: dict[str, str]
+) -> tuple[list[Caption], dict[str, list[int]]]:
+    """The cues of the scanned ``blocks`` and what of their markup has no WebVTT equivalent (the cue
+    numbers, by what). A block whose start cannot be read is left out, one whose end cannot be read ends
+    at the next cue (at most 2 s later); both are reported to ``findings``. ``classes`` collects the
+    WebVTT classes the markup uses, with their CSS."""
+    cues: list[Caption] = []
+    lost_by_kind: dict[str, list[int]] = defaultdict(list)
+    for n, b in enumerate(blocks, start=1):
+        if b.start_ms is None:
+            findings.append(
+                finding(
+                    "P006",
+                    f"cue {n}: start time {b.start_text!r} cannot be read; the cue was left out: "
+                    f"{' / '.join(b.lines)!r}",
+                    path=path,
+                    line=b.line,
+                    cue=n,
+                    text="\n".join(b.lines),
+                    start=b.start_text,
+                    end=b.end_text,
+                )
+            )
+            continue
+        end = b.end_ms
+        if end is None:
+            nxt = next((x.start_ms for x in blocks[n:] if x.start_ms is not None), None)
+            end = b.start_ms + 2000 if nxt is None or nxt <= b.start_ms else min(nxt, b.start_ms + 2000)
+            findings.append(
+                finding(
+                    "P006",
+                    f"cue {n}: end time {b.end_text!r} cannot be read; it ends at {end} ms",
+                    path=path,
+                    line=b.line,
+                    cue=n,
+                    end=b.end_text,
+                    end_ms=end,
+                )
+            )
+        lost: list[str] = []
+        body, alignment = srt_markup_to_vtt("\n".join(b.lines), lost, classes)
+        for what in lost:
+            lost_by_kind[what].append(n)
+        settings = ALIGNMENT_SETTINGS[alignment] if alignment else ()
+        cues.append(Caption(b.start_ms, end, body, "", settings, b.line))
+    return cues, lost_by_kind
 
 
 def _cue_list(cues: list[int], limit: int = 8) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..io import STDIN, read_text
+from ..io import STDIN, decode_bytes, read_text
 from ..model import Document, Finding
 from ..rules import finding
 from .captions import CaptionBlock, captions_to_turns, scan_captions
@@ -119,8 +119,6 @@ def document_from_bytes(
     layout: str | None = None,
 ) -> Document:
     """:func:`read_document` of bytes already read (``path`` names them in messages)."""
-    from ..io import decode_bytes
-
     text, encoding = decode_bytes(data, path=path)
     kind = _kind(text, name_for_kind or path)
     return _parse_normalised(text, path=path, fps=fps, encoding=encoding, kind=kind, layout=layout)

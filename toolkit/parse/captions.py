@@ -1,17 +1,21 @@
-"""SRT and WebVTT reading: a hand-written, lenient block scanner and the cue-to-turn conversion.
+"""SRT and WebVTT into turns: the parser's reading of a caption file (cue text cleaned, speakers found).
 
-:func:`scan_captions` finds every timing line (``start --> end [settings]``) and gives each one its
-identifier line and payload as written, so the validator can check syntax on the raw text. Nothing is
-dropped silently: a missing index, a blank line inside cue text, text before the first cue, or a cue
-whose times cannot be read all show up, as ``notes`` on the block here and as ``P006`` findings in
-:func:`captions_to_turns`. pysrt's default (``ERROR_PASS``) drops such cues without a word; we do not.
+The caption document comes from :mod:`toolkit.captions`; its lenient block scanner (:func:`scan_captions`,
+from :mod:`toolkit.captions.scan`, re-exported here) finds every timing line (``start --> end
+[settings]``) and gives each one its identifier line and payload as written, so the validator can check
+syntax on the raw text. Nothing is dropped silently: a missing index, a blank line inside cue text, text
+before the first cue, or a cue whose times cannot be read all show up, as ``notes`` on the block and as
+``P006`` findings in :func:`captions_to_turns`. pysrt's default (``ERROR_PASS``) drops such cues without
+a word; we do not.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 
+from ..captions import Caption, loads
 from ..captions.labels import (
     MAX_MEETING_SPEAKERS,
     MEETING_SHARE,
@@ -80,51 +84,15 @@ def captions_to_turns(
     A cue with no text is left out and reported. A file without any cue raises
     :class:`~toolkit.errors.NoTimestampsError`.
     """
-    from ..captions import loads
-
     doc = loads(text, kind, path=path, lenient=True)
     if not doc.cues:
         message = f"no cue timing lines (start --> end) found in this {kind.upper()} file"
         raise NoTimestampsError(message, path=path)
     findings: list[Finding] = list(doc.findings)
-    bodies: list[tuple[str | None, str]] = []
-    removed: list[tuple[int, str]] = []
-    records = 0
-    for cue in doc.cues:
-        record = metadata_speech(cue.plain)
-        if record is not None:  # a meeting tool's JSON record: its speaker and its spoken text
-            records += 1
-            bodies.append(record)
-            continue
-        raw = cue.text if kind == "vtt" else cue.plain
-        if "\n" in raw:  # a line that is only a dash (a caption encoder's line feed) carries no words
-            raw = "\n".join(ln for ln in raw.split("\n") if ln.strip() not in ("-", "--"))
-        voice, body = clean_cue_text(raw)
-        body, tokens = clean_text(body)
-        removed.extend((cue.line or 0, t) for t in tokens)
-        bodies.append((voice, body))
+    bodies, removed = _cue_bodies(doc.cues, kind)
     if removed:
-        findings.append(
-            finding(
-                "P009",
-                f"marker tokens removed ({len(removed)}, first on line {removed[0][0]}): "
-                + ", ".join(sorted({repr(t) for _, t in removed})),
-                path=path,
-                line=removed[0][0],
-                what="marker tokens",
-                lines=[n for n, _ in removed],
-            )
-        )
-    if labels == "never":
-        named: dict[int, tuple[str, str]] = {}
-    elif labels == "always":
-        named = {}
-        for k, (voice, body) in enumerate(bodies):
-            name, rest = split_speaker(body)
-            if voice is None and name is not None and rest:
-                named[k] = (name, rest)
-    else:
-        named = meeting_labels([body if voice is None else "" for voice, body in bodies]) or {}
+        findings.append(_markers_finding(removed, path))
+    named = _named_cues(bodies, labels)
     if named:
         speakers = len({n for n, _ in named.values()})
         findings.append(
@@ -139,8 +107,72 @@ def captions_to_turns(
                 count=len(named),
             )
         )
+    turns = _cue_turns(doc.cues, bodies, named, path=path, findings=findings)
+    findings.sort(key=lambda f: f.line or 0)
+    return turns, findings
+
+
+def _cue_bodies(
+    cues: Sequence[Caption], kind: str
+) -> tuple[list[tuple[str | None, str]], list[tuple[int, str]]]:
+    """``(voice, text)`` of each cue (a meeting tool's JSON record gives its speaker and spoken text), and
+    the marker tokens removed from the text, with their lines."""
+    bodies: list[tuple[str | None, str]] = []
+    removed: list[tuple[int, str]] = []
+    for cue in cues:
+        record = metadata_speech(cue.plain)
+        if record is not None:  # a meeting tool's JSON record: its speaker and its spoken text
+            bodies.append(record)
+            continue
+        raw = cue.text if kind == "vtt" else cue.plain
+        if "\n" in raw:  # a line that is only a dash (a caption encoder's line feed) carries no words
+            raw = "\n".join(ln for ln in raw.split("\n") if ln.strip() not in ("-", "--"))
+        voice, body = clean_cue_text(raw)
+        body, tokens = clean_text(body)
+        removed.extend((cue.line or 0, t) for t in tokens)
+        bodies.append((voice, body))
+    return bodies, removed
+
+
+def _markers_finding(removed: list[tuple[int, str]], path: str) -> Finding:
+    """``P009``: the marker tokens taken out of the cue text (``removed``: line and token)."""
+    return finding(
+        "P009",
+        f"marker tokens removed ({len(removed)}, first on line {removed[0][0]}): "
+        + ", ".join(sorted({repr(t) for _, t in removed})),
+        path=path,
+        line=removed[0][0],
+        what="marker tokens",
+        lines=[n for n, _ in removed],
+    )
+
+
+def _named_cues(bodies: list[tuple[str | None, str]], labels: str) -> dict[int, tuple[str, str]]:
+    """``{cue index: (speaker, text)}`` of the cues whose text opens with a speaker label, by the
+    ``labels`` rule of :func:`captions_to_turns`; a cue with a voice is never relabelled."""
+    if labels == "never":
+        return {}
+    if labels == "always":
+        named: dict[int, tuple[str, str]] = {}
+        for k, (voice, body) in enumerate(bodies):
+            name, rest = split_speaker(body)
+            if voice is None and name is not None and rest:
+                named[k] = (name, rest)
+        return named
+    return meeting_labels([body if voice is None else "" for voice, body in bodies]) or {}
+
+
+def _cue_turns(
+    cues: Sequence[Caption],
+    bodies: list[tuple[str | None, str]],
+    named: dict[int, tuple[str, str]],
+    *,
+    path: str,
+    findings: list[Finding],
+) -> list[Turn]:
+    """A turn per cue with text; a cue without text, or one ending before it starts, reported (``P006``)."""
     turns: list[Turn] = []
-    for k, (cue, (voice, body)) in enumerate(zip(doc.cues, bodies, strict=True)):
+    for k, (cue, (voice, body)) in enumerate(zip(cues, bodies, strict=True)):
         speaker = voice
         if k in named:
             speaker, body = named[k]
@@ -172,5 +204,4 @@ def captions_to_turns(
             )
             end_ms = None
         turns.append(Turn(speaker, cue.start_ms, body, line=cue.line or 0, end_ms=end_ms))
-    findings.sort(key=lambda f: f.line or 0)
-    return turns, findings
+    return turns

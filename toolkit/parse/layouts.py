@@ -11,7 +11,7 @@ Brackets that hold anything besides a timestamp (``[crosstalk 00:42:40]``, ``[T]
 never turn starts: every pattern anchors the timestamp in a bracket of its own or at a fixed place. A
 bracketed timestamp may be a range (``[00:00.000 --> 00:04.000]``, as Whisper prints): the second time is
 the turn's end. A bare ``[HH:MM:SS]`` inside the text of a speaker layout starts a new turn of the same
-speaker (transcripts stamp long turns every 30 s or so); see :mod:`toolkit.parse.transcript`.
+speaker (transcripts stamp long turns every 30 s or so); see :mod:`toolkit.parse.classify`.
 
 Speaker labels (``NAME``) are the same in every layout: a name of up to six words (``Dr. Smith``,
 ``Mr. O'Brien``, ``José Álvarez``, ``Speaker 1``, ``SPEAKER_00``), optionally with a role in one of the
@@ -50,7 +50,10 @@ __all__ = [
     "INLINE_TS",
     "LAYOUTS",
     "LAYOUTS_BY_NAME",
+    "NAME",
+    "NAME_BARE",
     "ROLE_FORMS",
+    "TS",
     "Layout",
     "RoleForm",
     "detect_layout",
@@ -91,6 +94,7 @@ ROLE_FORMS: tuple[RoleForm, ...] = (
 _ROLE = "|".join(form.pattern.replace("(?P<role>", "(?:") for form in ROLE_FORMS)
 # a speaker label: a name, optionally with a role (the whole label is the group ``name``)
 NAME = rf"(?P<name>{_NAME_WORDS}(?:{_ROLE})?)"
+NAME_BARE = NAME.replace("(?P<name>", "(?:")  # the same label, without the group
 _SEP = r"[ \t]*(?:[:\-–—][ \t]*)?"
 # an optional end time: "[00:00.000 --> 00:04.000]" (Whisper), "[00:00:05 - 00:00:09]"
 _RANGE = rf"(?:[ \t]*(?:-->|[-–—])[ \t]*(?P<end>{TS}))?"

@@ -9,6 +9,8 @@ of these shapes gives ``None`` and is read as text.
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 import json
 import re
@@ -119,9 +121,6 @@ def _column(header: Sequence[str], names: Sequence[str]) -> int | None:
 
 
 def _table(text: str, path: str) -> tuple[tuple[Turn, ...], str] | None:
-    import csv
-    import io
-
     lines = text.split("\n")
     sep = "\t" if "\t" in lines[0] else ","
     header = [h.strip().strip('"').lower() for h in lines[0].split(sep)]

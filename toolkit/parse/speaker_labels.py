@@ -1,0 +1,111 @@
+"""Speaker labels a transcript writes without a timestamp: ``**Name:**``, ``Name:`` and labels in captions.
+
+Read around the line reader (:mod:`toolkit.parse.classify`): before it, :func:`bold_labels` and
+:func:`plain_labels` find the lines a file opens with an explicit label (a turn each, even without a
+time) and :func:`unbold` drops the Markdown emphasis; after it, :func:`split_inline_labels` cuts the turns
+of a layout without names where a label opens a sentence inside lower-case broadcast captions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .layouts import NAME_BARE, plausible_name
+from .turn_drafts import TurnDraft
+
+__all__ = [
+    "MAX_LABELLED_SPEAKERS",
+    "MIN_BOLD_LABELS",
+    "MIN_INLINE_LABELS",
+    "bold_labels",
+    "plain_labels",
+    "split_inline_labels",
+    "unbold",
+]
+
+_BOLD_START = re.compile(r"^(\s*)(\*\*|__)([^*_\n]{1,80}?)\2")
+# "**Name:**" or "**Name**:" opening a paragraph; with MIN_BOLD_LABELS of them a file labels its turns so
+_BOLD_LABEL = re.compile(r"^\s*(?:\*\*|__)(?P<name>[^*_:\n]{1,48}?)(?::(?:\*\*|__)|(?:\*\*|__):)\s")
+MIN_BOLD_LABELS = 3
+
+
+_PLAIN_LABEL = re.compile(rf"^(?P<name>{NAME_BARE})[ \t]*:[ \t]+\S")
+MAX_LABELLED_SPEAKERS = 12
+
+
+# "the presiding officer: ...", "mr. schumer: ..." inside lower-case broadcast captions (the Congressional
+# Record's own labels): a role of a legislature, a court or a hearing, or a title and a surname, opening a
+# sentence; "to the senate:" in a clerk's reading is not one
+_INLINE_LABEL = re.compile(
+    r"(?:^|(?<=[.?!] )|(?<=[.?!]\" )|(?<=>> ))(?P<label>(?:the )?(?:presiding officer|speaker pro tempore|"
+    r"acting president pro tempore|president pro tempore|chaplain|clerk|chair|chairman|chairwoman|"
+    r"ranking member|majority leader|minority leader|moderator|witness)"
+    r"|(?:mr|mrs|ms|dr|sen|rep|senator|representative)\.? [a-z][a-z'\-]{1,30}): ",
+    re.IGNORECASE,
+)
+MIN_INLINE_LABELS = 2
+
+
+def bold_labels(lines: Sequence[str]) -> dict[int, str]:
+    """``**Name:** text`` paragraphs (Markdown show notes), by 1-based line: explicit labels, a turn each
+    even without a time, when the file holds :data:`MIN_BOLD_LABELS` of them or more."""
+    bold = {i + 1: m["name"].strip() for i, ln in enumerate(lines) if (m := _BOLD_LABEL.match(ln))}
+    return bold if len(bold) >= MIN_BOLD_LABELS else {}
+
+
+def split_inline_labels(drafts: list[TurnDraft]) -> tuple[list[TurnDraft], bool]:
+    """Turns cut where a speaker label opens a sentence inside the text; the cuts carry no time of
+    their own, and the turns after them keep the last speaker named. Used only for layouts without
+    speaker names, and only when the file holds :data:`MIN_INLINE_LABELS` such labels or more."""
+    found = sum(len(_INLINE_LABEL.findall(" ".join(draft.parts))) for draft in drafts)
+    if found < MIN_INLINE_LABELS:
+        return drafts, False
+    out: list[TurnDraft] = []
+    for draft in drafts:
+        text = " ".join(p.strip() for p in draft.parts if p.strip())
+        labels = list(_INLINE_LABEL.finditer(text))
+        if not labels:
+            draft.same_speaker = True
+            out.append(draft)
+            continue
+        head = text[: labels[0].start()].strip()
+        timed = draft.ts
+        if head:
+            first = TurnDraft(draft.line, draft.ts, None, same_speaker=True, end_ts=None)
+            first.parts.append(head)
+            out.append(first)
+            timed = None
+        for k, m in enumerate(labels):
+            stop = labels[k + 1].start() if k + 1 < len(labels) else len(text)
+            cut = TurnDraft(draft.line, timed if k == 0 else None, m["label"].strip())
+            cut.parts.append(text[m.end() : stop].strip())
+            out.append(cut)
+    return out, True
+
+
+def plain_labels(lines: Sequence[str]) -> dict[int, str]:
+    """``Name: text`` lines, when the file is written that way: at least :data:`MIN_BOLD_LABELS` of them,
+    every name capitalised word by word, two names or more used twice or more, at most
+    :data:`MAX_LABELLED_SPEAKERS` names, and such lines make up at least a third of the non-blank lines
+    (so a quote in an article does not make its speaker a label)."""
+    found: dict[int, str] = {}
+    for i, ln in enumerate(lines):
+        m = _PLAIN_LABEL.match(ln)
+        if m and plausible_name(m["name"].strip(), strict=True):
+            found[i + 1] = m["name"].strip()
+    names = list(found.values())
+    text_lines = sum(1 for ln in lines if ln.strip())
+    if (
+        len(found) < MIN_BOLD_LABELS
+        or not 2 <= len(set(names)) <= MAX_LABELLED_SPEAKERS
+        or sum(1 for name in set(names) if names.count(name) >= 2) < 2
+        or len(found) * 3 < text_lines
+    ):
+        return {}
+    return found
+
+
+def unbold(line: str) -> str:
+    """``**Tucker** [00:00:01] text`` -> ``Tucker [00:00:01] text`` (Markdown emphasis at a line start)."""
+    return _BOLD_START.sub(r"\1\3", line, count=1)
