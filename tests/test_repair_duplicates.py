@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from toolkit.model import Document, Turn
 from toolkit.repair import repair
-from toolkit.repair.duplicates import _containment
+from toolkit.repair.duplicates.run_pairs import _containment
 
 FIRST = (
     "We asked for the results of the test to be given to us. They said no, we gave it to the organisation. "

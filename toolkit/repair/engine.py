@@ -12,8 +12,8 @@ from ..timecode import format_clock
 from ..timing import RateModel, count_words
 from .duplicates import DuplicateRun, Removal, apply_removals, describe_run, find_duplicates
 from .evidence import Timing
-from .order import _duration, _signed, repair_timeline
-from .report import Change, short
+from .order import repair_timeline
+from .report import Change, duration_text, short, signed_duration_text
 from .speakers import MERGE_RULES, plan_speakers
 from .text import sentence_spans
 
@@ -46,14 +46,41 @@ def repair(
 ) -> RepairResult:
     """Repair a parsed transcript: merge speaker variants, remove duplicates, put the timeline in order."""
     path = doc.path
-    changes: list[Change] = []
-    findings: list[Finding] = []
     turns = list(doc.turns)
     if not turns:
         return RepairResult((), (), ())
     whole_seconds = all(t.start_ms is None or t.start_ms % 1000 == 0 for t in turns)
+    turns, changes, findings = _merge_speakers(turns, speakers, path)
+    dups = _remove_duplicates(turns, path)
+    changes.extend(dups.changes)
+    findings.extend(dups.findings)
+    findings.extend(dups.jumps)
 
-    # 1. speakers
+    result = repair_timeline(dups.turns, dups.timing, path=path, whole_seconds=whole_seconds)
+    turns = result.turns
+    # a gap the time-base jump already explains is not reported again as implausible
+    jump_lines = {f.line for f in dups.jumps}
+    next_line = {a.line: b.line for a, b in itertools.pairwise(turns)}
+    findings.extend(
+        f
+        for f in result.findings
+        if not (f.code == "T003" and f.line is not None and next_line.get(f.line) in jump_lines)
+    )
+    changes.extend(result.changes)
+
+    findings.extend(_same_speaker(turns, path))
+    if duration_ms is not None:
+        findings.extend(_after_media_end(turns, duration_ms, path))
+    findings.sort(key=lambda f: (f.line or 0, f.code))
+    return RepairResult(tuple(turns), tuple(findings), tuple(changes), dups.removed)
+
+
+def _merge_speakers(
+    turns: list[Turn], speakers: Mapping[str, str] | None, path: str
+) -> tuple[list[Turn], list[Change], list[Finding]]:
+    """Step 1: speaker variants merged into one name (P005); the turns renamed, the changes, the findings."""
+    changes: list[Change] = []
+    findings: list[Finding] = []
     mapping, merges = plan_speakers([(t.speaker, t.line) for t in turns], speakers)
     for m in merges:
         changes.append(
@@ -83,8 +110,27 @@ def repair(
         turns = [
             replace(t, speaker=mapping[t.speaker]) if t.speaker and t.speaker in mapping else t for t in turns
         ]
+    return turns, changes, findings
 
-    # 2. duplicates
+
+@dataclass(frozen=True, slots=True)
+class _Deduplicated:
+    """What step 2 hands on: the turns without the duplicates and the rate model fitted to them, the
+    changes and findings (T002), the whole turns dropped, and the time-base jumps the copies show (T005)."""
+
+    turns: list[Turn]
+    timing: Timing
+    changes: list[Change]
+    findings: list[Finding]
+    removed: tuple[RemovedCopy, ...]
+    jumps: list[Finding]
+
+
+def _remove_duplicates(turns: list[Turn], path: str) -> _Deduplicated:
+    """Step 2: duplicate turns, runs and sentences removed; the first copy is kept unless the later one fits
+    the timeline clearly better."""
+    changes: list[Change] = []
+    findings: list[Finding] = []
     timing = Timing(RateModel.fit(turns))
     runs, removals, sents = find_duplicates(turns, timing)
     sent_turn = {g: s.turn for g, s in enumerate(sents)}
@@ -95,42 +141,27 @@ def repair(
         if r.whole_turn and changes[-1].kept_line is not None:
             gone = turns[r.turn]
             removed.append(RemovedCopy(gone.line, gone.start_ms, changes[-1].kept_line))
-    before = turns
-    turns, index = apply_removals(turns, removals, timing)
-    timing = Timing(RateModel.fit(turns))
-    jumps = _timebase_jumps(runs, before, index, turns, timing, sent_turn, path)
-    findings.extend(jumps)
+    kept, index = apply_removals(turns, removals, timing)
+    timing = Timing(RateModel.fit(kept))
+    jumps = _timebase_jumps(runs, turns, index, kept, timing, sent_turn, path)
+    return _Deduplicated(kept, timing, changes, findings, tuple(removed), jumps)
 
-    # 3. timeline
-    result = repair_timeline(turns, timing, path=path, whole_seconds=whole_seconds)
-    turns = result.turns
-    jump_lines = {f.line for f in jumps}
-    next_line = {a.line: b.line for a, b in itertools.pairwise(turns)}
-    findings.extend(
-        f
-        for f in result.findings
-        if not (f.code == "T003" and f.line is not None and next_line.get(f.line) in jump_lines)
-    )
-    changes.extend(result.changes)
 
-    # 4. notes on the result
-    findings.extend(_same_speaker(turns, path))
-    if duration_ms is not None:
-        findings.extend(
-            finding(
-                "T006",
-                f"timestamp {format_clock(t.start_ms or 0)} is after the end of the media "
-                f"({format_clock(duration_ms)})",
-                path=path,
-                line=t.line,
-                start_ms=t.start_ms,
-                duration_ms=duration_ms,
-            )
-            for t in turns
-            if (t.start_ms or 0) > duration_ms
+def _after_media_end(turns: Sequence[Turn], duration_ms: int, path: str) -> list[Finding]:
+    """T006 for every turn that starts after the end of the media."""
+    return [
+        finding(
+            "T006",
+            f"timestamp {format_clock(t.start_ms or 0)} is after the end of the media "
+            f"({format_clock(duration_ms)})",
+            path=path,
+            line=t.line,
+            start_ms=t.start_ms,
+            duration_ms=duration_ms,
         )
-    findings.sort(key=lambda f: (f.line or 0, f.code))
-    return RepairResult(tuple(turns), tuple(findings), tuple(changes), tuple(removed))
+        for t in turns
+        if (t.start_ms or 0) > duration_ms
+    ]
 
 
 def analyse(doc: Document, *, duration_ms: int | None = None) -> tuple[Finding, ...]:
@@ -209,14 +240,14 @@ def _timebase_jumps(
         if abs(excess - run.offset_ms) > max(TIMEBASE_TOLERANCE * abs(run.offset_ms), 5000):
             continue
         pairs = ", ".join(
-            f"{before[x].line}/{before[y].line} ({_duration(abs(o))})" for x, y, o in run.offsets
+            f"{before[x].line}/{before[y].line} ({duration_text(abs(o))})" for x, y, o in run.offsets
         )
         words = count_words(a.text)
         msg = (
-            f"the time base jumps by about {_signed(run.offset_ms)} between line {a.line} "
+            f"the time base jumps by about {signed_duration_text(run.offset_ms)} between line {a.line} "
             f"({format_clock(a.start_ms)}) and line {b.line} ({format_clock(b.start_ms)}): the duplicated "
             f"turns at lines {pairs} are that far apart, and {a.speaker or 'the speaker'}'s {words} words "
-            f"leave {_duration(max(0, excess))} unaccounted for; the turns from line {b.line} keep "
+            f"leave {duration_text(max(0, excess))} unaccounted for; the turns from line {b.line} keep "
             f"their times (synchronising with the media settles which base is right)"
         )
         out.append(

@@ -9,7 +9,15 @@ from typing import Any
 
 from ..model import Finding
 
-__all__ = ["CHANGE_KINDS", "Change", "report_json", "report_text"]
+__all__ = [
+    "CHANGE_KINDS",
+    "Change",
+    "duration_text",
+    "report_json",
+    "report_text",
+    "short",
+    "signed_duration_text",
+]
 
 CHANGE_KINDS: dict[str, str] = {
     "duplicate": "a duplicated turn, run of turns or sentence was removed; the copy kept is named",
@@ -76,3 +84,21 @@ def short(text: str, limit: int = 60) -> str:
     """A quotable excerpt of ``text`` for messages."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def duration_text(ms: int) -> str:
+    """A length of time for messages: ``37 s``, ``5 min 22 s``, ``1 h 02 min``."""
+    s = (ms + 500) // 1000
+    if s < 60:
+        return f"{s} s"
+    m, s = divmod(s, 60)
+    if m < 60:
+        return f"{m} min {s} s" if s else f"{m} min"
+    h, m = divmod(m, 60)
+    return f"{h} h {m:02d} min"
+
+
+def signed_duration_text(ms: int) -> str:
+    """A shift for messages: ``+37 s``, ``-5 min 22 s``."""
+    sign = "-" if ms < 0 else "+"
+    return f"{sign}{duration_text(abs(ms))}"
