@@ -13,21 +13,19 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
-from ..markup import speaker_label, unescape
+from ..markup import speaker_label
 from ..markup import srt_text as _srt_text
 from ..model import Finding, Severity
-from ..rules import finding
 from ..timecode import format_srt, format_vtt
+from .cue_text import SPAN_LOSSES, WORD_TIMESTAMPS, EndTag, StartTag, TimestampTag, cue_tokens
 from .model import Caption, Captions
 from .srt import ALIGNMENT_SETTINGS, FONT_CLASS, STRIKE_CLASS
+from .uncarried import blocks_finding, cue_finding
 from .webvtt import cue_box, parse_region
 
-__all__ = ["dumps", "format_for", "placement", "vtt_to_srt_text"]
+__all__ = ["dumps", "format_for", "placement", "region_ids", "vtt_to_srt_text"]
 
 FORMATS = ("srt", "vtt")
-_TOKEN = re.compile(r"<([^>]*)>?")
-_TIMESTAMP = re.compile(r"^[\d:.]+$")
-_TAG_PARTS = re.compile(r"([^ \t\f]*)[ \t\f]*(.*)", re.DOTALL)
 
 
 def format_for(path: str, fmt: str | None = None) -> str:
@@ -100,12 +98,12 @@ def _write_vtt(doc: Captions, path: str | None) -> tuple[str, list[Finding]]:
     findings: list[Finding] = []
     if repaired:
         findings.append(
-            _lost(
-                path,
+            cue_finding(
                 doc,
                 repaired,
                 "blank lines, '-->' or NUL inside cue text (WebVTT cannot hold them): removed, escaped or "
                 "written as U+FFFD",
+                path=doc.path or path,
             )
         )
     return "\n\n".join(parts) + "\n", findings
@@ -140,99 +138,91 @@ def placement(cue: Caption, regions: tuple[str, ...]) -> tuple[int, bool]:
     return row * 3 + col + 1, False
 
 
-def vtt_to_srt_text(text: str, lost: set[str], current: list[str | None], speaker_style: str) -> list[str]:
-    """WebVTT cue text as SRT lines: styling tags SRT players know kept, voices as labels, the rest text.
-
-    ``current`` holds the speaker last labelled (labels are written at each change of speaker).
-    """
+def vtt_to_srt_text(
+    text: str, lost: set[str], speaker: str | None, speaker_style: str
+) -> tuple[list[str], str | None]:
+    """WebVTT cue text as SRT lines: styling tags SRT players know kept, voices as labels, the rest text;
+    with the speaker last labelled (labels are written at each change of speaker: ``speaker`` is the one
+    before this cue). What SRT cannot carry goes into ``lost``."""
     out_lines: list[str] = []
-    stack: list[str | None] = []  # per open span, the SRT closing tag to write (None: nothing)
+    closers: list[str | None] = []  # per open span, the SRT closing tag to write (None: nothing)
     pending = ""  # a speaker label to write before the next text (after a dialogue dash, if any)
-
-    def text_of(chunk: str) -> str:
-        nonlocal pending
-        shown = _srt_text(unescape(chunk))
-        if pending and shown:
-            dash = "-" if shown.startswith("-") else ""
-            shown, pending = dash + pending + shown[len(dash) :], ""
-        return shown
-
     for raw_line in text.split("\n"):
         out: list[str] = []
-        pos = 0
-        for m in _TOKEN.finditer(raw_line):
-            out.append(text_of(raw_line[pos : m.start()]))
-            pos = m.end()
-            inner = m[1]
-            if inner.startswith("/"):
-                if stack:
-                    closing = stack.pop()
-                    if closing:
-                        out.append(closing)
-                continue
-            if _TIMESTAMP.match(inner):
-                lost.add("word timestamps")
-                continue
-            parts = _TAG_PARTS.match(inner)
-            assert parts is not None  # the pattern matches any text
-            name, annotation = parts[1], parts[2]
-            tag, *classes = name.split(".")
-            if tag in ("i", "b", "u"):
-                if classes:
-                    lost.add("classes")
-                out.append(f"<{tag}>")
-                stack.append(f"</{tag}>")
-            elif tag == "c":
-                colour = next((c[len(FONT_CLASS) :] for c in classes if c.startswith(FONT_CLASS)), None)
-                if colour:
-                    value = f"#{colour}" if re.fullmatch(r"[0-9a-f]{3}|[0-9a-f]{6}", colour) else colour
-                    out.append(f'<font color="{value}">')
-                    stack.append("</font>")
-                elif STRIKE_CLASS in classes:
-                    out.append("<s>")
-                    stack.append("</s>")
-                else:
-                    if classes:
-                        lost.add("classes")
-                    stack.append(None)
-            elif tag == "v":
-                speaker = unescape(annotation).strip() or None
-                if speaker and speaker != current[0] and speaker_style != "none":
-                    pending = speaker_label(speaker, speaker_style)  # written before the text that follows
-                if speaker and speaker_style == "none":
+        for token in cue_tokens(raw_line):
+            if isinstance(token, str):
+                shown, pending = _labelled(_srt_text(token), pending)
+                out.append(shown)
+            elif isinstance(token, EndTag):
+                closing = closers.pop() if closers else None
+                if closing:
+                    out.append(closing)
+            elif isinstance(token, TimestampTag):
+                lost.add(WORD_TIMESTAMPS)
+            elif token.name == "v":
+                name = token.annotation.strip() or None
+                if name and name != speaker and speaker_style != "none":
+                    pending = speaker_label(name, speaker_style)  # written before the text that follows
+                if name and speaker_style == "none":
                     lost.add("voices")
-                if speaker:
-                    current[0] = speaker
-                stack.append(None)
-            elif tag == "lang":
-                lost.add("language spans")
-                stack.append(None)
-            elif tag == "ruby":
-                lost.add("ruby annotations (written in brackets)")
-                stack.append(None)
-            elif tag == "rt":
-                out.append("(")
-                stack.append(")")
+                speaker = name or speaker
+                closers.append(None)
             else:
-                stack.append(None)
-        out.append(text_of(raw_line[pos:]))
+                opening, closing = _srt_tag(token, lost)
+                out.append(opening)
+                closers.append(closing)
         line = "".join(out)
         if line.strip():
             out_lines.append(line)
-    return out_lines
+    return out_lines, speaker
+
+
+def _labelled(shown: str, pending: str) -> tuple[str, str]:
+    """``(text, label still pending)``: a pending speaker label put before shown text (after its dash)."""
+    if not (pending and shown):
+        return shown, pending
+    dash = "-" if shown.startswith("-") else ""
+    return dash + pending + shown[len(dash) :], ""
+
+
+def _srt_tag(tag: StartTag, lost: set[str]) -> tuple[str, str | None]:
+    """``(opening, closing)``: what SRT writes for a WebVTT start tag (other than a voice) and its end."""
+    if tag.name in ("i", "b", "u"):
+        if tag.classes:
+            lost.add("classes")
+        return f"<{tag.name}>", f"</{tag.name}>"
+    if tag.name == "c":
+        colour = next((c[len(FONT_CLASS) :] for c in tag.classes if c.startswith(FONT_CLASS)), None)
+        if colour:
+            value = f"#{colour}" if re.fullmatch(r"[0-9a-f]{3}|[0-9a-f]{6}", colour) else colour
+            return f'<font color="{value}">', "</font>"
+        if STRIKE_CLASS in tag.classes:
+            return "<s>", "</s>"
+        if tag.classes:
+            lost.add("classes")
+    elif tag.name in SPAN_LOSSES:
+        lost.add(SPAN_LOSSES[tag.name])
+    elif tag.name == "rt":
+        return "(", ")"
+    return "", None
+
+
+def region_ids(doc: Captions) -> tuple[str, ...]:
+    """The ids of the document's WebVTT regions (what :func:`placement` reads a ``region:`` setting by)."""
+    return tuple(parse_region(b.text.partition("\n")[2]).id for b in doc.blocks if b.kind == "REGION")
 
 
 def _write_srt(doc: Captions, speaker_style: str, path: str | None) -> tuple[str, list[Finding]]:
-    regions = tuple(parse_region(b.text.partition("\n")[2]).id for b in doc.blocks if b.kind == "REGION")
+    regions = region_ids(doc)
     lost_by: dict[str, list[int]] = defaultdict(list)
     approx: list[int] = []
     empty: list[int] = []
-    current: list[str | None] = [None]
+    speaker: str | None = None
     chunks: list[str] = []
     index = 0
     for k, cue in enumerate(doc.cues, start=1):
         lost: set[str] = set()
-        lines = vtt_to_srt_text(cue.text, lost, current, speaker_style)
+        lines, speaker = vtt_to_srt_text(cue.text, lost, speaker, speaker_style)
         if not lines:
             empty.append(k)
             continue
@@ -248,50 +238,26 @@ def _write_srt(doc: Captions, speaker_style: str, path: str | None) -> tuple[str
         index += 1
         timing = f"{format_srt(cue.start_ms)} --> {format_srt(cue.end_ms)}"
         chunks.append(f"{index}\n{timing}\n" + "\n".join(lines) + "\n")
-    findings: list[Finding] = []
-    for what, cues in sorted(lost_by.items()):
-        findings.append(_lost(path, doc, cues, f"{what}: SRT has no place for them; left out"))
+    cue_path = doc.path or path
+    findings = [
+        cue_finding(doc, cues, f"{what}: SRT has no place for them; left out", path=cue_path)
+        for what, cues in sorted(lost_by.items())
+    ]
     if approx:
         findings.append(
-            _lost(
-                path,
+            cue_finding(
                 doc,
                 approx,
                 "cue positions and sizes written as the nearest {\\anN} position",
+                path=cue_path,
                 severity=Severity.INFO,
             )
         )
     if empty:
         findings.append(
-            _lost(path, doc, empty, "cues without visible text: SRT cannot hold an empty cue; left out")
-        )
-    kinds = sorted({b.kind for b in doc.blocks if not (doc.format == "srt" and b.kind == "STYLE")})
-    if kinds:
-        blocks = [b for b in doc.blocks if b.kind in kinds]
-        findings.append(
-            finding(
-                "C015",
-                f"{', '.join(kinds)} block{'s' if len(blocks) > 1 else ''}: "
-                "SRT has no place for them; left out",
-                path=path,
-                line=blocks[0].line,
-                blocks=[b.text for b in blocks],
+            cue_finding(
+                doc, empty, "cues without visible text: SRT cannot hold an empty cue; left out", path=cue_path
             )
         )
-    return "\n".join(chunks), findings
-
-
-def _lost(
-    path: str | None, doc: Captions, cues: list[int], what: str, *, severity: Severity | None = None
-) -> Finding:
-    shown = ", ".join(str(c) for c in cues[:8]) + (f" and {len(cues) - 8} more" if len(cues) > 8 else "")
-    first = doc.cues[cues[0] - 1]
-    return finding(
-        "C015",
-        f"{what} (cue{'s' if len(cues) > 1 else ''} {shown})",
-        path=doc.path or path,
-        line=first.line,
-        cue=cues[0],
-        severity=severity,
-        cues=cues,
-    )
+    blocks = blocks_finding(doc, "SRT", path=path)
+    return "\n".join(chunks), [*findings, *([blocks] if blocks else [])]
