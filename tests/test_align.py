@@ -16,10 +16,13 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from toolkit.align import align_turns
-from toolkit.align import turns as align_mod
+from toolkit.align import AlignParams, align_turns
 from toolkit.align.engine import Aligner, TokenTiming
-from toolkit.align.windows import SpeechIndex, onsets, snap_to_onset
+from toolkit.align.fallback import snap_to_onset
+from toolkit.align.pieces import Piece
+from toolkit.align.recovery import recover, snap_sentence_starts, worth_reporting
+from toolkit.align.run import Run, State
+from toolkit.align.windows import SpeechIndex, onsets
 from toolkit.model import Finding, Turn
 from toolkit.timing import RateModel
 
@@ -109,10 +112,10 @@ def test_timestamps_off_by_two_seconds(shift_ms: int) -> None:
     assert [t.source_start_ms for t in aligned] == [t.start_ms for t in moved]
 
 
-def test_long_turns_are_aligned_in_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(align_mod, "MAX_CHUNK_SPEECH_MS", 1500)  # every sentence its own chunk
+def test_long_turns_are_aligned_in_chunks() -> None:
+    params = AlignParams(max_chunk_speech_ms=1500)  # every sentence its own chunk
     turns, audio, truth = load("clean")
-    aligned, findings = align_turns(turns, audio)
+    aligned, findings = align_turns(turns, audio, params=params)
     errors = sentence_errors(aligned, truth)
     assert max(abs(e) for e in errors) <= TOLERANCE_MS, errors
     assert not [f for f in findings if f.code == "A001"]
@@ -243,15 +246,15 @@ def test_sentence_start_moves_back_to_a_soft_onset() -> None:
     # a pause until 1000 ms, then speech; the engine starts the sentence at 1160 ms
     index = _index("1" * 50 + "0" * 50 + "1" * 100)
     late = [TokenTiming(100, 480), TokenTiming(1160, 1400), TokenTiming(1400, 1900)]
-    moved = align_mod._snap_sentence_starts(late, [0, 1], index, 0)
+    moved = snap_sentence_starts(late, [0, 1], index, 0, AlignParams())
     assert [t.start_ms for t in moved] == [100, 1000, 1400]
     # more than 300 ms back, or a start already at the onset, stays
     for start in (1350, 1010):
         timings = [TokenTiming(100, 480), TokenTiming(start, 1600)]
-        assert align_mod._snap_sentence_starts(timings, [1], index, 0)[1].start_ms == start
+        assert snap_sentence_starts(timings, [1], index, 0, AlignParams())[1].start_ms == start
     # nor before the previous turn's end
     timings = [TokenTiming(1160, 1400)]
-    assert align_mod._snap_sentence_starts(timings, [0], index, 1100)[0].start_ms == 1160
+    assert snap_sentence_starts(timings, [0], index, 1100, AlignParams())[0].start_ms == 1160
 
 
 def test_fallback_turn_with_a_timestamp_past_the_end_of_the_audio() -> None:
@@ -330,7 +333,7 @@ def test_a_pause_stretched_over_is_not_reported_as_skipped_audio() -> None:
     index = _index("1" * 50 + "0" * 150 + "1" * 100)  # "one" ends at 500 ms, "two" starts at 2000 ms
     findings: list[Finding] = []
     turn = Turn("A", 0, "One. Two.", 1)
-    piece = align_mod._Piece(["one", "two"], [3, 2], [0, 1], None, 0)
+    piece = Piece(["one", "two"], [3, 2], [0, 1], None, 0)
     timings = [TokenTiming(0, 1900), TokenTiming(2000, 2400)]  # "one" stretched over the pause
 
     class _Fixed:
@@ -345,20 +348,18 @@ def test_a_pause_stretched_over_is_not_reported_as_skipped_audio() -> None:
 
     audio = np.zeros(16 * 3000, dtype=np.int16)
     engine = _Fixed()
-    out = align_mod._recover(engine, piece, audio, 16000, index, 0, 3000, timings, 75.0, turn, findings, None)
+    run = Run(engine, audio, 16000, index, RateModel(global_wps=2.5), None, findings, State(), AlignParams())
+    out = recover(run, piece, timings, 3000, 75.0, turn)
     assert out[0].end_ms < 1900  # re-aligned ...
     assert findings == []  # ... without a finding: the detector heard nothing in the skipped stretch
 
 
-def test_progress_is_reported_turn_by_turn(
-    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
-) -> None:
+def test_progress_is_reported_turn_by_turn(caplog: pytest.LogCaptureFixture) -> None:
     """Every turn gives a record on the toolkit.progress log (with no interval between records), counting
     up to all turns; convert shows them as a live line on a terminal."""
     turns, audio, _ = load("clean")
-    monkeypatch.setattr(align_mod, "PROGRESS_LINE_S", 0.0)
     with caplog.at_level(logging.INFO, logger="toolkit.progress"):
-        align_turns(turns, audio)
+        align_turns(turns, audio, params=AlignParams(progress_line_s=0.0))
     lines = [r.getMessage() for r in caplog.records if r.name == "toolkit.progress"]
     assert [line.split(":")[1].split(",")[0].strip() for line in lines] == [
         f"{i}/{len(turns)} turns" for i in range(1, len(turns) + 1)
@@ -399,6 +400,6 @@ def test_a_filler_the_transcript_leaves_out_is_no_news() -> None:
     speech[100:150] = True  # 500 ms of "um"
     speech[200:252] = True  # 520 ms of speech inside a 1.6 s stretch
     index = SpeechIndex(speech)
-    assert not align_mod._worth_reporting(index, 1000, 1500)
-    assert align_mod._worth_reporting(index, 1900, 3500)
-    assert not align_mod._worth_reporting(index, 3000, 4000)  # silence
+    assert not worth_reporting(index, 1000, 1500, AlignParams())
+    assert worth_reporting(index, 1900, 3500, AlignParams())
+    assert not worth_reporting(index, 3000, 4000, AlignParams())  # silence

@@ -63,49 +63,44 @@ starts after a pause; a real pause where the text has no punctuation is sometime
 word boundary (the tokens-without-punctuation figures); long windows (several minutes) align, but the
 first pass gets coarser to bound memory (a 10-minute window: 14 s, 0.8 GB, sentence p95 1.6 s): keep
 windows to a turn or a chunk of about a minute, as :mod:`toolkit.align.turns` does.
+
+Where it sits: an :class:`~toolkit.align.engine.Aligner` for the voiced path
+(:mod:`toolkit.align.voiced`). This module holds the aligner and step 5 (word times off the path and the
+score); the features (steps 2-3) are in :mod:`toolkit.align.acoustic_features`, the path search (step 4)
+in :mod:`toolkit.align.warping`, eSpeak NG itself (step 1) in :mod:`toolkit.align.espeak`.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
 from ..errors import AlignmentError
+from .acoustic_features import FRAME_MS, HOP, Signal, analyse, mfcc, speech_mask
 from .engine import TokenTiming
 from .espeak import SAMPLE_RATE, phonemes, synthesize, voice_for
+from .warping import band_path, diagonal_band, dtw_path
 
 log = logging.getLogger(__name__)
 
-__all__ = ["EspeakAligner", "Signal", "analyse", "dtw_path", "mfcc", "speech_mask"]
+# the aligner, and (re-exported) the features and path search it is built from
+__all__ = [
+    "EspeakAligner",
+    "Signal",
+    "analyse",
+    "band_path",
+    "diagonal_band",
+    "dtw_path",
+    "mfcc",
+    "speech_mask",
+]
 
-FRAME_MS = 10
-HOP = SAMPLE_RATE * FRAME_MS // 1000  # 160 samples
-WIN = SAMPLE_RATE * 25 // 1000  # 400 samples
-N_FFT = 512
-N_MELS = 40
-N_MFCC = 13  # c0..c12; c0 (loudness) is replaced by the energy feature
-FMIN_HZ = 60.0
-FMAX_HZ = 7600.0
-MFCC_CHUNK = 4096  # frames analysed at a time
-CEPSTRA = 12  # c1..c12
-DELTA_WEIGHT = 1.0
-SMOOTH_FRAMES = 3  # features averaged over this many frames: the two voices' fine detail differs
-ENERGY_WEIGHT = 3.0  # weight of the loudness feature against the 24 normalised cepstral ones
-FLOOR_PCT = 5  # a signal's floor and ...
-PEAK_PCT = 98  # ... peak energy, as percentiles of its frames
-LOW_SHARE = 0.3  # speech: above this share of the floor-to-peak range ...
-HIGH_SHARE = 0.5  # ... in a run that holds this share ...
-CORE_FRAMES = 3  # ... for at least this many frames
-MIN_RANGE_DB = 10.0  # a signal whose loudest frames are less than this above its floor has no speech
 SYN_MARGIN = 2  # frames kept before the synthesis's first sound
 STEP_PENALTY = 0.1  # DTW cost of a non-diagonal step (cosine distances are 0..2)
 COARSE = 4  # frames averaged in the first DTW pass ...
 RADIUS = 12  # ... whose path the second pass searches within this many frames
-MAX_CELLS = 24_000_000  # the first pass's matrix at most (a 10-minute window: frames averaged 8 at a time)
 DEFAULT_VARIANTS = ("+f4",)  # aligned against the language's (male) voice and these
 PAUSE_COST = 0.3  # a real pause frame costs at most this at a word's first synthetic frame
 SNAP_FRAMES = 60  # a start in silence moves to the next onset at most this far
@@ -113,343 +108,6 @@ MAX_SPEECH_RATIO = 3.5  # real vs synthetic speech time beyond this (either way)
 RANK_SCALE = 20.0  # score = -RANK_SCALE x the share of synthetic frames that fit better
 RANK_SAMPLE = 4  # the share is estimated on every 4th synthetic frame
 DEFAULT_RATE_WPM = 160
-
-
-# ---------------------------------------------------------------- features
-
-
-@functools.lru_cache(maxsize=4)
-def _mel_bank(sample_rate: int, n_fft: int, n_mels: int) -> np.ndarray:
-    """Triangular mel filters (HTK mel scale), shape (n_mels, n_fft // 2 + 1)."""
-
-    def mel(f: float) -> float:
-        return float(2595.0 * np.log10(1.0 + f / 700.0))
-
-    edges = np.linspace(mel(FMIN_HZ), mel(min(FMAX_HZ, sample_rate / 2)), n_mels + 2)
-    hz = 700.0 * (10.0 ** (edges / 2595.0) - 1.0)
-    freqs = np.arange(n_fft // 2 + 1) * sample_rate / n_fft
-    lo, mid, hi = hz[:-2, None], hz[1:-1, None], hz[2:, None]
-    up = (freqs[None, :] - lo) / (mid - lo)
-    down = (hi - freqs[None, :]) / (hi - mid)
-    return np.maximum(0.0, np.minimum(up, down))
-
-
-@functools.lru_cache(maxsize=4)
-def _dct(n_in: int, n_out: int) -> np.ndarray:
-    """Orthonormal DCT-II matrix, shape (n_in, n_out)."""
-    k = np.arange(n_out)[None, :]
-    n = np.arange(n_in)[:, None]
-    m = np.cos(np.pi / n_in * (n + 0.5) * k) * np.sqrt(2.0 / n_in)
-    m[:, 0] /= np.sqrt(2.0)
-    out: np.ndarray = m
-    return out
-
-
-def frames(audio: np.ndarray) -> np.ndarray:
-    """25 ms frames every 10 ms, frame ``i`` centred on ``i * 10 + 5`` ms (a view, zero-padded at both
-    ends); shape (ceil(len / HOP), WIN)."""
-    x = np.asarray(audio, dtype=np.float64)
-    n = -(-len(x) // HOP)
-    front = WIN // 2 - HOP // 2
-    padded = np.zeros(front + n * HOP + WIN, dtype=np.float64)
-    padded[front : front + len(x)] = x
-    return np.lib.stride_tricks.sliding_window_view(padded, WIN)[::HOP][:n]
-
-
-def mfcc(audio: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """MFCCs c0..c12 per 10 ms frame of 16 kHz audio (pre-emphasis 0.97, Hamming window, 40 mel bands
-    60-7600 Hz, log, DCT) and each frame's energy in dB of the int16 samples (digital silence is 0 dB,
-    speech 50-80 dB). Shapes (frames, 13) and (frames,)."""
-    x = np.asarray(audio, dtype=np.float64)
-    if not len(x):
-        return np.zeros((0, N_MFCC)), np.zeros(0)
-    emph = np.empty_like(x)
-    emph[0] = x[0]
-    emph[1:] = x[1:] - 0.97 * x[:-1]
-    raw, pre = frames(x), frames(emph)
-    bank, dct, window = _mel_bank(SAMPLE_RATE, N_FFT, N_MELS).T, _dct(N_MELS, N_MFCC), np.hamming(WIN)
-    energy = np.empty(len(raw))
-    cep = np.empty((len(raw), N_MFCC))
-    for c0 in range(0, len(raw), MFCC_CHUNK):  # in chunks: memory stays flat on long windows
-        c1 = c0 + MFCC_CHUNK
-        energy[c0:c1] = 10.0 * np.log10(np.mean(raw[c0:c1] ** 2, axis=1) + 1.0)
-        power = np.abs(np.fft.rfft(pre[c0:c1] * window, N_FFT, axis=1)) ** 2
-        cep[c0:c1] = np.log(power @ bank + 1e3) @ dct  # the floor keeps digital silence finite
-    return cep, energy
-
-
-def deltas(feat: np.ndarray, width: int = 2) -> np.ndarray:
-    """Regression deltas over +-``width`` frames."""
-    n = len(feat)
-    padded = np.pad(feat, ((width, width), (0, 0)), mode="edge")
-    out = np.zeros_like(feat)
-    for k in range(1, width + 1):
-        out += k * (padded[width + k : width + k + n] - padded[width - k : width - k + n])
-    return out / (2 * sum(k * k for k in range(1, width + 1)))
-
-
-def smooth(feat: np.ndarray, width: int) -> np.ndarray:
-    """Moving average over ``width`` frames (centred, edges repeated)."""
-    if width <= 1 or not len(feat):
-        return feat
-    padded = np.pad(feat, ((width // 2, width - 1 - width // 2), (0, 0)), mode="edge")
-    acc = np.cumsum(np.vstack([np.zeros((1, feat.shape[1])), padded]), axis=0)
-    out: np.ndarray = (acc[width:] - acc[:-width]) / width
-    return out
-
-
-def speech_mask(energy_db: np.ndarray) -> np.ndarray:
-    """Speech frames by energy with hysteresis: a run of frames above ``LOW_SHARE`` of the signal's
-    floor-to-peak range that holds ``CORE_FRAMES`` frames in a row above ``HIGH_SHARE``. All False when
-    the signal's range is under ``MIN_RANGE_DB`` (silence, steady noise)."""
-    n = len(energy_db)
-    if not n:
-        return np.zeros(0, dtype=bool)
-    floor = float(np.percentile(energy_db, FLOOR_PCT))
-    peak = float(np.percentile(energy_db, PEAK_PCT))
-    if peak - floor < MIN_RANGE_DB:
-        return np.zeros(n, dtype=bool)
-    low = energy_db > floor + LOW_SHARE * (peak - floor)
-    high = energy_db > floor + HIGH_SHARE * (peak - floor)
-    # runs of ``high`` at least CORE_FRAMES long
-    edges = np.flatnonzero(np.diff(np.concatenate([[0], high.astype(np.int8), [0]])))
-    cores = [(s, e) for s, e in zip(edges[::2], edges[1::2], strict=True) if e - s >= CORE_FRAMES]
-    if not cores:
-        return np.zeros(n, dtype=bool)
-    # the runs of ``low`` that contain a core
-    run_id = np.cumsum(np.concatenate([[low[0]], low[1:] & ~low[:-1]]))
-    keep = np.zeros(int(run_id[-1]) + 1, dtype=bool)
-    keep[[int(run_id[s]) for s, _ in cores]] = True
-    out: np.ndarray = low & keep[run_id]
-    return out
-
-
-def normalise(feat: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Mean and variance normalisation with the statistics of the ``mask`` frames (all when too few)."""
-    ref = feat[mask] if int(mask.sum()) >= 10 else feat
-    out: np.ndarray = (feat - ref.mean(axis=0)) / (ref.std(axis=0) + 1e-6)
-    return out
-
-
-@dataclass(frozen=True, slots=True)
-class Signal:
-    """A signal's DTW features (unit length per frame), speech mask and energy (dB) per 10 ms frame."""
-
-    feat: np.ndarray
-    speech: np.ndarray
-    energy: np.ndarray
-
-    @property
-    def speech_range(self) -> tuple[int, int] | None:
-        """First and last + 1 speech frame, or None."""
-        idx = np.flatnonzero(self.speech)
-        return (int(idx[0]), int(idx[-1]) + 1) if len(idx) else None
-
-
-def analyse(audio: np.ndarray) -> Signal:
-    """The features DTW compares (see the module docstring) of 16 kHz int16 ``audio``."""
-    cep, energy = mfcc(audio)
-    speech = speech_mask(energy)
-    c = cep[:, 1 : 1 + CEPSTRA]
-    feat = smooth(normalise(np.hstack([c, DELTA_WEIGHT * deltas(c)]), speech), SMOOTH_FRAMES)
-    floor = float(np.percentile(energy, FLOOR_PCT)) if len(energy) else 0.0
-    level = float(np.percentile(energy[speech], 90)) if speech.any() else floor
-    loud = np.clip((energy - level) / max(1.0, level - floor), -1.0, 0.2)
-    return Signal(_unit(np.hstack([feat, ENERGY_WEIGHT * loud[:, None]])), speech, energy)
-
-
-# ---------------------------------------------------------------- DTW
-
-
-def band_path(
-    x: np.ndarray,
-    y: np.ndarray,
-    lo: np.ndarray,
-    hi: np.ndarray,
-    *,
-    metric: str = "euclidean",
-    penalty: float = 0.0,
-    gates: tuple[np.ndarray, np.ndarray, float] | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The cheapest path from (0, 0) to (n-1, m-1) through the cells ``lo[i] <= j < hi[i]`` of row ``i``
-    (``lo`` and ``hi`` non-decreasing, ``lo[0] == 0``, ``hi[-1] == m``). Local cost: Euclidean distance,
-    or with ``metric="cosine"`` 1 - x.y (rows of unit length); ``gates`` = (row mask, column mask, cost)
-    caps the cost of the cells in a masked row and a masked column. Steps: (1,1) at twice the local cost,
-    (1,0) and (0,1) at the local cost plus ``penalty``. Returns the path's rows, columns and local costs.
-
-    One numpy pass per row: with ``A[j] = min(D[i-1,j-1] + 2c, D[i-1,j] + c)`` the row is
-    ``D[j] = min(A[j], D[j-1] + c[j]) = P[j] + cummin(A - P)[j]`` (``P`` the prefix sum of the row's costs),
-    so the only sequential step is a running minimum."""
-    n, m = len(x), len(y)
-    width = int((hi - lo).max())
-    from_up = np.zeros((n, width), dtype=bool)  # D came from (i-1, j) rather than (i-1, j-1) ...
-    from_left = np.zeros((n, width), dtype=bool)  # ... unless it came from (i, j-1)
-    costs = np.zeros((n, width), dtype=np.float32)
-    yy = np.einsum("ij,ij->i", y, y)
-    prev = np.full(m + 2, np.inf)  # D of the previous row at index j + 1 (index 0: the j = -1 sentinel)
-    row = np.full(m + 2, np.inf)
-    chunk = 64  # rows whose distances are computed together (one matrix product over their columns)
-    for c0 in range(0, n, chunk):
-        c1 = min(n, c0 + chunk)
-        a, b = int(lo[c0]), int(hi[c1 - 1])
-        xc = x[c0:c1]
-        if metric == "cosine":
-            dist = 1.0 - xc @ y[a:b].T
-        else:
-            d2 = np.einsum("ij,ij->i", xc, xc)[:, None] + yy[None, a:b] - 2.0 * (xc @ y[a:b].T)
-            dist = np.sqrt(np.maximum(d2, 0.0, out=d2), out=d2)
-        if gates is not None:  # cells (pause row, gate column) cost at most the gate cost
-            rows, cols = np.flatnonzero(gates[0][c0:c1]), np.flatnonzero(gates[1][a:b])
-            if len(rows) and len(cols):
-                cell = np.ix_(rows, cols)
-                dist[cell] = np.minimum(dist[cell], gates[2])
-        prefix = np.cumsum(dist + penalty, axis=1)
-        for i in range(c0, c1):
-            j0, j1 = int(lo[i]), int(hi[i])
-            w = j1 - j0
-            c = dist[i - c0, j0 - a : j1 - a]
-            p = prefix[i - c0, j0 - a : j1 - a]
-            costs[i, :w] = c
-            if i == 0:
-                row[j0 + 1 : j1 + 1] = p - p[0] + c[0]
-                from_left[0, 1:w] = True
-            else:
-                up = prev[j0 + 1 : j1 + 1] + c
-                up += penalty
-                best = prev[j0:j1] + c
-                best += c
-                np.less(up, best, out=from_up[i, :w])
-                np.minimum(best, up, out=best)
-                best -= p
-                cm = np.minimum.accumulate(best)
-                np.greater(best, cm, out=from_left[i, :w])  # exact: the running minimum came from the left
-                np.add(cm, p, out=row[j0 + 1 : j1 + 1])
-            row[j0] = np.inf  # D[i, j0-1]: outside the band (earlier columns are never read again)
-            nxt = int(hi[i + 1]) if i + 1 < n else j1
-            row[j1 + 1 : nxt + 2] = np.inf
-            prev, row = row, prev
-    i, j = n - 1, m - 1
-    pi: list[int] = []
-    pj: list[int] = []
-    while True:
-        pi.append(i)
-        pj.append(j)
-        if i == 0 and j == 0:
-            break
-        k = j - int(lo[i])
-        if i == 0 or from_left[i, k]:
-            j -= 1
-        elif from_up[i, k]:
-            i -= 1
-        else:
-            i -= 1
-            j -= 1
-    ri, rj = np.array(pi[::-1]), np.array(pj[::-1])
-    return ri, rj, costs[ri, rj - lo[ri]].astype(np.float64)
-
-
-def diagonal_band(n: int, m: int, radius: int) -> tuple[np.ndarray, np.ndarray]:
-    """A Sakoe-Chiba band of +-``radius`` columns around the diagonal of an n x m matrix."""
-    centre = np.arange(n) * ((m - 1) / max(1, n - 1))
-    lo = np.clip(np.floor(centre - radius), 0, m - 1).astype(np.int64)
-    hi = np.clip(np.ceil(centre + radius) + 1, 1, m).astype(np.int64)
-    return _monotone(lo, hi, m)
-
-
-def _monotone(lo: np.ndarray, hi: np.ndarray, m: int) -> tuple[np.ndarray, np.ndarray]:
-    lo = np.minimum.accumulate(lo[::-1])[::-1].copy()
-    hi = np.maximum.accumulate(hi)
-    lo[0] = 0
-    hi[-1] = m
-    hi = np.maximum(hi, lo + 1)
-    return lo, np.maximum.accumulate(hi)
-
-
-def dtw_path(
-    x: np.ndarray,
-    y: np.ndarray,
-    *,
-    factor: int = 4,
-    radius: int = 12,
-    coarse_band: int | None = None,
-    metric: str = "euclidean",
-    penalty: float = 0.0,
-    gates: tuple[np.ndarray, np.ndarray, float] | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """:func:`band_path` of ``x`` against ``y`` in two passes: on frames averaged ``factor`` at a time
-    inside a wide band (``coarse_band`` coarse frames; by default the whole matrix up to 1,000 coarse
-    frames, 40 s at 10 ms frames, a third of it beyond), then at full resolution within ``radius`` frames
-    of the coarse path. Exact DTW when the best path stays in the band; the cost is about rows x
-    (2 radius + slope) cells instead of rows x columns. A first pass that would exceed ``MAX_CELLS``
-    cells averages twice as many frames (and widens ``radius``) until it does not."""
-    n, m = len(x), len(y)
-    if n == 0 or m == 0:
-        raise ValueError("empty sequence")
-    if metric == "cosine":
-        x, y = _unit(x), _unit(y)
-    while (
-        factor > 1
-        and (n // factor) * min(m // factor, 2 * _coarse_band(n // factor, m // factor) + 1) > MAX_CELLS
-    ):
-        factor *= 2  # a long window: coarser first pass, so its matrix stays under MAX_CELLS cells
-        radius = max(radius, 3 * factor)
-    if factor <= 1 or min(n, m) < 4 * factor:
-        lo, hi = diagonal_band(n, m, max(n, m))
-        return band_path(x, y, lo, hi, metric=metric, penalty=penalty, gates=gates)
-    xc, yc = _pool(x, factor), _pool(y, factor)
-    if metric == "cosine":
-        xc, yc = _unit(xc), _unit(yc)
-    nc, mc = len(xc), len(yc)
-    band = coarse_band if coarse_band is not None else _coarse_band(nc, mc)
-    lo_c, hi_c = diagonal_band(nc, mc, band)
-    coarse_gates = None
-    if gates is not None:
-        coarse_gates = (_pool_any(gates[0], factor, all_of=True), _pool_any(gates[1], factor), gates[2])
-    ci, cj, _ = band_path(xc, yc, lo_c, hi_c, metric=metric, penalty=penalty * factor, gates=coarse_gates)
-    # the coarse path's column range per coarse row, widened by ``radius`` fine frames
-    cmin = np.full(nc, mc, dtype=np.int64)
-    cmax = np.zeros(nc, dtype=np.int64)
-    np.minimum.at(cmin, ci, cj)
-    np.maximum.at(cmax, ci, cj)
-    rows = np.arange(n) // factor
-    rows = np.minimum(rows, nc - 1)
-    lo = np.clip(cmin[rows] * factor - radius, 0, m - 1)
-    hi = np.clip((cmax[rows] + 1) * factor + radius, 1, m)
-    lo, hi = _monotone(lo, hi, m)
-    return band_path(x, y, lo, hi, metric=metric, penalty=penalty, gates=gates)
-
-
-def _coarse_band(nc: int, mc: int) -> int:
-    """The first pass's band: the whole matrix up to 1000 coarse frames, a third of it beyond."""
-    return max(1_000, mc // 3, abs(nc - mc) + 250)
-
-
-def _pool_any(mask: np.ndarray, factor: int, *, all_of: bool = False) -> np.ndarray:
-    """``mask`` pooled like :func:`_pool`: a coarse frame is True when any (or all) of its frames are."""
-    n = -(-len(mask) // factor)
-    padded = np.zeros(n * factor, dtype=bool)
-    padded[: len(mask)] = mask
-    if all_of and len(mask) % factor:
-        padded[len(mask) :] = True
-    blocks = padded.reshape(n, factor)
-    out: np.ndarray = np.asarray(blocks.all(axis=1) if all_of else blocks.any(axis=1), dtype=bool)
-    return out
-
-
-def _unit(x: np.ndarray) -> np.ndarray:
-    out: np.ndarray = x / (np.linalg.norm(x, axis=1, keepdims=True) + 1e-9)
-    return out
-
-
-def _pool(x: np.ndarray, factor: int) -> np.ndarray:
-    n = len(x) // factor * factor
-    out: np.ndarray = x[:n].reshape(-1, factor, x.shape[1]).mean(axis=1)
-    if n < len(x):
-        out = np.vstack([out, x[n:].mean(axis=0, keepdims=True)])
-    return out
-
-
-# ---------------------------------------------------------------- the aligner
 
 
 class EspeakAligner:

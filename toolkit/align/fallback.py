@@ -1,5 +1,10 @@
 """The fallback for a turn the engine cannot align (finding A001): rate-model word times, sentence starts
-at the likeliest speech onsets (see :func:`fallback`)."""
+at the likeliest speech onsets (see :func:`fallback`).
+
+The last resort of the English aligner's turn loop (:mod:`toolkit.align.turns`), and what runs for the
+whole file when the engine fails everywhere (0 dB SNR): its error is bounded by the speech detector's
+onsets (:mod:`toolkit.align.windows`), not by the rate model's drift.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +17,10 @@ from ..rules import finding
 from ..text import is_sentence_end
 from .normalize import Token
 from .run import Limits, Run
-from .windows import FRAME_MS, onsets, snap_to_onset
+from .tuning import DEFAULT_PARAMS, AlignParams
+from .windows import FRAME_MS, SpeechIndex, onsets
 
-__all__ = ["fallback", "sentence_starts"]
-
-HINT_SEARCH_MS = 3_500  # the fallback never moves the cursor past the next turn's stamp less this
-UNCLAIMED_SPEECH_MS = 500  # less speech than this left after the cursor: the audio has ended for the text
-SILENT_SPAN_SHARE = 0.3  # a fallback span with less speech than this share is timed by the clock
-FALLBACK_SNAP_MS = 1_200  # a fallback turn starts at the first speech onset this close after its timestamp
+__all__ = ["fallback", "sentence_starts", "snap_to_onset"]
 
 
 def sentence_starts(tokens: Sequence[Token]) -> list[int]:
@@ -34,41 +35,85 @@ def fallback(run: Run, turn: Turn, tokens: list[Token], next_hint: int | None, l
     where the previous one started plus its rate-model duration, and starts at the speech onset nearest
     that estimate (a longer pause before it is a likelier sentence break): the error of one sentence then
     does not carry over to the next, and a sentence start is as good as the speech detector's onsets."""
+    start = _turn_start(run, turn, limits)
+    chars = [sum(len(s) for s in t.spoken) for t in tokens]
+    bounds = [*sentence_starts(tokens), len(tokens)]
+    rate_ms = float(run.rates.speech_ms(turn.speaker, sum(1 for t in tokens if t.spoken) or 1))
+    span_end = _span_end(run.index, start, rate_ms, next_hint)
+    starts = _sentence_onsets(run.index, start, span_end, chars, bounds, run.params)
+    words, end_pos = _spread_words(tokens, chars, bounds, starts, rate_ms)
+    run.findings.append(
+        finding(
+            "A001",
+            "forced alignment failed for this turn; its sentences start at speech onsets, its words are "
+            "timed by the speech-rate model",
+            path=run.path,
+            line=turn.line,
+            start_ms=start,
+            words=len(words),
+        )
+    )
+    _move_cursor(run, end_pos, next_hint)
+    return replace(
+        turn,
+        start_ms=words[0].start_ms if words else turn.start_ms,  # like an aligned turn: its first word
+        end_ms=words[-1].end_ms if words else turn.end_ms,
+        source_start_ms=turn.source_start_ms if turn.source_start_ms is not None else turn.start_ms,
+        words=tuple(words),
+    )
+
+
+def _turn_start(run: Run, turn: Turn, limits: Limits) -> int:
+    """Where the fallen-back turn starts: the onset just after its timestamp, or after the previous turn
+    when it has no usable one, inside the turn's own range."""
     index, state = run.index, run.state
     start: int | None = None
     hint = turn.start_ms
     if hint is not None and hint >= index.last_speech_ms:  # a timestamp past the speech: not a hint ...
         hint = None
-        if index.speech_ms(state.cursor_ms, index.end_ms) < UNCLAIMED_SPEECH_MS:
+        if index.speech_ms(state.cursor_ms, index.end_ms) < run.params.unclaimed_speech_ms:
             # ... and no speech is left after the previous turn (the media ends before the transcript, as
             # a truncated file does): nothing to snap to, the timestamp stands
             start = max(int(turn.start_ms or 0), state.cursor_ms)
     if hint is not None:  # a floored timestamp: the turn starts at an onset just after it
-        start = snap_to_onset(index, hint + 500, hint - 300, 0, hint + 1_300)
+        start = snap_to_onset(index, hint + 500, hint - 300, 0, hint + 1_300, params=run.params)
     elif start is None:  # no usable timestamp: the first onset after the previous turn
         after = [on for on, _ in onsets(index, state.cursor_ms, state.cursor_ms + 3_000)]
         start = after[0] if after else state.cursor_ms
     if limits[0] is not None:
         start = min(max(start, limits[0][0]), limits[0][1])
-    start = max(start, 0)
-    chars = [sum(len(s) for s in t.spoken) for t in tokens]
-    all_chars = sum(chars) or 1
-    bounds = [*sentence_starts(tokens), len(tokens)]
-    rate_ms = float(run.rates.speech_ms(turn.speaker, sum(1 for t in tokens if t.spoken) or 1))
-    # the turn's span: up to the longest pause before the next turn's timestamp, when that agrees with
-    # the rate model within a factor of two; sentences are spread over its speech by their length
-    span_end = start + rate_ms
+    return max(start, 0)
+
+
+def _span_end(index: SpeechIndex, start: int, rate_ms: float, next_hint: int | None) -> float:
+    """The end of the turn's span: the longest pause before the next turn's timestamp, when that agrees
+    with the rate model within a factor of two (the last turn ends with the speech); else the rate
+    model's end."""
+    span_end: float = start + rate_ms
     end: int | None = index.last_speech_ms  # the last turn ends with the speech
     if next_hint is not None:
         gaps = [p for p in index.pauses_between(next_hint - 1_500, next_hint + 1_000) if p.start_ms > start]
         end = max(gaps, key=lambda p: p.length_ms).start_ms if gaps else None
     if end is not None and rate_ms / 2 <= end - start <= rate_ms * 2:
         span_end = end
+    return span_end
+
+
+def _sentence_onsets(
+    index: SpeechIndex,
+    start: int,
+    span_end: float,
+    chars: Sequence[int],
+    bounds: Sequence[int],
+    params: AlignParams,
+) -> list[int]:
+    """Each sentence's start: the speech of the span shared by the sentences' lengths (``chars`` per token,
+    sentences at ``bounds``), each start snapped to the likeliest onset near its estimate."""
     starts = [start]
-    left = all_chars
+    left = sum(chars) or 1
     # where the detector hears (almost) no speech in the span (past a truncated file's end, silence), the
     # sentences share the span's time by the rate model instead of its speech, and nothing snaps
-    by_time = index.speech_ms(start, round(span_end)) < SILENT_SPAN_SHARE * (span_end - start)
+    by_time = index.speech_ms(start, round(span_end)) < params.silent_span_share * (span_end - start)
     for a, b in itertools.pairwise(bounds[:-1]):
         # the previous sentence's share of the speech left in the span (from its own snapped start)
         share = sum(chars[a:b]) / max(1, left)
@@ -81,11 +126,23 @@ def fallback(run: Run, turn: Turn, tokens: list[Token], next_hint: int | None, l
             index.time_after_speech(starts[-1], round(index.speech_ms(starts[-1], round(span_end)) * share))
         )
         rest_ms = max(0.0, span_end - starts[-1]) - prev_ms  # the sentences after it need room
-        starts.append(
-            snap_to_onset(index, est, starts[-1] + 0.4 * prev_ms, prev_ms, span_end - 0.5 * rest_ms)
-        )
+        before = span_end - 0.5 * rest_ms
+        starts.append(snap_to_onset(index, est, starts[-1] + 0.4 * prev_ms, prev_ms, before, params=params))
+    return starts
+
+
+def _spread_words(
+    tokens: Sequence[Token],
+    chars: Sequence[int],
+    bounds: Sequence[int],
+    starts: Sequence[int],
+    rate_ms: float,
+) -> tuple[list[Word], float]:
+    """Word times from each sentence's start, by characters at the rate model's pace (a sentence ends
+    before the next one starts), and where the last word ends."""
+    all_chars = sum(chars) or 1
     words: list[Word] = []
-    pos = float(start)
+    pos = float(starts[0])
     for k, (a, b) in enumerate(itertools.pairwise(bounds)):
         pos = float(starts[k])
         total = rate_ms * sum(chars[a:b]) / all_chars
@@ -96,29 +153,43 @@ def fallback(run: Run, turn: Turn, tokens: list[Token], next_hint: int | None, l
             dur = total * c / n_chars
             words.append(Word(tok.text, round(pos), round(pos + dur)))
             pos += dur
-    run.findings.append(
-        finding(
-            "A001",
-            "forced alignment failed for this turn; its sentences start at speech onsets, its words are "
-            "timed by the speech-rate model",
-            path=run.path,
-            line=turn.line,
-            start_ms=start,
-            words=len(words),
-        )
-    )
-    # move on to the pause nearest the estimated end, so one failed turn does not drag the next ones
-    # into its audio; with no pause there, stay (the next turn's recovery skips audio not in its text)
-    near = index.pauses_between(int(pos) - FALLBACK_SNAP_MS, int(pos) + FALLBACK_SNAP_MS)
+    return words, pos
+
+
+def _move_cursor(run: Run, pos: float, next_hint: int | None) -> None:
+    """Move on to the pause nearest the estimated end ``pos``, so one failed turn does not drag the next
+    ones into its audio; with no pause there, stay (the next turn's recovery skips audio not in its text)."""
+    index, state, params = run.index, run.state, run.params
+    near = index.pauses_between(int(pos) - params.fallback_snap_ms, int(pos) + params.fallback_snap_ms)
     if near:
         moved = min(near, key=lambda p: abs(p.mid_ms - pos)).start_ms
         if next_hint is not None:  # never past where the next turn may start
-            moved = min(moved, next_hint - HINT_SEARCH_MS)
+            moved = min(moved, next_hint - params.hint_search_ms)
         state.cursor_ms = max(state.cursor_ms, moved)
-    return replace(
-        turn,
-        start_ms=words[0].start_ms if words else turn.start_ms,  # like an aligned turn: its first word
-        end_ms=words[-1].end_ms if words else turn.end_ms,
-        source_start_ms=turn.source_start_ms if turn.source_start_ms is not None else turn.start_ms,
-        words=tuple(words),
-    )
+
+
+def snap_to_onset(
+    index: SpeechIndex,
+    est: float,
+    after: float,
+    prev_ms: float,
+    before: float | None = None,
+    *,
+    params: AlignParams = DEFAULT_PARAMS,
+) -> int:
+    """The likeliest speech onset for a sentence expected at ``est``, in ``(after, before)``.
+
+    The estimate's error grows with the previous sentence's length ``prev_ms`` (speakers' pace varies
+    from sentence to sentence); a longer pause before an onset makes it a likelier sentence break. Cost:
+    squared distance in units of the expected error, less the pause length in units of
+    ``params.pause_unit_ms``. ``est`` itself when no onset is in reach."""
+    sigma = params.snap_sigma_ms + params.snap_sigma_share * prev_ms
+    hi = est + 2.5 * sigma if before is None else min(est + 2.5 * sigma, before)
+    cands = [(on, n) for on, n in onsets(index, est - 2.5 * sigma, hi) if after < on]
+    if not cands:
+        return round(est)
+
+    def cost(c: tuple[int, int]) -> float:
+        return 0.5 * ((c[0] - est) / sigma) ** 2 - min(c[1], 1_000) / params.pause_unit_ms
+
+    return min(cands, key=cost)[0]

@@ -1,5 +1,6 @@
 """What one :func:`toolkit.align.turns.align_turns` call shares between its stages (window search,
-recovery, fallback): its inputs, the findings list, the mutable state, and a turn's first-word ranges."""
+recovery, fallback): its inputs and settings, the findings list, the mutable state, and a turn's
+first-word ranges."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import numpy as np
 from ..model import Finding
 from ..timing import RateModel
 from .engine import Aligner
+from .tuning import AlignParams
 from .windows import SpeechIndex
 
 __all__ = ["Limits", "Run", "State"]
@@ -25,8 +27,8 @@ class State:
 
 @dataclass(frozen=True, slots=True)
 class Run:
-    """One :func:`toolkit.align.turns.align_turns` call: its inputs, the same for all its turns, the list
-    its findings go to, and its mutable state."""
+    """One :func:`toolkit.align.turns.align_turns` call: its inputs and settings, the same for all its
+    turns, the list its findings go to, and its mutable state."""
 
     engine: Aligner
     audio: np.ndarray
@@ -36,6 +38,7 @@ class Run:
     path: str | None
     findings: list[Finding]  # while a turn aligns, its own list (kept only if the turn aligns)
     state: State
+    params: AlignParams
 
     @property
     def audio_ms(self) -> int:

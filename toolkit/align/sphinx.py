@@ -40,7 +40,7 @@ class SphinxAligner:
 
     def __init__(self, sample_rate: int = 16000) -> None:
         try:
-            from pocketsphinx import Decoder
+            from pocketsphinx import Decoder  # lazy: pocketsphinx loads in about 0.3 s, only when aligning
         except ImportError as exc:  # pragma: no cover - pocketsphinx is a hard dependency
             raise AlignmentError(f"pocketsphinx is not installed: {exc}") from exc
         self.sample_rate = sample_rate
@@ -125,7 +125,7 @@ class SphinxAligner:
     def _decoder_with(self, name: str, beams: dict[str, float]) -> Any:
         d = self._wider.get(name)
         if d is None:
-            from pocketsphinx import Decoder
+            from pocketsphinx import Decoder  # lazy: as in __init__ (loaded by then, so free)
 
             d = Decoder(samprate=float(self.sample_rate), lm=None, bestpath=False, loglevel="FATAL", **beams)
             for word, phones in self._added.items():

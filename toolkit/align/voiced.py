@@ -24,6 +24,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from ..linebreak import tokenize_cjk
 from ..model import Finding, Turn, Word
 from ..rules import finding
 from ..text import is_sentence_end
@@ -136,8 +137,6 @@ def _next_later_starts(starts: Sequence[int | None]) -> list[int | None]:
 def _tokens(text: str, cjk: bool, words: Callable[[str], Iterable[str]] | None) -> list[str]:
     if not cjk:
         return text.split()
-    from ..linebreak import tokenize_cjk  # only for Chinese and Japanese
-
     return [u.strip() for u in tokenize_cjk(text, words) if u.strip()]
 
 

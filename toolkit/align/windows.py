@@ -130,11 +130,8 @@ class SpeechIndex:
         ]
 
 
-# onsets: where speech starts after a pause, and the likeliest one for an estimated sentence start
+# onsets: where speech starts after a pause (the fallback snaps sentence starts to the likeliest one)
 BLIP_MS = 120  # speech this short between two pauses is noise: one pause
-SNAP_SIGMA_MS = 500  # a fallback sentence start's expected error: this ...
-SNAP_SIGMA_SHARE = 0.25  # ... plus this share of the previous sentence's duration
-PAUSE_UNIT_MS = 250  # ... and an onset after a pause this long is worth one such error (squared, halved)
 
 
 def onsets(index: SpeechIndex, lo: float, hi: float) -> list[tuple[int, int]]:
@@ -150,24 +147,3 @@ def onsets(index: SpeechIndex, lo: float, hi: float) -> list[tuple[int, int]]:
     if group:
         out.append((group[-1].end_ms, group[-1].end_ms - group[0].start_ms))
     return [(on, n) for on, n in out if lo <= on <= hi]
-
-
-def snap_to_onset(
-    index: SpeechIndex, est: float, after: float, prev_ms: float, before: float | None = None
-) -> int:
-    """The likeliest speech onset for a sentence expected at ``est``, in ``(after, before)``.
-
-    The estimate's error grows with the previous sentence's length ``prev_ms`` (speakers' pace varies
-    from sentence to sentence); a longer pause before an onset makes it a likelier sentence break. Cost:
-    squared distance in units of the expected error, less the pause length in units of ``PAUSE_UNIT_MS``.
-    ``est`` itself when no onset is in reach."""
-    sigma = SNAP_SIGMA_MS + SNAP_SIGMA_SHARE * prev_ms
-    hi = est + 2.5 * sigma if before is None else min(est + 2.5 * sigma, before)
-    cands = [(on, n) for on, n in onsets(index, est - 2.5 * sigma, hi) if after < on]
-    if not cands:
-        return round(est)
-
-    def cost(c: tuple[int, int]) -> float:
-        return 0.5 * ((c[0] - est) / sigma) ** 2 - min(c[1], 1_000) / PAUSE_UNIT_MS
-
-    return min(cands, key=cost)[0]

@@ -1,0 +1,103 @@
+"""A turn's spoken tokens as the pieces the English aligner fits in one window each: the whole turn, or
+chunks of whole sentences when the turn is long (cost stays linear in the media length, memory bounded
+by one window), and the two halves of a piece no window could align.
+
+First step of aligning a turn (:mod:`toolkit.align.turns`); the window search
+(:mod:`toolkit.align.window_search`), the fit measures and recovery work on one :class:`Piece` at a time.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, replace
+
+from ..model import Turn
+from ..text import is_sentence_end
+from .engine import Aligner
+from .normalize import Token
+from .run import Limits
+
+__all__ = ["Piece", "halves", "turn_pieces"]
+
+
+@dataclass(slots=True)
+class Piece:
+    """A run of spoken tokens aligned in one window (a whole turn or a chunk of a long one)."""
+
+    tokens: list[str]
+    phones: list[int]
+    sentence_starts: list[int]  # token indices where a sentence starts (always includes 0)
+    next_hint_ms: int | None  # where the next piece is expected to start, if the transcript says
+    hint_ms: int | None
+    bound: tuple[int, int] | None = None  # where the piece's first word may lie (a turn's first piece)
+    next_bound: tuple[int, int] | None = None  # the same for the next turn's first word (its last piece)
+
+
+def turn_pieces(
+    engine: Aligner,
+    turn: Turn,
+    tokens: list[Token],
+    next_hint: int | None,
+    mpp: float,
+    limits: Limits,
+    max_chunk_speech_ms: int,
+) -> list[Piece]:
+    """The turn's spoken tokens, in chunks of whole sentences of about ``max_chunk_speech_ms`` of speech
+    (at ``mpp`` ms per phone) when the turn is long."""
+    spoken: list[str] = []
+    sentence_starts: list[int] = [0]
+    for tok in tokens:
+        spoken.extend(tok.spoken)
+        if tok.spoken and is_sentence_end(tok.text) and spoken:
+            sentence_starts.append(len(spoken))
+    sentence_starts = sorted(set(s for s in sentence_starts if s < len(spoken)))
+    phones = [engine.phone_count(t) for t in spoken]
+    total = sum(phones) * mpp
+    if total <= max_chunk_speech_ms * 1.5:
+        return [Piece(spoken, phones, sentence_starts, next_hint, turn.start_ms, *limits)]
+    pieces: list[Piece] = []
+    bounds = [*sentence_starts, len(spoken)]
+    lo = 0
+    acc = 0.0
+    for a, b in itertools.pairwise(bounds):
+        acc += sum(phones[a:b]) * mpp
+        if acc >= max_chunk_speech_ms and b < len(spoken):
+            pieces.append(
+                _piece_of(spoken, phones, sentence_starts, lo, b, None, turn.start_ms if lo == 0 else None)
+            )
+            lo, acc = b, 0.0
+    pieces.append(
+        _piece_of(spoken, phones, sentence_starts, lo, len(spoken), next_hint, None if lo else turn.start_ms)
+    )
+    pieces[0] = replace(pieces[0], bound=limits[0])
+    pieces[-1] = replace(pieces[-1], next_bound=limits[1])
+    return pieces
+
+
+def halves(piece: Piece) -> tuple[Piece, Piece]:
+    """The piece cut in two at its middle sentence start (it must have two sentences): the first half
+    keeps the piece's start (timestamp, range), the second its end (the next piece's)."""
+    mid = piece.sentence_starts[len(piece.sentence_starts) // 2]
+    first = replace(
+        _piece_of(piece.tokens, piece.phones, piece.sentence_starts, 0, mid, None, piece.hint_ms),
+        bound=piece.bound,
+    )
+    second = replace(
+        _piece_of(
+            piece.tokens,
+            piece.phones,
+            piece.sentence_starts,
+            mid,
+            len(piece.tokens),
+            piece.next_hint_ms,
+            None,
+        ),
+        next_bound=piece.next_bound,
+    )
+    return first, second
+
+
+def _piece_of(
+    spoken: list[str], phones: list[int], starts: list[int], lo: int, hi: int, nh: int | None, h: int | None
+) -> Piece:
+    return Piece(spoken[lo:hi], phones[lo:hi], [s - lo for s in starts if lo <= s < hi], nh, h)

@@ -1,0 +1,257 @@
+"""Recovery of the English aligner: audio the text does not contain, and sentence starts the engine misses.
+
+After a window's result (:mod:`toolkit.align.window_search`), a word that lasts far too long, or speech
+the detector hears between two words that no word covers, means audio the text does not contain (music,
+an unscripted "Right, right.") was forced onto the words: the rest of the window is aligned again from
+each speech onset there, and the first plausible result is kept (:func:`recover`, finding A002); after a
+sentence's last word the audio is taken to follow it (unscripted audio comes between sentences). A first
+sentence that scores far below the speaker's usual (music before a turn that the detector takes for
+speech) is aligned again from the speech onsets after it (:func:`refit_head`, finding A002).
+
+Once a turn has aligned, a sentence's first word that the engine starts after a speech onset, with
+speech heard all the way, moves back to that onset (:func:`snap_sentence_starts`), and a first word put
+in silence moves up to the next word (:func:`lift_from_silence`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import numpy as np
+
+from ..model import Finding, Turn
+from ..rules import finding
+from ..timecode import format_clock
+from .engine import TokenTiming
+from .fit import anomaly, expected_ms, fit_pool, gap_speech, long_excess, median_score
+from .pieces import Piece
+from .run import Run
+from .tuning import AlignParams
+from .window_search import align_span, end_candidates, pick
+from .windows import SpeechIndex, onsets
+
+__all__ = [
+    "lift_from_silence",
+    "recover",
+    "refit_head",
+    "report_skip",
+    "restart_order",
+    "snap_sentence_starts",
+    "worth_reporting",
+]
+
+log = logging.getLogger(__name__)
+
+Restart = tuple[float, int, int, list[TokenTiming]]  # (anomaly, onset, first re-aligned token, timings)
+
+
+def recover(
+    run: Run, piece: Piece, timings: list[TokenTiming], end_ms: int, mpp: float, turn: Turn
+) -> list[TokenTiming]:
+    """Re-align after words stretched over audio the text does not contain (the window ends at
+    ``end_ms``); ``timings`` is updated in place and returned."""
+    params, index = run.params, run.index
+    j = 0
+    n = len(timings)
+    attempts = 0
+    while j < n and attempts < 6:
+        gap_bad = j + 1 < n and gap_speech(index, timings, j, params) > 0
+        if long_excess(timings[j], piece.phones[j], mpp, params) == 0 and not gap_bad:
+            j += 1
+            continue
+        attempts += 1
+        # junk just after a sentence start (music before "And that ...") put the first short words on it
+        s0 = max(s for s in [0, *piece.sentence_starts] if s <= j)
+        s0 = s0 if j - s0 <= params.head_words else j
+        base = anomaly(timings[s0:], piece.phones[s0:], mpp, params, index)
+        log.debug(
+            "line %d: implausible at %r (%d ms, anomaly %.0f)",
+            turn.line,
+            piece.tokens[j],
+            timings[j].start_ms,
+            base,
+        )
+        best = _best_restart(run, piece, timings, j, s0, end_ms, mpp, turn)
+        if best is not None and best[0] < base * 0.5:
+            _, onset, m, redo = best
+            if m > j:
+                timings[j] = _capped(timings[j], piece.phones[j], mpp, params, redo[0].start_ms)
+            skipped_from = timings[m - 1].end_ms if m > j else timings[m].start_ms
+            timings[m:] = redo
+            log.debug("line %d: skipped %d-%d before %r", turn.line, skipped_from, onset, piece.tokens[m])
+            if worth_reporting(index, skipped_from, onset, params):  # not a pause stretched over, nor an "um"
+                report_skip(run.findings, run.path, turn, skipped_from, onset, piece.tokens[m])
+        j += 1
+    return timings
+
+
+def _best_restart(
+    run: Run,
+    piece: Piece,
+    timings: list[TokenTiming],
+    j: int,
+    s0: int,
+    end_ms: int,
+    mpp: float,
+    turn: Turn,
+) -> Restart | None:
+    """The best re-alignment after word ``j`` looked implausible: from sentence start ``s0``, ``j`` or
+    ``j + 1`` (in :func:`restart_order`), each from the speech onsets up to the next word's end; the first
+    with no anomaly ends the search."""
+    params, index = run.params, run.index
+    n = len(timings)
+    best: Restart | None = None
+    hi = timings[min(j + 1, n - 1)].end_ms
+    for m in ([s0] if s0 < j else []) + restart_order(piece, timings, j):
+        if m >= n:
+            continue
+        lo = timings[min(m, j)].start_ms
+        for onset, _ in onsets(index, lo + 101, hi - 1):  # a blip of noise is no onset
+            if m > j and onset < timings[j].start_ms + 200:
+                continue
+            from_ms = onset - params.onset_margin_ms
+            redo = align_span(run.engine, piece.tokens[m:], run.audio, run.sample_rate, from_ms, end_ms)
+            if redo is None:
+                continue
+            head = list(timings[s0:m])
+            if m > j:  # the word before the junk keeps a plausible length
+                head[-1] = _capped(head[-1], piece.phones[j], mpp, params, redo[0].start_ms)
+            score = anomaly(head + redo, piece.phones[s0:], mpp, params, index, skip_gap=len(head))
+            log.debug("line %d:   from %r at %d: %.0f", turn.line, piece.tokens[m], onset, score)
+            if best is None or score < best[0]:
+                best = (score, onset, m, redo)
+            if score == 0:
+                break
+        if best is not None and best[0] == 0:
+            break
+    return best
+
+
+def _capped(t: TokenTiming, phones: int, mpp: float, params: AlignParams, next_start_ms: int) -> TokenTiming:
+    """``t`` ending at its longest plausible length at most, and not after ``next_start_ms``."""
+    cap = t.start_ms + int(max(params.long_min_ms, params.long_factor * expected_ms(phones, mpp)))
+    return TokenTiming(t.start_ms, min(t.end_ms, cap, next_start_ms), t.score)
+
+
+def restart_order(piece: Piece, timings: Sequence[TokenTiming], j: int) -> list[int]:
+    """Where to re-align from after word ``j`` swallowed audio: from ``j`` itself (the audio was before
+    it), or from the next word (the audio was after it) first. The first plausible candidate wins, so the
+    order decides ties: after ``j`` first when ``j`` ends a sentence (unscripted audio comes between
+    sentences), unless ``j`` starts the turn away from its timestamp (music before the turn)."""
+    if j + 1 not in piece.sentence_starts:
+        return [j, j + 1]
+    if j == 0 and piece.hint_ms is not None:
+        on_time = piece.hint_ms - 300 <= timings[0].start_ms <= piece.hint_ms + 1_300
+        return [j + 1, j] if on_time else [j, j + 1]
+    return [j + 1, j]
+
+
+def refit_head(
+    run: Run, piece: Piece, timings: list[TokenTiming], mpp: float, turn: Turn
+) -> list[TokenTiming]:
+    """Re-align a piece whose first sentence fits the sound far worse than the speaker's usual, from
+    the speech onsets after its start: sound the text does not contain before a turn (a music sting the
+    speech detector takes for speech) can hold the first words at plausible lengths, and only their
+    scores tell. The first onset whose first sentence fits well enough wins (finding A002)."""
+    params = run.params
+    pool = fit_pool(run.state, turn.speaker)
+    if len(pool) < 3:
+        return timings
+    n = piece.sentence_starts[1] if len(piece.sentence_starts) > 1 else len(timings)
+    usual = float(np.median(pool[-50:]))
+    head = median_score(timings[:n])
+    if head >= usual - params.head_fit_drop:
+        return timings
+    lo, hi = timings[0].start_ms + 200, timings[n - 1].end_ms + params.head_refit_ms
+    for onset, _ in onsets(run.index, lo, hi)[: params.head_refit_tries]:
+        cands, target = end_candidates(run.index, onset, piece, mpp, params)
+        p = cands[pick(cands, target)]
+        end = p.mid_ms if p.length_ms else p.end_ms
+        redo = align_span(
+            run.engine, piece.tokens, run.audio, run.sample_rate, onset - params.onset_margin_ms, end
+        )
+        if redo is None:
+            continue
+        fit = median_score(redo[:n])
+        log.debug("line %d: head fit %.2f (usual %.2f), from %d: %.2f", turn.line, head, usual, onset, fit)
+        if fit >= usual - params.head_fit_drop and fit >= head + params.head_fit_gain:
+            if worth_reporting(run.index, timings[0].start_ms, onset, params):
+                report_skip(run.findings, run.path, turn, timings[0].start_ms, onset, piece.tokens[0])
+            return redo
+    return timings
+
+
+def worth_reporting(index: SpeechIndex, start_ms: int, end_ms: int, params: AlignParams) -> bool:
+    """Skipped audio that is news (A002): sound the detector hears, longer than a filler or a repeat."""
+    long_enough = end_ms - start_ms >= params.filler_ms
+    return long_enough and index.speech_ms(start_ms, end_ms) >= params.skipped_sound_ms
+
+
+def report_skip(
+    findings: list[Finding], path: str | None, turn: Turn, start_ms: int, end_ms: int, word: str
+) -> None:
+    findings.append(
+        finding(
+            "A002",
+            f"audio not in the transcript at {format_clock(start_ms)}-{format_clock(end_ms)} was skipped",
+            path=path,
+            line=turn.line,
+            skipped_from_ms=start_ms,
+            skipped_to_ms=end_ms,
+            word=word,
+        )
+    )
+
+
+# ---------------------------------------------------------------- sentence starts, once a turn has aligned
+
+
+def snap_sentence_starts(
+    timings: list[TokenTiming], starts: Sequence[int], index: SpeechIndex, floor_ms: int, params: AlignParams
+) -> list[TokenTiming]:
+    """Move a sentence's first token back to the speech onset just before it, when the detector hears
+    speech all the way from that onset to the token and the engine called it silence: a soft onset
+    (a glide, a breathy vowel) that the acoustic model does not take for the phone. Never before the
+    previous token's end, nor (the turn's first token) before ``floor_ms``, the previous turn's end."""
+    out = list(timings)
+    for s in starts:
+        if s >= len(out):
+            continue
+        t = out[s]
+        floor = out[s - 1].end_ms if s else floor_ms
+        ons = index.onsets_between(
+            max(floor, t.start_ms - params.snap_back_ms) - 1, t.start_ms - params.min_snap_ms + 1
+        )
+        if ons and index.speech_ms(ons[-1], t.start_ms) >= 0.8 * (t.start_ms - ons[-1]):
+            out[s] = TokenTiming(ons[-1], t.end_ms, t.score)
+    return out
+
+
+def lift_from_silence(
+    timings: list[TokenTiming],
+    starts: Sequence[int],
+    index: SpeechIndex,
+    phones: Sequence[int],
+    params: AlignParams,
+) -> list[TokenTiming]:
+    """Move a sentence's first token that the engine put in silence (the detector hears almost no speech
+    under it, and a speech onset comes before the next token) to just before the next token: a short
+    first word ("It", "And") fitted to the noise before a quiet speaker's onset would start the sentence
+    a second early."""
+    out = list(timings)
+    for s in starts:
+        if s + 1 >= len(out):
+            continue
+        t, nxt = out[s], out[s + 1]
+        length = t.end_ms - t.start_ms
+        if length <= 0 or index.speech_ms(t.start_ms, t.end_ms) > params.silent_word_share * length:
+            continue
+        ons = index.onsets_between(t.end_ms - 1, nxt.start_ms + params.onset_slack_ms)
+        if not ons:
+            continue
+        end = min(ons[0], nxt.start_ms)
+        start = max(t.start_ms, end - max(params.min_snap_ms, params.crush_ms_per_phone * phones[s]))
+        if start > t.start_ms:
+            out[s] = TokenTiming(start, end, t.score)
+    return out
