@@ -34,8 +34,8 @@ sys.path.insert(0, str(HERE.parent))
 
 from bench import realspeech as rs  # noqa: E402
 from bench.bench_sync import read_srt, write_srt  # noqa: E402
-from toolkit.media.stages import sync_captions  # noqa: E402
 from toolkit.pipeline import ConvertOptions, convert_file  # noqa: E402
+from toolkit.pipeline.caption_sync import sync_captions  # noqa: E402
 
 FFS = HERE / "_work" / "ffs" / "bin" / "ffs"
 SHIFT_MS = 7300

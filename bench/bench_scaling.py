@@ -74,9 +74,8 @@ def _child(dimension: str, arg: str) -> None:
     if dimension == "media":
         import numpy as np
 
-        from toolkit.media.sync import find_sync
-        from toolkit.media.turnsync import turn_sync
         from toolkit.model import Turn
+        from toolkit.sync import find_sync, turn_sync
 
         rng = np.random.default_rng(1)
         frames = int(arg) * 6000

@@ -33,9 +33,9 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from bench import realspeech as rs  # noqa: E402
-from toolkit.media.stages import decide_sync  # noqa: E402
-from toolkit.media.sync import SyncParams, apply_sync  # noqa: E402
 from toolkit.media.vad import speech_mask  # noqa: E402
+from toolkit.pipeline.caption_sync import decide_sync  # noqa: E402
+from toolkit.sync import SyncParams, apply_sync  # noqa: E402
 
 Cues = list[tuple[int, int]]
 
@@ -114,7 +114,7 @@ class Masks:
 def run(
     masks: Masks, cues: Cues, texts: list[str], params: SyncParams, detector: str
 ) -> tuple[bool, list[int], dict[str, Any]]:
-    """The answer `captionkit sync --vad DETECTOR` gives (toolkit.media.stages.decide_sync: auto is
+    """The answer `captionkit sync --vad DETECTOR` gives (toolkit.pipeline.caption_sync.decide_sync: auto is
     webrtcvad, then Silero if refused, then the text check when still refused)."""
     starts, ends = [s for s, _ in cues], [e for _, e in cues]
     first = "webrtc" if detector == "auto" else detector

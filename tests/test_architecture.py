@@ -1,8 +1,9 @@
 """The import graph keeps the stages' order: no module-level import cycle, no import from a higher layer.
 
 Layers, lowest first (README, "How it is built"): the model and its helpers; reading (caption documents,
-transcript parsing); repair, timing, language, line breaking; segmenting and writing; media and alignment;
-the pipeline; validate, batch, review and the library API; the command line. Imports inside functions are
+transcript parsing); repair, timing, language, line breaking; segmenting and writing; media I/O (ffmpeg,
+decoding, speech detection, mux); sync (offset, ratio, splits, turn sync, retiming); word alignment; the
+pipeline; validate, batch, review and the library API; the command line. Imports inside functions are
 left out on purpose: they are the lazy loads that keep start-up fast (each has its reason beside it).
 """
 
@@ -19,7 +20,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("toolkit.captions", "toolkit.parse"),
     ("toolkit.repair", "toolkit.timing", "toolkit.language", "toolkit.linebreak", "toolkit.limits"),
     ("toolkit.segment", "toolkit.formats"),
-    ("toolkit.media", "toolkit.align"),
+    ("toolkit.media",),
+    ("toolkit.sync",),
+    ("toolkit.align",),
     ("toolkit.pipeline",),
     ("toolkit.validate", "toolkit.batch", "toolkit.review", "toolkit.api"),
     ("toolkit.cli", "toolkit.__main__"),
@@ -108,6 +111,6 @@ def test_no_module_level_import_cycle() -> None:
 def test_the_graph_is_read() -> None:
     """The checks above see the real imports (a parser that saw none would pass them vacuously)."""
     edges = _edges(_modules())
-    assert "toolkit.model" in edges["toolkit.pipeline"]
+    assert "toolkit.model" in edges["toolkit.pipeline.conversion"]
     assert "toolkit.captions.model" in edges["toolkit.captions.webvtt"]
     assert _layer("toolkit.cli.convert") > _layer("toolkit.pipeline") > _layer("toolkit.segment")

@@ -18,15 +18,15 @@ from hypothesis import strategies as st
 
 from toolkit.errors import MediaError, ParseError
 from toolkit.media import decode_audio, probe, speech_mask
+from toolkit.media.analyse import AnalysedMedia, analyse_media
 from toolkit.media.audio import load_media, plan_spans
 from toolkit.media.decode import Decode
 from toolkit.media.ffmpeg import ENV_VAR, ffmpeg_exe
 from toolkit.media.numeric import median, percentile
 from toolkit.media.probe import mp4_duration_ms
-from toolkit.media.retime import read_caption_times
-from toolkit.media.stages import AnalysedMedia, analyse_media, sync_captions
-from toolkit.media.sync import SyncParams, apply_sync, find_sync
 from toolkit.media.vad import SpeechDetector, loud_level
+from toolkit.pipeline.caption_sync import sync_captions
+from toolkit.sync import SyncParams, apply_sync, find_sync, read_caption_times
 
 pytestmark = pytest.mark.media
 
@@ -365,7 +365,7 @@ def test_sync_file_keeps_everything_but_times(tmp_path: Path) -> None:
     src = (FIX / "interview_90s.srt").read_text(encoding="utf-8")
     caps = read_caption_times(FIX / "interview_90s.srt")
     shifted = [s + 4000 for s in caps.starts_ms], [e + 4000 for e in caps.ends_ms]
-    from toolkit.media.retime import rewrite_times
+    from toolkit.sync import rewrite_times
 
     styled = tmp_path / "styled.srt"
     styled.write_bytes(
@@ -468,8 +468,8 @@ def test_mux_burn_changes_the_picture(tmp_path: Path) -> None:
 
 
 def test_transcript_turns_snap_to_speech() -> None:
-    from toolkit.media.turnsync import sync_turns
     from toolkit.parse import read_document
+    from toolkit.sync import sync_turns
 
     doc = read_document(FIX / "interview_90s.transcript.txt")
     truth_turns = TRUTH["turns"]
@@ -494,8 +494,8 @@ def test_transcript_time_base_jump_is_corrected() -> None:
     sit on onsets at some wrong offset by chance, so the evidence cannot tell such a jump from luck.)"""
     from dataclasses import replace
 
-    from toolkit.media.turnsync import sync_turns
     from toolkit.parse import read_document
+    from toolkit.sync import sync_turns
 
     doc = read_document(FIX / "interview_90s.transcript.txt")
     turns = [
@@ -545,8 +545,8 @@ def analysed() -> AnalysedMedia:
 
 
 def test_validate_clean_transcript_and_captions(analysed: AnalysedMedia) -> None:
-    from toolkit.media.validate import media_findings
     from toolkit.parse import read_document
+    from toolkit.validate.media import media_findings
 
     for path in (FIX / "interview_90s.transcript.txt", FIX / "interview_90s.srt"):
         found = media_findings(read_document(path), str(MP4), analysed=analysed)
@@ -554,8 +554,8 @@ def test_validate_clean_transcript_and_captions(analysed: AnalysedMedia) -> None
 
 
 def test_validate_finds_removed_paragraph(tmp_path: Path, analysed: AnalysedMedia) -> None:
-    from toolkit.media.validate import media_findings
     from toolkit.parse import read_document
+    from toolkit.validate.media import media_findings
 
     found = media_findings(
         read_document(_transcript_variant(tmp_path, "r.txt", "remove")), str(MP4), analysed=analysed
@@ -570,8 +570,8 @@ def test_validate_finds_removed_paragraph(tmp_path: Path, analysed: AnalysedMedi
 
 
 def test_validate_finds_shifted_block(tmp_path: Path, analysed: AnalysedMedia) -> None:
-    from toolkit.media.validate import media_findings
     from toolkit.parse import read_document
+    from toolkit.validate.media import media_findings
 
     doc = read_document(_transcript_variant(tmp_path, "s.txt", "shift"))
     found = media_findings(doc, str(MP4), analysed=analysed)
@@ -581,15 +581,15 @@ def test_validate_finds_shifted_block(tmp_path: Path, analysed: AnalysedMedia) -
 
 
 def test_validate_finds_offset_and_past_end(tmp_path: Path, analysed: AnalysedMedia) -> None:
-    from toolkit.media.validate import media_findings
     from toolkit.parse import read_document
+    from toolkit.validate.media import media_findings
 
     doc = read_document(_transcript_variant(tmp_path, "l.txt", "late"))
     found = media_findings(doc, str(MP4), analysed=analysed)
     assert [f.line for f in found if f.code == "T006"] == [doc.turns[-1].line]
     srt = tmp_path / "late.srt"
     caps = read_caption_times(FIX / "interview_90s.srt")
-    from toolkit.media.retime import rewrite_times
+    from toolkit.sync import rewrite_times
 
     srt.write_bytes(rewrite_times(caps, [s + 3000 for s in caps.starts_ms], [e + 3000 for e in caps.ends_ms]))
     found = media_findings(read_document(srt), str(MP4), analysed=analysed)
@@ -622,7 +622,7 @@ def test_cli_sync_writes_report_and_output(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
     from toolkit.cli import cli
-    from toolkit.media.retime import rewrite_times
+    from toolkit.sync import rewrite_times
 
     caps = read_caption_times(FIX / "interview_90s.srt")
     src = tmp_path / "late captions.srt"
@@ -712,8 +712,8 @@ def test_cli_mux(tmp_path: Path) -> None:
 def test_audio_decides_which_duplicate_timestamp_is_right(wrong_ms: int) -> None:
     from dataclasses import replace
 
-    from toolkit.media.turnsync import sync_turns
     from toolkit.parse import read_document
+    from toolkit.sync import sync_turns
 
     doc = read_document(FIX / "interview_90s.transcript.txt")
     mask = speech_mask(decode_audio(str(MP4)))

@@ -20,12 +20,11 @@ from hypothesis import strategies as st
 
 from toolkit.media import decode_audio
 from toolkit.media.ffmpeg import ffmpeg_exe
-from toolkit.media.stages import sync_captions
-from toolkit.media.sync import SyncParams, find_sync
-from toolkit.media.turnsync import TurnSyncParams, sync_turns, turn_sync
 from toolkit.media.vad import speech_mask
 from toolkit.model import Turn
 from toolkit.pipeline import ConvertOptions, convert_file, render
+from toolkit.pipeline.caption_sync import sync_captions
+from toolkit.sync import SyncParams, TurnSyncParams, find_sync, sync_turns, turn_sync
 
 pytestmark = pytest.mark.media
 

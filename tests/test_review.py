@@ -355,7 +355,7 @@ def test_page_without_media_in_the_browser(
 
 @pytest.mark.media
 def test_sync_page_in_the_browser(tmp_path: Path, open_page: Callable[[Path], Page]) -> None:
-    from toolkit.media.stages import sync_captions
+    from toolkit.pipeline.caption_sync import sync_captions
     from toolkit.review import write_sync_review
 
     outcome = sync_captions(str(LATE_SRT), str(SAMPLE_MEDIA))

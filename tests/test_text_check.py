@@ -12,9 +12,8 @@ import pytest
 
 from toolkit.align.verify import _t_sf, check_offset
 from toolkit.media import decode_audio
-from toolkit.media.retime import read_caption_times, rewrite_times
-from toolkit.media.stages import sync_captions
-from toolkit.media.sync import SyncParams
+from toolkit.pipeline.caption_sync import sync_captions
+from toolkit.sync import SyncParams, read_caption_times, rewrite_times
 
 pytestmark = pytest.mark.media
 

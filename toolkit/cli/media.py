@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from ..io import atomic_write_bytes, atomic_write_text, write_stdout
+from ..media.decode import Decode  # no numpy: ffmpeg starts decoding before the rest is imported
+from ..media.mux import mux as mux_files
 from .options import audio_stream_option, parse_language_option, vad_option
+
+if TYPE_CHECKING:
+    from ..pipeline.caption_sync import SyncOutcome
 
 EXIT_LOW_CONFIDENCE = 3
 
@@ -100,11 +107,9 @@ def sync(
             f"sync keeps the captions' own format: the output must end in {Path(captions).suffix!r} "
             "like the input (convert it afterwards with `captionkit convert`)"
         )
-    from ..media.decode import Decode  # no numpy: ffmpeg starts decoding while the rest is imported
-
     with Decode(media, stream=audio_stream) as decode:
-        from ..media.stages import sync_captions
-        from ..media.sync import SyncParams
+        from ..pipeline.caption_sync import sync_captions  # lazy: numpy loads while ffmpeg decodes
+        from ..sync import SyncParams, apply_sync  # lazy: numpy loads while ffmpeg decodes
 
         params = SyncParams(
             split_penalty=split_penalty,
@@ -124,44 +129,43 @@ def sync(
         )
     result = outcome.result
     if not result.accepted and force:
-        from dataclasses import replace
-
-        from ..media.sync import apply_sync
-
         starts, ends, clamped = apply_sync(outcome.captions.starts_ms, outcome.captions.ends_ms, result)
         outcome = replace(outcome, starts_ms=tuple(starts), ends_ms=tuple(ends), clamped=clamped)
     write = result.accepted or force
+    written = [output] if write and output != "-" else []
     if write:
-        data = outcome.output_bytes()
-        if output == "-":
-            write_stdout(data)
-        else:
-            atomic_write_bytes(output, data, protect=(captions, media))
+        _write_captions(outcome.output_bytes(), output, protect=(captions, media))
     if report:
         payload = {
             **outcome.report(),
             "output": output if write else None,
             "forced": force and not result.accepted,
         }
-        protect = (captions, media, *([output] if write and output != "-" else []))
-        atomic_write_text(report, json.dumps(payload, indent=2) + "\n", protect=protect)
+        atomic_write_text(report, json.dumps(payload, indent=2) + "\n", protect=(captions, media, *written))
     if review_path:
-        from ..review import write_sync_review
-
-        written = [output] if write and output != "-" else []
-        write_sync_review(
-            outcome,
-            review_path,
-            media=media,
-            audio_stream=audio_stream,
-            protect=[captions, media, *written, *([report] if report else [])],
-        )
+        protect = [captions, media, *written, *([report] if report else [])]
+        _write_review(outcome, review_path, media=media, audio_stream=audio_stream, protect=protect)
     if not quiet:
-        click.echo(
-            outcome.summary(forced=force) + (f" -> {output}" if write and output != "-" else ""), err=True
-        )
+        click.echo(outcome.summary(forced=force) + (f" -> {output}" if written else ""), err=True)
     if not result.accepted:
         sys.exit(EXIT_LOW_CONFIDENCE)
+
+
+def _write_captions(data: bytes, output: str, *, protect: tuple[str, ...]) -> None:
+    """The synced caption file to ``output`` (``-``: stdout), never over one of the inputs."""
+    if output == "-":
+        write_stdout(data)
+    else:
+        atomic_write_bytes(output, data, protect=protect)
+
+
+def _write_review(
+    outcome: SyncOutcome, path: str, *, media: str, audio_stream: str | None, protect: list[str]
+) -> None:
+    """The review page of a sync: the captions on the video, original and new times, segments."""
+    from ..review import write_sync_review  # lazy: the page's audio envelope (numpy) only for --review
+
+    write_sync_review(outcome, path, media=media, audio_stream=audio_stream, protect=protect)
 
 
 @click.command()
@@ -195,7 +199,5 @@ def mux(
         captionkit mux interview.mp4 interview.srt -o interview.subbed.mkv --language eng
         captionkit mux interview.mp4 en.srt fr.srt -o out.mp4 --language eng --language fra
     """
-    from ..media.mux import mux as do_mux
-
-    do_mux(video, captions, output, languages=languages, titles=titles, burn=burn)
+    mux_files(video, captions, output, languages=languages, titles=titles, burn=burn)
     click.echo(f"wrote {output}", err=True)

@@ -1,22 +1,22 @@
-"""Everything that touches media: ffmpeg lookup, probing, decoding, speech detection, sync and mux.
+"""Media I/O, the lowest of the media layers: ffmpeg lookup, probing, decoding, speech detection and mux.
 
 The public entry points::
 
     decode_audio(path, stream=None, sample_rate=16000) -> np.ndarray   # int16 mono
     speech_mask(audio, sample_rate=16000) -> np.ndarray                # bool per 10 ms frame
+    analyse_media(path, ...) -> AnalysedMedia                          # decode once + speech detection
     probe(path) -> MediaInfo
-    sync_captions(captions, media) -> SyncOutcome                      # captionkit sync
-    apply_media(turns, options, path=...) -> MediaResult               # convert --media
-    media_findings(doc, media_path) -> list[Finding]                   # validate --media
     mux(video, captions, output, languages=..., burn=False) -> None   # captionkit mux
 
 ``ffmpeg`` comes from ``$CAPTIONKIT_FFMPEG``, else ``PATH``, else the imageio-ffmpeg wheel; no ffprobe.
+What is done with the speech lives above: :mod:`toolkit.sync` (offset, ratio, splits, turn sync,
+retiming), :mod:`toolkit.align` (word times), :mod:`toolkit.pipeline` (``captionkit sync`` and
+``convert --media``) and :mod:`toolkit.validate.media` (``validate --media``).
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 # Light modules (no numpy) are imported now; these also keep the names ``probe`` and ``mux`` bound to the
 # functions, not to the submodules of the same name.
@@ -25,54 +25,45 @@ from .mux import mux
 from .probe import MediaInfo, StreamInfo, probe
 
 if TYPE_CHECKING:
+    from .analyse import AnalysedMedia, analyse_media
     from .audio import decode_audio, load_media
-    from .stages import analyse_media, apply_media, sync_captions
-    from .sync import SyncParams, SyncResult, find_sync
     from .vad import speech_mask
-    from .validate import media_findings
 
-# Imported on first use (PEP 562), so ``toolkit.media.decode`` can start ffmpeg before numpy is loaded.
-_HOME = {
-    "SyncParams": "sync",
-    "SyncResult": "sync",
-    "analyse_media": "stages",
-    "apply_media": "stages",
-    "decode_audio": "audio",
-    "find_sync": "sync",
-    "load_media": "audio",
-    "media_findings": "validate",
-    "speech_mask": "vad",
-    "sync_captions": "stages",
-}
+__all__ = [
+    "AnalysedMedia",
+    "MediaInfo",
+    "StreamInfo",
+    "analyse_media",
+    "decode_audio",
+    "ffmpeg_exe",
+    "load_media",
+    "mux",
+    "probe",
+    "speech_mask",
+]
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOME.get(name)
-    if home is None:
+def __getattr__(name: str) -> object:
+    """The numpy-backed names, imported on first use (PEP 562): ``toolkit.media.decode`` starts ffmpeg
+    before numpy is loaded."""
+    value: object
+    if name in ("decode_audio", "load_media"):
+        from . import audio  # lazy: numpy (~80 ms) loads while ffmpeg already decodes
+
+        value = getattr(audio, name)
+    elif name in ("AnalysedMedia", "analyse_media"):
+        from . import analyse  # lazy: numpy and webrtcvad
+
+        value = getattr(analyse, name)
+    elif name == "speech_mask":
+        from . import vad  # lazy: numpy and webrtcvad
+
+        value = vad.speech_mask
+    else:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f".{home}", __name__), name)
     globals()[name] = value
     return value
 
 
 def __dir__() -> list[str]:
-    return sorted([*globals(), *_HOME])
-
-
-__all__ = [
-    "MediaInfo",
-    "StreamInfo",
-    "SyncParams",
-    "SyncResult",
-    "analyse_media",
-    "apply_media",
-    "decode_audio",
-    "ffmpeg_exe",
-    "find_sync",
-    "load_media",
-    "media_findings",
-    "mux",
-    "probe",
-    "speech_mask",
-    "sync_captions",
-]
+    return sorted({*globals(), *__all__})

@@ -37,7 +37,7 @@ def ffmpeg_exe() -> str:
     if on_path:
         return on_path
     try:
-        import imageio_ffmpeg
+        import imageio_ffmpeg  # lazy: only when no ffmpeg is set or on PATH
 
         exe: str = imageio_ffmpeg.get_ffmpeg_exe()
         return exe

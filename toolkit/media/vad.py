@@ -26,6 +26,7 @@ from typing import Any
 import _webrtcvad  # webrtcvad's C module: the ``webrtcvad`` wrapper imports importlib.metadata (20 ms)
 import numpy as np
 
+from ..errors import MediaError
 from .numeric import median, percentile
 
 __all__ = [
@@ -150,10 +151,8 @@ SILERO_OFF = 0.15  # ... and goes on while it stays above this
 
 @lru_cache(maxsize=1)
 def _silero_session() -> Any:
-    from ..errors import MediaError
-
     try:
-        import onnxruntime as ort
+        import onnxruntime as ort  # lazy: onnxruntime takes ~0.4 s to import, only when Silero VAD runs
     except ImportError as exc:  # pragma: no cover - onnxruntime is a dependency
         raise MediaError(f"speech detection needs onnxruntime: {exc}") from None
     opts = ort.SessionOptions()

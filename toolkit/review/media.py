@@ -1,6 +1,6 @@
 """What the review page shows of the media: the audio envelope and the speech activity.
 
-Both come from the decoded audio (:func:`toolkit.media.stages.analyse_media`: one ffmpeg decode and the
+Both come from the decoded audio (:func:`toolkit.media.analyse.analyse_media`: one ffmpeg decode and the
 speech detector captionkit times cues with). The envelope is the minimum and maximum sample of each
 1/100 s, scaled so that the loud end of the recording reaches ±127 and stored as signed bytes: the page
 of an 81-minute interview carries 2 x 487,700 bytes (base64 in the page), and draws any zoom level from
@@ -11,12 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from ..media.stages import AnalysedMedia
+from ..media.analyse import AnalysedMedia, analyse_media
+from ..media.vad import FRAME_MS
 
 __all__ = [
     "ENVELOPE_RATE",
@@ -92,8 +91,6 @@ def speech_spans(mask: np.ndarray, frame_ms: int = 10) -> tuple[tuple[int, int],
 
 def overlay_from_analysed(am: AnalysedMedia) -> MediaOverlay:
     """The page's media layers from media that was already decoded and run through speech detection."""
-    from ..media.vad import FRAME_MS
-
     return MediaOverlay(
         envelope_from_audio(am.media.audio, am.media.sample_rate),
         speech_spans(am.mask, FRAME_MS),
@@ -106,8 +103,6 @@ def analyse_for_review(
     media: str, *, audio_stream: str | None = None, detector: str = "silero"
 ) -> MediaOverlay:
     """Decode ``media`` once and detect its speech (raises :class:`~toolkit.errors.MediaError`)."""
-    from ..media.stages import analyse_media
-
     return overlay_from_analysed(analyse_media(media, audio_stream=audio_stream, detector=detector))
 
 

@@ -1,5 +1,6 @@
 """Re-time a caption file in place: only the times on its ``-->`` lines change.
 
+The last step of ``captionkit sync`` (:mod:`toolkit.sync`; the search is :mod:`.cuesync`):
 ``sync`` rewrites the timing lines of the user's SRT/WebVTT text rather than re-writing the file from
 parsed cues, so everything else survives byte for byte: cue numbers, text, line breaks, styling tags,
 WebVTT cue settings (``align:start``), NOTE/STYLE blocks, the encoding, a BOM and CRLF line ends. A
@@ -13,6 +14,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..captions import decode_caption_bytes, detect_format, loads
+from ..captions.model import plain_text
 from ..errors import ParseError
 from ..io import read_bytes
 from ..timecode import format_srt, format_vtt
@@ -57,9 +60,6 @@ def read_caption_times(path: str | Path) -> CaptionTimes:
     WebVTT, kept lenient so that a comma time is synced too; the block scanner for SRT), so ``sync``,
     ``convert`` and ``validate`` see the same cues.
     """
-    from ..captions import decode_caption_bytes, detect_format, loads
-    from ..captions.model import plain_text
-
     name = str(path)
     text, encoding = decode_caption_bytes(read_bytes(path), path=name)
     fmt = detect_format(text, name)

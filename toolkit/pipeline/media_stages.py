@@ -1,0 +1,164 @@
+"""``convert --media``: a transcript's turns timed to the speech in the media, then to the words.
+
+A media stage of :mod:`toolkit.pipeline`, called by :func:`~.text_stages.convert_document` between repair
+and segmenting. It wires the media I/O (:func:`toolkit.media.analyse.analyse_media`), turn sync
+(:func:`toolkit.sync.sync_turns`: offset, jumps, onset snapping) and the word aligner (:mod:`toolkit.align`):
+pocketsphinx for English, eSpeak NG + DTW for the languages eSpeak NG speaks.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..errors import AlignmentError
+from ..language import Language, japanese_reading, word_segmenter
+from ..media.analyse import MAX_DAMAGE_NOTES, AnalysedMedia, analyse_media
+from ..model import Finding, Turn
+from ..rules import finding
+from ..sync import TurnSync, sync_turns
+from .conversion import ConvertOptions
+
+if TYPE_CHECKING:
+    from ..align.engine import Aligner
+    from ..repair.engine import RemovedCopy
+    from ..timing import RateModel
+
+__all__ = ["MediaResult", "apply_media", "duplicate_alternatives"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class MediaResult:
+    turns: tuple[Turn, ...]
+    findings: list[Finding]
+    meta: dict[str, Any]  # the JSON output's "meta" entries of the media stages
+    duration_ms: int | None
+
+
+def duplicate_alternatives(
+    turns: Sequence[Turn], removed: Sequence[RemovedCopy]
+) -> dict[int, list[tuple[int, int]]]:
+    """Turn index -> (start_ms, line) of the whole-turn copies of it that duplicate removal dropped (the
+    repair stage's :class:`~toolkit.repair.engine.RemovedCopy`): turn sync tries their times too."""
+    by_line = {t.line: i for i, t in enumerate(turns)}
+    out: dict[int, list[tuple[int, int]]] = {}
+    for gone in removed:
+        kept = by_line.get(gone.kept_line)
+        if gone.start_ms is not None and kept is not None:
+            out.setdefault(kept, []).append((gone.start_ms, gone.line))
+    return out
+
+
+def apply_media(
+    turns: Sequence[Turn],
+    options: ConvertOptions,
+    *,
+    path: str | None = None,
+    rates: RateModel | None = None,
+    analysed: AnalysedMedia | None = None,
+    removed: Sequence[RemovedCopy] = (),
+    language: Language | None = None,
+) -> MediaResult:
+    """Time a transcript's turns to the speech in ``options.media`` (see :mod:`toolkit.sync.snapping`).
+
+    Word alignment (``options.align == "words"``) runs pocketsphinx on English or on a transcript whose
+    language is not known (its acoustic model is English: on other languages its "alignments" are no
+    evidence of anything, issue 18). Other languages are aligned turn by turn with eSpeak NG and DTW
+    (:mod:`toolkit.align.voiced`); a language eSpeak NG has no voice for gets what ``--align sync`` does,
+    and an A003."""
+    assert options.media is not None
+    am = analysed or analyse_media(options.media, audio_stream=options.audio_stream, detector=options.vad)
+    alternatives = duplicate_alternatives(turns, removed)
+    damage = [
+        finding("M007", f"the media is damaged: {note}; timing near it is uncertain", path=path, ffmpeg=note)
+        for note in am.media.damage_notes()[:MAX_DAMAGE_NOTES]
+    ]
+    ts = sync_turns(turns, am.mask, duration_ms=am.duration_ms, path=path, alternatives=alternatives)
+    media_meta = {
+        "path": options.media,
+        "duration_ms": am.duration_ms,
+        "audio_stream": am.media.stream.specifier,
+        **ts.meta,
+    }
+    synced, findings = ts.turns, [*damage, *ts.findings]
+    if options.align != "words":
+        media_meta["align"] = options.align
+    elif language is not None and language.reliable and not language.is_english:
+        synced, more, how = _align_voiced(synced, am, language, path)
+        findings.extend(more)
+        media_meta.update(how)
+    else:
+        synced, more, how = _align_english(ts, am, rates, path)
+        findings.extend(more)
+        media_meta.update(how)
+    return MediaResult(tuple(synced), findings, {"media": media_meta}, am.duration_ms)
+
+
+def _align_english(
+    ts: TurnSync, am: AnalysedMedia, rates: RateModel | None, path: str | None
+) -> tuple[tuple[Turn, ...], list[Finding], dict[str, str]]:
+    """The synced turns aligned word by word by pocketsphinx, inside the ranges turn sync left; the
+    findings, and the ``align`` meta entry."""
+    try:
+        from ..align import align_turns  # lazy: pocketsphinx and the aligner (~45 ms) only for --align words
+    except ImportError as exc:
+        return ts.turns, [], {"align": f"unavailable ({exc}); sync only"}
+    aligned, align_findings = align_turns(
+        ts.turns,
+        am.media.audio,
+        sample_rate=am.media.sample_rate,
+        speech=am.mask,
+        rates=rates,
+        path=path,
+        bounds=ts.bounds,
+    )
+    return tuple(aligned), list(align_findings), {"align": "words"}
+
+
+def _align_voiced(
+    synced: tuple[Turn, ...], am: AnalysedMedia, language: Language, path: str | None
+) -> tuple[tuple[Turn, ...], list[Finding], dict[str, str]]:
+    """The synced turns of another language aligned by eSpeak NG + DTW, or left as turn sync timed them
+    (with an A003) when eSpeak NG has no voice for the language; the findings and the meta entries."""
+    voiced = _voiced_engine(language.code)
+    if voiced is None:
+        a003 = finding(
+            "A003",
+            f"no word aligner for language {language.tag} (the acoustic model is English and eSpeak "
+            "NG has no voice for it): turns are timed by turn sync and speech onsets, as --align "
+            "sync does",
+            path=path,
+            language=language.tag,
+        )
+        return synced, [a003], {"align": "sync", "align_requested": "words"}
+    from ..align.voiced import align_turns_voiced  # lazy: the aligner (~45 ms) only for --align words
+    from ..align.windows import SpeechIndex  # lazy: as above
+
+    aligned, voiced_findings = align_turns_voiced(
+        synced,
+        am.media.audio,
+        voiced,
+        sample_rate=am.media.sample_rate,
+        speech_end_ms=SpeechIndex(am.mask).last_speech_ms or None,
+        words=word_segmenter(language) if language.is_cjk else None,
+        cjk=language.is_cjk,
+        reading=japanese_reading() if language.code == "ja" else None,
+        path=path,
+    )
+    how = f"words (eSpeak NG voice {getattr(voiced, 'voice', '?')} + DTW)"
+    return tuple(aligned), list(voiced_findings), {"align": how}
+
+
+def _voiced_engine(code: str) -> Aligner | None:
+    """The eSpeak NG + DTW aligner for a language it speaks, or ``None`` (no voice, or it cannot load)."""
+    try:
+        from ..align.dtw import EspeakAligner  # lazy: loads eSpeak NG, only for other languages
+
+        return EspeakAligner(code)
+    except (ImportError, AlignmentError) as exc:
+        log.info("no eSpeak NG aligner for %s: %s", code, exc)
+        return None
