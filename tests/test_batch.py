@@ -457,7 +457,7 @@ def test_progress_line_on_a_terminal_and_quiet_mode(tmp_path: Path) -> None:
 
 
 def test_convert_media_progress_line_on_a_terminal_only() -> None:
-    from toolkit.cli.convert import live_progress
+    from toolkit.cli.console import live_progress
 
     progress = logging.getLogger("toolkit.progress")
     term = _Terminal()

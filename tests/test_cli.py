@@ -130,7 +130,7 @@ def test_speakers_mapping_overrides_the_merge(tmp_path: Path) -> None:
 
 
 def test_convert_groups_many_caption_findings_of_one_code() -> None:
-    from toolkit.cli.convert import GROUP_AFTER, finding_lines
+    from toolkit.cli.console import GROUP_AFTER, finding_lines
     from toolkit.rules import finding
 
     few = [finding("C003", f"cue {i}: too fast", path="a.txt", line=i, cue=i) for i in range(GROUP_AFTER)]

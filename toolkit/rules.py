@@ -14,14 +14,32 @@ stages and have no standalone check. The same table prints the README's rule lis
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from .model import Finding, Severity
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+CHECKS_MODULE = "toolkit.validate.captions"
+
+
+class CheckName:
+    """A rule's standalone check, named rather than imported: the function ``__name__`` of the module
+    ``__module__`` (read as on the function itself, so a listing prints ``module.function``).
+
+    The caption checks build their findings with :func:`finding` from this table, so the table cannot
+    import them: :func:`toolkit.validate.captions.check_captions`, which imports the table, runs the
+    function each rule names.
+    """
+
+    def __init__(self, name: str) -> None:
+        self.__name__ = name
+        self.__module__ = CHECKS_MODULE
+
+    def __repr__(self) -> str:
+        return f"CheckName({self.__name__!r})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,26 +49,7 @@ class Rule:
     name: str
     description: str
     applies_to: str  # "transcript", "captions", "both", "media"
-    check: Callable[..., Iterable[Finding]] | None = None  # set where a rule is a standalone check
-
-
-CHECKS_MODULE = "toolkit.validate.captions"
-
-
-def _caption_check(name: str) -> Callable[..., Iterable[Finding]]:
-    """The caption check ``name`` of :mod:`toolkit.validate.captions`, imported on its first call.
-
-    The checks build their findings with this module's :func:`finding`, so importing them here would be
-    an import cycle; the table holds this thin forwarder instead.
-    """
-
-    def run(*args: Any, **kwargs: Any) -> Iterable[Finding]:
-        check: Callable[..., Iterable[Finding]] = getattr(importlib.import_module(CHECKS_MODULE), name)
-        return check(*args, **kwargs)
-
-    run.__name__ = run.__qualname__ = name
-    run.__module__ = CHECKS_MODULE
-    return run
+    check: CheckName | None = None  # set where a rule is a standalone check
 
 
 RULES: tuple[Rule, ...] = (
@@ -185,7 +184,7 @@ RULES: tuple[Rule, ...] = (
         "line-too-long",
         "A line has more characters than the profile allows (tags not counted).",
         "captions",
-        _caption_check("check_line_length"),
+        CheckName("check_line_length"),
     ),
     Rule(
         "C002",
@@ -193,7 +192,7 @@ RULES: tuple[Rule, ...] = (
         "too-many-lines",
         "A cue has more lines than the profile allows.",
         "captions",
-        _caption_check("check_line_count"),
+        CheckName("check_line_count"),
     ),
     Rule(
         "C003",
@@ -201,7 +200,7 @@ RULES: tuple[Rule, ...] = (
         "reading-speed",
         "Characters per second above the profile's reading speed (spaces and punctuation counted, tags not).",
         "captions",
-        _caption_check("check_reading_speed"),
+        CheckName("check_reading_speed"),
     ),
     Rule(
         "C004",
@@ -209,7 +208,7 @@ RULES: tuple[Rule, ...] = (
         "too-short",
         "A cue is shown for less than the profile's minimum duration.",
         "captions",
-        _caption_check("check_too_short"),
+        CheckName("check_too_short"),
     ),
     Rule(
         "C005",
@@ -217,7 +216,7 @@ RULES: tuple[Rule, ...] = (
         "too-long",
         "A cue is shown for longer than the profile's maximum duration.",
         "captions",
-        _caption_check("check_too_long"),
+        CheckName("check_too_long"),
     ),
     Rule(
         "C006",
@@ -225,7 +224,7 @@ RULES: tuple[Rule, ...] = (
         "gap-too-small",
         "The gap to the next cue is under the profile's minimum (a gap of 0 included, as in Subtitle Edit).",
         "captions",
-        _caption_check("check_gap"),
+        CheckName("check_gap"),
     ),
     Rule(
         "C007",
@@ -233,7 +232,7 @@ RULES: tuple[Rule, ...] = (
         "overlap",
         "A cue starts before an earlier cue ends.",
         "captions",
-        _caption_check("check_overlap"),
+        CheckName("check_overlap"),
     ),
     Rule(
         "C008",
@@ -241,7 +240,7 @@ RULES: tuple[Rule, ...] = (
         "start-backwards",
         "A cue starts before the previous cue's start.",
         "captions",
-        _caption_check("check_start_backwards"),
+        CheckName("check_start_backwards"),
     ),
     Rule(
         "C009",
@@ -249,9 +248,9 @@ RULES: tuple[Rule, ...] = (
         "end-not-after-start",
         "A cue ends at or before its start.",
         "captions",
-        _caption_check("check_end_after_start"),
+        CheckName("check_end_after_start"),
     ),
-    Rule("C010", E, "empty-cue", "A cue has no visible text.", "captions", _caption_check("check_empty")),
+    Rule("C010", E, "empty-cue", "A cue has no visible text.", "captions", CheckName("check_empty")),
     Rule(
         "C011",
         E,
@@ -259,7 +258,7 @@ RULES: tuple[Rule, ...] = (
         "A cue time is not valid for the format (comma in VTT, missing hours in SRT, 2-digit ms, ...), "
         "or a WebVTT file does not start with WEBVTT.",
         "captions",
-        _caption_check("check_timestamp_syntax"),
+        CheckName("check_timestamp_syntax"),
     ),
     Rule(
         "C012",
@@ -268,7 +267,7 @@ RULES: tuple[Rule, ...] = (
         "A bare < in WebVTT cue text (a bare & is a note: browsers show it); in SRT, text shaped like a "
         "tag players do not apply (<Who>), which they hide.",
         "captions",
-        _caption_check("check_markup"),
+        CheckName("check_markup"),
     ),
     Rule(
         "C013",
@@ -276,7 +275,7 @@ RULES: tuple[Rule, ...] = (
         "repeated-text",
         "Consecutive cues carry the same text.",
         "captions",
-        _caption_check("check_repeated"),
+        CheckName("check_repeated"),
     ),
     Rule(
         "C014",
@@ -284,7 +283,7 @@ RULES: tuple[Rule, ...] = (
         "past-media-end",
         "A cue lies after the end of the media.",
         "captions",
-        _caption_check("check_past_end"),
+        CheckName("check_past_end"),
     ),
     Rule(
         "C015",
@@ -434,8 +433,8 @@ README_END = "<!-- rules:end -->"
 
 def main(argv: Sequence[str] | None = None) -> None:
     """``python -m toolkit.rules [--markdown | --json]``: print the rule table."""
-    import argparse
-    import json
+    import argparse  # lazy: only `python -m toolkit.rules` needs these, and every process imports the table
+    import json  # lazy: as argparse
 
     parser = argparse.ArgumentParser(prog="python -m toolkit.rules", description="Print the rule table.")
     group = parser.add_mutually_exclusive_group()

@@ -180,7 +180,7 @@ class DaskEngine:
 
     def __init__(self, address: str, *, timeout_s: float = 10.0) -> None:
         try:
-            import distributed
+            import distributed  # lazy: optional (captionkit[dask]), and only for --scheduler
         except ImportError:
             raise BatchUsageError(
                 "--scheduler needs dask.distributed; install it with: pip install 'captionkit[dask]'"
@@ -190,16 +190,14 @@ class DaskEngine:
             self._client: Any = client_class(address, timeout=timeout_s, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as exc:
             raise BatchUsageError(f"cannot connect to the Dask scheduler at {address}: {exc}") from None
+        self._as_completed: Any = distributed.as_completed
         self.address = address
         self.workers = max(1, sum(self._client.nthreads().values()))
         self.max_in_flight = 2 * self.workers
 
     def run(self, tasks: Iterator[FileTask], stop: threading.Event) -> Iterator[FileResult]:
-        import distributed
-
         pending: dict[str, FileTask] = {}
-        as_completed: Any = distributed.as_completed
-        completed: Any = as_completed(loop=self._client.loop)
+        completed: Any = self._as_completed(loop=self._client.loop)
 
         def submit() -> bool:
             task = None if stop.is_set() else next(tasks, None)

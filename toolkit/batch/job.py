@@ -34,7 +34,7 @@ from pathlib import Path
 from ..errors import InputError, ToolkitError
 from ..io import atomic_write_text, temp_owner
 from ..model import Finding
-from ..pipeline import ConvertOptions
+from ..pipeline import ConvertOptions, convert_file, render_with_findings
 
 __all__ = [
     "Converted",
@@ -69,8 +69,6 @@ Converter = Callable[[str, ConvertOptions, tuple[str, ...]], Converted]
 
 def pipeline_converter(path: str, options: ConvertOptions, formats: tuple[str, ...]) -> Converted:
     """The default converter: the full pipeline, rendered to each format."""
-    from ..pipeline import convert_file, render_with_findings
-
     result = convert_file(path, options)
     texts: dict[str, str] = {}
     findings: list[Finding] = []

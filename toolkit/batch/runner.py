@@ -9,7 +9,6 @@ written; ``--skip-existing`` finishes the rest).
 from __future__ import annotations
 
 import contextlib
-import importlib
 import os
 import signal
 import sys
@@ -170,10 +169,11 @@ def _engine(options: BatchOptions, *, todo: int) -> Engine:
 
 
 def _preload_stages() -> None:
-    """Import the pipeline stages once before forking, so every worker starts with them loaded."""
-    for name in ("parse", "repair", "segment", "formats", "timing"):
-        with contextlib.suppress(ImportError):  # a missing stage is reported per file by the job
-            importlib.import_module(f"toolkit.{name}")
+    """Import the pipeline stages once before forking, so every worker starts with them loaded (the
+    pipeline itself imports them on first use; a stage that cannot be imported is reported per file by the
+    job)."""
+    with contextlib.suppress(ImportError):
+        from .. import formats, parse, repair, segment, timing  # noqa: F401  (lazy: only before a fork)
 
 
 def _graceful_stop(stop: threading.Event) -> Callable[[], None]:

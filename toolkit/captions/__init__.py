@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from ..errors import InputError
-from ..io import STDIN, read_input
+from ..io import STDIN, decode_bytes, read_input
+from ..rules import finding
 from .model import Block, Caption, Captions, plain_text, voices
+from .scan import sniff_kind
 from .srt import parse_srt
 from .webvtt import CueBox, Region, cue_box, parse_webvtt
 from .write import dumps, format_for
@@ -71,10 +74,8 @@ def decode_caption_bytes(data: bytes, *, path: str = "<input>") -> tuple[str, st
     except UnicodeDecodeError:
         pass
     if data[1::2].count(0) > 0.3 * len(data) / 2 or data[0::2].count(0) > 0.3 * len(data) / 2:
-        from ..io import decode_bytes
-
         return decode_bytes(data, path=path)  # UTF-16 without a BOM
-    import chardet
+    import chardet  # lazy: 15 ms at start-up, and only a legacy code page needs it
 
     guess = chardet.detect(data[:65536]).get("encoding") or "cp1252"
     for name in (guess, "cp1252"):
@@ -91,8 +92,6 @@ def detect_format(text: str, path: str | None = None) -> str | None:
     A ``WEBVTT`` first line is WebVTT whatever the name; cue timing lines make a caption file (WebVTT
     when named ``.vtt``, SRT otherwise); a file without them is a transcript even when named ``.srt``.
     """
-    from .scan import sniff_kind
-
     head = text.lstrip("\ufeff")
     if head.startswith("WEBVTT"):
         return "vtt"
@@ -134,10 +133,6 @@ def loads(
     kind = fmt or detect_format(text, path) or "srt"
     repaired = unflatten(text) if "-->" in text else None
     if repaired is not None and unflatten(repaired) is None:  # put back once, and only when that settles it
-        from dataclasses import replace
-
-        from ..rules import finding
-
         doc = loads(repaired, kind, path=path, encoding=encoding, lenient=lenient)
         note = finding(
             "P006",

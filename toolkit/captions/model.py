@@ -16,7 +16,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ..markup import unescape
+from ..io import atomic_write_text
+from ..markup import escape_vtt, unescape
 from ..model import Finding
 
 __all__ = ["Block", "Caption", "Captions", "plain_text", "voices"]
@@ -170,7 +171,6 @@ class Captions:
 
     def rename_speakers(self, names: Mapping[str, str]) -> Captions:
         """Voices renamed (``{"Tuker": "Tucker"}`` merges a misspelt speaker into the right one)."""
-        from ..markup import escape_vtt
 
         def rename(m: re.Match[str]) -> str:
             name = unescape(m[2])
@@ -189,13 +189,13 @@ class Captions:
 
     def to_string(self, fmt: str = "vtt", *, speaker_style: str = "upper") -> str:
         """The document as SRT or WebVTT text (what SRT cannot carry: see ``convert_findings``)."""
-        from .write import dumps
+        from .write import dumps  # cycle: the writer uses the readers (srt, webvtt), which build these
 
         return dumps(self, fmt, speaker_style=speaker_style)[0]
 
     def convert_findings(self, fmt: str, *, speaker_style: str = "upper") -> tuple[Finding, ...]:
         """What writing this document as ``fmt`` cannot keep, cue by cue."""
-        from .write import dumps
+        from .write import dumps  # cycle: as in to_string
 
         return tuple(dumps(self, fmt, speaker_style=speaker_style)[1])
 
@@ -203,8 +203,7 @@ class Captions:
         self, path: str | Path, fmt: str | None = None, *, speaker_style: str = "upper"
     ) -> list[Finding]:
         """Write the document (format from the extension unless given), atomically; returns what was lost."""
-        from ..io import atomic_write_text
-        from .write import dumps, format_for
+        from .write import dumps, format_for  # cycle: as in to_string
 
         target = format_for(str(path), fmt)
         text, findings = dumps(self, target, speaker_style=speaker_style, path=str(path))

@@ -2,44 +2,40 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import logging
+import json
 import sys
-from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import TextIO
 
 import click
 
-from ..errors import ToolkitError
-from ..io import LiveLine, atomic_write_text, is_terminal, write_stdout
-from ..model import Finding, Severity
+from ..io import atomic_write_text, write_stdout
 from ..pipeline import (
     FORMATS,
     SPEAKER_STYLES,
     ConvertOptions,
-    ConvertResult,
     convert_file,
     output_format_for,
     render_with_findings,
+    result_to_json,
 )
-from ..rules import RULES_BY_CODE
+from .console import finding_lines, live_progress, summary_line
 from .options import (
+    ProfileChoice,
     align_option,
     audio_stream_option,
-    build_profile,
     duration_option,
     fps_option,
     lenient_option,
     media_vad_option,
     no_repair_option,
     parse_language_option,
-    profile_given,
     profile_options,
     speaker_pairs,
     speakers_option,
 )
+
+__all__ = ["FORCED_LAYOUTS", "convert"]
 
 # what --layout accepts: "meeting" and the transcript layouts (toolkit.parse.FORCED, without importing
 # the parser at start-up: a test checks the two lists agree)
@@ -139,13 +135,7 @@ def convert(
     report: str | None,
     quiet: bool,
     scheduler: str | None,
-    profile_name: str,
-    max_chars: int | None,
-    max_lines: int | None,
-    max_cps: float | None,
-    min_duration: int | None,
-    max_duration: int | None,
-    min_gap: int | None,
+    profile: ProfileChoice,
     speaker_style: str,
     duration: int | None,
     fps: float | None,
@@ -175,12 +165,9 @@ def convert(
         captionkit convert transcripts/ --out-dir captions/ --to srt,vtt --jobs 4
         captionkit convert 'transcripts/**/*.txt' --out-dir captions/ --skip-existing --report batch.json
     """
-    profile = build_profile(profile_name, max_chars, max_lines, max_cps, min_duration, max_duration, min_gap)
-    speakers = speaker_pairs(speakers_path)
-    auto_profile = not profile_given()
     options = ConvertOptions(
-        profile=profile,
-        auto_profile=auto_profile,
+        profile=profile.build(),
+        auto_profile=not profile.given,
         speaker_style=speaker_style,
         duration_ms=duration,
         fps=fps,
@@ -190,85 +177,59 @@ def convert(
         vad=vad,
         align=align,
         word_timestamps=word_timestamps,
-        speakers=speakers,
+        speakers=speaker_pairs(speakers_path),
         resegment=resegment,
         lenient=lenient,
         layout=layout,
         language=language,
     )
     formats = _parse_formats(to)
-    if word_timestamps:  # word times come from aligning to the audio, and only WebVTT can carry them
-        if not media or align != "words":
-            raise click.UsageError(
-                "--word-timestamps needs --media (and --align words): word times come from the audio"
-            )
-        written = formats or ([_format_from(output)] if output and output != "-" else ["srt"])
-        if "vtt" not in written:
-            raise click.UsageError("--word-timestamps is for WebVTT output (.vtt or --to vtt)")
-    batch = out_dir is not None or len(paths) > 1 or any(Path(p).is_dir() for p in paths)
-    if batch:
-        if output:
-            raise click.UsageError("-o/--output takes one input; use --out-dir for several")
-        if out_dir is None:
-            raise click.UsageError("several inputs need --out-dir")
-        if media:
-            raise click.UsageError("--media applies to one input; convert media files one at a time")
-        if review_path:
-            raise click.UsageError("--review applies to one input (use `captionkit review` per file)")
-        from ..batch import BatchOptions, run_batch
+    if word_timestamps:
+        _check_word_timestamps(options, formats, output)
+    if out_dir is not None or len(paths) > 1 or any(Path(p).is_dir() for p in paths):
+        folder = _batch_folder(out_dir, output=output, media=media, review_path=review_path)
+        from ..batch import BatchOptions, run_batch  # lazy: the batch planner loads the parser (22 ms)
 
-        code = run_batch(
-            paths,
-            BatchOptions(
-                out_dir=out_dir,
-                formats=tuple(formats or ["srt"]),
-                convert=options,
-                jobs=jobs,
-                skip_existing=skip_existing,
-                report_path=report,
-                quiet=quiet,
-                scheduler=scheduler,
-            ),
+        batch = BatchOptions(
+            out_dir=folder,
+            formats=tuple(formats or ["srt"]),
+            convert=options,
+            jobs=jobs,
+            skip_existing=skip_existing,
+            report_path=report,
+            quiet=quiet,
+            scheduler=scheduler,
         )
-        sys.exit(code)
+        sys.exit(run_batch(paths, batch))
     if jobs or skip_existing or scheduler:
         raise click.UsageError("--jobs, --skip-existing and --scheduler go with --out-dir")
     _convert_one(paths[0], output, formats, options, report, quiet, speakers_path, review_path)
 
 
-class ProgressLine(logging.Handler):
-    """Shows the records of the ``toolkit.progress`` log on one terminal line, each over the last."""
+def _check_word_timestamps(options: ConvertOptions, formats: list[str] | None, output: str | None) -> None:
+    """Word times come from aligning to the audio, and only WebVTT can carry them."""
+    if not options.media or options.align != "words":
+        raise click.UsageError(
+            "--word-timestamps needs --media (and --align words): word times come from the audio"
+        )
+    written = formats or ([_format_from(output)] if output and output != "-" else ["srt"])
+    if "vtt" not in written:
+        raise click.UsageError("--word-timestamps is for WebVTT output (.vtt or --to vtt)")
 
-    def __init__(self, stream: TextIO) -> None:
-        super().__init__(logging.INFO)
-        self.line = LiveLine(stream)
 
-    def emit(self, record: logging.LogRecord) -> None:
-        self.line.show(record.getMessage()[:100])
-
-
-@contextlib.contextmanager
-def live_progress(*, enabled: bool, stream: TextIO | None = None) -> Iterator[None]:
-    """While converting with media, a live progress line on a terminal's stderr (word alignment of an
-    81-minute interview takes a minute or two); nothing when stderr is not a terminal or ``enabled`` is
-    false. The line is cleared before the summary is printed."""
-    out = stream or sys.stderr
-    if not enabled or not is_terminal(out):
-        yield
-        return
-    logger = logging.getLogger("toolkit.progress")
-    handler = ProgressLine(out)
-    level, propagate = logger.level, logger.propagate
-    logger.addHandler(handler)
-    logger.setLevel(logging.INFO)
-    logger.propagate = False
-    try:
-        yield
-    finally:
-        handler.line.clear()
-        logger.removeHandler(handler)
-        logger.setLevel(level)
-        logger.propagate = propagate
+def _batch_folder(
+    out_dir: str | None, *, output: str | None, media: str | None, review_path: str | None
+) -> str:
+    """The --out-dir that several inputs (or a folder) need, given without the options for one input."""
+    if output:
+        raise click.UsageError("-o/--output takes one input; use --out-dir for several")
+    if out_dir is None:
+        raise click.UsageError("several inputs need --out-dir")
+    if media:
+        raise click.UsageError("--media applies to one input; convert media files one at a time")
+    if review_path:
+        raise click.UsageError("--review applies to one input (use `captionkit review` per file)")
+    return out_dir
 
 
 def _parse_formats(to: str | None) -> list[str] | None:
@@ -310,17 +271,13 @@ def _convert_one(
     else:
         write_stdout(text)
     if report:
-        import json
-
-        from ..pipeline import result_to_json
-
         atomic_write_text(
             report,
             json.dumps(result_to_json(result), ensure_ascii=False, indent=2) + "\n",
             protect=[*inputs, *([output] if output and output != "-" else [])],
         )
     if review_path:
-        from ..review import write_review
+        from ..review import write_review  # lazy: the page's media overlay loads numpy (50 ms at start-up)
 
         written = [output] if output and output != "-" else []
         write_review(result, review_path, protect=[*inputs, *written, *([report] if report else [])])
@@ -330,51 +287,8 @@ def _convert_one(
             click.echo(line, err=True)
 
 
-GROUP_AFTER = 3  # caption-layout findings of one code beyond this many are summarised in one line
-
-
-def finding_lines(findings: Sequence[Finding]) -> list[str]:
-    """What a person reads on stderr: every transcript finding (notes only for text left out: dropped page
-    text, speaker roles), and the
-    caption-layout findings (C...) one by one, or one line per code when there are more than a few.
-    Every finding is still in the --report / JSON output and in `captionkit validate`."""
-    shown = [f for f in findings if f.severity is not Severity.INFO or f.code in ("P001", "P007")]
-    by_code: dict[str, list[Finding]] = {}
-    for f in shown:
-        if f.code.startswith("C"):
-            by_code.setdefault(f.code, []).append(f)
-    lines: list[str] = []
-    for f in shown:
-        group = by_code.get(f.code)
-        if group is None or len(group) <= GROUP_AFTER:
-            lines.append(f.format())
-        elif group[0] is f:
-            rule = RULES_BY_CODE[f.code]
-            cues = ", ".join(str(g.cue) for g in group[:5]) + (", ..." if len(group) > 5 else "")
-            lines.append(
-                f"{f.path or '<input>'}: {f.code} {f.severity.value}: {len(group)} cues ({rule.name}): "
-                f"cues {cues}; first: {f.message} (all of them in --report)"
-            )
-    return lines
-
-
 def _format_from(output: str) -> str:
     try:
         return output_format_for(output)
     except ValueError as exc:
         raise click.UsageError(str(exc)) from None
-
-
-def summary_line(result: ConvertResult, output: str | None) -> str:
-    counts = {s: 0 for s in Severity}
-    for f in result.findings:
-        counts[f.severity] += 1
-    dest = f" -> {output}" if output else ""
-    turns = f"{len(result.turns)} turns, " if result.captions is None else ""
-    return (
-        f"{result.path}: {turns}{result.cue_count} cues{dest}; "
-        f"{counts[Severity.ERROR]} errors, {counts[Severity.WARNING]} warnings, {counts[Severity.INFO]} notes"
-    )
-
-
-__all__ = ["ToolkitError", "convert"]

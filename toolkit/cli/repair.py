@@ -6,6 +6,11 @@ import click
 
 from ..io import atomic_write_text, write_stdout
 from ..model import Severity
+from ..parse import read_document
+from ..repair import repair as run_repair
+from ..repair import write_transcript
+from ..repair.report import report_json
+from ..repair.speakers import load_speaker_map
 from .options import duration_option
 
 
@@ -41,12 +46,6 @@ def repair(
         captionkit repair samples/tucker_lavrov.txt -o repaired.txt --report repair.json
         captionkit repair talk.txt -o talk.fixed.txt --speakers speakers.txt
     """
-    from ..parse import read_document
-    from ..repair import repair as run_repair
-    from ..repair import write_transcript
-    from ..repair.report import report_json
-    from ..repair.speakers import load_speaker_map
-
     mapping = load_speaker_map(speakers_path) if speakers_path else None
     doc = read_document(path, fps=fps)
     if doc.kind != "transcript":

@@ -7,10 +7,11 @@ from pathlib import Path
 import click
 
 from ..pipeline import ConvertOptions, convert_file
+from .console import live_progress, summary_line
 from .options import (
+    ProfileChoice,
     align_option,
     audio_stream_option,
-    build_profile,
     duration_option,
     fps_option,
     lenient_option,
@@ -66,13 +67,7 @@ def review(
     output: str | None,
     embed: bool,
     quiet: bool,
-    profile_name: str,
-    max_chars: int | None,
-    max_lines: int | None,
-    max_cps: float | None,
-    min_duration: int | None,
-    max_duration: int | None,
-    min_gap: int | None,
+    profile: ProfileChoice,
     duration: int | None,
     fps: float | None,
     speakers_path: str | None,
@@ -98,10 +93,8 @@ def review(
     """
     if embed and not media:
         raise click.UsageError("--embed needs --media")
-    profile = build_profile(profile_name, max_chars, max_lines, max_cps, min_duration, max_duration, min_gap)
-    speakers = speaker_pairs(speakers_path)
     options = ConvertOptions(
-        profile=profile,
+        profile=profile.build(),
         duration_ms=duration,
         fps=fps,
         repair=not no_repair,
@@ -109,18 +102,16 @@ def review(
         audio_stream=audio_stream,
         vad=vad,
         align=align,
-        speakers=speakers,
+        speakers=speaker_pairs(speakers_path),
         resegment=resegment,
         lenient=lenient,
     )
     out = output or default_output(path)
     if out == "-":
         raise click.UsageError("the review page is a file: give -o PAGE.html")
-    from .convert import live_progress, summary_line
-
     with live_progress(enabled=bool(media) and not quiet):
         result = convert_file(path, options)
-    from ..review import page_result, write_review
+    from ..review import page_result, write_review  # lazy: numpy (50 ms); `captionkit --help` imports this
 
     _, result = page_result(result)  # the findings as they hold for the page's WebVTT
 

@@ -10,12 +10,11 @@ import click
 from ..rules import RULES, rules_json, rules_markdown, rules_text
 from ..validate import format_text, is_selected, media_checker, parse_codes, validate_paths
 from .options import (
+    ProfileChoice,
     audio_stream_option,
-    build_profile,
     duration_option,
     fps_option,
     parse_language_option,
-    profile_given,
     profile_options,
 )
 
@@ -57,13 +56,7 @@ def _codes(value: str | None, option: str) -> tuple[str, ...] | None:
 )
 def validate(
     files: tuple[str, ...],
-    profile_name: str,
-    max_chars: int | None,
-    max_lines: int | None,
-    max_cps: float | None,
-    min_duration: int | None,
-    max_duration: int | None,
-    min_gap: int | None,
+    profile: ProfileChoice,
     fmt: str,
     duration: int | None,
     fps: float | None,
@@ -104,12 +97,7 @@ def validate(
     ignored = _codes(ignore, "--ignore")
     if list_rules:
         codes = [r.code for r in RULES if is_selected(r.code, selected, ignored)]
-        if fmt == "markdown":
-            click.echo(rules_markdown(codes), nl=False)
-        elif fmt == "json":
-            click.echo(json.dumps(rules_json(codes), indent=2))
-        else:
-            click.echo(rules_text(codes), nl=False)
+        click.echo(_rule_table(fmt, codes), nl=False)
         return
     if fmt == "markdown":
         raise click.UsageError("--format markdown goes with --list-rules")
@@ -122,19 +110,12 @@ def validate(
             )
         if len(files) > 1:
             raise click.UsageError("--media applies to one file")
-    profile = build_profile(profile_name, max_chars, max_lines, max_cps, min_duration, max_duration, min_gap)
-    if language is not None and not profile_given():
-        from ..language import parse_language
-        from ..profiles import LANGUAGE_PROFILES, PROFILES
-
-        code = parse_language(language).code
-        if code in LANGUAGE_PROFILES:
-            profile = PROFILES[LANGUAGE_PROFILES[code]]
+    checked = profile.build(language)
     if audio_stream is not None and media is None:
         raise click.UsageError("--audio-stream goes with --media")
     report = validate_paths(
         files,
-        profile=profile,
+        profile=checked,
         duration_ms=duration,
         media=media,
         audio_stream=audio_stream,
@@ -150,3 +131,12 @@ def validate(
     else:
         click.echo(format_text(report), nl=False)
     sys.exit(report.exit_code(strict=strict))
+
+
+def _rule_table(fmt: str, codes: list[str]) -> str:
+    """``--list-rules``: the rule table (of the selected codes) as text, Markdown or JSON."""
+    if fmt == "markdown":
+        return rules_markdown(codes)
+    if fmt == "json":
+        return json.dumps(rules_json(codes), indent=2) + "\n"
+    return rules_text(codes)

@@ -17,16 +17,27 @@ list with reading speed and duration against the profile and every finding in wo
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .media import Envelope, MediaOverlay, analyse_for_review, envelope_from_audio, speech_spans
+from ..captions import decode_caption_bytes, loads
+from ..io import atomic_write_text
+from ..pipeline import ConvertOptions, ConvertResult, convert_captions
+from ..profiles import Profile
+from .media import (
+    Envelope,
+    MediaOverlay,
+    analyse_for_review,
+    envelope_from_audio,
+    overlay_from_analysed,
+    speech_spans,
+)
 from .page import MAX_EMBED_BYTES, ReviewError, build_review, page_result, review_data
 
 if TYPE_CHECKING:
-    from ..media.stages import AnalysedMedia, SyncOutcome
-    from ..pipeline import ConvertResult
-    from ..profiles import Profile
+    from ..media.analyse import AnalysedMedia
+    from ..pipeline.caption_sync import SyncOutcome
 
 __all__ = [
     "MAX_EMBED_BYTES",
@@ -77,8 +88,6 @@ def _write(
     protect: Iterable[str | Path | None],
 ) -> None:
     """Build the page and write it atomically, never over an input (the media or ``protect``)."""
-    from ..io import atomic_write_text
-
     text = build_review(
         result,
         media=media,
@@ -95,8 +104,6 @@ def _overlay(
     media: str | None, analysed: AnalysedMedia | None, audio_stream: str | None, detector: str
 ) -> MediaOverlay | None:
     if analysed is not None:
-        from .media import overlay_from_analysed
-
         return overlay_from_analysed(analysed)
     if not media:
         return None
@@ -106,9 +113,6 @@ def _overlay(
 def sync_result(outcome: SyncOutcome, *, profile: Profile | None = None) -> ConvertResult:
     """The captions ``captionkit sync`` wrote (or kept), as a conversion result for the page, with the
     sync (segments, offsets, each cue's original times) in ``meta["sync"]``."""
-    from ..captions import decode_caption_bytes, loads
-    from ..pipeline import ConvertOptions, convert_captions
-
     data = outcome.output_bytes()
     name = outcome.captions.path
     text, encoding = decode_caption_bytes(data, path=name)
@@ -118,8 +122,6 @@ def sync_result(outcome: SyncOutcome, *, profile: Profile | None = None) -> Conv
     original = [[s, e] for s, e in zip(outcome.captions.starts_ms, outcome.captions.ends_ms, strict=True)]
     sync: dict[str, Any] = {**outcome.report(), "original_ms": original}
     meta = {**result.meta, "sync": sync, "media": {"duration_ms": outcome.media_ms}}
-    from dataclasses import replace
-
     return replace(result, meta=meta)
 
 

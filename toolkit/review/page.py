@@ -9,6 +9,7 @@ WebVTT :func:`toolkit.pipeline.render` writes. The video is referenced by its pa
 from __future__ import annotations
 
 import base64
+import bisect
 import dataclasses
 import html
 import json
@@ -18,14 +19,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .. import __version__
 from ..errors import InputError, ToolkitError
+from ..pipeline import ConvertResult, render_with_findings, result_to_json
+from ..rules import RULES_BY_CODE
+from ..segment import shown_chars
 from .media import Envelope, spans_from_pairs
-
-if TYPE_CHECKING:
-    from ..pipeline import ConvertResult
 
 __all__ = ["MAX_EMBED_BYTES", "ReviewError", "build_review", "media_reference", "page_result", "review_data"]
 
@@ -106,8 +107,6 @@ def page_result(result: ConvertResult) -> tuple[str, ConvertResult]:
     """The WebVTT the page plays (:func:`toolkit.pipeline.render`), and ``result`` with its findings as
     they hold for it (reading speed counted as WebVTT shows the text: voices are not displayed). Applying
     it to its own output changes nothing."""
-    from ..pipeline import render_with_findings
-
     vtt, findings = render_with_findings(result, "vtt")
     seen: set[tuple[str, int | None, int | None, str]] = set()
     unique = []
@@ -177,8 +176,6 @@ def review_data(
 ) -> dict[str, Any]:
     """The JSON the page's script reads: cues, turns, findings (each placed in time and on a cue), the
     profile, speech and envelope, sync segments."""
-    from ..pipeline import result_to_json
-
     full = result_to_json(result)
     cues_json: list[dict[str, Any]] = full["cues"]
     speakers = _speakers(cues_json, full["turns"])
@@ -260,15 +257,11 @@ def _speakers(cues: Sequence[Mapping[str, Any]], turns: Sequence[Mapping[str, An
 def _reading_chars(result: ConvertResult, cues: Sequence[Mapping[str, Any]]) -> list[int]:
     """Characters read per cue as the page shows them (WebVTT: voices are not displayed)."""
     if result.captions is None and len(result.cues) == len(cues):
-        from ..segment import shown_chars
-
         return shown_chars(result.cues, labels=False)
     return [sum(len(line) for line in (c.get("lines") or [c.get("text", "")])) for c in cues]
 
 
 def _rule_names(codes: Iterable[str]) -> dict[str, str]:
-    from ..rules import RULES_BY_CODE
-
     return {c: RULES_BY_CODE[c].name for c in sorted(set(codes)) if c in RULES_BY_CODE}
 
 
@@ -319,8 +312,6 @@ def _place_findings(
 
 
 def _last_at_or_before(cue_lines: Sequence[tuple[int, int]], line: int) -> int | None:
-    import bisect
-
     at = bisect.bisect_right(cue_lines, (line, 1 << 62)) - 1
     return cue_lines[at][1] if at >= 0 else None
 

@@ -46,25 +46,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..io import STDIN
 from .captions import BlockLike, CaptionContext, check_captions, check_document, visible_text
+from .report import format_text
+from .results import SCHEMA_VERSION, FileReport, ValidationReport
+from .selection import is_selected, parse_codes
 
-if TYPE_CHECKING:  # imported on first use (a caption conversion needs only .captions: it starts faster)
+if TYPE_CHECKING:
     from .engine import (
-        SCHEMA_VERSION,
-        STDIN,
-        FileReport,
-        ValidationReport,
         expand_paths,
-        is_selected,
         media_checker,
-        parse_codes,
         validate_captions,
         validate_document,
         validate_file,
         validate_paths,
         validate_text,
     )
-    from .report import format_text
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -88,15 +85,24 @@ __all__ = [
     "visible_text",
 ]
 
-_LAZY = {"format_text": "report"}
+# loaded on first use: the engine imports the transcript parser and repair (25 ms), which a caption
+# conversion (the pipeline reads only .captions) never needs
+_ENGINE = (
+    "expand_paths",
+    "media_checker",
+    "validate_captions",
+    "validate_document",
+    "validate_file",
+    "validate_paths",
+    "validate_text",
+)
 
 
 def __getattr__(name: str) -> Any:
-    if name in __all__:
-        import importlib
+    if name in _ENGINE:
+        from . import engine  # lazy: see _ENGINE
 
-        module = importlib.import_module(f"{__name__}.{_LAZY.get(name, 'engine')}")
-        value = getattr(module, name)
+        value = getattr(engine, name)
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

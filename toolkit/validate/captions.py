@@ -2,34 +2,26 @@
 
 Each check takes the blocks as scanned (times as written plus leniently parsed, payload lines as written)
 and a :class:`CaptionContext`, and yields :class:`~toolkit.model.Finding` values. The rule table
-(:data:`toolkit.rules.RULES`) points at these functions; :func:`check_captions` runs the selected ones.
-
-Counting conventions (the style guides the profiles cite): characters are what a viewer sees, so tags
-(``<i>``, ``<v Name>``, ``<00:00:01.000>``, ``{\\an8}``) are not counted, WebVTT entities (``&amp;``)
-count as one character, and spaces and punctuation are counted. Reading speed counts the characters of
-all lines, without the line breaks, over the cue's duration.
+(:data:`toolkit.rules.RULES`) names these functions (:data:`CHECKS`); :func:`check_captions` runs the
+selected ones. What a check reads, and how characters are counted, is in :mod:`.cue_view`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from typing import TYPE_CHECKING, Protocol
 
 from .. import limits
-from ..limits import ShownCue
-from ..markup import unescape
+from ..captions import Captions
 from ..model import Finding, Severity
 from ..profiles import Profile
-from ..rules import finding
+from ..rules import RULES, finding
 from ..timecode import format_clock, format_srt, format_vtt, is_strict_srt, is_strict_vtt
-
-if TYPE_CHECKING:
-    from ..captions import Captions
+from .cue_view import SPACES, VTT_ENTITY, VTT_TAG, BlockLike, CaptionContext, shown_cues, visible_text
 
 __all__ = [
+    "CHECKS",
     "BlockLike",
     "CaptionContext",
     "check_captions",
@@ -37,58 +29,8 @@ __all__ = [
     "visible_text",
 ]
 
-
-class BlockLike(Protocol):
-    """What a check reads from a scanned cue (``toolkit.parse.captions.CaptionBlock`` has these)."""
-
-    @property
-    def line(self) -> int: ...
-    @property
-    def start_text(self) -> str: ...
-    @property
-    def end_text(self) -> str: ...
-    @property
-    def start_ms(self) -> int | None: ...
-    @property
-    def end_ms(self) -> int | None: ...
-    @property
-    def lines(self) -> tuple[str, ...]: ...
-
-
-@dataclass(frozen=True, slots=True)
-class CaptionContext:
-    """What the checks need besides the blocks: where, which format, which limits."""
-
-    path: str
-    kind: str  # "srt" or "vtt"
-    profile: Profile
-    duration_ms: int | None = None  # media duration, for C014
-    first_line: str | None = None  # the file's first line, for the WebVTT header check (None: not checked)
-    syntax: str | None = None  # the cue text's markup when it is not the file's (a caption document: "vtt")
-
-    @property
-    def text_kind(self) -> str:
-        return self.syntax or self.kind
-
-
-_TAG = re.compile(r"</?[A-Za-z][^<>]*>|<\d[\d:.,]*>|\{\\[^}]*\}")
-_SPACES = re.compile(r"\s+")
-# WebVTT: a tag is <name...>, </name> or a timestamp tag; anything else starting with < is text
-_VTT_TAG = re.compile(r"</?[A-Za-z][^<>\s]*(?:[ \t][^<>]*)?>|<\d[\d:.]*>")
-_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#\d+|#[xX][0-9A-Fa-f]+);")
 _VOICE = re.compile(r"<v(?:\.[^\s>]*)?[ \t]+([^>]*)>")
 _WEBVTT_HEADER = re.compile(r"^WEBVTT(?:[ \t]|$)")
-
-
-@lru_cache(maxsize=8192)  # each check reads every line again: strip the tags once
-def visible_text(line: str, kind: str = "vtt") -> str:
-    """A payload line as a viewer sees it: tags removed, WebVTT entities decoded. WebVTT knows only its own
-    tags: ``{\an8}`` there is text a browser shows."""
-    if "<" not in line and "&" not in line and (kind == "vtt" or "{" not in line):
-        return line
-    if kind == "vtt":
-        return unescape(_VTT_TAG.sub("", line))
-    return _TAG.sub("", line)
 
 
 def _ms(ms: int) -> str:
@@ -102,60 +44,32 @@ def _timed(blocks: Sequence[BlockLike]) -> Iterator[tuple[int, BlockLike, int, i
             yield n, b, b.start_ms, b.end_ms
 
 
-def _shown(blocks: Sequence[BlockLike]) -> Iterator[tuple[int, BlockLike, int, int]]:
-    """Timed blocks that end after they start (the others are C009's business)."""
-    for n, b, start, end in _timed(blocks):
-        if end > start:
-            yield n, b, start, end
-
-
 # --- the checks, one per rule -------------------------------------------------------------------------
-
-
-def _shown_cues(blocks: Sequence[BlockLike], ctx: CaptionContext) -> list[ShownCue]:
-    """The blocks as a viewer sees them, for the profile's limits (:mod:`toolkit.limits`)."""
-    kind = ctx.text_kind
-    return [
-        ShownCue(
-            n,
-            b.line,
-            b.start_ms,
-            b.end_ms,
-            tuple(visible_text(raw, kind) for raw in b.lines),
-            _chars(b, kind),
-            line_offset=True,
-        )
-        for n, b in enumerate(blocks, start=1)
-    ]
 
 
 def check_line_length(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[Finding]:
     """C001: a line longer than the profile's characters per line."""
-    return limits.check_line_length(_shown_cues(blocks, ctx), ctx.profile, ctx.path)
+    return limits.check_line_length(shown_cues(blocks, ctx), ctx.profile, ctx.path)
 
 
 def check_line_count(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[Finding]:
     """C002: more lines than the profile allows."""
-    return limits.check_line_count(_shown_cues(blocks, ctx), ctx.profile, ctx.path)
-
-
-def _chars(b: BlockLike, kind: str) -> int:
-    return sum(len(_SPACES.sub(" ", visible_text(raw, kind)).strip()) for raw in b.lines)
+    return limits.check_line_count(shown_cues(blocks, ctx), ctx.profile, ctx.path)
 
 
 def check_reading_speed(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[Finding]:
     """C003: characters per second above the profile's reading speed."""
-    return limits.check_reading_speed(_shown_cues(blocks, ctx), ctx.profile, ctx.path)
+    return limits.check_reading_speed(shown_cues(blocks, ctx), ctx.profile, ctx.path)
 
 
 def check_too_short(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[Finding]:
     """C004: shown for less than the profile's minimum duration."""
-    return limits.check_too_short(_shown_cues(blocks, ctx), ctx.profile, ctx.path)
+    return limits.check_too_short(shown_cues(blocks, ctx), ctx.profile, ctx.path)
 
 
 def check_too_long(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[Finding]:
     """C005: shown for longer than the profile's maximum duration."""
-    return limits.check_too_long(_shown_cues(blocks, ctx), ctx.profile, ctx.path)
+    return limits.check_too_long(shown_cues(blocks, ctx), ctx.profile, ctx.path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +98,7 @@ def _pairs(blocks: Sequence[BlockLike]) -> Iterator[_Pair]:
 
 def check_gap(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[Finding]:
     """C006: a gap under the minimum between a cue and the next (see :func:`toolkit.limits.check_gaps`)."""
-    return limits.check_gaps(_shown_cues(blocks, ctx), ctx.profile, ctx.path)
+    return limits.check_gaps(shown_cues(blocks, ctx), ctx.profile, ctx.path)
 
 
 def check_overlap(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[Finding]:
@@ -316,8 +230,8 @@ def check_markup(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[F
         for i, raw in enumerate(b.lines, start=1):
             if "&" not in raw and "<" not in raw:
                 continue
-            rest = _VTT_TAG.sub("", raw)
-            rest = _ENTITY.sub("", rest)
+            rest = VTT_TAG.sub("", raw)
+            rest = VTT_ENTITY.sub("", rest)
             bare = sorted({ch for ch in rest if ch in "&<"})
             if bare:
                 shown = " and ".join(repr(ch) for ch in bare)
@@ -344,7 +258,7 @@ def _voice(b: BlockLike) -> str:
 
 
 def _normal(b: BlockLike, kind: str) -> str:
-    return _SPACES.sub(" ", " ".join(visible_text(raw, kind) for raw in b.lines)).strip().casefold()
+    return SPACES.sub(" ", " ".join(visible_text(raw, kind) for raw in b.lines)).strip().casefold()
 
 
 def check_repeated(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[Finding]:
@@ -398,19 +312,40 @@ def check_past_end(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator
             )
 
 
+CaptionCheck = Callable[[Sequence[BlockLike], CaptionContext], Iterable[Finding]]
+# the functions the rule table's ``check`` column names (toolkit.rules.CheckName), by name
+CHECKS: dict[str, CaptionCheck] = {
+    check.__name__: check
+    for check in (
+        check_line_length,
+        check_line_count,
+        check_reading_speed,
+        check_too_short,
+        check_too_long,
+        check_gap,
+        check_overlap,
+        check_start_backwards,
+        check_end_after_start,
+        check_empty,
+        check_timestamp_syntax,
+        check_markup,
+        check_repeated,
+        check_past_end,
+    )
+}
+
+
 def check_captions(
     blocks: Sequence[BlockLike], ctx: CaptionContext, *, codes: Sequence[str] | None = None
 ) -> list[Finding]:
     """Run the caption checks of the rule table (all ``C`` rules, or only ``codes``), sorted by line."""
-    from ..rules import RULES
-
     out: list[Finding] = []
     for rule in RULES:
         if rule.applies_to != "captions" or rule.check is None:
             continue
         if codes is not None and rule.code not in codes:
             continue
-        out.extend(rule.check(blocks, ctx))
+        out.extend(CHECKS[rule.check.__name__](blocks, ctx))
     out.sort(key=lambda f: (f.line or 0, f.code, f.cue or 0))
     return out
 

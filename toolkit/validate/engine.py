@@ -13,26 +13,27 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Protocol
 
-from .. import __version__
-from ..captions.kinds import EXTENSIONS
+from ..captions.scan import scan_captions
+from ..captions.webvtt import parse_webvtt
 from ..errors import InputError, ToolkitError
-from ..io import STDIN, walk_folder
-from ..model import Document, Finding, Severity
+from ..io import STDIN, read_text, walk_folder
+from ..model import Document, Finding
+from ..parse import parse_text
+from ..parse.detect import kind_from_extension, sniff_kind
 from ..profiles import Profile
-from ..rules import RULES, finding
-from .captions import BlockLike, CaptionContext, check_captions, check_document
+from ..repair import analyse
+from ..rules import RULES
+from .captions import BlockLike, CaptionContext, check_captions
+from .delivery_files import DELIVERY_SUFFIXES, validate_delivery
+from .results import FileReport, ValidationReport, sorted_by_line, unreadable_report
+from .selection import Selection, is_selected
 
 __all__ = [
-    "SCHEMA_VERSION",
-    "STDIN",
-    "FileReport",
-    "ValidationReport",
+    "MediaCheck",
     "expand_paths",
-    "is_selected",
     "media_checker",
-    "parse_codes",
     "validate_captions",
     "validate_document",
     "validate_file",
@@ -40,124 +41,11 @@ __all__ = [
     "validate_text",
 ]
 
-SCHEMA_VERSION = 1
 CAPTION_KINDS = ("srt", "vtt")
 # P006 notes the validator reports itself, more precisely, as C rules (the per-cue "left out" notes and the
 # grouped strict-form note); the other P006 notes (no index, blank line in text, text before the first
 # cue) are kept.
 _P006_COVERED = "cue time not in the strict form"
-
-Selection = tuple[str, ...]
-
-
-def parse_codes(value: str | Iterable[str] | None) -> Selection | None:
-    """Comma-separated codes or prefixes (``C``, ``T00``, ``C003``; ``ALL``) as a tuple, like ruff.
-
-    Raises ``ValueError`` for a code or prefix that matches no rule.
-    """
-    if value is None:
-        return None
-    parts = value.split(",") if isinstance(value, str) else [p for v in value for p in v.split(",")]
-    out: list[str] = []
-    for raw in parts:
-        code = raw.strip().upper()
-        if not code:
-            continue
-        if code == "ALL":
-            code = ""
-        elif not any(r.code.startswith(code) for r in RULES):
-            raise ValueError(f"{raw.strip()!r} matches no rule code (see --list-rules)")
-        out.append(code)
-    return tuple(out)
-
-
-def is_selected(code: str, select: Selection | None, ignore: Selection | None) -> bool:
-    """Whether a code passes ``--select`` (all when ``None``) and is not ``--ignore``d."""
-    if select is not None and not any(code.startswith(p) for p in select):
-        return False
-    return not (ignore and any(code.startswith(p) for p in ignore))
-
-
-def _counts(findings: Iterable[Finding]) -> dict[str, int]:
-    counts = {s.value: 0 for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)}
-    for f in findings:
-        counts[f.severity.value] += 1
-    return counts
-
-
-@dataclass(frozen=True, slots=True)
-class FileReport:
-    """The outcome for one file: its findings, or the error that stopped it being checked."""
-
-    path: str
-    kind: str | None  # "transcript", "srt", "vtt"; None when the file could not be read
-    findings: tuple[Finding, ...]
-    error: str | None = None
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return _counts(self.findings)
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "kind": self.kind,
-            "error": self.error,
-            "counts": self.counts,
-            "findings": [f.to_json() for f in self.findings],
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class ValidationReport:
-    """All files' reports, with the profile and media duration they were checked against."""
-
-    files: tuple[FileReport, ...]
-    profile: Profile
-    duration_ms: int | None = None
-
-    @property
-    def findings(self) -> tuple[Finding, ...]:
-        return tuple(f for r in self.files for f in r.findings)
-
-    @property
-    def counts(self) -> dict[str, int]:
-        counts = _counts(self.findings)
-        counts["files"] = len(self.files)
-        counts["unreadable"] = sum(1 for r in self.files if r.error is not None)
-        return counts
-
-    def exit_code(self, *, strict: bool = False) -> int:
-        """2 if a file could not be read, else 1 for errors (or warnings when ``strict``), else 0."""
-        if any(r.error is not None for r in self.files):
-            return 2
-        worst = {f.severity for f in self.findings}
-        if Severity.ERROR in worst or (strict and Severity.WARNING in worst):
-            return 1
-        return 0
-
-    def to_json(self) -> dict[str, Any]:
-        p = self.profile
-        return {
-            "version": SCHEMA_VERSION,
-            "captionkit": __version__,
-            "profile": {
-                "name": p.name,
-                "max_chars_per_line": p.max_chars_per_line,
-                "max_lines": p.max_lines,
-                "max_cps": p.max_cps,
-                "min_duration_ms": p.min_duration_ms,
-                "max_duration_ms": p.max_duration_ms,
-                "min_gap_ms": p.min_gap_ms,
-            },
-            "duration_ms": self.duration_ms,
-            "files": [r.to_json() for r in self.files],
-            "counts": self.counts,
-        }
-
-
-def _sorted(findings: Iterable[Finding]) -> tuple[Finding, ...]:
-    return tuple(sorted(findings, key=lambda f: (f.line or 0, f.cue or 0, f.code)))
 
 
 def validate_captions(
@@ -175,8 +63,6 @@ def validate_captions(
     for WebVTT the W3C algorithm, kept lenient so that a cue with a comma time is checked (C011) rather
     than dropped; for SRT the block scanner. Times are checked as written.
     """
-    from ..captions.scan import scan_captions
-
     blocks: Sequence[BlockLike] = (
         _webvtt_blocks(text, path) if kind == "vtt" else scan_captions(text, kind, path=path)
     )
@@ -203,8 +89,6 @@ class _RawCue:
 
 
 def _webvtt_blocks(text: str, path: str) -> list[_RawCue]:
-    from ..captions.webvtt import parse_webvtt
-
     doc = parse_webvtt(text, path=path, lenient=True)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     out: list[_RawCue] = []
@@ -245,26 +129,25 @@ def validate_document(
             )
         )
     else:
-        from ..repair import analyse
-
         findings.extend(analyse(doc, duration_ms=duration_ms))
     return findings
 
 
-def media_checker() -> Any:
+class MediaCheck(Protocol):
+    """What :func:`media_checker` returns: the M rules of ``doc`` against the audio of ``media_path``."""
+
+    def __call__(
+        self, doc: Document, media_path: str, *, audio_stream: str | None = None
+    ) -> list[Finding]: ...
+
+
+def media_checker() -> MediaCheck | None:
     """``toolkit.media.validate.media_findings`` (M rules against the audio), or ``None`` if not installed."""
     try:
-        from ..media.validate import media_findings  # type: ignore[import-not-found,unused-ignore]
+        from .media import media_findings  # lazy: numpy, ffmpeg and the speech detectors only for --media
     except ImportError:
         return None
     return media_findings
-
-
-def _unreadable(path: str, exc: ToolkitError) -> FileReport:
-    message = exc.message if exc.line is None else f"line {exc.line}: {exc.message}"
-    kind = "input" if isinstance(exc, InputError) else "parse"
-    unreadable = finding("P000", message, path=path, line=exc.line or 0, error=kind)
-    return FileReport(path=path, kind=None, findings=(unreadable,), error=message)
 
 
 def validate_text(
@@ -282,14 +165,11 @@ def validate_text(
     ignore: Selection | None = None,
 ) -> FileReport:
     """Check decoded ``text``; ``kind`` (transcript/srt/vtt) comes from the extension or the content."""
-    from ..parse import parse_text
-    from ..parse.detect import kind_from_extension, sniff_kind
-
     kind = kind or kind_from_extension(path) or sniff_kind(text)
     try:
         doc = parse_text(text, path=path, fps=fps, encoding=encoding, kind=kind)
     except ToolkitError as exc:
-        return _unreadable(path, exc)
+        return unreadable_report(path, exc)
     codes = [r.code for r in RULES if is_selected(r.code, select, ignore)]
     findings = validate_document(doc, profile=profile, duration_ms=duration_ms, text=text, codes=codes)
     if media is not None:
@@ -302,7 +182,7 @@ def validate_text(
         for f in findings
         if is_selected(f.code, select, ignore)
     )
-    return FileReport(path=path, kind=doc.kind, findings=_sorted(kept))
+    return FileReport(path=path, kind=doc.kind, findings=sorted_by_line(kept))
 
 
 def validate_file(
@@ -318,18 +198,16 @@ def validate_file(
 ) -> FileReport:
     """Check one file (``-`` = standard input). A file that cannot be read or parsed gives a report with
     ``error`` set and one ``P000`` finding."""
-    from ..io import read_text
-
     name = STDIN if str(path) == "-" else str(path)
-    delivery = _DELIVERY_SUFFIXES.get(Path(name).suffix.lower())
+    delivery = DELIVERY_SUFFIXES.get(Path(name).suffix.lower())
     if delivery is not None:
-        return _validate_delivery(
+        return validate_delivery(
             name, delivery, profile=profile, duration_ms=duration_ms, fps=fps, select=select, ignore=ignore
         )
     try:
         text, encoding = read_text(path)
     except ToolkitError as exc:
-        return _unreadable(name, exc)
+        return unreadable_report(name, exc)
     return validate_text(
         text,
         path=name,
@@ -345,83 +223,6 @@ def validate_file(
 
 
 FOLDER_SUFFIXES = (".srt", ".vtt", ".txt", ".ttml", ".dfxp", ".scc", ".ass", ".ssa", ".stl")
-# by name, as convert reads them, but ".xml" (too generic for a folder of files to check)
-_DELIVERY_SUFFIXES = {suffix: fmt for suffix, fmt in EXTENSIONS.items() if suffix != ".xml"}
-SCC_COLUMNS, SCC_ROWS = 32, 4  # CEA-608: what a caption may hold, whatever the profile says
-SCC_MIN_GAP_MS = 66  # two frames at 29.97 fps, rounded down (SCC times are frames)
-
-
-def _validate_delivery(
-    name: str,
-    fmt: str,
-    *,
-    profile: Profile,
-    duration_ms: int | None,
-    fps: float | None,
-    select: Selection | None,
-    ignore: Selection | None,
-) -> FileReport:
-    """A TTML/SCC/ASS/SSA/STL file read through its library (toolkit.captions.delivery), then the caption
-    checks; SCC also against CEA-608's own limits (32 columns, 4 rows)."""
-    from ..captions.delivery import loads_delivery
-    from ..io import read_bytes
-
-    try:
-        data = read_bytes(name)
-        captions = loads_delivery(data, fmt, path=name, fps=fps)
-    except ToolkitError as exc:
-        return _unreadable(name, exc)
-    except Exception as exc:  # a library's own parse error on a broken file: the user's to fix
-        return _unreadable(name, ToolkitError(f"cannot read as {fmt.upper()}: {exc}", path=name))
-    findings = list(captions.findings)
-    if fmt == "ttml":
-        findings.extend(_imsc_findings(data, name))
-    if fmt == "scc":
-        # CEA-608's own limits; gaps count in frames of 29.97 fps (2 frames is 67 ms, not 24 fps's 83 ms)
-        limits = dataclasses.replace(profile, max_chars_per_line=SCC_COLUMNS, max_lines=SCC_ROWS)
-        profile = dataclasses.replace(profile, min_gap_ms=min(profile.min_gap_ms, SCC_MIN_GAP_MS))
-        findings.extend(check_document(captions, profile=profile, duration_ms=duration_ms, codes=_NOT_LAYOUT))
-        findings.extend(
-            check_document(captions, profile=limits, duration_ms=duration_ms, codes=("C001", "C002"))
-        )
-    else:
-        findings.extend(check_document(captions, profile=profile, duration_ms=duration_ms))
-    kept = [f for f in findings if is_selected(f.code, select, ignore)]
-    return FileReport(path=name, kind=fmt, findings=_sorted(kept))
-
-
-_IMSC_PROFILES = ("http://www.w3.org/ns/ttml/profile/imsc1", "http://www.w3.org/ns/ttml/profile/imsc1.1")
-
-
-def _imsc_findings(data: bytes, name: str) -> list[Finding]:
-    """A TTML delivery checked against IMSC's own rules that a timed-text platform applies first: the
-    document says which IMSC profile it follows (``ttp:contentProfiles`` or ``ttp:profile``), and it is a
-    text profile (no images)."""
-    head = data[:20000].decode("utf-8", errors="replace")
-    out: list[Finding] = []
-    if not any(p in head for p in _IMSC_PROFILES):
-        out.append(
-            finding(
-                "C016",
-                "the TTML document names no IMSC profile (ttp:contentProfiles or ttp:profile): IMSC "
-                "deliveries (Netflix, broadcasters) are refused without one",
-                path=name,
-                line=1,
-            )
-        )
-    if "smpte:backgroundImage" in head or "<image" in head:
-        out.append(
-            finding(
-                "C016",
-                "the TTML document holds images: the IMSC Text Profile allows text only",
-                path=name,
-                line=1,
-            )
-        )
-    return out
-
-
-_NOT_LAYOUT = tuple(r.code for r in RULES if r.code.startswith("C") and r.code not in ("C001", "C002"))
 
 
 def expand_paths(
@@ -482,7 +283,9 @@ def validate_paths(
         except ToolkitError:  # the media of --media, not this file: it stops every file alike
             raise
         except Exception as exc:  # a bug on one file must not hide the reports of the others
-            reports.append(_unreadable(p, InputError(f"internal error: {type(exc).__name__}: {exc}")))
+            reports.append(unreadable_report(p, InputError(f"internal error: {type(exc).__name__}: {exc}")))
     for folder, error in unreadable:
-        reports.append(_unreadable(folder, InputError(f"folder cannot be read: {error.strerror or error}")))
+        reports.append(
+            unreadable_report(folder, InputError(f"folder cannot be read: {error.strerror or error}"))
+        )
     return ValidationReport(files=tuple(reports), profile=profile, duration_ms=duration_ms)

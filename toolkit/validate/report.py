@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..errors import one_line
-from .engine import FileReport, ValidationReport
+from .results import FileReport, ValidationReport
 
 __all__ = ["format_counts", "format_text"]
 
