@@ -46,9 +46,9 @@ def main() -> None:
     import pysubs2
 
     from toolkit.captions import dumps, load
+    from toolkit.checks.caption_rules import check_document
     from toolkit.pipeline import ConvertOptions, convert_file, render
     from toolkit.profiles import DEFAULT_PROFILE, PROFILES
-    from toolkit.validate.captions import check_document
 
     with tempfile.TemporaryDirectory() as tmp:
         srt = Path(tmp) / "interview.srt"

@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 from toolkit.model import Document, Turn
 from toolkit.parse import read_document
 from toolkit.repair import repair
-from toolkit.repair.text import split_sentences
+from toolkit.repair.sentences import split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted((ROOT / "samples").glob("*.txt"))

@@ -40,7 +40,7 @@ from toolkit.captions import loads  # noqa: E402
 from toolkit.errors import ToolkitError  # noqa: E402
 from toolkit.pipeline import ConvertOptions, ConvertResult, convert_file, render  # noqa: E402
 from toolkit.profiles import DEFAULT_PROFILE, PROFILES  # noqa: E402
-from toolkit.validate.engine import validate_text  # noqa: E402
+from toolkit.validate.files import validate_text  # noqa: E402
 
 WORD = re.compile(r"[^\W_]+", re.UNICODE)
 MARKUP = [b" <b>x</b>", b" <v Fake>", b" Dr. <Who>", b" -->", b" &amp;", b"\x0c", b"\xe2\x80\x8d",

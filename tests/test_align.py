@@ -17,7 +17,7 @@ import pytest
 import soundfile as sf
 
 from toolkit.align import AlignParams, align_turns
-from toolkit.align.engine import Aligner, TokenTiming
+from toolkit.align.aligner import Aligner, TokenTiming
 from toolkit.align.fallback import snap_to_onset
 from toolkit.align.pieces import Piece
 from toolkit.align.recovery import recover, snap_sentence_starts, worth_reporting

@@ -542,7 +542,7 @@ def test_dask_scheduler_gives_the_same_results(tmp_path: Path, monkeypatch: pyte
 
 
 def test_dask_jobs_get_absolute_paths() -> None:
-    from toolkit.batch.engines import _absolute
+    from toolkit.batch.executors import _absolute
 
     task = _absolute(FileTask(3, "in/a.txt", (("srt", "out/a.srt"),), ConvertOptions(), stamp_upper))
     assert task.input == os.path.join(os.getcwd(), "in", "a.txt")

@@ -13,6 +13,7 @@ import threading
 import numpy as np
 import pytest
 
+from toolkit.align.aligner import Aligner, TokenTiming
 from toolkit.align.dtw import (
     EspeakAligner,
     band_path,
@@ -20,7 +21,6 @@ from toolkit.align.dtw import (
     dtw_path,
     speech_mask,
 )
-from toolkit.align.engine import Aligner, TokenTiming
 from toolkit.align.espeak import (
     SAMPLE_RATE,
     Synthesis,

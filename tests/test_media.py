@@ -546,7 +546,7 @@ def analysed() -> AnalysedMedia:
 
 def test_validate_clean_transcript_and_captions(analysed: AnalysedMedia) -> None:
     from toolkit.parse import read_document
-    from toolkit.validate.media import media_findings
+    from toolkit.validate.media_checks import media_findings
 
     for path in (FIX / "interview_90s.transcript.txt", FIX / "interview_90s.srt"):
         found = media_findings(read_document(path), str(MP4), analysed=analysed)
@@ -555,7 +555,7 @@ def test_validate_clean_transcript_and_captions(analysed: AnalysedMedia) -> None
 
 def test_validate_finds_removed_paragraph(tmp_path: Path, analysed: AnalysedMedia) -> None:
     from toolkit.parse import read_document
-    from toolkit.validate.media import media_findings
+    from toolkit.validate.media_checks import media_findings
 
     found = media_findings(
         read_document(_transcript_variant(tmp_path, "r.txt", "remove")), str(MP4), analysed=analysed
@@ -571,7 +571,7 @@ def test_validate_finds_removed_paragraph(tmp_path: Path, analysed: AnalysedMedi
 
 def test_validate_finds_shifted_block(tmp_path: Path, analysed: AnalysedMedia) -> None:
     from toolkit.parse import read_document
-    from toolkit.validate.media import media_findings
+    from toolkit.validate.media_checks import media_findings
 
     doc = read_document(_transcript_variant(tmp_path, "s.txt", "shift"))
     found = media_findings(doc, str(MP4), analysed=analysed)
@@ -582,7 +582,7 @@ def test_validate_finds_shifted_block(tmp_path: Path, analysed: AnalysedMedia) -
 
 def test_validate_finds_offset_and_past_end(tmp_path: Path, analysed: AnalysedMedia) -> None:
     from toolkit.parse import read_document
-    from toolkit.validate.media import media_findings
+    from toolkit.validate.media_checks import media_findings
 
     doc = read_document(_transcript_variant(tmp_path, "l.txt", "late"))
     found = media_findings(doc, str(MP4), analysed=analysed)

@@ -184,7 +184,7 @@ def test_unreadable_folders_are_reported(tmp_path: Path, monkeypatch: pytest.Mon
 
 def test_validate_reports_every_file_when_one_breaks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An internal error on one file is that file's P000; the others are still checked."""
-    import toolkit.validate.engine as engine
+    import toolkit.validate.files as engine
 
     good, bad = tmp_path / "good.srt", tmp_path / "bad.txt"
     good.write_text("1\n00:00:01,000 --> 00:00:02,000\nHello.\n")

@@ -36,7 +36,7 @@ from hypothesis import strategies as st
 from toolkit.model import Document, Turn
 from toolkit.parse import read_document
 from toolkit.repair import RepairResult, repair
-from toolkit.repair.text import split_sentences, words_of
+from toolkit.repair.sentences import split_sentences, words_of
 from toolkit.timing import count_words
 
 EXAMPLES = int(os.environ.get("CAPTIONKIT_DAMAGE_EXAMPLES", "150"))

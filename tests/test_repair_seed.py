@@ -11,7 +11,7 @@ import pytest
 from toolkit.model import Document, Turn
 from toolkit.parse import parse_text, read_document
 from toolkit.repair import RepairResult, analyse, repair, write_transcript
-from toolkit.repair.text import split_sentences, words_of
+from toolkit.repair.sentences import split_sentences, words_of
 
 SEED = Path(__file__).resolve().parent.parent / "samples" / "tucker_lavrov.txt"
 Q1 = "So you believe the Biden administration is doing something similar again"

@@ -1,7 +1,7 @@
 """Sentence splitting and word normalisation against a plain reference implementation.
 
-``toolkit.repair.text`` is tuned for speed (a boundary regex the engine can scan for, folding each turn once,
-ASCII regexes for ASCII text); these properties pin it to the straightforward version it replaced.
+``toolkit.repair.sentences`` is tuned for speed (a boundary regex the engine can scan for, folding each
+turn once, ASCII regexes for ASCII text); these properties pin it to the straightforward version it replaced.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.repair.text import (
+from toolkit.repair.sentences import (
     ABBREVIATIONS,
     VARIANTS,
     normalise,

@@ -52,14 +52,14 @@ def test_codes_are_unique_well_formed_and_grouped() -> None:
 
 
 def test_check_column_points_at_real_functions() -> None:
-    import toolkit.validate.captions as captions
+    import toolkit.checks.caption_rules as captions
 
     checked = [r for r in RULES if r.check is not None]
     assert {r.code for r in checked} == {f"C{n:03d}" for n in range(1, 15)}
     for r in checked:
         assert r.check is not None
         assert callable(getattr(captions, r.check.__name__)), r.code
-        assert r.check.__module__ == "toolkit.validate.captions"
+        assert r.check.__module__ == "toolkit.checks.caption_rules"
 
 
 def test_finding_factory_signature_and_defaults() -> None:
@@ -89,7 +89,7 @@ def test_text_and_json_listings() -> None:
     data = rules_json()
     assert [d["code"] for d in data] == [r.code for r in RULES]
     c001 = next(d for d in data if d["code"] == "C001")
-    assert c001["check"] == "toolkit.validate.captions.check_line_length"
+    assert c001["check"] == "toolkit.checks.caption_rules.check_line_length"
     assert next(d for d in data if d["code"] == "T003")["check"] is None
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from toolkit.linebreak import is_sentence_end as linebreak_end
-from toolkit.repair.text import sentence_spans
+from toolkit.repair.sentences import sentence_spans
 from toolkit.text import is_abbreviation, is_sentence_end, reads_as_sentence_end
 
 

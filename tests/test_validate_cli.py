@@ -166,7 +166,7 @@ def test_profile_and_overrides_change_the_limits() -> None:
 def test_media_without_the_media_module_is_a_usage_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cli_validate, "media_checker", lambda: None)
     code, _, err = run(CLEAN, "--media", "talk.mp4")
-    assert code == 2 and "toolkit.media.validate.media_findings" in err
+    assert code == 2 and "toolkit.validate.media_checks.media_findings" in err
 
 
 def test_media_findings_come_from_the_media_hook(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -176,7 +176,7 @@ def test_media_findings_come_from_the_media_hook(monkeypatch: pytest.MonkeyPatch
         seen.append((doc.path, media_path))
         return [finding("M001", "no speech near 00:00:01", line=2)]
 
-    import toolkit.validate.engine as engine
+    import toolkit.validate.files as engine
 
     monkeypatch.setattr(cli_validate, "media_checker", lambda: media_findings)
     monkeypatch.setattr(engine, "media_checker", lambda: media_findings)

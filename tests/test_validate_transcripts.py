@@ -43,7 +43,7 @@ def fake_analyse(monkeypatch: pytest.MonkeyPatch) -> FakeAnalyse:
             finding("T006", "00:00:30 is after the media ends", line=9, path=INTERVIEW),
         ]
     )
-    monkeypatch.setattr("toolkit.validate.engine.analyse", fake)
+    monkeypatch.setattr("toolkit.validate.files.analyse", fake)
     return fake
 
 

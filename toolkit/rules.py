@@ -5,7 +5,7 @@ code's severity and meaning are defined once, here. ``P`` = parsing, ``T`` = tra
 repair, ``C`` = caption layout and timing, ``M`` = checks against the media, ``A`` = word alignment.
 
 The ``check`` column names the function that implements a rule when the rule is a standalone check (the
-caption rules, in :mod:`toolkit.validate.captions`); parser, repair and media rules are found by those
+caption rules, in :mod:`toolkit.checks.caption_rules`); parser, repair and media rules are found by those
 stages and have no standalone check. The same table prints the README's rule list and
 ``captionkit validate --list-rules``::
 
@@ -22,7 +22,7 @@ from .model import Finding, Severity
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 
-CHECKS_MODULE = "toolkit.validate.captions"
+CHECKS_MODULE = "toolkit.checks.caption_rules"
 
 
 class CheckName:
@@ -30,7 +30,7 @@ class CheckName:
     ``__module__`` (read as on the function itself, so a listing prints ``module.function``).
 
     The caption checks build their findings with :func:`finding` from this table, so the table cannot
-    import them: :func:`toolkit.validate.captions.check_captions`, which imports the table, runs the
+    import them: :func:`toolkit.checks.caption_rules.check_captions`, which imports the table, runs the
     function each rule names.
     """
 

@@ -64,7 +64,7 @@ word boundary (the tokens-without-punctuation figures); long windows (several mi
 first pass gets coarser to bound memory (a 10-minute window: 14 s, 0.8 GB, sentence p95 1.6 s): keep
 windows to a turn or a chunk of about a minute, as :mod:`toolkit.align.turns` does.
 
-Where it sits: an :class:`~toolkit.align.engine.Aligner` for the voiced path
+Where it sits: an :class:`~toolkit.align.aligner.Aligner` for the voiced path
 (:mod:`toolkit.align.voiced`). This module holds the aligner and step 5 (word times off the path and the
 score); the features (steps 2-3) are in :mod:`toolkit.align.acoustic_features`, the path search (step 4)
 in :mod:`toolkit.align.warping`, eSpeak NG itself (step 1) in :mod:`toolkit.align.espeak`.
@@ -79,7 +79,7 @@ import numpy as np
 
 from ..errors import AlignmentError
 from .acoustic_features import FRAME_MS, HOP, Signal, analyse, mfcc, speech_mask
-from .engine import TokenTiming
+from .aligner import TokenTiming
 from .espeak import SAMPLE_RATE, phonemes, synthesize, voice_for
 from .warping import band_path, diagonal_band, dtw_path
 
@@ -112,7 +112,7 @@ DEFAULT_RATE_WPM = 160
 
 class EspeakAligner:
     """Forced alignment of text in ``language`` (ISO 639-1 or 639-3 code, BCP 47 tag) by DTW against
-    eSpeak NG's synthesis; implements :class:`toolkit.align.engine.Aligner`.
+    eSpeak NG's synthesis; implements :class:`toolkit.align.aligner.Aligner`.
 
     ``voice`` overrides eSpeak's voice for the language (an identifier such as ``roa/fr``). Every window
     is aligned against the voice and each of ``variants`` (eSpeak voice variants; by default the female

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .engine import TokenTiming
+from .aligner import TokenTiming
 from .pieces import Piece
 from .run import State
 from .tuning import AlignParams

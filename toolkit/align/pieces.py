@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from ..model import Turn
 from ..text import is_sentence_end
-from .engine import Aligner
+from .aligner import Aligner
 from .normalize import Token
 from .run import Limits
 

@@ -23,7 +23,7 @@ import numpy as np
 from ..model import Finding, Turn
 from ..rules import finding
 from ..timecode import format_clock
-from .engine import TokenTiming
+from .aligner import TokenTiming
 from .fit import anomaly, expected_ms, fit_pool, gap_speech, long_excess, median_score
 from .pieces import Piece
 from .run import Run

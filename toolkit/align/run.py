@@ -10,7 +10,7 @@ import numpy as np
 
 from ..model import Finding
 from ..timing import RateModel
-from .engine import Aligner
+from .aligner import Aligner
 from .tuning import AlignParams
 from .windows import SpeechIndex
 

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import AlignmentError
-from .engine import TokenTiming
+from .aligner import TokenTiming
 from .g2p import VALID_PHONES, g2p, spell
 
 log = logging.getLogger(__name__)

@@ -48,7 +48,7 @@ import numpy as np
 from ..model import Finding, Turn, Word
 from ..timecode import format_clock
 from ..timing import RateModel
-from .engine import Aligner, TokenTiming
+from .aligner import Aligner, TokenTiming
 from .fallback import fallback, sentence_starts
 from .fit import fit_floor, long_excess, median_score, poor_audio, squeeze
 from .normalize import Token, normalize
@@ -86,7 +86,7 @@ def align_turns(
     ``source_start_ms`` keeps the transcript's timestamp.
 
     ``bounds`` gives, per turn, the range ``(earliest, latest)`` in ms where its first word may lie (from
-    the media stage's turn sync, see :class:`toolkit.media.turnsync.TurnSync`): a turn's window starts no
+    the media stage's turn sync, see :class:`toolkit.sync.snapping.TurnSync`): a turn's window starts no
     earlier than its range, ends where the next turn's range allows, and an alignment that starts
     outside its range is rejected, so no turn is aligned across its neighbours' timestamps.
 

@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine import Aligner
+from .aligner import Aligner
 from .normalize import normalize
 
 __all__ = ["TextCheck", "check_offset"]
@@ -97,7 +97,7 @@ def check_offset(
     if len(probes) < MIN_PROBES or not seeds_ms:
         return None
     if engine is None:
-        from .sphinx import SphinxAligner  # pocketsphinx loads in about 0.3 s: only when a check runs
+        from .sphinx import SphinxAligner  # lazy: pocketsphinx loads in about 0.3 s, only when a check runs
 
         engine = SphinxAligner(sample_rate)
     audio_ms = len(audio) * 1000 // sample_rate

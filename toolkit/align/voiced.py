@@ -1,7 +1,7 @@
 """Word times for transcripts in languages other than English: each turn's text, spoken by eSpeak NG, is
 aligned by DTW to its own stretch of audio (:class:`toolkit.align.dtw.EspeakAligner`).
 
-Turn sync has already put every turn where its speech starts (:mod:`toolkit.media.turnsync`), so a
+Turn sync has already put every turn where its speech starts (:mod:`toolkit.sync.turnsync`), so a
 turn's window runs from ``LEAD_MS`` before its start to the next turn's start (or the end of the speech):
 the aligner only has to find the sentences and words inside one turn, which is where the rate model and
 speech onsets lose time (issue 18). The words go in as the transcript writes them (eSpeak reads numbers
@@ -28,7 +28,7 @@ from ..linebreak import tokenize_cjk
 from ..model import Finding, Turn, Word
 from ..rules import finding
 from ..text import is_sentence_end
-from .engine import Aligner
+from .aligner import Aligner
 
 __all__ = ["align_turns_voiced"]
 

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from ..model import Turn
-from .engine import Aligner, TokenTiming
+from .aligner import Aligner, TokenTiming
 from .fit import (
     crush_ms,
     expected_ms,

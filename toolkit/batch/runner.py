@@ -20,10 +20,10 @@ from typing import IO
 from .. import __version__
 from ..io import is_terminal
 from ..pipeline import FORMATS, ConvertOptions
-from .engines import DaskEngine, Engine, InlineEngine, ProcessEngine, default_jobs
+from .executors import DaskEngine, Engine, InlineEngine, ProcessEngine, default_jobs
 from .job import Converter, FileResult, pipeline_converter
 from .plan import BatchUsageError, discover, make_plan
-from .report import Progress, Spool, Tally, write_report
+from .tally import Progress, Spool, Tally, write_report
 
 __all__ = ["BatchOptions", "BatchSummary", "convert_batch", "run_batch"]
 

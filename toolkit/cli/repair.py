@@ -9,7 +9,7 @@ from ..model import Severity
 from ..parse import read_document
 from ..repair import repair as run_repair
 from ..repair import write_transcript
-from ..repair.report import report_json
+from ..repair.changes import report_json
 from ..repair.speakers import load_speaker_map
 from .options import duration_option
 

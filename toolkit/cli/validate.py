@@ -106,7 +106,8 @@ def validate(
     if media is not None:
         if media_checker() is None:
             raise click.UsageError(
-                "--media checks are made by toolkit.media.validate.media_findings, which is not installed"
+                "--media checks are made by toolkit.validate.media_checks.media_findings, "
+                "which is not installed"
             )
         if len(files) > 1:
             raise click.UsageError("--media applies to one file")

@@ -11,7 +11,7 @@ The public entry points::
 ``ffmpeg`` comes from ``$CAPTIONKIT_FFMPEG``, else ``PATH``, else the imageio-ffmpeg wheel; no ffprobe.
 What is done with the speech lives above: :mod:`toolkit.sync` (offset, ratio, splits, turn sync,
 retiming), :mod:`toolkit.align` (word times), :mod:`toolkit.pipeline` (``captionkit sync`` and
-``convert --media``) and :mod:`toolkit.validate.media` (``validate --media``).
+``convert --media``) and :mod:`toolkit.validate.media_checks` (``validate --media``).
 """
 
 from __future__ import annotations

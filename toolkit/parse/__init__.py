@@ -13,7 +13,7 @@ from pathlib import Path
 from ..io import STDIN, decode_bytes, read_text
 from ..model import Document, Finding
 from ..rules import finding
-from .captions import CaptionBlock, captions_to_turns, scan_captions
+from .caption_files import CaptionBlock, captions_to_turns, scan_captions
 from .detect import ensure_normalised, kind_from_extension, sniff_kind
 from .layouts import LAYOUTS, Layout, detect_layout
 from .structured import read_structured

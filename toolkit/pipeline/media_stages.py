@@ -22,8 +22,8 @@ from ..sync import TurnSync, sync_turns
 from .conversion import ConvertOptions
 
 if TYPE_CHECKING:
-    from ..align.engine import Aligner
-    from ..repair.engine import RemovedCopy
+    from ..align.aligner import Aligner
+    from ..repair.stage import RemovedCopy
     from ..timing import RateModel
 
 __all__ = ["MediaResult", "apply_media", "duplicate_alternatives"]
@@ -43,7 +43,7 @@ def duplicate_alternatives(
     turns: Sequence[Turn], removed: Sequence[RemovedCopy]
 ) -> dict[int, list[tuple[int, int]]]:
     """Turn index -> (start_ms, line) of the whole-turn copies of it that duplicate removal dropped (the
-    repair stage's :class:`~toolkit.repair.engine.RemovedCopy`): turn sync tries their times too."""
+    repair stage's :class:`~toolkit.repair.stage.RemovedCopy`): turn sync tries their times too."""
     by_line = {t.line: i for i, t in enumerate(turns)}
     out: dict[int, list[tuple[int, int]]] = {}
     for gone in removed:

@@ -7,8 +7,8 @@ keeping what the transcript said), one :class:`Change` per change and the findin
 
 from __future__ import annotations
 
-from .engine import RepairResult, analyse, repair
-from .report import CHANGE_KINDS, Change
+from .changes import CHANGE_KINDS, Change
+from .stage import RepairResult, analyse, repair
 from .writer import write_transcript
 
 __all__ = ["CHANGE_KINDS", "Change", "RepairResult", "analyse", "repair", "write_transcript"]

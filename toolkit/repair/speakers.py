@@ -16,7 +16,7 @@ Three rules, applied in order, each a row of :data:`MERGE_RULES` in the report:
 Two different full names are never merged with each other unless they are typos of each other. A mapping
 (``--speakers``) overrides all three rules for the names it lists.
 
-Step 1 of the repair stage (:mod:`toolkit.repair.engine`): :func:`plan_speakers` decides the merges, using
+Step 1 of the repair stage (:mod:`toolkit.repair.stage`): :func:`plan_speakers` decides the merges, using
 the name comparisons of :mod:`~toolkit.repair.speaker_names`; :func:`load_speaker_map` reads a mapping.
 """
 

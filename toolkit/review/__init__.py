@@ -25,7 +25,7 @@ from ..captions import decode_caption_bytes, loads
 from ..io import atomic_write_text
 from ..pipeline import ConvertOptions, ConvertResult, convert_captions
 from ..profiles import Profile
-from .media import (
+from .envelope import (
     Envelope,
     MediaOverlay,
     analyse_for_review,

@@ -26,7 +26,7 @@ from ..errors import InputError, ToolkitError
 from ..pipeline import ConvertResult, render_with_findings, result_to_json
 from ..rules import RULES_BY_CODE
 from ..segment import shown_chars
-from .media import Envelope, spans_from_pairs
+from .envelope import Envelope, spans_from_pairs
 
 __all__ = ["MAX_EMBED_BYTES", "ReviewError", "build_review", "media_reference", "page_result", "review_data"]
 
@@ -74,7 +74,7 @@ def build_review(
     ``media``: the video/audio file, referenced from the page by its path relative to ``out_path``
     (``embed``: carried inside the page as a ``data:`` URL, refused above :data:`MAX_EMBED_BYTES`).
     ``audio_envelope`` and ``speech`` (``(start_ms, end_ms)`` spans) are drawn on the timeline when given
-    (see :func:`toolkit.review.media.analyse_for_review`).
+    (see :func:`toolkit.review.envelope.analyse_for_review`).
     """
     src = media_reference(media, out_path, embed=embed) if media else None
     vtt, result = page_result(result)

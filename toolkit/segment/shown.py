@@ -3,14 +3,14 @@
 Reading speed counts what the default SRT shows (``NAME: `` labels, dialogue dashes), so the segmenter's
 findings (C001-C006) agree with ``captionkit validate`` on the SRT. Used by the timing pass
 (:mod:`.cue_times`), by the pipeline and by the review page; the limits themselves live in
-:mod:`toolkit.limits`.
+:mod:`toolkit.checks.limits`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..limits import ShownCue, check_limits
+from ..checks.limits import ShownCue, check_limits
 from ..model import Cue, Finding
 from ..profiles import Profile
 from .cue_plan import CuePlan
@@ -74,7 +74,7 @@ def check_shown(
     cues: Sequence[Cue], chars: Sequence[int], profile: Profile, path: str | None
 ) -> list[Finding]:
     """:func:`check_cues` with the cues' :func:`shown_chars` known: the profile's limits
-    (:mod:`toolkit.limits`, the implementation ``validate`` uses too)."""
+    (:mod:`toolkit.checks.limits`, the implementation ``validate`` uses too)."""
     shown = [
         ShownCue(k, c.line, c.start_ms, c.end_ms, c.lines, n)
         for k, (c, n) in enumerate(zip(cues, chars, strict=True), start=1)

@@ -4,7 +4,7 @@ Part of :mod:`toolkit.sync`. A turn's words take about the speaker's speech-only
 between its stamp and the next one (from the mask of :mod:`toolkit.media.vad`) should match that. A
 surplus before a run of turns and a matching deficit at its end is a block of turns stamped late (or
 early). Used to pick among the copies of a duplicated turn (:mod:`.snapping`) and by ``validate --media``
-(:mod:`toolkit.validate.media`).
+(:mod:`toolkit.validate.media_checks`).
 """
 
 from __future__ import annotations

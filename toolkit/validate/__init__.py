@@ -46,14 +46,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..checks.caption_rules import BlockLike, CaptionContext, check_captions, check_document, visible_text
 from ..io import STDIN
-from .captions import BlockLike, CaptionContext, check_captions, check_document, visible_text
-from .report import format_text
+from .render import format_text
 from .results import SCHEMA_VERSION, FileReport, ValidationReport
 from .selection import is_selected, parse_codes
 
 if TYPE_CHECKING:
-    from .engine import (
+    from .files import (
         expand_paths,
         media_checker,
         validate_captions,
@@ -100,9 +100,9 @@ _ENGINE = (
 
 def __getattr__(name: str) -> Any:
     if name in _ENGINE:
-        from . import engine  # lazy: see _ENGINE
+        from . import files  # lazy: see _ENGINE
 
-        value = getattr(engine, name)
+        value = getattr(files, name)
         globals()[name] = value
         return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,7 +1,7 @@
 """Validation of delivery files (TTML/IMSC, SCC, ASS/SSA, EBU STL): read through their libraries, then
 the caption checks, plus the limits of the delivery format itself.
 
-The branch of :func:`toolkit.validate.engine.validate_file` for the extensions ``convert`` reads as
+The branch of :func:`toolkit.validate.files.validate_file` for the extensions ``convert`` reads as
 delivery formats (:data:`DELIVERY_SUFFIXES`); transcripts and SRT/WebVTT files take the engine's own path.
 """
 
@@ -11,12 +11,12 @@ import dataclasses
 
 from ..captions.delivery import loads_delivery
 from ..captions.kinds import EXTENSIONS
+from ..checks.caption_rules import check_document
 from ..errors import ToolkitError
 from ..io import read_bytes
 from ..model import Finding
 from ..profiles import Profile
 from ..rules import RULES, finding
-from .captions import check_document
 from .results import FileReport, sorted_by_line, unreadable_report
 from .selection import Selection, is_selected
 

@@ -1,6 +1,6 @@
 """Duplicates at every grain: whole turns, runs of turns, and sentences glued into another turn.
 
-Step 2 of the repair stage (:mod:`toolkit.repair.engine` runs it after the speakers are merged and before
+Step 2 of the repair stage (:mod:`toolkit.repair.stage` runs it after the speakers are merged and before
 the timeline is put in order). :func:`find_duplicates` (:mod:`~toolkit.repair.duplicates.search`) runs the
 parts in order:
 

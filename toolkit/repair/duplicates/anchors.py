@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from ...model import Turn
-from ..text import Sentence, split_sentences
+from ..sentences import Sentence, split_sentences
 
 __all__ = [
     "MAX_STEP",

@@ -16,7 +16,7 @@ from dataclasses import replace
 
 from ...model import Turn
 from ..evidence import Timing, sequence_cost
-from ..text import Sentence
+from ..sentences import Sentence
 from .anchors import DuplicateRun, SentenceIndex
 from .removal import apply_removals, removals_of
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from ...model import Turn
 from ..evidence import Timing
-from ..text import join_sentences, sentence_spans
+from ..sentences import join_sentences, sentence_spans
 from .anchors import DuplicateRun, SentenceIndex
 
 __all__ = ["Removal", "apply_removals", "removals_of"]

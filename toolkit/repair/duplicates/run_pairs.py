@@ -19,7 +19,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from ...model import Turn
-from ..text import Sentence
+from ..sentences import Sentence
 from .anchors import MAX_STEP, MIN_ANCHOR_WORDS, MIN_RATIO, DuplicateRun, SentenceIndex
 
 __all__ = ["Pairs", "fill_run"]

@@ -16,7 +16,7 @@ from rapidfuzz.distance import Levenshtein
 
 from ...model import Turn
 from ..evidence import Timing
-from ..text import Sentence
+from ..sentences import Sentence
 from .anchors import DuplicateRun, SentenceIndex, find_anchors, group_runs
 from .keep_choice import decide, record_offsets, window, within_one_turn
 from .removal import Removal, removals_of

@@ -1,6 +1,6 @@
 """Putting a transcript's timeline in order: backwards timestamps, impossible gaps, missing timestamps.
 
-The timeline step of the repair stage (:mod:`toolkit.repair.engine` runs it after speakers and duplicates),
+The timeline step of the repair stage (:mod:`toolkit.repair.stage` runs it after speakers and duplicates),
 in the order :func:`repair_timeline` runs it:
 
 1. Runs shifted by a constant that return to the main time base are shifted back

@@ -20,8 +20,8 @@ from ...model import Turn
 from ...rules import finding
 from ...timecode import format_clock
 from ...timing import RateModel
+from ..changes import Change, short, signed_duration_text
 from ..evidence import Timing, sequence_cost
-from ..report import Change, short, signed_duration_text
 from .timeline_state import RETIME_COST, TimelineState, apply_retime, lines_and_text
 
 __all__ = ["fix_order", "longest_chain"]

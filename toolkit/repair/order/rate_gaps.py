@@ -13,8 +13,8 @@ from ...model import Turn
 from ...rules import finding
 from ...timecode import format_clock
 from ...timing import count_words
+from ..changes import duration_text
 from ..evidence import implausible, sequence_cost
-from ..report import duration_text
 from .timeline_state import TYPO_PENALTY, TimelineState, apply_retime, typo_candidates
 
 __all__ = ["fix_rates"]

@@ -14,8 +14,8 @@ import math
 from collections.abc import Sequence
 
 from ...model import Turn
+from ..changes import duration_text
 from ..evidence import implausible, sequence_cost
-from ..report import duration_text
 from .timeline_state import RETIME_COST, TYPO_TRUST, TimelineState, apply_retime
 
 __all__ = ["fix_shifted_runs"]

@@ -14,8 +14,8 @@ from typing import Any
 from ...model import Finding, Turn
 from ...rules import finding
 from ...timecode import format_clock
+from ..changes import Change, short
 from ..evidence import Timing
-from ..report import Change, short
 from .blocks import fix_order
 from .rate_gaps import fix_rates
 from .time_base import fix_shifted_runs

@@ -15,8 +15,8 @@ from typing import Any, NamedTuple
 from ...model import Finding, Turn
 from ...rules import finding
 from ...timecode import format_clock, split_ms
+from ..changes import Change, duration_text, signed_duration_text
 from ..evidence import Timing, sequence_cost
-from ..report import Change, duration_text, signed_duration_text
 
 __all__ = [
     "RETIME_COST",

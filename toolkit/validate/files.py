@@ -3,7 +3,7 @@
 A transcript's findings are the parser's (``P001``-``P005``) plus those of
 :func:`toolkit.repair.analyse` (``T001``-``T006``, ``P004``, ``P005``), the same implementation
 ``convert`` uses. A caption file's findings are the parser's leniency notes (``P002``, ``P006``) plus the
-caption checks of the rule table, run on the raw blocks (:mod:`toolkit.validate.captions`).
+caption checks of the rule table, run on the raw blocks (:mod:`toolkit.checks.caption_rules`).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Protocol
 
 from ..captions.scan import scan_captions
 from ..captions.webvtt import parse_webvtt
+from ..checks.caption_rules import BlockLike, CaptionContext, check_captions
 from ..errors import InputError, ToolkitError
 from ..io import STDIN, read_text, walk_folder
 from ..model import Document, Finding
@@ -25,7 +26,6 @@ from ..parse.detect import kind_from_extension, sniff_kind
 from ..profiles import Profile
 from ..repair import analyse
 from ..rules import RULES
-from .captions import BlockLike, CaptionContext, check_captions
 from .delivery_files import DELIVERY_SUFFIXES, validate_delivery
 from .results import FileReport, ValidationReport, sorted_by_line, unreadable_report
 from .selection import Selection, is_selected
@@ -142,9 +142,11 @@ class MediaCheck(Protocol):
 
 
 def media_checker() -> MediaCheck | None:
-    """``toolkit.media.validate.media_findings`` (M rules against the audio), or ``None`` if not installed."""
+    """``toolkit.validate.media_checks.media_findings`` (M rules against the audio), or ``None``."""
     try:
-        from .media import media_findings  # lazy: numpy, ffmpeg and the speech detectors only for --media
+        from .media_checks import (
+            media_findings,  # lazy: numpy, ffmpeg and the speech detectors only for --media
+        )
     except ImportError:
         return None
     return media_findings
@@ -175,7 +177,7 @@ def validate_text(
     if media is not None:
         checker = media_checker()
         if checker is None:
-            raise ToolkitError("media checks need toolkit.media.validate, which is not installed")
+            raise ToolkitError("media checks need toolkit.validate.media_checks, which is not installed")
         findings.extend(checker(doc, media, audio_stream=audio_stream))
     kept = (
         f if f.path is not None else dataclasses.replace(f, path=path)
@@ -260,7 +262,7 @@ def validate_paths(
 ) -> ValidationReport:
     """Check every file (see :func:`expand_paths`); one unreadable file does not stop the others.
 
-    ``media`` (a video/audio path) adds the M rules of ``toolkit.media.validate.media_findings(doc,
+    ``media`` (a video/audio path) adds the M rules of ``toolkit.validate.media_checks.media_findings(doc,
     media_path)`` on its ``audio_stream`` (``a:N``; default: the default-flagged one, else the first);
     ``select``/``ignore`` are code prefixes as returned by :func:`parse_codes`.
     """

@@ -10,12 +10,12 @@ from ..model import Document, Finding, Turn
 from ..rules import finding
 from ..timecode import format_clock
 from ..timing import RateModel, count_words
+from .changes import Change, duration_text, short, signed_duration_text
 from .duplicates import DuplicateRun, Removal, apply_removals, describe_run, find_duplicates
 from .evidence import Timing
 from .order import repair_timeline
-from .report import Change, duration_text, short, signed_duration_text
+from .sentences import sentence_spans
 from .speakers import MERGE_RULES, plan_speakers
-from .text import sentence_spans
 
 __all__ = ["RemovedCopy", "RepairResult", "analyse", "repair"]
 
