@@ -1,10 +1,11 @@
 """The import graph keeps the stages' order: no module-level import cycle, no import from a higher layer.
 
 Layers, lowest first (README, "How it is built"): the model and its helpers; reading (caption documents,
-transcript parsing); repair, timing, language, line breaking; segmenting and writing; media I/O (ffmpeg,
-decoding, speech detection, mux); sync (offset, ratio, splits, turn sync, retiming); word alignment; the
-pipeline; validate, batch, review and the library API; the command line. Imports inside functions are
-left out on purpose: they are the lazy loads that keep start-up fast (each has its reason beside it).
+transcript parsing); repair, timing, language, line breaking, the caption rules; segmenting and writing;
+media I/O (ffmpeg, decoding, speech detection, mux); sync (offset, ratio, splits, turn sync, retiming);
+word alignment; the pipeline; validate, batch, review and the library API; the command line. Imports
+inside functions are the lazy loads that keep start-up fast: they may not point upward either, and each
+says why beside it. Imports under ``if TYPE_CHECKING`` never run and are left out.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("toolkit", "toolkit.errors", "toolkit.model", "toolkit.timecode", "toolkit.markup", "toolkit.profiles",
      "toolkit.io", "toolkit.rules", "toolkit.text"),
     ("toolkit.captions", "toolkit.parse"),
-    ("toolkit.repair", "toolkit.timing", "toolkit.language", "toolkit.linebreak", "toolkit.limits"),
+    ("toolkit.repair", "toolkit.timing", "toolkit.language", "toolkit.linebreak", "toolkit.checks"),
     ("toolkit.segment", "toolkit.formats"),
     ("toolkit.media",),
     ("toolkit.sync",),
@@ -38,11 +39,25 @@ def _modules() -> dict[str, Path]:
     return out
 
 
-def _edges(mods: dict[str, Path]) -> dict[str, set[str]]:
+def _imports(tree: ast.Module, lazy: bool) -> list[ast.Import | ast.ImportFrom]:
+    """The module-level imports (``lazy=False``, ``if TYPE_CHECKING`` blocks left out: they never run), or
+    the imports inside functions (``lazy=True``)."""
+    if not lazy:
+        return [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
+    return [
+        n
+        for f in ast.walk(tree)
+        if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef)
+        for n in ast.walk(f)
+        if isinstance(n, ast.Import | ast.ImportFrom)
+    ]
+
+
+def _edges(mods: dict[str, Path], lazy: bool = False) -> dict[str, set[str]]:
     edges: dict[str, set[str]] = defaultdict(set)
     for name, path in mods.items():
         package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
-        for node in ast.parse(path.read_text(encoding="utf-8")).body:  # module level only
+        for node in _imports(ast.parse(path.read_text(encoding="utf-8")), lazy):
             if isinstance(node, ast.ImportFrom):
                 base = package[: len(package) - node.level + 1] if node.level else []
                 target = (
@@ -77,11 +92,25 @@ def test_no_import_from_a_higher_layer() -> None:
     mods = _modules()
     upward = [
         f"{a} -> {b}"
-        for a, targets in _edges(mods).items()
+        for lazy in (False, True)
+        for a, targets in _edges(mods, lazy).items()
         for b in targets
-        if b in mods and _layer(b) > _layer(a)
-    ]
+        if b in mods and _layer(b) > _layer(a) and not (lazy and a == "toolkit" and b == "toolkit.api")
+    ]  # the one exception: ``toolkit.convert`` and friends, the package's public face, load the API lazily
     assert upward == []
+
+
+def test_every_import_inside_a_function_says_why() -> None:
+    """An import inside a function hides an edge of the graph; it is there only to keep start-up fast or an
+    optional library out of the way, and the line (or the comment line above it) says so."""
+    silent = []
+    for name, path in _modules().items():
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for node in _imports(ast.parse("\n".join(lines)), lazy=True):
+            around = lines[node.lineno - 2 : (node.end_lineno or node.lineno)]
+            if not any("lazy" in line for line in around):
+                silent.append(f"{name}:{node.lineno}")
+    assert silent == []
 
 
 def test_no_module_level_import_cycle() -> None:
@@ -114,3 +143,5 @@ def test_the_graph_is_read() -> None:
     assert "toolkit.model" in edges["toolkit.pipeline.conversion"]
     assert "toolkit.captions.model" in edges["toolkit.captions.webvtt"]
     assert _layer("toolkit.cli.convert") > _layer("toolkit.pipeline") > _layer("toolkit.segment")
+    lazy = _edges(_modules(), lazy=True)
+    assert "toolkit.align.verify" in lazy["toolkit.pipeline.caption_sync"]

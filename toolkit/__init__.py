@@ -60,7 +60,7 @@ _API = ("Caption", "Captions", "convert", "load", "loads")
 
 def __getattr__(name: str) -> _typing.Any:
     if name in _API:
-        from . import api
+        from . import api  # lazy: `import toolkit` stays light; the API loads the pipeline on first use
 
         value = getattr(api, name)
         globals()[name] = value

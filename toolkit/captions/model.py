@@ -19,6 +19,7 @@ from pathlib import Path
 from ..io import atomic_write_text
 from ..markup import escape_vtt, unescape
 from ..model import Finding
+from .write import dumps, format_for
 
 __all__ = ["Block", "Caption", "Captions", "plain_text", "voices"]
 
@@ -189,22 +190,16 @@ class Captions:
 
     def to_string(self, fmt: str = "vtt", *, speaker_style: str = "upper") -> str:
         """The document as SRT or WebVTT text (what SRT cannot carry: see ``convert_findings``)."""
-        from .write import dumps  # cycle: the writer uses the readers (srt, webvtt), which build these
-
         return dumps(self, fmt, speaker_style=speaker_style)[0]
 
     def convert_findings(self, fmt: str, *, speaker_style: str = "upper") -> tuple[Finding, ...]:
         """What writing this document as ``fmt`` cannot keep, cue by cue."""
-        from .write import dumps  # cycle: as in to_string
-
         return tuple(dumps(self, fmt, speaker_style=speaker_style)[1])
 
     def save(
         self, path: str | Path, fmt: str | None = None, *, speaker_style: str = "upper"
     ) -> list[Finding]:
         """Write the document (format from the extension unless given), atomically; returns what was lost."""
-        from .write import dumps, format_for  # cycle: as in to_string
-
         target = format_for(str(path), fmt)
         text, findings = dumps(self, target, speaker_style=speaker_style, path=str(path))
         protect = [self.path] if self.path else []

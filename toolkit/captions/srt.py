@@ -19,8 +19,9 @@ from ..rules import finding
 from ..timecode import is_strict_srt
 from .model import Block, Caption, Captions
 from .scan import CaptionBlock, leading_text, scan_captions
+from .srt_styles import ALIGNMENT_SETTINGS, FONT_CLASS, STRIKE_CLASS
 
-__all__ = ["ALIGNMENT_SETTINGS", "parse_srt", "srt_markup_to_vtt"]
+__all__ = ["parse_srt", "srt_markup_to_vtt"]
 
 _SRT_TOKEN = re.compile(
     r"<(?P<close>/?)(?P<tag>[ibus])\s*>"
@@ -31,24 +32,6 @@ _SRT_TOKEN = re.compile(
 _COLOR = re.compile(r"""color\s*=\s*["']?\s*#?(?P<value>[0-9a-fA-F]{6}|[0-9a-fA-F]{3}|[A-Za-z]+)["']?""")
 _AN = re.compile(r"^an([1-9])$")
 _ASS_STYLE = re.compile(r"^([ibus])([01])$")
-
-# {\anN} <-> WebVTT settings: rows bottom/middle/top, columns left/centre/right
-ALIGNMENT_SETTINGS: dict[int, tuple[tuple[str, str], ...]] = {}
-for _n in range(1, 10):
-    _row, _col = divmod(_n - 1, 3)
-    _settings: list[tuple[str, str]] = []
-    if _row == 1:
-        _settings.append(("line", "50%,center"))
-    elif _row == 2:
-        _settings.append(("line", "0"))
-    if _col == 0:
-        _settings.append(("align", "left"))
-    elif _col == 2:
-        _settings.append(("align", "right"))
-    ALIGNMENT_SETTINGS[_n] = tuple(_settings)
-
-FONT_CLASS = "font-color-"  # <font color="#ff0000"> -> <c.font-color-ff0000>
-STRIKE_CLASS = "strike"
 
 
 def srt_markup_to_vtt(text: str, lost: list[str], classes: dict[str, str]) -> tuple[str, int | None]:

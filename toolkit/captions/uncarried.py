@@ -8,9 +8,13 @@ NOTE blocks, which only WebVTT holds, get one finding of their own.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..model import Finding, Severity
 from ..rules import finding
-from .model import Captions
+
+if TYPE_CHECKING:  # the model imports the writer, which imports this
+    from .model import Captions
 
 __all__ = ["blocks_finding", "cue_finding"]
 

@@ -12,16 +12,19 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..markup import speaker_label
 from ..markup import srt_text as _srt_text
 from ..model import Finding, Severity
 from ..timecode import format_srt, format_vtt
 from .cue_text import SPAN_LOSSES, WORD_TIMESTAMPS, EndTag, StartTag, TimestampTag, cue_tokens
-from .model import Caption, Captions
-from .srt import ALIGNMENT_SETTINGS, FONT_CLASS, STRIKE_CLASS
+from .srt_styles import ALIGNMENT_SETTINGS, FONT_CLASS, STRIKE_CLASS
 from .uncarried import blocks_finding, cue_finding
-from .webvtt import cue_box, parse_region
+from .webvtt_syntax import cue_box, parse_region
+
+if TYPE_CHECKING:  # the model imports this writer (Captions.save)
+    from .model import Caption, Captions
 
 __all__ = ["dumps", "format_for", "placement", "region_ids", "vtt_to_srt_text"]
 

@@ -2,25 +2,63 @@
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import sys
+from collections.abc import Callable
 
 import click
 
 from .. import __version__
 from ..errors import ToolkitError
 
-# command name -> "module:function" under toolkit.cli; a command's module (and what it imports) is loaded
-# only when that command runs or help lists it, so `captionkit sync` starts ffmpeg sooner.
-_COMMANDS = {
-    "convert": "convert:convert",
-    "mux": "media:mux",
-    "repair": "repair:repair",
-    "review": "review:review",
-    "sync": "media:sync",
-    "validate": "validate:validate",
+# A command's module (and what it imports) is loaded only when that command runs or help lists it, so
+# `captionkit sync` starts ffmpeg sooner: each loader below imports one command module.
+
+
+def _convert() -> click.Command:
+    from .convert import convert  # lazy: the pipeline (see above)
+
+    return convert
+
+
+def _mux() -> click.Command:
+    from .media import mux  # lazy: ffmpeg and the media stages
+
+    return mux
+
+
+def _repair() -> click.Command:
+    from .repair import repair  # lazy: the parser and repair
+
+    return repair
+
+
+def _review() -> click.Command:
+    from .review import review  # lazy: the review page
+
+    return review
+
+
+def _sync() -> click.Command:
+    from .media import sync  # lazy: ffmpeg and the media stages
+
+    return sync
+
+
+def _validate() -> click.Command:
+    from .validate import validate  # lazy: the validator
+
+    return validate
+
+
+_COMMANDS: dict[str, Callable[[], click.Command]] = {
+    "convert": _convert,
+    "mux": _mux,
+    "repair": _repair,
+    "review": _review,
+    "sync": _sync,
+    "validate": _validate,
 }
 
 
@@ -38,10 +76,7 @@ class _Group(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in self.commands and cmd_name in _COMMANDS:
-            module, attr = _COMMANDS[cmd_name].split(":")
-            command = getattr(importlib.import_module(f"{__name__}.{module}"), attr)
-            assert isinstance(command, click.Command)
-            self.add_command(command, cmd_name)
+            self.add_command(_COMMANDS[cmd_name](), cmd_name)
         return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context) -> object:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from ..captions import Captions, decode_caption_bytes, detect_format, loads
 from ..captions.labels import meeting_labels, metadata_speech
 from ..captions.rolling import merge_rolling
+from ..checks.caption_rules import check_document
 from ..errors import ParseError
 from ..io import STDIN, read_input
 from ..model import Document, Finding, Turn
@@ -31,7 +32,7 @@ from .conversion import DELIVERY_INPUTS, ConvertOptions, ConvertResult
 
 if TYPE_CHECKING:
     from ..language import Language
-    from ..repair.engine import RemovedCopy
+    from ..repair.stage import RemovedCopy
 
 __all__ = [
     "CLOCK_FROM_MS",
@@ -248,7 +249,6 @@ def _looks_like_captions(data: bytes) -> bool:
 
 def convert_captions(captions: Captions, options: ConvertOptions) -> ConvertResult:
     """A caption document kept cue for cue: the profile's limits are checked and reported, not applied."""
-    from ..validate.captions import check_document  # lazy: validate is a layer above; to move below
 
     if not any(c.plain.strip() for c in captions.cues):
         what = "no cue has any text" if captions.cues else "no cue could be read"

@@ -21,7 +21,7 @@ from ...errors import InputError
 from ...markup import speaker_label
 from ...model import Finding
 from ..model import Caption, Captions
-from ..srt import ALIGNMENT_SETTINGS
+from ..srt_styles import ALIGNMENT_SETTINGS
 from .losses import LossReport, each_cue
 from .styled import PLAIN, Style, StyledChars, StyledLine, to_cue_text, voices
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from ...markup import escape_vtt
 from ..cue_text import SPAN_LOSSES, WORD_TIMESTAMPS, EndTag, StartTag, TimestampTag, cue_tokens
-from ..srt import FONT_CLASS, STRIKE_CLASS
+from ..srt_styles import FONT_CLASS, STRIKE_CLASS
 
 __all__ = ["PLAIN", "Style", "StyledChars", "StyledLine", "runs", "to_cue_text", "voices"]
 

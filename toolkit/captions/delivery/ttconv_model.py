@@ -22,7 +22,7 @@ from ttconv.style_properties import (  # type: ignore[import-untyped]
 )
 
 from ..model import Caption, Captions
-from ..srt import ALIGNMENT_SETTINGS
+from ..srt_styles import ALIGNMENT_SETTINGS
 from .styled import PLAIN, Style, StyledChars, to_cue_text
 
 __all__ = ["Paragraph", "paragraphs", "to_captions"]

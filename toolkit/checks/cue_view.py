@@ -1,9 +1,9 @@
 """What the caption checks read: a cue as scanned, the context of the file, and its text as shown.
 
-The first half of :mod:`toolkit.validate.captions` (the checks, one per ``C`` rule): the block protocol a
-check reads (the caption scanner's blocks and a caption document's cues both fit it), the
+The first half of :mod:`toolkit.checks.caption_rules` (the checks, one per ``C`` rule): the block
+protocol a check reads (the caption scanner's blocks and a caption document's cues both fit it), the
 :class:`CaptionContext` every check gets, and the counting conventions shared by the checks and by
-:mod:`toolkit.limits`.
+:mod:`toolkit.checks.limits`.
 
 Counting conventions (the style guides the profiles cite): characters are what a viewer sees, so tags
 (``<i>``, ``<v Name>``, ``<00:00:01.000>``, ``{\\an8}``) are not counted, WebVTT entities (``&amp;``)
@@ -19,15 +19,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
-from ..limits import ShownCue
 from ..markup import unescape
 from ..profiles import Profile
+from .limits import ShownCue
 
 __all__ = ["SPACES", "VTT_ENTITY", "VTT_TAG", "BlockLike", "CaptionContext", "shown_cues", "visible_text"]
 
 
 class BlockLike(Protocol):
-    """What a check reads from a scanned cue (``toolkit.parse.captions.CaptionBlock`` has these)."""
+    """What a check reads from a scanned cue (``toolkit.parse.caption_files.CaptionBlock`` has these)."""
 
     @property
     def line(self) -> int: ...
@@ -82,7 +82,7 @@ def _chars(b: BlockLike, kind: str) -> int:
 
 
 def shown_cues(blocks: Sequence[BlockLike], ctx: CaptionContext) -> list[ShownCue]:
-    """The blocks as a viewer sees them, for the profile's limits (:mod:`toolkit.limits`)."""
+    """The blocks as a viewer sees them, for the profile's limits (:mod:`toolkit.checks.limits`)."""
     kind = ctx.text_kind
     return [
         ShownCue(

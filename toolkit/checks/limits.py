@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from .model import Finding
-from .profiles import Profile
-from .rules import finding
+from ..model import Finding
+from ..profiles import Profile
+from ..rules import finding
 
 __all__ = [
     "ShownCue",

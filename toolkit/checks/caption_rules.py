@@ -12,12 +12,12 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from .. import limits
 from ..captions import Captions
 from ..model import Finding, Severity
 from ..profiles import Profile
 from ..rules import RULES, finding
 from ..timecode import format_clock, format_srt, format_vtt, is_strict_srt, is_strict_vtt
+from . import limits
 from .cue_view import SPACES, VTT_ENTITY, VTT_TAG, BlockLike, CaptionContext, shown_cues, visible_text
 
 __all__ = [
@@ -97,7 +97,7 @@ def _pairs(blocks: Sequence[BlockLike]) -> Iterator[_Pair]:
 
 
 def check_gap(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[Finding]:
-    """C006: a gap under the minimum between a cue and the next (see :func:`toolkit.limits.check_gaps`)."""
+    """C006: a gap under the minimum between a cue and the next (:func:`toolkit.checks.limits.check_gaps`)."""
     return limits.check_gaps(shown_cues(blocks, ctx), ctx.profile, ctx.path)
 
 
