@@ -10,7 +10,7 @@ estimate. Copies of a turn that duplicate removal dropped offer their stamps too
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -21,18 +21,18 @@ from ..model import Finding, Turn
 from ..rules import finding
 from ..timecode import format_clock
 from ..timing import count_words
+from .findings import Anchor, sync_findings
 from .residuals import speech_residuals
-from .solution import VAD_LAG_MS, SyncResult
+from .solution import VAD_LAG_MS
 from .turnsync import TurnSyncParams, turn_sync
 
 if TYPE_CHECKING:
     from ..timing import RateModel
 
-__all__ = ["OFFSET_REPORT_MS", "TurnSync", "sync_turns"]
+__all__ = ["TurnSync", "sync_turns"]
 
 SNAP_BEFORE_MS = 300  # onsets searched this far before the corrected stamp ...
 SNAP_AFTER_MS = 1500  # ... and this far after (stamps are truncated to the second)
-OFFSET_REPORT_MS = 1000  # smaller offsets are the stamps' own truncation, not worth a finding
 
 
 class TurnSync(NamedTuple):
@@ -79,7 +79,7 @@ def sync_turns(
         per = result.offsets_for(len(idx))
         for k, i in enumerate(idx):
             offsets[i] = per[k]
-    findings.extend(_offset_findings(turns, idx, result, path))
+    findings.extend(sync_findings(result, _anchors(turns, idx), path=path, corrected=True))
     on_s, on_e = onsets(mask)
     starts, bounds = _snapped_starts(turns, idx, offsets, on_s, result.accepted, p)
     merged = _ended_at_speech(turns, starts, (on_s, on_e), duration_ms)
@@ -87,48 +87,9 @@ def sync_turns(
     return TurnSync(merged, findings, meta, bounds)
 
 
-def _offset_findings(
-    turns: Sequence[Turn], idx: list[int], result: SyncResult, path: str | None
-) -> list[Finding]:
-    """M004 (an offset worth reporting) and M005 (each jump) for an accepted sync, else M006."""
-    if not result.accepted:
-        return [
-            finding(
-                "M006",
-                f"could not sync the transcript to the audio ({result.reason}); the timestamps were kept",
-                path=path,
-                confidence=round(result.confidence, 3),
-            )
-        ]
-    out: list[Finding] = []
-    seg0 = result.segments[0]
-    if abs(seg0.offset_ms) >= OFFSET_REPORT_MS:
-        t0 = turns[idx[seg0.first]]
-        out.append(
-            finding(
-                "M004",
-                f"the transcript is offset by {seg0.offset_ms / 1000:+.1f} s against the audio; corrected",
-                path=path,
-                line=t0.line,
-                offset_ms=seg0.offset_ms,
-            )
-        )
-    for prev, seg in zip(result.segments, result.segments[1:], strict=False):
-        t = turns[idx[seg.first]]
-        out.append(
-            finding(
-                "M005",
-                f"the offset changes from {prev.offset_ms / 1000:+.1f} s "
-                f"to {seg.offset_ms / 1000:+.1f} s "
-                f"at {format_clock(max(0, t.start_ms or 0))}; corrected",
-                path=path,
-                line=t.line,
-                from_ms=t.start_ms,
-                offset_ms=seg.offset_ms,
-                previous_offset_ms=prev.offset_ms,
-            )
-        )
-    return out
+def _anchors(turns: Sequence[Turn], idx: list[int]) -> Callable[[int], Anchor]:
+    """The sync's k-th timed turn, where the findings point."""
+    return lambda k: Anchor(turns[idx[k]].line, turns[idx[k]].start_ms)
 
 
 def _snapped_starts(

@@ -28,7 +28,7 @@ from ..media.vad import FRAME_MS, runs
 from ..model import Document, Finding, Turn
 from ..rules import finding
 from ..sync import SyncParams, SyncResult, find_sync, shifted_blocks, speech_residuals, turn_sync
-from ..sync.snapping import OFFSET_REPORT_MS
+from ..sync.findings import OFFSET_REPORT_MS, Anchor, sync_findings
 from ..timecode import format_clock
 from ..timing import RateModel, count_words
 
@@ -126,60 +126,21 @@ def _expected_ends(timed: _Timed, rates: RateModel | None) -> np.ndarray:
 
 def _offset_findings(timed: _Timed, result: SyncResult | None) -> list[Finding]:
     """M004 (an offset, or a caption file's frame rate) and M005 (each jump) for an accepted sync; M006
-    for a refused one."""
+    for a refused one (:func:`toolkit.sync.findings.sync_findings`, which convert reports with too)."""
     if result is None:
         return []
-    path = timed.path
-    if not result.accepted:
-        return [
-            finding(
-                "M006",
-                f"could not match the text to the audio ({result.reason}); checked the times as written",
-                path=path,
-                confidence=round(result.confidence, 3),
-            )
-        ]
-    out: list[Finding] = []
-    first = result.segments[0]
-    report_ms = OFFSET_REPORT_MS if timed.is_transcript else CAPTION_OFFSET_REPORT_MS
-    if abs(first.offset_ms) >= report_ms:
-        out.append(
-            finding(
-                "M004",
-                f"the text is {first.offset_ms / 1000:+.2f} s off the audio "
-                f"(confidence {result.confidence:.2f})",
-                path=path,
-                line=timed.line(first.first),
-                offset_ms=first.offset_ms,
-                confidence=round(result.confidence, 3),
-            )
-        )
-    for prev, seg in zip(result.segments, result.segments[1:], strict=False):
-        from_ms = int(timed.stamps[seg.first])
-        out.append(
-            finding(
-                "M005",
-                f"from {format_clock(from_ms)} the offset changes from "
-                f"{prev.offset_ms / 1000:+.2f} s to {seg.offset_ms / 1000:+.2f} s",
-                path=path,
-                line=timed.line(seg.first),
-                cue=timed.cue(seg.first),
-                from_ms=from_ms,
-                offset_ms=seg.offset_ms,
-                previous_offset_ms=prev.offset_ms,
-            )
-        )
-    if not timed.is_transcript and result.ratio != 1.0:
-        out.append(
-            finding(
-                "M004",
-                f"the captions run at a different frame rate (ratio {result.ratio:.5f})",
-                path=path,
-                line=timed.line(0),
-                ratio=result.ratio,
-            )
-        )
-    return out
+
+    def anchor(k: int) -> Anchor:
+        return Anchor(timed.line(k), int(timed.stamps[k]), timed.cue(k))
+
+    return sync_findings(
+        result,
+        anchor,
+        path=timed.path,
+        corrected=False,
+        report_ms=OFFSET_REPORT_MS if timed.is_transcript else CAPTION_OFFSET_REPORT_MS,
+        frame_rate=not timed.is_transcript,
+    )
 
 
 def _shifted_turns(
