@@ -11,6 +11,7 @@ says why beside it. Imports under ``if TYPE_CHECKING`` never run and are left ou
 from __future__ import annotations
 
 import ast
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -145,3 +146,18 @@ def test_the_graph_is_read() -> None:
     assert _layer("toolkit.cli.convert") > _layer("toolkit.pipeline") > _layer("toolkit.segment")
     lazy = _edges(_modules(), lazy=True)
     assert "toolkit.align.verify" in lazy["toolkit.pipeline.caption_sync"]
+
+
+def test_the_readme_names_the_same_layers() -> None:
+    """README's "Layers, lowest first: ...; ...; ..." paragraph lists LAYERS group by group (so the
+    documented order cannot drift from the one this file checks)."""
+    readme = (ROOT.parent / "README.md").read_text(encoding="utf-8")
+    text = readme[readme.index("Layers, lowest first:") : readme.index("A module imports only from")]
+    documented = [
+        {name.rstrip("/") for name in re.findall(r"`([a-z_/]+)`", group)} for group in text.split(";")
+    ]
+    expected = [
+        {prefix.removeprefix("toolkit.") for prefix in group if prefix not in ("toolkit", "toolkit.__main__")}
+        for group in LAYERS
+    ]
+    assert documented == expected
