@@ -16,9 +16,6 @@ from toolkit.parse import read_document
 from toolkit.profiles import PROFILES, Profile
 from toolkit.segment import (
     DEFAULT_PARAMS,
-    EARLY_MS,
-    OUT_TIME_MS,
-    SYNC_LEAD_MS,
     SegmentParams,
     check_cues,
     segment,
@@ -32,6 +29,10 @@ from toolkit.timing import RateModel
 NETFLIX = PROFILES["netflix"]
 SEED = Path(__file__).resolve().parent.parent / "samples" / "tucker_lavrov.txt"
 TWO_WPS = RateModel(global_wps=2.0)  # 500 ms a word
+
+OUT_TIME_MS = DEFAULT_PARAMS.out_time_ms  # the segmenter's defaults the expectations are in terms of
+SYNC_LEAD_MS = DEFAULT_PARAMS.sync_lead_ms
+EARLY_MS = DEFAULT_PARAMS.early_ms
 
 
 def words_of(n: int, word: str = "word") -> str:

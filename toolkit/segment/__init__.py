@@ -23,25 +23,12 @@ reordered or altered: the cue lines of a turn, split on whitespace, are the turn
 
 from __future__ import annotations
 
-from .params import (
-    DEFAULT_PARAMS,
-    DUAL_MAX_LEAD_MS,
-    EARLY_MS,
-    MAX_LAG_MS,
-    OUT_TIME_MS,
-    SYNC_LEAD_MS,
-    SegmentParams,
-)
+from .params import DEFAULT_PARAMS, SegmentParams
 from .segmenter import segment
 from .shown import check_cues, label_reserve, reading_chars, shown_chars
 
 __all__ = [
     "DEFAULT_PARAMS",
-    "DUAL_MAX_LEAD_MS",
-    "EARLY_MS",
-    "MAX_LAG_MS",
-    "OUT_TIME_MS",
-    "SYNC_LEAD_MS",
     "SegmentParams",
     "check_cues",
     "label_reserve",

@@ -11,11 +11,6 @@ from dataclasses import dataclass
 
 __all__ = [
     "DEFAULT_PARAMS",
-    "DUAL_MAX_LEAD_MS",
-    "EARLY_MS",
-    "MAX_LAG_MS",
-    "OUT_TIME_MS",
-    "SYNC_LEAD_MS",
     "SegmentParams",
 ]
 
@@ -48,10 +43,3 @@ class SegmentParams:
 
 
 DEFAULT_PARAMS = SegmentParams()
-
-# the defaults under their long-standing names (read-only: pass a SegmentParams to change them)
-OUT_TIME_MS = DEFAULT_PARAMS.out_time_ms
-SYNC_LEAD_MS = DEFAULT_PARAMS.sync_lead_ms
-EARLY_MS = DEFAULT_PARAMS.early_ms
-MAX_LAG_MS = DEFAULT_PARAMS.max_lag_ms
-DUAL_MAX_LEAD_MS = DEFAULT_PARAMS.dual_max_lead_ms
