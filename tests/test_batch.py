@@ -597,7 +597,7 @@ def test_public_api_matches_all() -> None:
     import toolkit.batch as batch
 
     public = {name for name in vars(batch) if not name.startswith("_")} - {
-        "annotations", "engines", "job", "plan", "report", "runner"
+        "annotations", "executors", "job", "plan", "runner", "tally"
     }  # fmt: skip
     assert set(batch.__all__) == public
     assert (
