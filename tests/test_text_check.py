@@ -4,13 +4,16 @@ the speech detector refuses is accepted when they do (dense speech: a phone call
 
 from __future__ import annotations
 
+import itertools
 import math
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from toolkit.align.verify import _t_sf, check_offset
+from toolkit.align.aligner import TokenTiming
+from toolkit.align.verify import PAD_MS, _t_sf, check_offset
 from toolkit.media import decode_audio
 from toolkit.pipeline.caption_sync import sync_captions
 from toolkit.sync import SyncParams, read_caption_times, rewrite_times
@@ -148,3 +151,50 @@ def test_cli_sync_language_option(tmp_path: Path) -> None:
 def test_max_offset_refusal_stands(tmp_path: Path) -> None:
     out = sync_captions(str(_late_srt(tmp_path)), str(MP4), params=SyncParams(max_offset_ms=1000))
     assert not out.result.accepted and "max-offset" in out.result.reason
+
+
+class _OffsetEngine:
+    """A stand-in engine for the statistics of the check: the audio is a ramp (one sample per ms, the
+    sample's value its time), so a window knows where it is; a probe fits 1.0 better within 200 ms of its
+    true place than elsewhere, under per-fit noise (sd 1.2) that ten probes cannot see through but thirty
+    can."""
+
+    name = "ramp"
+    sample_rate = 1000
+
+    def __init__(self, truth: dict[str, int]) -> None:
+        self.truth = truth  # a probe's first token -> its true window start
+
+    def phone_count(self, token: str) -> int:
+        return len(token)
+
+    def align(self, tokens: Sequence[str], audio: np.ndarray) -> list[TokenTiming] | None:
+        lo = int(audio[0])
+        true_lo = self.truth[tokens[0]]
+        noise = np.random.default_rng([true_lo, lo + 10_000]).normal(0.0, 1.2)
+        score = -3.0 + noise - (0.0 if abs(lo - true_lo) < 200 else 1.0)
+        return [TokenTiming(0, len(audio), score) for _ in tokens]
+
+
+def _ramp_probes(n: int) -> tuple[list[int], list[int], list[str], _OffsetEngine]:
+    words = ["".join(p) for p in itertools.product("bdgkmpst", "aeiou", "lnr")][:n]
+    starts = [1_000 + 900 * k for k in range(n)]
+    ends = [s + 600 for s in starts]
+    texts = [f"{w} {w}" for w in words]
+    truth = {w: s - PAD_MS for w, s in zip(words, starts, strict=True)}
+    return starts, ends, texts, _OffsetEngine(truth)
+
+
+def test_a_second_look_takes_more_probes_when_the_first_cannot_tell() -> None:
+    ramp = np.arange(32_000, dtype=np.int16)
+    starts, ends, texts, engine = _ramp_probes(10)  # a short file: ten probes are all there are
+    few = check_offset(starts, ends, texts, ramp, [0], engine=engine, sample_rate=1000)
+    assert few is not None and few.probes == 10 and few.offset_ms == 0 and not few.verified
+    starts, ends, texts, engine = _ramp_probes(30)  # the same evidence per probe, three times the probes
+    many = check_offset(starts, ends, texts, ramp, [0], engine=engine, sample_rate=1000)
+    assert many is not None and many.probes == 30 and many.offset_ms == 0 and many.verified
+    assert many.confidence >= 0.95 and many.weakest_margin >= 0.5
+    # the second look is no second chance for words that fit nowhere: thirty probes of noise stay refused
+    nowhere = _OffsetEngine({w: lo + 10_000 for w, lo in engine.truth.items()})
+    noise = check_offset(starts, ends, texts, ramp, [0], engine=nowhere, sample_rate=1000)
+    assert noise is not None and not noise.verified

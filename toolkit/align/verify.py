@@ -8,18 +8,20 @@ second or more away (per-frame acoustic score against the best free phone path: 
 offset on that call, -4.8 one second off, -6.9 for the captions left 7 s late).
 
 :func:`check_offset` takes up to ``PROBES`` cues spread over the file (two or more spoken words, at most
-``MAX_PROBE_MS`` long; a cue held over the next one's start is probed up to it) and scores each one's fit
-in its window at a few offsets around the seeds the speech detectors found (a grid; a grid point replaces
-the seed only when it fits clearly better, and captions already in sync stay at 0 unless the words
-clearly fit better away) and at alternatives a second or more away, 0 and the seeds included. The best
-offset is verified only when the probes speak for it against every alternative: the mean difference of
-their fits (each capped at ``DIFF_CAP``) is at least ``MIN_MARGIN``, and the chance that any
-alternative's paired t statistic is reached by luck (Student's t, summed over the alternatives) is at
-most 5 %. Captions of another recording, music and silence fit nowhere, so no offset is verified for
-them (0 of 168 such cases in ``bench/calibrate_sync.py``). The engine is English (pocketsphinx): the
-caller runs this only on English captions. Cost: ten probes at about a dozen offsets, 4-15 s on a noisy
-telephone call (27 s for a split checked segment by segment at 3 dB SNR), so it runs only when the
-speech detector's answer was refused.
+``MAX_PROBE_MS`` long; a cue held over the next one's start is probed up to it) and scores each one's fit in
+its window at a few offsets around the seeds the speech detectors found (a grid; a grid point replaces the
+seed only when it fits clearly better, and captions already in sync stay at 0 unless the words clearly fit
+better away) and at alternatives a second or more away, 0 and the seeds included. The best offset is
+verified only when the probes speak for it against every alternative: the mean difference of their fits
+(each capped at ``DIFF_CAP``) is at least ``MIN_MARGIN``, and the chance that any alternative's paired t
+statistic is reached by luck (Student's t, summed over the alternatives) is at most 5 %. When the first
+``PROBES`` lean to the best offset but cannot tell and the file has more usable cues, a second look fits up
+to ``MORE_PROBES`` at the best offset and the same alternatives (no new search) and makes the same test over
+all of them: a long file's evidence is not thrown away because ten cues were too few. Captions of another
+recording, music and silence fit nowhere, so no offset is verified for them (0 of 168 such cases in
+``bench/calibrate_sync.py``). The engine is English (pocketsphinx): the caller runs this only on English
+captions. Cost: ten probes at about a dozen offsets, 4-15 s on a noisy telephone call (27 s for a split
+checked segment by segment at 3 dB SNR), so it runs only when the speech detector's answer was refused.
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ from .normalize import normalize
 
 __all__ = ["TextCheck", "check_offset"]
 
-PROBES = 10  # cues aligned per offset tried (spread evenly over the file)
+PROBES = 10  # cues aligned per offset tried (spread evenly over the file) ...
+MORE_PROBES = 30  # ... and on a second look, when those lean to the best offset but cannot tell
 MIN_PROBES = 5  # fewer usable cues than this: no verdict
 MIN_TOKENS = 2  # a probe has at least this many spoken words ...
 MAX_TOKENS = 40  # ... and at most this many (a long cue costs more and says no more)
@@ -121,12 +124,28 @@ def check_offset(
         best = 0
     others = {best + a for a in ALTERNATIVES_MS} | {0} | set(seeds_ms)
     others = {d for d in others if abs(d - best) >= DISTINCT_MS}
-    own = fit(best)
+    verdict = _verdict(best, {d: fit(d) for d in (best, *sorted(others))}, len(probes))
+    more = _probes(starts_ms, ends_ms, texts, MORE_PROBES)
+    if verdict.verified or len(more) <= len(probes) or verdict.weakest_margin <= 0:
+        return verdict
+    # a second look: the words lean toward ``best`` but the first probes are too few to tell, and the file
+    # has more cues: every usable one (up to MORE_PROBES) is fitted at ``best`` and at the same
+    # alternatives (no new search), and the same test is made over all of them
+    fits.clear()
+    probes = more
+    return _verdict(best, {d: fit(d) for d in (best, *sorted(others))}, len(probes))
+
+
+def _verdict(best: int, fits: dict[int, np.ndarray], probes: int) -> TextCheck:
+    """Whether the probes' fits at ``best`` beat their fits at every other offset in ``fits``."""
+    own = fits[best]
     weakest: tuple[float, float, int] = (math.inf, math.inf, best)
     chance = 0.0
     least_gain = math.inf  # the smallest mean fit gain over an alternative (uncapped)
-    for d in sorted(others):
-        gain = own - fit(d)
+    for d, other in fits.items():
+        if d == best:
+            continue
+        gain = own - other
         least_gain = min(least_gain, float(gain.mean()))
         # one probe cut by the media's edge or lost by the engine at one offset is not several probes'
         # worth of evidence: differences count up to DIFF_CAP
@@ -137,14 +156,14 @@ def check_offset(
             weakest = (t, float(diff.mean()), d)
     t_min, margin, at = weakest
     confidence = max(0.0, 1.0 - chance)
-    verified = bool(others) and confidence >= MIN_CONFIDENCE and least_gain >= MIN_MARGIN
-    return TextCheck(best, verified, confidence, len(probes), float(own.mean()), at, margin, t_min)
+    verified = len(fits) > 1 and confidence >= MIN_CONFIDENCE and least_gain >= MIN_MARGIN
+    return TextCheck(best, verified, confidence, probes, float(own.mean()), at, margin, t_min)
 
 
 def _probes(
-    starts_ms: Sequence[int], ends_ms: Sequence[int], texts: Sequence[str]
+    starts_ms: Sequence[int], ends_ms: Sequence[int], texts: Sequence[str], most: int = PROBES
 ) -> list[tuple[int, int, list[str]]]:
-    """Up to ``PROBES`` usable cues, spread evenly over the file: (start, end, spoken tokens)."""
+    """Up to ``most`` usable cues, spread evenly over the file: (start, end, spoken tokens)."""
     usable: list[tuple[int, int, list[str]]] = []
     n = len(starts_ms)
     for i, (s, e, text) in enumerate(zip(starts_ms, ends_ms, texts, strict=True)):
@@ -155,10 +174,10 @@ def _probes(
         tokens = [w for tok in normalize(" ".join(text.split())) for w in tok.spoken]
         if MIN_TOKENS <= len(tokens) <= MAX_TOKENS:
             usable.append((s, e, tokens))
-    if len(usable) <= PROBES:
+    if len(usable) <= most:
         return usable
-    step = len(usable) / PROBES
-    return [usable[int(k * step + step / 2)] for k in range(PROBES)]
+    step = len(usable) / most
+    return [usable[int(k * step + step / 2)] for k in range(most)]
 
 
 def _fit(
