@@ -142,7 +142,7 @@ def test_the_graph_is_read() -> None:
     """The checks above see the real imports (a parser that saw none would pass them vacuously)."""
     edges = _edges(_modules())
     assert "toolkit.model" in edges["toolkit.pipeline.conversion"]
-    assert "toolkit.captions.model" in edges["toolkit.captions.webvtt"]
+    assert "toolkit.captions.document" in edges["toolkit.captions.webvtt"]
     assert _layer("toolkit.cli.convert") > _layer("toolkit.pipeline") > _layer("toolkit.segment")
     lazy = _edges(_modules(), lazy=True)
     assert "toolkit.align.verify" in lazy["toolkit.pipeline.caption_sync"]

@@ -21,7 +21,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..io import STDIN, decode_bytes, read_input
 from ..rules import finding
-from .model import Block, Caption, Captions, plain_text, voices
+from .document import Block, Caption, Captions, plain_text, voices
 from .scan import sniff_kind
 from .srt import parse_srt
 from .webvtt import CueBox, Region, cue_box, parse_webvtt

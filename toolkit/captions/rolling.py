@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from ..model import Finding
 from ..rules import finding
-from .model import Caption, Captions, plain_text
+from .document import Caption, Captions, plain_text
 
 __all__ = ["is_rolling", "merge_rolling"]
 

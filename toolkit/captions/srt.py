@@ -17,7 +17,7 @@ from ..markup import escape_vtt
 from ..model import Finding
 from ..rules import finding
 from ..timecode import is_strict_srt
-from .model import Block, Caption, Captions
+from .document import Block, Caption, Captions
 from .scan import CaptionBlock, leading_text, scan_captions
 from .srt_styles import ALIGNMENT_SETTINGS, FONT_CLASS, STRIKE_CLASS
 

@@ -14,7 +14,7 @@ from ..model import Finding, Severity
 from ..rules import finding
 
 if TYPE_CHECKING:  # the model imports the writer, which imports this
-    from .model import Captions
+    from .document import Captions
 
 __all__ = ["blocks_finding", "cue_finding"]
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 from ..model import Finding
 from ..rules import finding
 from ..timecode import TimecodeError, parse_caption_time
-from .model import Block, Caption, Captions
+from .document import Block, Caption, Captions
 from .webvtt_syntax import (
     LENIENT_TIMING,
     CueBox,

@@ -24,7 +24,7 @@ from .uncarried import blocks_finding, cue_finding
 from .webvtt_syntax import cue_box, parse_region
 
 if TYPE_CHECKING:  # the model imports this writer (Captions.save)
-    from .model import Caption, Captions
+    from .document import Caption, Captions
 
 __all__ = ["dumps", "format_for", "placement", "region_ids", "vtt_to_srt_text"]
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..captions import decode_caption_bytes, detect_format, loads
-from ..captions.model import plain_text
+from ..captions.document import plain_text
 from ..errors import ParseError
 from ..io import read_bytes
 from ..timecode import format_srt, format_vtt

@@ -20,7 +20,7 @@ from pysubs2.formats.substation import parse_tags
 from ...errors import InputError
 from ...markup import speaker_label
 from ...model import Finding
-from ..model import Caption, Captions
+from ..document import Caption, Captions
 from ..srt_styles import ALIGNMENT_SETTINGS
 from .losses import LossReport, each_cue
 from .styled import PLAIN, Style, StyledChars, StyledLine, to_cue_text, voices

@@ -18,8 +18,8 @@ from pathlib import Path
 from ...markup import speaker_label
 from ...model import Finding
 from .. import decode_caption_bytes
+from ..document import Captions
 from ..kinds import DELIVERY_FORMATS, EXTENSIONS, READ_FORMATS
-from ..model import Captions
 
 __all__ = ["delivery_format_for", "dumps_delivery", "frame_rate", "loads_delivery"]
 

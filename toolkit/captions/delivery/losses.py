@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from ...model import Finding, Severity
-from ..model import Caption, Captions
+from ..document import Caption, Captions
 from ..uncarried import blocks_finding, cue_finding
 from ..write import placement, region_ids
 from .styled import StyledLine, runs

@@ -18,7 +18,7 @@ from ttconv.time_code import SmpteTimeCode  # type: ignore[import-untyped]
 
 from ...markup import speaker_label
 from ...model import Finding, Severity
-from ..model import Caption, Captions
+from ..document import Caption, Captions
 from .cea608 import cea608_cell
 from .losses import LossReport, each_cue
 from .scc_codes import Piece, scc_layout

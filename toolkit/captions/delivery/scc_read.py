@@ -14,7 +14,7 @@ from dataclasses import replace
 from ttconv.scc import reader as scc_reader  # type: ignore[import-untyped]
 
 from ...errors import InputError
-from ..model import Captions
+from ..document import Captions
 from .styled import StyledChars
 from .ttconv_model import paragraphs, to_captions
 

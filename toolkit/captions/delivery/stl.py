@@ -14,7 +14,7 @@ from ttconv.stl import reader as stl_reader  # type: ignore[import-untyped]
 from ttconv.stl.config import STLReaderConfiguration  # type: ignore[import-untyped]
 
 from ...errors import InputError
-from ..model import Captions
+from ..document import Captions
 from .ttconv_model import paragraphs, to_captions
 
 __all__ = ["loads_stl"]

@@ -21,7 +21,7 @@ from ttconv.style_properties import (  # type: ignore[import-untyped]
     TextAlignType,
 )
 
-from ..model import Caption, Captions
+from ..document import Caption, Captions
 from ..srt_styles import ALIGNMENT_SETTINGS
 from .styled import PLAIN, Style, StyledChars, to_cue_text
 

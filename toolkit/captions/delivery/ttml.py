@@ -32,7 +32,7 @@ from ttconv.style_properties import (  # type: ignore[import-untyped]
 
 from ...errors import InputError
 from ...model import Finding
-from ..model import Caption, Captions
+from ..document import Caption, Captions
 from .losses import LossReport, each_cue
 from .styled import Style, StyledChars, StyledLine, voices
 from .ttconv_model import paragraphs, to_captions
