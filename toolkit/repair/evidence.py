@@ -19,40 +19,35 @@ from ..timing import (
     RateModel,
     count_words,
 )
+from .params import RepairParams
 
 __all__ = ["Timing", "gap_cost", "implausible", "sequence_cost"]
 
-SLACK_MS = 5000  # added to both sides of the ratio: pauses dominate short turns
-TOLERANCE = math.log(1.3)  # ratios within 1.3x cost nothing
-SAME_SPEAKER_COST = 0.5  # two turns in a row by one speaker: weak evidence against an arrangement
-BACKWARDS_COST = 20.0  # a gap below zero
-# T003 thresholds: "600 words in 10 s" and "5 words in 3 minutes" are implausible, ordinary variation is not
-FAST_FACTOR, FAST_SLACK_MS = 4.0, 5000  # implausible when gap < (expected - 5 s) / 4
-SLOW_FACTOR, SLOW_SLACK_MS = 3.0, 20000  # implausible when gap > expected * 3 + 20 s
 
-
-def gap_cost(gap_ms: int, expected_ms: int) -> float:
+def gap_cost(gap_ms: int, expected_ms: int, p: RepairParams) -> float:
     """Cost of a gap against the expected speaking time (0 = consistent)."""
     if gap_ms < 0:
-        return BACKWARDS_COST + gap_cost(0, expected_ms)
-    ratio = (gap_ms + SLACK_MS) / (expected_ms + SLACK_MS)
-    return max(0.0, abs(math.log(ratio)) - TOLERANCE)
+        return p.backwards_cost + gap_cost(0, expected_ms, p)
+    ratio = (gap_ms + p.slack_ms) / (expected_ms + p.slack_ms)
+    return max(0.0, abs(math.log(ratio)) - p.tolerance)
 
 
-def implausible(gap_ms: int, expected_ms: int) -> str | None:
+def implausible(gap_ms: int, expected_ms: int, p: RepairParams) -> str | None:
     """``"fast"`` or ``"slow"`` when a gap cannot fit the words at the speaker's rate, else ``None``."""
-    if gap_ms < (expected_ms - FAST_SLACK_MS) / FAST_FACTOR:
+    if gap_ms < (expected_ms - p.fast_slack_ms) / p.fast_factor:
         return "fast"
-    if gap_ms > expected_ms * SLOW_FACTOR + SLOW_SLACK_MS:
+    if gap_ms > expected_ms * p.slow_factor + p.slow_slack_ms:
         return "slow"
     return None
 
 
 @dataclass(frozen=True, slots=True)
 class Timing:
-    """The rate model plus cached word counts, to price arrangements of turns."""
+    """The rate model plus cached word counts, to price arrangements of turns, and the repair's settings
+    (``params``: every step that prices with this model reads them here)."""
 
     rates: RateModel
+    params: RepairParams
     _words: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def expected_ms(self, turn: Turn) -> int:
@@ -62,19 +57,21 @@ class Timing:
         return self.rates.speech_ms(turn.speaker, words)
 
     def pair_cost(self, a: Turn, b: Turn) -> float:
-        cost = SAME_SPEAKER_COST if a.speaker is not None and a.speaker == b.speaker else 0.0
+        p = self.params
+        cost = p.same_speaker_cost if a.speaker is not None and a.speaker == b.speaker else 0.0
         if a.start_ms is None or b.start_ms is None:
             return cost
-        return cost + gap_cost(b.start_ms - a.start_ms, self.expected_ms(a))
+        return cost + gap_cost(b.start_ms - a.start_ms, self.expected_ms(a), p)
 
 
 def sequence_cost(timing: Timing, turns: Sequence[Turn]) -> float:
     """Total cost of consecutive pairs (untimed turns are skipped for the timing part)."""
+    p = timing.params
     total = 0.0
     timed = [t for t in turns if t.start_ms is not None]
     for a, b in itertools.pairwise(timed):
-        total += gap_cost(b.start_ms - a.start_ms, timing.expected_ms(a))  # type: ignore[operator]
+        total += gap_cost(b.start_ms - a.start_ms, timing.expected_ms(a), p)  # type: ignore[operator]
     for a, b in itertools.pairwise(turns):
         if a.speaker is not None and a.speaker == b.speaker:
-            total += SAME_SPEAKER_COST
+            total += p.same_speaker_cost
     return total

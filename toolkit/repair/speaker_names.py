@@ -2,7 +2,9 @@
 
 The comparisons :mod:`toolkit.repair.speakers` merges by (step 1 of the repair stage): :func:`name_tokens`
 (the ``spelling`` rule compares these), :func:`is_typo_pair` and :func:`typo_candidate_pairs` (``typo``),
-:func:`is_short_form` and :class:`WordIndex` (``short-form``). Nothing here decides a merge.
+:func:`is_short_form` and :class:`WordIndex` (``short-form``). Nothing here decides a merge. The typo
+comparisons take the stage's :class:`~toolkit.repair.params.RepairParams` (``min_typo_letters_single``,
+``max_typo_family``).
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import re
 from collections.abc import Iterable, Sequence
 
 from rapidfuzz.distance import DamerauLevenshtein
+
+from .params import RepairParams
 
 __all__ = [
     "SUFFIXES",
@@ -50,8 +54,6 @@ TITLES = frozenset(
     }
 )
 SUFFIXES = frozenset(["jr", "sr", "ii", "iii", "iv", "senior", "junior"])  # father and son are two people
-MIN_TYPO_LETTERS_SINGLE = 5  # one-word names shorter than this are never typo-merged (Mark / Mary)
-MAX_TYPO_FAMILY = 8  # more names than this sharing a spelling up to two edits: not typos of one name
 
 _TOKEN = re.compile(r"[\w'’-]+")  # a word of a name
 _DIGITS = re.compile(r"\d+")  # numbers in a name: identifiers ("spk2")
@@ -78,16 +80,16 @@ def _token_close(a: str, b: str) -> bool:
     return min(len(a), len(b)) >= 4 and DamerauLevenshtein.distance(a, b) <= limit
 
 
-def is_typo_pair(a: NameKey, b: NameKey) -> bool:
+def is_typo_pair(a: NameKey, b: NameKey, p: RepairParams) -> bool:
     """Same number of words, one of them a typo of the other (for a one-word name, a word of
-    :data:`MIN_TYPO_LETTERS_SINGLE`+ letters)."""
+    ``min_typo_letters_single``+ letters)."""
     if len(a) != len(b) or a == b:
         return False
     differing = [(x, y) for x, y in zip(a, b, strict=True) if x != y]
     if len(differing) != 1:
         return False
     x, y = differing[0]
-    if len(a) == 1 and min(len(x), len(y)) < MIN_TYPO_LETTERS_SINGLE:
+    if len(a) == 1 and min(len(x), len(y)) < p.min_typo_letters_single:
         return False
     return _token_close(x, y)
 
@@ -117,7 +119,7 @@ def _deletions(word: str, depth: int) -> set[str]:
     return out
 
 
-def typo_candidate_pairs(keys: Sequence[NameKey]) -> set[tuple[NameKey, NameKey]]:
+def typo_candidate_pairs(keys: Sequence[NameKey], p: RepairParams) -> set[tuple[NameKey, NameKey]]:
     """Pairs of keys of the same length that differ in one word whose spellings are within two edits:
     every pair :func:`is_typo_pair` can accept, found through an index of word deletions."""
     buckets: dict[tuple[int, NameKey, str], list[NameKey]] = {}
@@ -129,7 +131,7 @@ def typo_candidate_pairs(keys: Sequence[NameKey]) -> set[tuple[NameKey, NameKey]
     pairs: set[tuple[NameKey, NameKey]] = set()
     for members in buckets.values():
         # a typo is a rare variant; dozens of names one edit apart are a numbering ("Guest01", "Guest02")
-        if 1 < len(members) <= MAX_TYPO_FAMILY:
+        if 1 < len(members) <= p.max_typo_family:
             pairs.update((a, b) for i, a in enumerate(members) for b in members[i + 1 :] if a != b)
     return pairs
 

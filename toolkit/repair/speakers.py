@@ -17,7 +17,8 @@ Two different full names are never merged with each other unless they are typos 
 (``--speakers``) overrides all three rules for the names it lists.
 
 Step 1 of the repair stage (:mod:`toolkit.repair.stage`): :func:`plan_speakers` decides the merges, using
-the name comparisons of :mod:`~toolkit.repair.speaker_names`; :func:`load_speaker_map` reads a mapping.
+the name comparisons of :mod:`~toolkit.repair.speaker_names`; :func:`load_speaker_map` reads a mapping. The
+thresholds are :class:`~toolkit.repair.params.RepairParams` fields (``max_alternations`` and the typo ones).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from pathlib import Path
 
 from ..errors import InputError, ParseError
 from ..io import read_text
+from .params import DEFAULT_PARAMS, RepairParams
 from .speaker_names import (
     NameKey,
     WordIndex,
@@ -48,7 +50,6 @@ MERGE_RULES: dict[str, str] = {
     "typo": "a one-letter misspelling of the more frequent name",
     "short-form": "the only longer name that contains it",
 }
-MAX_ALTERNATIONS = 2  # two names next to each other more often than this (and mostly) are two people
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,21 +133,25 @@ class _Alternation:
             previous = key
         return cls(adjacency, neighbours)
 
-    def talk_to_each_other(self, a: NameKey, b: NameKey) -> bool:
-        """Two names whose turns are mostly next to each other's (for both) are two people talking."""
+    def talk_to_each_other(self, a: NameKey, b: NameKey, p: RepairParams) -> bool:
+        """Two names whose turns are next to each other's more than ``max_alternations`` times and mostly
+        (for both) are two people talking."""
         n = self.adjacency[frozenset((a, b))]
-        return n > MAX_ALTERNATIONS and 2 * n > max(self.neighbours[a], self.neighbours[b])
+        return n > p.max_alternations and 2 * n > max(self.neighbours[a], self.neighbours[b])
 
 
 def plan_speakers(
     labels: Sequence[tuple[str | None, int]],
     mapping: Mapping[str, str] | None = None,
+    params: RepairParams | None = None,
 ) -> tuple[dict[str, str], list[SpeakerMerge]]:
     """Decide which speaker labels are one speaker.
 
     ``labels`` are ``(speaker, line)`` per turn in order. Returns ``{label: canonical}`` for every label
     that changes, and one :class:`SpeakerMerge` per variant merged (in order of first appearance).
+    ``params`` tune the merge rules (:data:`~toolkit.repair.params.DEFAULT_PARAMS` when not given).
     """
+    p = params if params is not None else DEFAULT_PARAMS
     seen = _Labels.of(labels)
     # 1. the mapping, exact label first, then the same name in another spelling
     mapped = _mapped(seen.counts, mapping) if mapping else {}
@@ -161,8 +166,8 @@ def plan_speakers(
     clusters = _Clusters(groups)
     alternation = _Alternation.of(labels, {n: name_tokens(n) for n in free})  # tokens once per label
     # 3. typos, 4. short forms
-    _merge_typos(groups, clusters, alternation)
-    _merge_short_forms(groups, clusters, alternation, targets)
+    _merge_typos(groups, clusters, alternation, p)
+    _merge_short_forms(groups, clusters, alternation, targets, p)
     result: dict[str, str] = {}
     merges: list[SpeakerMerge] = []
     decisions = [
@@ -194,17 +199,17 @@ def _weight(groups: Mapping[NameKey, Counter[str]], k: NameKey) -> int:
 
 
 def _merge_typos(
-    groups: Mapping[NameKey, Counter[str]], clusters: _Clusters, alternation: _Alternation
+    groups: Mapping[NameKey, Counter[str]], clusters: _Clusters, alternation: _Alternation, p: RepairParams
 ) -> None:
     """The rarer spelling joins the more frequent one (pairs come from an index, so thousands of speakers
     cost thousands of lookups, not millions of comparisons)."""
     keys = sorted(groups, key=lambda k: (-_weight(groups, k), k))
     order = {k: i for i, k in enumerate(keys)}
-    pairs = {(a, b) if order[a] < order[b] else (b, a) for a, b in typo_candidate_pairs(keys)}
+    pairs = {(a, b) if order[a] < order[b] else (b, a) for a, b in typo_candidate_pairs(keys, p)}
     for a, b in sorted(pairs, key=lambda ab: (order[ab[0]], order[ab[1]])):  # the order of all pairs
-        if clusters.find(a) == clusters.find(b) or not is_typo_pair(a, b):
+        if clusters.find(a) == clusters.find(b) or not is_typo_pair(a, b, p):
             continue
-        if alternation.talk_to_each_other(a, b):
+        if alternation.talk_to_each_other(a, b, p):
             continue
         if _weight(groups, b) > _weight(groups, a) and _weight(groups, a) > 0:
             continue
@@ -216,6 +221,7 @@ def _merge_short_forms(
     clusters: _Clusters,
     alternation: _Alternation,
     targets: Sequence[str],
+    p: RepairParams,
 ) -> None:
     """A short form joins the unique cluster with a longer name containing it."""
     members: dict[NameKey, list[NameKey]] = {}  # cluster root -> its spelling groups
@@ -237,7 +243,7 @@ def _merge_short_forms(
         if len(homes) != 1:
             continue
         home = homes.pop()
-        if any(alternation.talk_to_each_other(key, m) for m in members[home]):
+        if any(alternation.talk_to_each_other(key, m, p) for m in members[home]):
             continue
         clusters.join(key, home)
         members[home].extend(members.pop(key))

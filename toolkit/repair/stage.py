@@ -1,4 +1,9 @@
-"""The repair stage: speakers -> duplicates -> timeline, each step reported as changes and findings."""
+"""The repair stage: speakers -> duplicates -> timeline, each step reported as changes and findings.
+
+Its tuning is one :class:`~toolkit.repair.params.RepairParams`, given to :func:`repair` / :func:`analyse`
+(:data:`~toolkit.repair.params.DEFAULT_PARAMS` when none is) and passed down to every step: to the speaker
+merge directly, to the duplicate search and the timeline with the rate model (:class:`Timing`).
+"""
 
 from __future__ import annotations
 
@@ -14,13 +19,11 @@ from .changes import Change, duration_text, short, signed_duration_text
 from .duplicates import DuplicateRun, Removal, apply_removals, describe_run, find_duplicates
 from .evidence import Timing
 from .order import repair_timeline
+from .params import DEFAULT_PARAMS, RepairParams
 from .sentences import sentence_spans
 from .speakers import MERGE_RULES, plan_speakers
 
 __all__ = ["RemovedCopy", "RepairResult", "analyse", "repair"]
-
-TIMEBASE_MIN_MS = 10_000  # duplicate copies further apart than this show two time bases
-TIMEBASE_TOLERANCE = 0.35  # the gap left at the boundary must match the copies' offset within this share
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,16 +45,22 @@ class RepairResult:
 
 
 def repair(
-    doc: Document, *, duration_ms: int | None = None, speakers: Mapping[str, str] | None = None
+    doc: Document,
+    *,
+    duration_ms: int | None = None,
+    speakers: Mapping[str, str] | None = None,
+    params: RepairParams | None = None,
 ) -> RepairResult:
-    """Repair a parsed transcript: merge speaker variants, remove duplicates, put the timeline in order."""
+    """Repair a parsed transcript: merge speaker variants, remove duplicates, put the timeline in order
+    (tuned by ``params``, :data:`~toolkit.repair.params.DEFAULT_PARAMS` when not given)."""
+    p = params if params is not None else DEFAULT_PARAMS
     path = doc.path
     turns = list(doc.turns)
     if not turns:
         return RepairResult((), (), ())
     whole_seconds = all(t.start_ms is None or t.start_ms % 1000 == 0 for t in turns)
-    turns, changes, findings = _merge_speakers(turns, speakers, path)
-    dups = _remove_duplicates(turns, path)
+    turns, changes, findings = _merge_speakers(turns, speakers, path, p)
+    dups = _remove_duplicates(turns, path, p)
     changes.extend(dups.changes)
     findings.extend(dups.findings)
     findings.extend(dups.jumps)
@@ -76,12 +85,12 @@ def repair(
 
 
 def _merge_speakers(
-    turns: list[Turn], speakers: Mapping[str, str] | None, path: str
+    turns: list[Turn], speakers: Mapping[str, str] | None, path: str, p: RepairParams
 ) -> tuple[list[Turn], list[Change], list[Finding]]:
     """Step 1: speaker variants merged into one name (P005); the turns renamed, the changes, the findings."""
     changes: list[Change] = []
     findings: list[Finding] = []
-    mapping, merges = plan_speakers([(t.speaker, t.line) for t in turns], speakers)
+    mapping, merges = plan_speakers([(t.speaker, t.line) for t in turns], speakers, p)
     for m in merges:
         changes.append(
             Change(
@@ -126,12 +135,12 @@ class _Deduplicated:
     jumps: list[Finding]
 
 
-def _remove_duplicates(turns: list[Turn], path: str) -> _Deduplicated:
+def _remove_duplicates(turns: list[Turn], path: str, p: RepairParams) -> _Deduplicated:
     """Step 2: duplicate turns, runs and sentences removed; the first copy is kept unless the later one fits
     the timeline clearly better."""
     changes: list[Change] = []
     findings: list[Finding] = []
-    timing = Timing(RateModel.fit(turns))
+    timing = Timing(RateModel.fit(turns), p)
     runs, removals, sents = find_duplicates(turns, timing)
     sent_turn = {g: s.turn for g, s in enumerate(sents)}
     removed: list[RemovedCopy] = []
@@ -142,7 +151,7 @@ def _remove_duplicates(turns: list[Turn], path: str) -> _Deduplicated:
             gone = turns[r.turn]
             removed.append(RemovedCopy(gone.line, gone.start_ms, changes[-1].kept_line))
     kept, index = apply_removals(turns, removals, timing)
-    timing = Timing(RateModel.fit(kept))
+    timing = Timing(RateModel.fit(kept), p)
     jumps = _timebase_jumps(runs, turns, index, kept, timing, sent_turn, path)
     return _Deduplicated(kept, timing, changes, findings, tuple(removed), jumps)
 
@@ -164,9 +173,11 @@ def _after_media_end(turns: Sequence[Turn], duration_ms: int, path: str) -> list
     ]
 
 
-def analyse(doc: Document, *, duration_ms: int | None = None) -> tuple[Finding, ...]:
+def analyse(
+    doc: Document, *, duration_ms: int | None = None, params: RepairParams | None = None
+) -> tuple[Finding, ...]:
     """The findings :func:`repair` reports for ``doc`` (for ``validate``): the same implementation."""
-    return repair(doc, duration_ms=duration_ms).findings
+    return repair(doc, duration_ms=duration_ms, params=params).findings
 
 
 def _duplicate_change(
@@ -216,10 +227,12 @@ def _timebase_jumps(
     sent_turn: dict[int, int],
     path: str,
 ) -> list[Finding]:
-    """T005 where duplicate copies sit on two time bases and the kept timeline shows the jump."""
+    """T005 where duplicate copies sit on two time bases and the kept timeline shows the jump (the
+    thresholds are ``timing.params``)."""
+    p = timing.params
     out: list[Finding] = []
     for run in runs:
-        if run.offset_ms is None or abs(run.offset_ms) < TIMEBASE_MIN_MS:
+        if run.offset_ms is None or abs(run.offset_ms) < p.timebase_min_ms:
             continue
         removed_turns = {sent_turn[g] for g, _, _ in run.removed()}
         kept_turns = {sent_turn[k] for _, k, _ in run.removed()}
@@ -237,7 +250,8 @@ def _timebase_jumps(
         if a.start_ms is None or b.start_ms is None:
             continue
         excess = b.start_ms - a.start_ms - timing.expected_ms(a)
-        if abs(excess - run.offset_ms) > max(TIMEBASE_TOLERANCE * abs(run.offset_ms), 5000):
+        allowed = max(p.timebase_tolerance * abs(run.offset_ms), p.timebase_min_slack_ms)
+        if abs(excess - run.offset_ms) > allowed:
             continue
         pairs = ", ".join(
             f"{before[x].line}/{before[y].line} ({duration_text(abs(o))})" for x, y, o in run.offsets

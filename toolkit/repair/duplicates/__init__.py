@@ -11,7 +11,7 @@ parts in order:
 2. Matches ("anchors") that advance together form a *run*: a stretch of the transcript repeated later.
    Short sentences between and around the anchors ("Yes.") join the run when they match too
    (:mod:`~toolkit.repair.duplicates.run_pairs`). A run is a duplicate when its anchors total
-   :data:`~toolkit.repair.duplicates.search.MIN_RUN_WORDS` words. So "Yes." said six times is never a
+   :attr:`~toolkit.repair.params.RepairParams.min_run_words` words. So "Yes." said six times is never a
    duplicate, but a "Yes." inside a repeated exchange is removed with it. Echoes by the other speaker never
    match (the speaker must be the same).
 3. For each run the copy to keep is decided by the timeline (:mod:`~toolkit.repair.duplicates.keep_choice`):

@@ -1,12 +1,12 @@
 """The duplicate search itself: sentences matched to earlier ones ("anchors"), anchors grouped into runs.
 
-Part 1 of :mod:`toolkit.repair.duplicates`. Each sentence of :data:`MIN_ANCHOR_WORDS`+ words is filed under
+Part 1 of :mod:`toolkit.repair.duplicates`. Each sentence of ``min_anchor_words``+ words is filed under
 three keys (its whole normalised text, its first three and its last three words) and compared with
 rapidfuzz against the earlier sentences under the same keys, by the same speaker, within
-:data:`WINDOW_SENTENCES` positions and :data:`WINDOW_MS` of time. Each key is checked for at most
-:data:`MAX_CHECKS` recent entries, so the whole search is linear in the number of sentences. Whole turns
-with the same words (punctuation aside) match too. Anchors that advance together (by at most
-:data:`MAX_STEP` sentences on both sides) form one :class:`DuplicateRun`.
+``window_sentences`` positions and ``window_ms`` of time. Each key is checked for at most ``max_checks``
+recent entries, so the whole search is linear in the number of sentences. Whole turns with the same words
+(punctuation aside) match too. Anchors that advance together (by at most ``max_step`` sentences on both
+sides) form one :class:`DuplicateRun`. The settings are :class:`~toolkit.repair.params.RepairParams` fields.
 
 Also here: :class:`SentenceIndex`, the sentences of the transcript that every later part works on.
 """
@@ -20,28 +20,16 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from ...model import Turn
+from ..params import RepairParams
 from ..sentences import Sentence, split_sentences
 
 __all__ = [
-    "MAX_STEP",
-    "MIN_ANCHOR_WORDS",
-    "MIN_RATIO",
     "Anchor",
     "DuplicateRun",
     "SentenceIndex",
     "find_anchors",
     "group_runs",
 ]
-
-MIN_ANCHOR_WORDS = 4  # shorter sentences never start a match ("Yes.", "I don't know.", "No, NATO.")
-MIN_SAME_TURN_WORDS = 12  # a sentence repeated inside one turn is emphasis unless this long
-MIN_RATIO = 85.0  # rapidfuzz ratio on normalised text
-WINDOW_SENTENCES = 400  # search window in sentences ...
-WINDOW_MS = 20 * 60 * 1000  # ... and in time
-MAX_CHECKS = 12  # candidates examined per key
-MAX_STEP = 3  # anchors of one run advance by at most this many sentences on both sides
-MIN_GLUED_WORDS = 10  # a sentence this long at the edge of another speaker's turn may be a pasted copy
-OPEN_RUNS = 6  # the most recent runs an anchor may continue
 
 Anchor = tuple[int, int, float]  # (earlier sentence, later sentence, similarity), as global indices
 
@@ -90,16 +78,16 @@ class DuplicateRun:
         return [(a, b, s) for a, b, s in self.pairs]
 
 
-def _similarity(x: Sentence, y: Sentence) -> float:
+def _similarity(x: Sentence, y: Sentence, p: RepairParams) -> float:
     """rapidfuzz ratio of the normalised texts; word-level near-misses ("you agree"/"you'd agree") pass."""
     if x.norm == y.norm:
         return 100.0
     ratio = fuzz.ratio(x.norm, y.norm)
     n = max(len(x.words), len(y.words))
-    if ratio < MIN_RATIO and n >= 5:
+    if ratio < p.min_ratio and n >= 5:
         changed = Levenshtein.distance(x.words, y.words)
         if changed <= max(1, n // 5):
-            ratio = max(ratio, MIN_RATIO)
+            ratio = max(ratio, p.min_ratio)
     return float(ratio)
 
 
@@ -130,7 +118,7 @@ class _TurnFacts:
         return snt.index <= 1 or snt.index >= self.last_index[snt.turn] - 1
 
 
-def find_anchors(ix: SentenceIndex) -> list[Anchor]:
+def find_anchors(ix: SentenceIndex, p: RepairParams) -> list[Anchor]:
     """Each sentence matched to its most similar earlier sentence, and each turn to an earlier turn with the
     same words, sorted by the later sentence."""
     facts = _TurnFacts.of(ix)
@@ -140,22 +128,22 @@ def find_anchors(ix: SentenceIndex) -> list[Anchor]:
     for g, s in enumerate(ix.sents):
         if s.index == 0:
             words = facts.turn_words(s.turn)
-            if len(words) >= MIN_ANCHOR_WORDS:
+            if len(words) >= p.min_anchor_words:
                 turn_key = (facts.speaker[s.turn], " ".join(words))
                 h = turn_keys.get(turn_key)
-                if h is not None and g - h <= WINDOW_SENTENCES:
+                if h is not None and g - h <= p.window_sentences:
                     anchors.append((h, g, 100.0))
                 turn_keys[turn_key] = g
-        if len(s.words) < MIN_ANCHOR_WORDS:
+        if len(s.words) < p.min_anchor_words:
             continue
-        best = _best_earlier(ix.sents, facts, buckets, g)
+        best = _best_earlier(ix.sents, facts, buckets, g, p)
         if best is not None:
             anchors.append((best[0], g, best[1]))
     return sorted(set(anchors), key=lambda x: (x[1], x[0]))
 
 
 def _best_earlier(
-    sents: Sequence[Sentence], facts: _TurnFacts, buckets: dict[str, list[int]], g: int
+    sents: Sequence[Sentence], facts: _TurnFacts, buckets: dict[str, list[int]], g: int, p: RepairParams
 ) -> tuple[int, float] | None:
     """The earlier sentence most like sentence ``g`` among the recent ones under its keys, with the
     similarity; files ``g`` under its keys."""
@@ -170,51 +158,51 @@ def _best_earlier(
             buckets[key] = [g]
             continue
         for checked, h in enumerate(reversed(bucket)):
-            if g - h > WINDOW_SENTENCES or checked >= MAX_CHECKS:
+            if g - h > p.window_sentences or checked >= p.max_checks:
                 break
             if h in seen:
                 continue
             seen.add(h)
-            sim = _match(facts, sents[h], s)
-            if sim is not None and sim >= MIN_RATIO and (best is None or sim > best[1]):
+            sim = _match(facts, sents[h], s, p)
+            if sim is not None and sim >= p.min_ratio and (best is None or sim > best[1]):
                 best = (h, sim)
         bucket.append(g)
     return best
 
 
-def _match(facts: _TurnFacts, o: Sentence, s: Sentence) -> float | None:
+def _match(facts: _TurnFacts, o: Sentence, s: Sentence, p: RepairParams) -> float | None:
     """How similar the earlier sentence ``o`` is to ``s``; None when they cannot be copies (another
     speaker's echo, emphasis inside one turn, too far apart in time)."""
     n = len(s.words)
-    if facts.speaker[o.turn] != facts.speaker[s.turn] and not (n >= MIN_GLUED_WORDS and facts.at_edge(s)):
+    if facts.speaker[o.turn] != facts.speaker[s.turn] and not (n >= p.min_glued_words and facts.at_edge(s)):
         return None  # another speaker's words: an echo, unless a long copy glued to a turn's edge
-    if o.turn == s.turn and n < MIN_SAME_TURN_WORDS:
+    if o.turn == s.turn and n < p.min_same_turn_words:
         return None
     t, ot = facts.start_ms[s.turn], facts.start_ms[o.turn]
-    if t is not None and ot is not None and abs(t - ot) > WINDOW_MS:
+    if t is not None and ot is not None and abs(t - ot) > p.window_ms:
         return None
-    sim = _similarity(o, s)
-    if sim < MIN_RATIO and o.index == 0 and s.index == 0 and o.turn != s.turn:
+    sim = _similarity(o, s, p)
+    if sim < p.min_ratio and o.index == 0 and s.index == 0 and o.turn != s.turn:
         # two turns that start alike: the same turn with sentences merged or split?
         xw, yw = facts.turn_words(o.turn), facts.turn_words(s.turn)
         if Levenshtein.distance(xw, yw) <= max(1, max(len(xw), len(yw)) // 8):
-            sim = float(MIN_RATIO)
+            sim = float(p.min_ratio)
     return sim
 
 
-def group_runs(anchors: list[Anchor], sents: Sequence[Sentence]) -> list[DuplicateRun]:
+def group_runs(anchors: list[Anchor], sents: Sequence[Sentence], p: RepairParams) -> list[DuplicateRun]:
     """Anchors grouped into runs: an anchor continues a recent run when both its sides advance a little
     (or by the same turn or two) and it stays before the run's second copy."""
     runs: list[DuplicateRun] = []
     open_runs: list[DuplicateRun] = []
     for a, b, sim in sorted(anchors, key=lambda x: (x[1], x[0])):
         home = None
-        for run in reversed(open_runs[-OPEN_RUNS:]):
+        for run in reversed(open_runs[-p.open_runs :]):
             la, lb, _ = run.pairs[-1]
             first_b = run.pairs[0][1]
             step_turns = sents[a].turn - sents[la].turn
             same_turn_step = 0 < step_turns <= 2 and step_turns == sents[b].turn - sents[lb].turn
-            close = 0 < b - lb <= MAX_STEP and 0 < a - la <= MAX_STEP
+            close = 0 < b - lb <= p.max_step and 0 < a - la <= p.max_step
             if (close or (same_turn_step and b > lb and a > la)) and a < first_b:
                 home = run
                 break

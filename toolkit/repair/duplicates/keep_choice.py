@@ -1,11 +1,12 @@
 """Which copy of a run to keep, decided by the timeline, and the reason in words for the report.
 
 Part 3 of :mod:`toolkit.repair.duplicates`. Both choices are priced with
-:func:`~toolkit.repair.evidence.sequence_cost` over the run's copies and :data:`CONTEXT_TURNS` turns
-around them, with the removals of the runs already decided applied; a copy glued to the end of another
-turn (so its timestamp is not its own) costs :data:`GLUED_COST` more. The first copy is kept unless keeping
-the later one is cheaper by :data:`KEEP_LATER_MARGIN`. A copy under another speaker's name at the edge of
-that speaker's own words is removed whatever the timeline says.
+:func:`~toolkit.repair.evidence.sequence_cost` over the run's copies and ``context_turns`` turns around
+them, with the removals of the runs already decided applied; a copy glued to the end of another turn (so
+its timestamp is not its own) costs ``glued_cost`` more. The first copy is kept unless keeping the later
+one is cheaper by ``keep_later_margin``. A copy under another speaker's name at the edge of that speaker's
+own words is removed whatever the timeline says. The settings are
+:class:`~toolkit.repair.params.RepairParams` fields, read from ``timing.params``.
 """
 
 from __future__ import annotations
@@ -16,15 +17,12 @@ from dataclasses import replace
 
 from ...model import Turn
 from ..evidence import Timing, sequence_cost
+from ..params import RepairParams
 from ..sentences import Sentence
 from .anchors import DuplicateRun, SentenceIndex
 from .removal import apply_removals, removals_of
 
 __all__ = ["decide", "describe_run", "record_offsets", "window", "within_one_turn"]
-
-KEEP_LATER_MARGIN = 1.0  # keeping the later copy must be cheaper by this much
-CONTEXT_TURNS = 2  # turns either side priced with a decision
-GLUED_COST = 0.5  # keeping a copy glued to the end of another turn: its timestamp is not its own
 
 
 def record_offsets(run: DuplicateRun, ix: SentenceIndex) -> None:
@@ -43,8 +41,9 @@ def decide(
 ) -> None:
     """Keep the first copy unless the later one is clearly cheaper, with the ``decided`` runs' removals
     already applied (a copy another run removes must not price this one)."""
+    p = timing.params
     sents = ix.sents
-    lo, hi = window(run, sents, ix.turns)
+    lo, hi = window(run, sents, ix.turns, p)
     run.glued_first = _glued(sents, [a for a, _, _ in run.pairs])
     run.glued_second = _glued(sents, [b for _, b, _ in run.pairs])
     crossed = _crossed(run, ix)
@@ -57,17 +56,17 @@ def decide(
     if within_one_turn(run, sents):
         # both copies inside one turn: either removal leaves that turn the same words, so the timeline
         # cannot choose (and pricing it, text rebuilt per run, was quadratic in a long repetitive turn)
-        run.cost_keep_first = GLUED_COST * run.glued_first
-        run.cost_keep_second = GLUED_COST * run.glued_second
-        run.keep_first = not (run.cost_keep_second + KEEP_LATER_MARGIN < run.cost_keep_first)
+        run.cost_keep_first = p.glued_cost * run.glued_first
+        run.cost_keep_second = p.glued_cost * run.glued_second
+        run.keep_first = not (run.cost_keep_second + p.keep_later_margin < run.cost_keep_first)
         return
     run.keep_first = True
     run.cost_keep_first = sequence_cost(timing, _local(run, ix, timing, (lo, hi), decided))
-    run.cost_keep_first += GLUED_COST * run.glued_first
+    run.cost_keep_first += p.glued_cost * run.glued_first
     run.keep_first = False
     run.cost_keep_second = sequence_cost(timing, _local(run, ix, timing, (lo, hi), decided))
-    run.cost_keep_second += GLUED_COST * run.glued_second
-    run.keep_first = not (run.cost_keep_second + KEEP_LATER_MARGIN < run.cost_keep_first)
+    run.cost_keep_second += p.glued_cost * run.glued_second
+    run.keep_first = not (run.cost_keep_second + p.keep_later_margin < run.cost_keep_first)
 
 
 def _crossed(run: DuplicateRun, ix: SentenceIndex) -> bool | None:
@@ -99,10 +98,12 @@ def within_one_turn(run: DuplicateRun, sents: Sequence[Sentence]) -> bool:
     return all(sents[a].turn == turn and sents[b].turn == turn for a, b, _ in run.pairs)
 
 
-def window(run: DuplicateRun, sents: Sequence[Sentence], turns: Sequence[Turn]) -> tuple[int, int]:
-    """The turns whose timing prices a run's choice: its copies and ``CONTEXT_TURNS`` around them."""
-    lo = max(0, min(sents[a].turn for a, _, _ in run.pairs) - CONTEXT_TURNS)
-    hi = min(len(turns), max(sents[b].turn for _, b, _ in run.pairs) + CONTEXT_TURNS + 1)
+def window(
+    run: DuplicateRun, sents: Sequence[Sentence], turns: Sequence[Turn], p: RepairParams
+) -> tuple[int, int]:
+    """The turns whose timing prices a run's choice: its copies and ``context_turns`` around them."""
+    lo = max(0, min(sents[a].turn for a, _, _ in run.pairs) - p.context_turns)
+    hi = min(len(turns), max(sents[b].turn for _, b, _ in run.pairs) + p.context_turns + 1)
     return lo, hi
 
 

@@ -22,11 +22,9 @@ from ...timecode import format_clock
 from ...timing import RateModel
 from ..changes import Change, short, signed_duration_text
 from ..evidence import Timing, sequence_cost
-from .timeline_state import RETIME_COST, TimelineState, apply_retime, lines_and_text
+from .timeline_state import TimelineState, apply_retime, lines_and_text
 
 __all__ = ["fix_order", "longest_chain"]
-
-SHIFT_REST_PENALTY = 1.0  # shifting everything after a point is a big change: needs clear evidence
 
 
 def longest_chain(values: Sequence[int]) -> list[int]:
@@ -112,7 +110,7 @@ def fix_order(state: TimelineState) -> None:
         return
     line = _Chain(timed, times, chain, [times[c] for c in chain])
     # rates from the consistent chain only: the turns off it would skew them
-    state.timing = Timing(RateModel.fit([turns[timed[c]] for c in chain]))
+    state.timing = Timing(RateModel.fit([turns[timed[c]] for c in chain]), state.params)
     pending = _Reordering()
     for lo, hi in runs:
         _best_hypothesis(state, line, pending, lo, hi).apply()
@@ -158,7 +156,7 @@ def _hypotheses(
     dest_cost, move = _move_destination(state, line, run, p, n) if in_order else (0.0, None)
     options: list[_Hypothesis] = []
     for cost, new_starts, kind, why in state.retime_options(p, run, n):
-        cost += RETIME_COST * len(run)  # a timestamp kept as written is evidence too
+        cost += state.params.retime_cost * len(run)  # a timestamp kept as written is evidence too
         retime = partial(apply_retime, state, members, new_starts, kind, why, p, n)
         options.append(_Hypothesis(cost + dest_cost, retime))
     if move is not None:
@@ -169,7 +167,7 @@ def _hypotheses(
         n_shifted = state.at(n, (n.start_ms or 0) + shift)
         cost = sequence_cost(state.timing, [*(x for x in (p,) if x is not None), *run, n_shifted])
         shift_rest = partial(_apply_rest_shift, state, pending, line.timed[hi + 1], shift, run, n)
-        options.append(_Hypothesis(cost + dest_cost + SHIFT_REST_PENALTY, shift_rest))
+        options.append(_Hypothesis(cost + dest_cost + state.params.shift_rest_penalty, shift_rest))
     options.sort(key=lambda o: o.cost)
     return options
 

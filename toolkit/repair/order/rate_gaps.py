@@ -15,7 +15,7 @@ from ...timecode import format_clock
 from ...timing import count_words
 from ..changes import duration_text
 from ..evidence import implausible, sequence_cost
-from .timeline_state import TYPO_PENALTY, TimelineState, apply_retime, typo_candidates
+from .timeline_state import TimelineState, apply_retime, typo_candidates
 
 __all__ = ["fix_rates"]
 
@@ -29,7 +29,7 @@ def fix_rates(state: TimelineState) -> None:
         a, b = turns[timed[k]], turns[timed[k + 1]]
         gap = (b.start_ms or 0) - (a.start_ms or 0)
         exp = _expected_between(state, timed[k], timed[k + 1])
-        problem = implausible(gap, exp)
+        problem = implausible(gap, exp, state.params)
         if problem is None or gap < 0:
             k += 1
             continue
@@ -64,11 +64,11 @@ def _retime_one_end(
             continue
         p, t, n = turns[timed[cand - 1]], turns[timed[cand]], turns[timed[cand + 1]]
         span = (n.start_ms or 0) - (p.start_ms or 0)
-        if implausible(span, state.exp(p) + state.exp(t)) is not None:
+        if implausible(span, state.exp(p) + state.exp(t), state.params) is not None:
             continue
         cost, starts, _, why = min(state.retime_options(p, [t], n), key=lambda o: o[0])
         new_p, new_n = starts[0] - (p.start_ms or 0), (n.start_ms or 0) - starts[0]
-        if implausible(new_p, state.exp(p)) or implausible(new_n, state.exp(t)):
+        if implausible(new_p, state.exp(p), state.params) or implausible(new_n, state.exp(t), state.params):
             continue
         choices.append((cost, cand, starts, why))
     if not choices:
@@ -86,18 +86,18 @@ def _edge_typo(
     """The first or last turn of a transcript, re-timed only when a typo explains its too-fast gap."""
     t = state.turns[index]
     best: tuple[float, int, str] | None = None
-    for value, kind, how in typo_candidates(t.start_ms or 0):
+    for value, kind, how in typo_candidates(t.start_ms or 0, state.params):
         if n is not None and n.start_ms is not None:
             new_gap = n.start_ms - value
-            ok = new_gap >= 0 and implausible(new_gap, state.exp(t)) is None
+            ok = new_gap >= 0 and implausible(new_gap, state.exp(t), state.params) is None
             cost = sequence_cost(state.timing, [state.at(t, value), n])
         elif p is not None and p.start_ms is not None:
             new_gap = value - p.start_ms
-            ok = new_gap >= 0 and implausible(new_gap, state.exp(p)) is None
+            ok = new_gap >= 0 and implausible(new_gap, state.exp(p), state.params) is None
             cost = sequence_cost(state.timing, [p, state.at(t, value)])
         else:
             return False
-        cost += TYPO_PENALTY[kind]
+        cost += state.params.typo_penalty(kind)
         if ok and (best is None or cost < best[0]):
             best = (cost, value, f"probably a typo for {format_clock(value)} ({how})")
     if best is None:

@@ -16,12 +16,9 @@ from collections.abc import Sequence
 from ...model import Turn
 from ..changes import duration_text
 from ..evidence import implausible, sequence_cost
-from .timeline_state import RETIME_COST, TYPO_TRUST, TimelineState, apply_retime
+from .timeline_state import TimelineState, apply_retime
 
 __all__ = ["fix_shifted_runs"]
-
-SHIFT_WINDOW = 20  # turns searched for the other end of a shifted run
-SHIFT_TOLERANCE_MS = 10_000  # the two ends of a shifted run agree within this (or a quarter)
 
 # a shifted run: (cost, first, last, shift), first and last as positions among the timed turns
 Shift = tuple[float, int, int, int]
@@ -42,7 +39,7 @@ def fix_shifted_runs(state: TimelineState) -> None:
         best = _best_shift(state, timed, k)
         if best is not None:
             single, typo = _single_cost(state, timed, k, best)
-            if single <= best[0] or (typo and single <= best[0] + TYPO_TRUST):
+            if single <= best[0] or (typo and single <= best[0] + state.params.typo_trust):
                 best = None  # one wrong timestamp explains it as well
         if best is None:
             k += 1
@@ -60,19 +57,20 @@ def fix_shifted_runs(state: TimelineState) -> None:
 def _best_shift(state: TimelineState, timed: Sequence[int], k: int) -> Shift | None:
     """The cheapest shifted run explaining the backwards step at timed position ``k``: the run before k is
     late (it started with a long gap) or the run from k is early (it ends with one)."""
-    turns = state.turns
+    turns, params = state.turns, state.params
     t_prev, t_cur = turns[timed[k - 1]], turns[timed[k]]
     deficit = (t_prev.start_ms or 0) + state.exp(t_prev) - (t_cur.start_ms or 0)
+    allowed = max(params.shift_tolerance_ms, params.shift_tolerance_share * deficit)  # the ends' disagreement
     best: Shift | None = None
-    for lo, hi, sign in [(i, k - 1, -1) for i in range(max(1, k - SHIFT_WINDOW), k)] + [
-        (k, j - 1, 1) for j in range(k + 1, min(len(timed), k + SHIFT_WINDOW + 1))
+    for lo, hi, sign in [(i, k - 1, -1) for i in range(max(1, k - params.shift_window), k)] + [
+        (k, j - 1, 1) for j in range(k + 1, min(len(timed), k + params.shift_window + 1))
     ]:
         if hi <= lo:
             continue  # one turn is a wrong timestamp, not a time base (see blocks.fix_order)
         edge = lo if sign < 0 else hi + 1
         a, b = turns[timed[edge - 1]], turns[timed[edge]]
         excess = (b.start_ms or 0) - (a.start_ms or 0) - state.exp(a)
-        if excess <= 0 or abs(excess - deficit) > max(SHIFT_TOLERANCE_MS, 0.25 * deficit):
+        if excess <= 0 or abs(excess - deficit) > allowed:
             continue
         move = _move_cost(state, timed, lo, hi)
         for size in {excess, deficit, (excess + deficit) // 2}:
@@ -80,7 +78,7 @@ def _best_shift(state: TimelineState, timed: Sequence[int], k: int) -> Shift | N
             cost = _shifted_cost(state, timed, lo, hi, shift)
             if cost is None:
                 continue
-            cost += RETIME_COST * (hi - lo + 1) + move[1]
+            cost += params.retime_cost * (hi - lo + 1) + move[1]
             if move[0] is not None and move[0] <= cost:
                 continue  # a block pasted elsewhere explains it as well, keeping the timestamps
             if best is None or cost < best[0]:
@@ -103,8 +101,8 @@ def _single_cost(state: TimelineState, timed: Sequence[int], k: int, shifted: Sh
         if (n.start_ms or 0) < (p.start_ms or 0):
             continue
         cost, _, _, why = min(state.retime_options(p, [t], n), key=lambda o: o[0])
-        if cost + RETIME_COST < best:
-            best, typo = cost + RETIME_COST, why.startswith("probably a typo")
+        if cost + state.params.retime_cost < best:
+            best, typo = cost + state.params.retime_cost, why.startswith("probably a typo")
     return best + far, typo
 
 
@@ -154,6 +152,6 @@ def _shifted_cost(state: TimelineState, timed: Sequence[int], lo: int, hi: int, 
         seq.append(turns[timed[hi + 1]])
     for a, b in itertools.pairwise(seq):
         gap = (b.start_ms or 0) - (a.start_ms or 0)
-        if gap < 0 or implausible(gap, state.exp(a)) is not None:
+        if gap < 0 or implausible(gap, state.exp(a), state.params) is not None:
             return None
     return sequence_cost(state.timing, seq)

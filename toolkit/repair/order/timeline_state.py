@@ -3,7 +3,9 @@
 Shared by every step of :mod:`toolkit.repair.order`: :class:`TimelineState` holds the turns, the rate model
 and the changes and findings so far; :meth:`TimelineState.retime_options` gives the re-timing hypotheses for
 a run of turns (an estimate from the neighbours, a typo candidate from :func:`typo_candidates`, or a shift
-onto the neighbours' time base); :func:`apply_retime` carries one out and reports it (T005, T007).
+onto the neighbours' time base); :func:`apply_retime` carries one out and reports it (T005, T007). The
+settings (:class:`~toolkit.repair.params.RepairParams`) come with the rate model
+(:attr:`TimelineState.params`).
 """
 
 from __future__ import annotations
@@ -17,11 +19,9 @@ from ...rules import finding
 from ...timecode import format_clock, split_ms
 from ..changes import Change, duration_text, signed_duration_text
 from ..evidence import Timing, sequence_cost
+from ..params import DEFAULT_PARAMS, RepairParams
 
 __all__ = [
-    "RETIME_COST",
-    "TYPO_PENALTY",
-    "TYPO_TRUST",
     "RetimeOption",
     "TimelineState",
     "apply_retime",
@@ -29,30 +29,27 @@ __all__ = [
     "typo_candidates",
 ]
 
-RETIME_COST = 0.1  # per timestamp replaced: on a tie, moving a block beats rewriting its timestamps
-# added to a typo candidate's cost by kind of typo: swapped digits are the likeliest slip of the hand
-TYPO_PENALTY = {"swap": 0.0, "hour": 0.05, "fields": 0.05, "digit": 0.15}
-TYPO_TRUST = 1.0  # a typo that fits exactly beats a shifted run unless that is clearly cheaper
-TYPO_SLACK = 0.35  # a typo candidate is taken when it costs at most this much more than the estimate
 
-
-def typo_candidates(ms: int) -> list[tuple[int, str, str]]:
-    """Timestamps ``ms`` may have been mistyped for: ``(candidate_ms, kind, description)``."""
+def typo_candidates(ms: int, params: RepairParams | None = None) -> list[tuple[int, str, str]]:
+    """Timestamps ``ms`` may have been mistyped for: ``(candidate_ms, kind, description)``; of two kinds of
+    typo giving one candidate, the one with the lower :meth:`~toolkit.repair.params.RepairParams.typo_penalty`
+    (``params``, :data:`~toolkit.repair.params.DEFAULT_PARAMS` when not given)."""
+    p = params if params is not None else DEFAULT_PARAMS
     h, m, s, frac = split_ms(ms)
     digits = f"{h:02d}{m:02d}{s:02d}"
     out: dict[int, tuple[str, str]] = {}
     for i in range(5):
         d = digits[:i] + digits[i + 1] + digits[i] + digits[i + 2 :]
-        _add_typo(out, ms, frac, _fields(d), "swap", "two digits swapped")
-    _add_typo(out, ms, frac, (h, s, m), "fields", "minutes and seconds swapped")
-    _add_typo(out, ms, frac, (m, h, s), "fields", "hours and minutes swapped")
+        _add_typo(out, (ms, frac), _fields(d), "swap", "two digits swapped", p)
+    _add_typo(out, (ms, frac), (h, s, m), "fields", "minutes and seconds swapped", p)
+    _add_typo(out, (ms, frac), (m, h, s), "fields", "hours and minutes swapped", p)
     for dh in (-2, -1, 1, 2):
-        _add_typo(out, ms, frac, (h + dh, m, s), "hour", "wrong hour" if h else "missing hour")
+        _add_typo(out, (ms, frac), (h + dh, m, s), "hour", "wrong hour" if h else "missing hour", p)
     for i in range(6):
         for c in "0123456789":
             if c != digits[i]:
                 d = digits[:i] + c + digits[i + 1 :]
-                _add_typo(out, ms, frac, _fields(d), "digit", "one digit mistyped")
+                _add_typo(out, (ms, frac), _fields(d), "digit", "one digit mistyped", p)
     return [(v, k, how) for v, (k, how) in sorted(out.items())]
 
 
@@ -62,14 +59,20 @@ def _fields(digits: str) -> tuple[int, int, int]:
 
 
 def _add_typo(
-    out: dict[int, tuple[str, str]], ms: int, frac: int, hms: tuple[int, int, int], kind: str, how: str
+    out: dict[int, tuple[str, str]],
+    ms_frac: tuple[int, int],
+    hms: tuple[int, int, int],
+    kind: str,
+    how: str,
+    p: RepairParams,
 ) -> None:
     """File the clock time ``hms`` (plus ``frac`` ms) in ``out`` as a candidate for ``ms`` when it is a
-    valid time other than ``ms``, keeping the likeliest kind of typo per candidate."""
+    valid time other than ``ms``, keeping the likeliest kind of typo per candidate (``ms_frac``: both)."""
+    ms, frac = ms_frac
     hh, mm, ss = hms
     if hh >= 0 and 0 <= mm < 60 and 0 <= ss < 60:
         value = ((hh * 60 + mm) * 60 + ss) * 1000 + frac
-        if value != ms and (value not in out or TYPO_PENALTY[kind] < TYPO_PENALTY[out[value][0]]):
+        if value != ms and (value not in out or p.typo_penalty(kind) < p.typo_penalty(out[value][0])):
             out[value] = (kind, how)
 
 
@@ -92,6 +95,11 @@ class TimelineState:
     whole_seconds: bool  # the transcript gives whole seconds: estimates are rounded to them
     changes: list[Change] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def params(self) -> RepairParams:
+        """The repair's settings, carried by the rate model."""
+        return self.timing.params
 
     def round(self, ms: int) -> int:
         ms = max(0, ms)
@@ -164,14 +172,15 @@ class TimelineState:
         self, p: Turn | None, t: Turn, n: Turn | None, bounds: tuple[int, int | None], est_cost: float
     ) -> RetimeOption | None:
         """The cheapest typo candidate for ``t``'s timestamp within ``bounds`` that costs at most
-        :data:`TYPO_SLACK` more than the estimate, or None."""
+        ``typo_slack`` more than the estimate, or None."""
         lo, hi = bounds
         best: RetimeOption | None = None
-        for value, kind, how in typo_candidates(t.start_ms or 0):
+        params = self.params
+        for value, kind, how in typo_candidates(t.start_ms or 0, params):
             if value < lo or (hi is not None and value > hi):
                 continue
-            c = self.price(p, [t], n, [value]) + TYPO_PENALTY[kind]
-            if c <= est_cost + TYPO_SLACK and (best is None or c < best[0]):
+            c = self.price(p, [t], n, [value]) + params.typo_penalty(kind)
+            if c <= est_cost + params.typo_slack and (best is None or c < best[0]):
                 why = f"probably a typo for {format_clock(value)} ({how})"
                 best = RetimeOption(c, [value], "retime", why)
         return best
