@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from toolkit.align.aligner import TokenTiming
-from toolkit.align.verify import PAD_MS, _t_sf, check_offset
+from toolkit.align.verify import DEFAULT_PARAMS, _t_sf, check_offset
 from toolkit.media import decode_audio
 from toolkit.pipeline.caption_sync import sync_captions
 from toolkit.sync import SyncParams, read_caption_times, rewrite_times
@@ -181,7 +181,7 @@ def _ramp_probes(n: int) -> tuple[list[int], list[int], list[str], _OffsetEngine
     starts = [1_000 + 900 * k for k in range(n)]
     ends = [s + 600 for s in starts]
     texts = [f"{w} {w}" for w in words]
-    truth = {w: s - PAD_MS for w, s in zip(words, starts, strict=True)}
+    truth = {w: s - DEFAULT_PARAMS.pad_ms for w, s in zip(words, starts, strict=True)}
     return starts, ends, texts, _OffsetEngine(truth)
 
 

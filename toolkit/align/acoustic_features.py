@@ -6,6 +6,9 @@ frames (the two voices differ in level and timbre), averaged over 3 frames, plus
 energy relative to the signal's speech level, clipped, weight 3) that makes a pause match a pause; and a
 speech mask by energy with hysteresis (:func:`speech_mask`). :func:`analyse` gives all of it as one
 :class:`Signal`; the path search (:mod:`toolkit.align.warping`) then matches two signals' features.
+
+The weights and thresholds are fields of :class:`~toolkit.align.voiced_tuning.VoicedParams`; the frame
+sizes and the MFCC design (format facts) stay here.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .espeak import SAMPLE_RATE
+from .voiced_tuning import DEFAULT_PARAMS, VoicedParams
 from .warping import unit_rows
 
 __all__ = [
@@ -41,15 +45,6 @@ FMIN_HZ = 60.0
 FMAX_HZ = 7600.0
 MFCC_CHUNK = 4096  # frames analysed at a time
 CEPSTRA = 12  # c1..c12
-DELTA_WEIGHT = 1.0
-SMOOTH_FRAMES = 3  # features averaged over this many frames: the two voices' fine detail differs
-ENERGY_WEIGHT = 3.0  # weight of the loudness feature against the 24 normalised cepstral ones
-FLOOR_PCT = 5  # a signal's floor and ...
-PEAK_PCT = 98  # ... peak energy, as percentiles of its frames
-LOW_SHARE = 0.3  # speech: above this share of the floor-to-peak range ...
-HIGH_SHARE = 0.5  # ... in a run that holds this share ...
-CORE_FRAMES = 3  # ... for at least this many frames
-MIN_RANGE_DB = 10.0  # a signal whose loudest frames are less than this above its floor has no speech
 
 
 @functools.lru_cache(maxsize=4)
@@ -132,22 +127,24 @@ def smooth(feat: np.ndarray, width: int) -> np.ndarray:
     return out
 
 
-def speech_mask(energy_db: np.ndarray) -> np.ndarray:
-    """Speech frames by energy with hysteresis: a run of frames above ``LOW_SHARE`` of the signal's
-    floor-to-peak range that holds ``CORE_FRAMES`` frames in a row above ``HIGH_SHARE``. All False when
-    the signal's range is under ``MIN_RANGE_DB`` (silence, steady noise)."""
+def speech_mask(energy_db: np.ndarray, params: VoicedParams | None = None) -> np.ndarray:
+    """Speech frames by energy with hysteresis: a run of frames above ``low_share`` of the signal's
+    floor-to-peak range that holds ``core_frames`` frames in a row above ``high_share``. All False when
+    the signal's range is under ``min_range_db`` (silence, steady noise); settings from ``params``
+    (:class:`~toolkit.align.voiced_tuning.VoicedParams`)."""
+    p = params if params is not None else DEFAULT_PARAMS
     n = len(energy_db)
     if not n:
         return np.zeros(0, dtype=bool)
-    floor = float(np.percentile(energy_db, FLOOR_PCT))
-    peak = float(np.percentile(energy_db, PEAK_PCT))
-    if peak - floor < MIN_RANGE_DB:
+    floor = float(np.percentile(energy_db, p.floor_pct))
+    peak = float(np.percentile(energy_db, p.peak_pct))
+    if peak - floor < p.min_range_db:
         return np.zeros(n, dtype=bool)
-    low = energy_db > floor + LOW_SHARE * (peak - floor)
-    high = energy_db > floor + HIGH_SHARE * (peak - floor)
-    # runs of ``high`` at least CORE_FRAMES long
+    low = energy_db > floor + p.low_share * (peak - floor)
+    high = energy_db > floor + p.high_share * (peak - floor)
+    # runs of ``high`` at least core_frames long
     edges = np.flatnonzero(np.diff(np.concatenate([[0], high.astype(np.int8), [0]])))
-    cores = [(s, e) for s, e in zip(edges[::2], edges[1::2], strict=True) if e - s >= CORE_FRAMES]
+    cores = [(s, e) for s, e in zip(edges[::2], edges[1::2], strict=True) if e - s >= p.core_frames]
     if not cores:
         return np.zeros(n, dtype=bool)
     # the runs of ``low`` that contain a core
@@ -180,13 +177,15 @@ class Signal:
         return (int(idx[0]), int(idx[-1]) + 1) if len(idx) else None
 
 
-def analyse(audio: np.ndarray) -> Signal:
-    """The features DTW compares (see the module docstring) of 16 kHz int16 ``audio``."""
+def analyse(audio: np.ndarray, params: VoicedParams | None = None) -> Signal:
+    """The features DTW compares (see the module docstring) of 16 kHz int16 ``audio``, with the settings
+    of ``params`` (:class:`~toolkit.align.voiced_tuning.VoicedParams`)."""
+    p = params if params is not None else DEFAULT_PARAMS
     cep, energy = mfcc(audio)
-    speech = speech_mask(energy)
+    speech = speech_mask(energy, p)
     c = cep[:, 1 : 1 + CEPSTRA]
-    feat = smooth(normalise(np.hstack([c, DELTA_WEIGHT * deltas(c)]), speech), SMOOTH_FRAMES)
-    floor = float(np.percentile(energy, FLOOR_PCT)) if len(energy) else 0.0
-    level = float(np.percentile(energy[speech], 90)) if speech.any() else floor
-    loud = np.clip((energy - level) / max(1.0, level - floor), -1.0, 0.2)
-    return Signal(unit_rows(np.hstack([feat, ENERGY_WEIGHT * loud[:, None]])), speech, energy)
+    feat = smooth(normalise(np.hstack([c, p.delta_weight * deltas(c)]), speech), p.smooth_frames)
+    floor = float(np.percentile(energy, p.floor_pct)) if len(energy) else 0.0
+    level = float(np.percentile(energy[speech], p.level_pct)) if speech.any() else floor
+    loud = np.clip((energy - level) / max(1.0, level - floor), p.loud_min, p.loud_max)
+    return Signal(unit_rows(np.hstack([feat, p.energy_weight * loud[:, None]])), speech, energy)

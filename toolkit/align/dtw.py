@@ -67,7 +67,8 @@ windows to a turn or a chunk of about a minute, as :mod:`toolkit.align.turns` do
 Where it sits: an :class:`~toolkit.align.aligner.Aligner` for the voiced path
 (:mod:`toolkit.align.voiced`). This module holds the aligner and step 5 (word times off the path and the
 score); the features (steps 2-3) are in :mod:`toolkit.align.acoustic_features`, the path search (step 4)
-in :mod:`toolkit.align.warping`, eSpeak NG itself (step 1) in :mod:`toolkit.align.espeak`.
+in :mod:`toolkit.align.warping`, eSpeak NG itself (step 1) in :mod:`toolkit.align.espeak`. The settings
+above are the fields of :class:`toolkit.align.voiced_tuning.VoicedParams` (``EspeakAligner(params=...)``).
 """
 
 from __future__ import annotations
@@ -81,6 +82,7 @@ from ..errors import AlignmentError
 from .acoustic_features import FRAME_MS, HOP, Signal, analyse, mfcc, speech_mask
 from .aligner import TokenTiming
 from .espeak import SAMPLE_RATE, phonemes, synthesize, voice_for
+from .voiced_tuning import DEFAULT_PARAMS, VoicedParams
 from .warping import band_path, diagonal_band, dtw_path
 
 log = logging.getLogger(__name__)
@@ -97,18 +99,6 @@ __all__ = [
     "speech_mask",
 ]
 
-SYN_MARGIN = 2  # frames kept before the synthesis's first sound
-STEP_PENALTY = 0.1  # DTW cost of a non-diagonal step (cosine distances are 0..2)
-COARSE = 4  # frames averaged in the first DTW pass ...
-RADIUS = 12  # ... whose path the second pass searches within this many frames
-DEFAULT_VARIANTS = ("+f4",)  # aligned against the language's (male) voice and these
-PAUSE_COST = 0.3  # a real pause frame costs at most this at a word's first synthetic frame
-SNAP_FRAMES = 60  # a start in silence moves to the next onset at most this far
-MAX_SPEECH_RATIO = 3.5  # real vs synthetic speech time beyond this (either way): not this text
-RANK_SCALE = 20.0  # score = -RANK_SCALE x the share of synthetic frames that fit better
-RANK_SAMPLE = 4  # the share is estimated on every 4th synthetic frame
-DEFAULT_RATE_WPM = 160
-
 
 class EspeakAligner:
     """Forced alignment of text in ``language`` (ISO 639-1 or 639-3 code, BCP 47 tag) by DTW against
@@ -117,9 +107,10 @@ class EspeakAligner:
     ``voice`` overrides eSpeak's voice for the language (an identifier such as ``roa/fr``). Every window
     is aligned against the voice and each of ``variants`` (eSpeak voice variants; by default the female
     ``+f4``, as the language's voice is male) and the result that fits best (median token score) is
-    kept: a voice nearer the speaker's fits better. Raises :class:`AlignmentError` when eSpeak NG
-    cannot load or has no voice for the language. One instance may serve several threads (eSpeak runs
-    under a lock; the rest is numpy)."""
+    kept: a voice nearer the speaker's fits better. ``params`` holds the settings
+    (:class:`~toolkit.align.voiced_tuning.VoicedParams`; ``variants`` and ``rate_wpm`` default to its
+    fields). Raises :class:`AlignmentError` when eSpeak NG cannot load or has no voice for the language.
+    One instance may serve several threads (eSpeak runs under a lock; the rest is numpy)."""
 
     name = "espeak-dtw"
 
@@ -129,9 +120,11 @@ class EspeakAligner:
         *,
         sample_rate: int = SAMPLE_RATE,
         voice: str | None = None,
-        variants: Sequence[str] = DEFAULT_VARIANTS,
-        rate_wpm: int = DEFAULT_RATE_WPM,
+        variants: Sequence[str] | None = None,
+        rate_wpm: int | None = None,
+        params: VoicedParams | None = None,
     ) -> None:
+        p = params if params is not None else DEFAULT_PARAMS
         if sample_rate != SAMPLE_RATE:
             raise AlignmentError(f"the eSpeak aligner works at {SAMPLE_RATE} Hz, not {sample_rate} Hz")
         found = voice or voice_for(language)
@@ -139,9 +132,10 @@ class EspeakAligner:
             raise AlignmentError(f"eSpeak NG has no voice for the language {language!r}")
         self.language = language
         self.voice = found
-        self.voices = (found, *(found + v for v in variants))
+        self.voices = (found, *(found + v for v in (variants if variants is not None else p.variants)))
         self.sample_rate = sample_rate
-        self.rate_wpm = rate_wpm
+        self.rate_wpm = rate_wpm if rate_wpm is not None else p.rate_wpm
+        self.params = p
         self._phones: dict[str, int] = {}
 
     def phone_count(self, token: str) -> int:
@@ -160,7 +154,7 @@ class EspeakAligner:
         audio = np.asarray(audio)
         if not words or len(audio) < self.sample_rate // 10:
             return None
-        real = analyse(audio)
+        real = analyse(audio, self.params)
         if real.speech_range is None:
             return None
         best: list[TokenTiming] | None = None
@@ -174,15 +168,16 @@ class EspeakAligner:
         return best
 
     def _align_voice(self, words: list[str], real: Signal, voice: str) -> list[TokenTiming] | None:
+        p = self.params
         syn = synthesize(words, voice, rate_wpm=self.rate_wpm)
-        ref = analyse(syn.samples)
+        ref = analyse(syn.samples, p)
         r_range, s_range = real.speech_range, ref.speech_range
         if r_range is None or s_range is None:
             return None
         a, b = r_range
-        sa, sb = max(0, s_range[0] - SYN_MARGIN), s_range[1]
+        sa, sb = max(0, s_range[0] - p.syn_margin), s_range[1]
         ratio = int(real.speech[a:b].sum()) / max(1, int(ref.speech[sa:sb].sum()))
-        if not 1 / MAX_SPEECH_RATIO <= ratio <= MAX_SPEECH_RATIO:
+        if not 1 / p.max_speech_ratio <= ratio <= p.max_speech_ratio:
             log.debug("%s: speech %.2f times the synthesis's: not this text", voice, ratio)
             return None
         # a word's first synthetic frame may take a real pause cheaply (an optional pause before every
@@ -195,11 +190,12 @@ class EspeakAligner:
         pi, pj, cost = dtw_path(
             real.feat[a:b],
             ref.feat[sa:sb],
-            factor=COARSE,
-            radius=RADIUS,
+            factor=p.coarse,
+            radius=p.radius,
             metric="cosine",
-            penalty=STEP_PENALTY,
-            gates=(~real.speech[a:b], gate_cols, PAUSE_COST),
+            penalty=p.step_penalty,
+            gates=(~real.speech[a:b], gate_cols, p.pause_cost),
+            params=p,
         )
         pi += a
         pj += sa
@@ -219,11 +215,12 @@ class EspeakAligner:
                 quiet = np.flatnonzero(~real.speech[s : head + 1])
                 if len(quiet) and s + int(quiet[-1]) + 1 < max(e, s + 1):
                     s += int(quiet[-1]) + 1
-                s, e = _off_silence(real.speech, s, max(s, e), n_frames)
+                s, e = _off_silence(real.speech, s, max(s, e), n_frames, p.snap_frames)
             starts.append(s)
             ends.append(e)
         starts, ends = _monotone_spans(starts, ends, syn.spoken, n_frames)
-        scores = _token_scores(real.feat, real.speech, ref.feat[sa:sb:RANK_SAMPLE], pi, cost, starts, ends)
+        sample = ref.feat[sa : sb : p.rank_sample]
+        scores = _token_scores(real.feat, real.speech, sample, pi, cost, starts, ends, p.rank_scale)
         return [
             TokenTiming(s * FRAME_MS, e * FRAME_MS, round(sc, 3))
             for s, e, sc in zip(starts, ends, scores, strict=True)
@@ -248,12 +245,12 @@ def _synthetic_spans(
     return out
 
 
-def _off_silence(speech: np.ndarray, s: int, e: int, n: int) -> tuple[int, int]:
+def _off_silence(speech: np.ndarray, s: int, e: int, n: int, snap_frames: int) -> tuple[int, int]:
     """A spoken token's real frames [s, e) moved off silence: a start in silence to the next speech
-    onset (at most ``SNAP_FRAMES`` on; a token wholly in silence moves there whole), an end in silence
+    onset (at most ``snap_frames`` on; a token wholly in silence moves there whole), an end in silence
     back to the last speech."""
     if s < n and not speech[s]:
-        ahead = np.flatnonzero(speech[s : min(n, s + SNAP_FRAMES + 1)])
+        ahead = np.flatnonzero(speech[s : min(n, s + snap_frames + 1)])
         if len(ahead):
             onset = s + int(ahead[0])
             if onset >= e:  # the whole word in silence: it is said at the onset (the next word yields)
@@ -292,8 +289,9 @@ def _token_scores(
     cost: np.ndarray,
     starts: Sequence[int],
     ends: Sequence[int],
+    rank_scale: float,
 ) -> list[float]:
-    """Per token, -RANK_SCALE x the mean over its path cells on real speech of the share of (sampled)
+    """Per token, -``rank_scale`` x the mean over its path cells on real speech of the share of (sampled)
     synthetic frames closer to the real frame than the synthetic frame the path gives it. Silence is left
     out (any text's pauses match the window's pauses); a token with no speech frame is scored on all."""
     on_speech = speech[pi]
@@ -318,5 +316,5 @@ def _token_scores(
             hi = lo + 1
         own = np.arange(lo, hi)
         heard = own[on_speech[lo:hi]]
-        scores.append(-RANK_SCALE * float(np.mean(rank[heard] if len(heard) else ranks(own))))
+        scores.append(-rank_scale * float(np.mean(rank[heard] if len(heard) else ranks(own))))
     return scores

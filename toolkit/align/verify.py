@@ -7,21 +7,22 @@ are: force-aligned in a window where an offset puts a cue, they fit the sound th
 second or more away (per-frame acoustic score against the best free phone path: median -3.0 at the right
 offset on that call, -4.8 one second off, -6.9 for the captions left 7 s late).
 
-:func:`check_offset` takes up to ``PROBES`` cues spread over the file (two or more spoken words, at most
-``MAX_PROBE_MS`` long; a cue held over the next one's start is probed up to it) and scores each one's fit in
+:func:`check_offset` takes up to ``probes`` cues spread over the file (two or more spoken words, at most
+``max_probe_ms`` long; a cue held over the next one's start is probed up to it) and scores each one's fit in
 its window at a few offsets around the seeds the speech detectors found (a grid; a grid point replaces the
 seed only when it fits clearly better, and captions already in sync stay at 0 unless the words clearly fit
 better away) and at alternatives a second or more away, 0 and the seeds included. The best offset is
 verified only when the probes speak for it against every alternative: the mean difference of their fits
-(each capped at ``DIFF_CAP``) is at least ``MIN_MARGIN``, and the chance that any alternative's paired t
+(each capped at ``diff_cap``) is at least ``min_margin``, and the chance that any alternative's paired t
 statistic is reached by luck (Student's t, summed over the alternatives) is at most 5 %. When the first
-``PROBES`` lean to the best offset but cannot tell and the file has more usable cues, a second look fits up
-to ``MORE_PROBES`` at the best offset and the same alternatives (no new search) and makes the same test over
+``probes`` lean to the best offset but cannot tell and the file has more usable cues, a second look fits up
+to ``more_probes`` at the best offset and the same alternatives (no new search) and makes the same test over
 all of them: a long file's evidence is not thrown away because ten cues were too few. Captions of another
 recording, music and silence fit nowhere, so no offset is verified for them (0 of 168 such cases in
 ``bench/calibrate_sync.py``). The engine is English (pocketsphinx): the caller runs this only on English
 captions. Cost: ten probes at about a dozen offsets, 4-15 s on a noisy telephone call (27 s for a split
 checked segment by segment at 3 dB SNR), so it runs only when the speech detector's answer was refused.
+The settings named here are fields of :class:`TextCheckParams` (``check_offset(..., params=...)``).
 """
 
 from __future__ import annotations
@@ -36,24 +37,36 @@ import numpy as np
 from .aligner import Aligner
 from .normalize import normalize
 
-__all__ = ["TextCheck", "check_offset"]
+__all__ = ["DEFAULT_PARAMS", "TextCheck", "TextCheckParams", "check_offset"]
 
-PROBES = 10  # cues aligned per offset tried (spread evenly over the file) ...
-MORE_PROBES = 30  # ... and on a second look, when those lean to the best offset but cannot tell
-MIN_PROBES = 5  # fewer usable cues than this: no verdict
-MIN_TOKENS = 2  # a probe has at least this many spoken words ...
-MAX_TOKENS = 40  # ... and at most this many (a long cue costs more and says no more)
-MIN_PROBE_MS, MAX_PROBE_MS = 300, 12_000
-PAD_MS = 250  # the window reaches this far before a cue's start and after its end
-MISS_SCORE = -12.0  # the fit of a probe the engine cannot align (or that falls outside the media)
-GRID_MS = (0, -250, 250)  # tried around each seed ...
-FINE_MS = (-125, 125)  # ... then around the best of them
-REFINE_GAIN, REFINE_T = 0.3, 2.5  # the best of those replaces the seed (or 0) when it fits this much better
-ALTERNATIVES_MS = (-2_500, -1_000, 1_000, 2_500)  # wrong offsets the best must beat (and 0, the seeds)
-DISTINCT_MS = 1_000  # an alternative is at least this far from the best offset
-MIN_MARGIN = 0.5  # mean fit gain over every alternative, in per-frame log score ...
-MIN_CONFIDENCE = 0.95  # ... and the chance that any alternative's gain is luck at most 5 % (paired t)
-DIFF_CAP = 2.5  # a probe's fit difference counts up to this much
+
+@dataclass(frozen=True, slots=True)
+class TextCheckParams:
+    """Settings of one :func:`check_offset` call; the defaults are the ones ``bench/calibrate_sync.py``
+    measured."""
+
+    probes: int = 10  # cues aligned per offset tried (spread evenly over the file) ...
+    more_probes: int = 30  # ... and on a second look, when those lean to the best offset but cannot tell
+    min_probes: int = 5  # fewer usable cues than this: no verdict
+    min_tokens: int = 2  # a probe has at least this many spoken words ...
+    max_tokens: int = 40  # ... and at most this many (a long cue costs more and says no more)
+    min_probe_ms: int = 300  # a probe (a cue, up to the next one's start) lasts at least this ...
+    max_probe_ms: int = 12_000  # ... and at most this long
+    pad_ms: int = 250  # the window reaches this far before a cue's start and after its end
+    min_window_share: float = 0.8  # a window cut by the media's edge keeps at least this share, else a miss
+    miss_score: float = -12.0  # the fit of a probe the engine cannot align (or that falls outside the media)
+    grid_ms: tuple[int, ...] = (0, -250, 250)  # tried around each seed ...
+    fine_ms: tuple[int, ...] = (-125, 125)  # ... then around the best of them
+    refine_gain: float = 0.3  # the best of those replaces the seed (or 0) when it fits this much better ...
+    refine_t: float = 2.5  # ... with at least this paired t statistic
+    alternatives_ms: tuple[int, ...] = (-2_500, -1_000, 1_000, 2_500)  # wrong offsets the best must beat
+    distinct_ms: int = 1_000  # an alternative (these, 0, the seeds) is at least this far from the best offset
+    min_margin: float = 0.5  # mean fit gain over every alternative, in per-frame log score ...
+    min_confidence: float = 0.95  # ... and the chance that any alternative's gain is luck at most 5 %
+    diff_cap: float = 2.5  # a probe's fit difference counts up to this much
+
+
+DEFAULT_PARAMS = TextCheckParams()
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,11 +106,14 @@ def check_offset(
     *,
     engine: Aligner | None = None,
     sample_rate: int = 16000,
+    params: TextCheckParams | None = None,
 ) -> TextCheck | None:
     """Whether the cues' words fit ``audio`` (int16 mono) best at an offset near ``seeds_ms`` (the cue
-    times plus the offset); ``None`` when fewer than ``MIN_PROBES`` cues can be probed."""
-    probes = _probes(starts_ms, ends_ms, texts)
-    if len(probes) < MIN_PROBES or not seeds_ms:
+    times plus the offset); ``None`` when fewer than ``min_probes`` cues can be probed. ``params``: the
+    settings (:data:`DEFAULT_PARAMS` when ``None``)."""
+    p = params if params is not None else DEFAULT_PARAMS
+    probes = _probes(starts_ms, ends_ms, texts, p, p.probes)
+    if len(probes) < p.min_probes or not seeds_ms:
         return None
     if engine is None:
         from .sphinx import SphinxAligner  # lazy: pocketsphinx loads in about 0.3 s, only when a check runs
@@ -108,35 +124,37 @@ def check_offset(
 
     def fit(offset: int) -> np.ndarray:
         if offset not in fits:
-            fits[offset] = np.array([_fit(engine, audio, sample_rate, audio_ms, p, offset) for p in probes])
+            fits[offset] = np.array(
+                [_fit(engine, audio, sample_rate, audio_ms, pr, offset, p) for pr in probes]
+            )
         return fits[offset]
 
     seed = max(dict.fromkeys(seeds_ms), key=lambda d: float(fit(d).mean()))
-    tried = {s + g for s in dict.fromkeys(seeds_ms) for g in GRID_MS}
+    tried = {s + g for s in dict.fromkeys(seeds_ms) for g in p.grid_ms}
     best = max(sorted(tried), key=lambda d: float(fit(d).mean()))
-    best = max([best, *(best + g for g in FINE_MS)], key=lambda d: float(fit(d).mean()))
+    best = max([best, *(best + g for g in p.fine_ms)], key=lambda d: float(fit(d).mean()))
     # the detector's offset stands unless the words clearly fit better elsewhere near it: the fit's peak
     # is broad (about 0.3 lower 300 ms away), so a grid step is no better evidence than the onsets
-    if best != seed and not _clearly_better(fit(best), fit(seed)):
+    if best != seed and not _clearly_better(fit(best), fit(seed), p):
         best = seed
     # do no harm: captions already in sync stay where they are unless the words clearly fit better away
-    if best != 0 and abs(best) < DISTINCT_MS and not _clearly_better(fit(best), fit(0)):
+    if best != 0 and abs(best) < p.distinct_ms and not _clearly_better(fit(best), fit(0), p):
         best = 0
-    others = {best + a for a in ALTERNATIVES_MS} | {0} | set(seeds_ms)
-    others = {d for d in others if abs(d - best) >= DISTINCT_MS}
-    verdict = _verdict(best, {d: fit(d) for d in (best, *sorted(others))}, len(probes))
-    more = _probes(starts_ms, ends_ms, texts, MORE_PROBES)
+    others = {best + a for a in p.alternatives_ms} | {0} | set(seeds_ms)
+    others = {d for d in others if abs(d - best) >= p.distinct_ms}
+    verdict = _verdict(best, {d: fit(d) for d in (best, *sorted(others))}, len(probes), p)
+    more = _probes(starts_ms, ends_ms, texts, p, p.more_probes)
     if verdict.verified or len(more) <= len(probes) or verdict.weakest_margin <= 0:
         return verdict
     # a second look: the words lean toward ``best`` but the first probes are too few to tell, and the file
-    # has more cues: every usable one (up to MORE_PROBES) is fitted at ``best`` and at the same
+    # has more cues: every usable one (up to more_probes) is fitted at ``best`` and at the same
     # alternatives (no new search), and the same test is made over all of them
     fits.clear()
     probes = more
-    return _verdict(best, {d: fit(d) for d in (best, *sorted(others))}, len(probes))
+    return _verdict(best, {d: fit(d) for d in (best, *sorted(others))}, len(probes), p)
 
 
-def _verdict(best: int, fits: dict[int, np.ndarray], probes: int) -> TextCheck:
+def _verdict(best: int, fits: dict[int, np.ndarray], probes: int, p: TextCheckParams) -> TextCheck:
     """Whether the probes' fits at ``best`` beat their fits at every other offset in ``fits``."""
     own = fits[best]
     weakest: tuple[float, float, int] = (math.inf, math.inf, best)
@@ -148,20 +166,20 @@ def _verdict(best: int, fits: dict[int, np.ndarray], probes: int) -> TextCheck:
         gain = own - other
         least_gain = min(least_gain, float(gain.mean()))
         # one probe cut by the media's edge or lost by the engine at one offset is not several probes'
-        # worth of evidence: differences count up to DIFF_CAP
-        diff = np.clip(gain, -DIFF_CAP, DIFF_CAP)
+        # worth of evidence: differences count up to diff_cap
+        diff = np.clip(gain, -p.diff_cap, p.diff_cap)
         t = _t_statistic(diff)
         chance += _t_sf(t, len(diff) - 1)
         if (t, float(diff.mean())) < weakest[:2]:
             weakest = (t, float(diff.mean()), d)
     t_min, margin, at = weakest
     confidence = max(0.0, 1.0 - chance)
-    verified = len(fits) > 1 and confidence >= MIN_CONFIDENCE and least_gain >= MIN_MARGIN
+    verified = len(fits) > 1 and confidence >= p.min_confidence and least_gain >= p.min_margin
     return TextCheck(best, verified, confidence, probes, float(own.mean()), at, margin, t_min)
 
 
 def _probes(
-    starts_ms: Sequence[int], ends_ms: Sequence[int], texts: Sequence[str], most: int = PROBES
+    starts_ms: Sequence[int], ends_ms: Sequence[int], texts: Sequence[str], p: TextCheckParams, most: int
 ) -> list[tuple[int, int, list[str]]]:
     """Up to ``most`` usable cues, spread evenly over the file: (start, end, spoken tokens)."""
     usable: list[tuple[int, int, list[str]]] = []
@@ -169,10 +187,10 @@ def _probes(
     for i, (s, e, text) in enumerate(zip(starts_ms, ends_ms, texts, strict=True)):
         if i + 1 < n and s < starts_ms[i + 1] < e:  # a cue held over the next one's start (ends run late):
             e = starts_ms[i + 1]  # the next cue's words would be in the window
-        if not MIN_PROBE_MS <= e - s <= MAX_PROBE_MS:
+        if not p.min_probe_ms <= e - s <= p.max_probe_ms:
             continue
         tokens = [w for tok in normalize(" ".join(text.split())) for w in tok.spoken]
-        if MIN_TOKENS <= len(tokens) <= MAX_TOKENS:
+        if p.min_tokens <= len(tokens) <= p.max_tokens:
             usable.append((s, e, tokens))
     if len(usable) <= most:
         return usable
@@ -187,23 +205,24 @@ def _fit(
     audio_ms: int,
     probe: tuple[int, int, list[str]],
     offset: int,
+    p: TextCheckParams,
 ) -> float:
     """The probe's fit in its window at ``offset``: the median per-frame score of its words."""
     s, e, tokens = probe
-    lo, hi = s + offset - PAD_MS, e + offset + PAD_MS
+    lo, hi = s + offset - p.pad_ms, e + offset + p.pad_ms
     if lo < 0 or hi > audio_ms:  # a window cut by the media's edge: the words may not all be in it
-        if min(hi, audio_ms) - max(lo, 0) < 0.8 * (hi - lo):
-            return MISS_SCORE
+        if min(hi, audio_ms) - max(lo, 0) < p.min_window_share * (hi - lo):
+            return p.miss_score
         lo, hi = max(lo, 0), min(hi, audio_ms)
     timings = engine.align(tokens, audio[lo * sample_rate // 1000 : hi * sample_rate // 1000])
     if not timings:
-        return MISS_SCORE
-    return max(MISS_SCORE, float(np.median([t.score for t in timings])))
+        return p.miss_score
+    return max(p.miss_score, float(np.median([t.score for t in timings])))
 
 
-def _clearly_better(a: np.ndarray, b: np.ndarray) -> bool:
+def _clearly_better(a: np.ndarray, b: np.ndarray, p: TextCheckParams) -> bool:
     gain = a - b
-    return float(gain.mean()) >= REFINE_GAIN and _t_statistic(gain) >= REFINE_T
+    return float(gain.mean()) >= p.refine_gain and _t_statistic(gain) >= p.refine_t
 
 
 def _t_statistic(diff: np.ndarray) -> float:

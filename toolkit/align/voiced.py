@@ -2,16 +2,17 @@
 aligned by DTW to its own stretch of audio (:class:`toolkit.align.dtw.EspeakAligner`).
 
 Turn sync has already put every turn where its speech starts (:mod:`toolkit.sync.turnsync`), so a
-turn's window runs from ``LEAD_MS`` before its start to the next turn's start (or the end of the speech):
+turn's window runs from ``lead_ms`` before its start to the next turn's start (or the end of the speech):
 the aligner only has to find the sentences and words inside one turn, which is where the rate model and
 speech onsets lose time (issue 18). The words go in as the transcript writes them (eSpeak reads numbers
 and pauses at punctuation in the language itself); Chinese and Japanese text is cut into words first.
 
-Do no harm: a window the aligner cannot fit (no result, or a median token fit below ``MIN_FIT``: the
-text is not this audio), or one longer than ``MAX_WINDOW_MS`` (five minutes: cost and memory grow with long
+Do no harm: a window the aligner cannot fit (no result, or a median token fit below ``min_fit``: the
+text is not this audio), or one longer than ``max_window_ms`` (five minutes: cost and memory grow with long
 windows), keeps the turn sync's timing, with finding A001. Word times inside a turn that came out of
 order never move a turn's start: the turn starts where turn sync put it, or at its first word when that
-is within ``MAX_START_MOVE_MS``.
+is within ``max_start_move_ms``. These settings are :class:`~toolkit.align.voiced_tuning.VoicedParams`
+fields (``params``).
 
 Measured (``bench/bench_languages.py``, real French, German and Mandarin speech): see the README.
 """
@@ -29,18 +30,11 @@ from ..model import Finding, Turn, Word
 from ..rules import finding
 from ..text import is_sentence_end
 from .aligner import Aligner
+from .voiced_tuning import DEFAULT_PARAMS, VoicedParams
 
 __all__ = ["align_turns_voiced"]
 
 log = logging.getLogger(__name__)
-
-LEAD_MS = 300  # a turn's window opens this long before its synced start
-# longer windows keep the turn sync's timing: a 3.7-minute French monologue aligned in one window in 3 s
-# and 340 MB with sentence starts at 11 / 84 ms median / p95 (the 75 s one: 9.5 / 84 ms, 0.8 s, 130 MB);
-# cost and memory grow with the window (a 10-minute one took 14 s and 0.8 GB)
-MAX_WINDOW_MS = 300_000
-MIN_FIT = -2.8  # a median token fit below this: the text is not in the window
-MAX_START_MOVE_MS = 1_000  # a first word further than this from the synced start does not move the turn
 
 
 def align_turns_voiced(
@@ -54,6 +48,7 @@ def align_turns_voiced(
     cjk: bool = False,
     reading: Callable[[str], str] | None = None,
     path: str | None = None,
+    params: VoicedParams | None = None,
 ) -> tuple[tuple[Turn, ...], list[Finding]]:
     """The turns with ``words`` set from ``engine`` where it fits (see the module docstring).
 
@@ -61,8 +56,10 @@ def align_turns_voiced(
     starting at its first word's time (the segmenter spreads a CJK sentence's characters over it), since
     caption text in those languages is not joined by spaces. ``words``: the word segmenter for that text.
     ``reading``: each token as it is read, for the synthesis (Japanese kanji in kana: eSpeak NG's Japanese
-    voice cannot read kanji); the captions keep the tokens as written.
+    voice cannot read kanji); the captions keep the tokens as written. ``params``: the turn windows'
+    settings (:data:`~toolkit.align.voiced_tuning.DEFAULT_PARAMS` when ``None``); the engine has its own.
     """
+    p = params if params is not None else DEFAULT_PARAMS
     audio_ms = len(audio) * 1000 // sample_rate
     end_of_speech = speech_end_ms if speech_end_ms is not None else audio_ms
     out: list[Turn] = []
@@ -75,20 +72,20 @@ def align_turns_voiced(
         if start is None or not tokens:
             out.append(turn)
             continue
-        lo = max(0, start - LEAD_MS)
-        hi = min(audio_ms, nxt if nxt is not None else max(end_of_speech, start + 1000))
+        lo = max(0, start - p.lead_ms)
+        hi = min(audio_ms, nxt if nxt is not None else max(end_of_speech, start + p.last_window_ms))
         why = None
         timings = None
-        if hi - lo > MAX_WINDOW_MS:
+        if hi - lo > p.max_window_ms:
             why = f"its audio ({(hi - lo) // 1000} s) is longer than the aligner's window"
-        elif hi - lo >= 200:
+        elif hi - lo >= p.min_window_ms:
             spoken = [reading(t) or t for t in tokens] if reading is not None else tokens
             timings = engine.align(spoken, audio[lo * sample_rate // 1000 : hi * sample_rate // 1000])
             if timings is None:
                 why = "the aligner could not fit its words to its audio"
             else:
                 fit = float(np.median([t.score for t in timings]))
-                if fit < MIN_FIT:
+                if fit < p.min_fit:
                     why = f"its words fit its audio poorly (median fit {fit:.2f})"
                     timings = None
         if timings is None:
@@ -109,7 +106,7 @@ def align_turns_voiced(
             for tok, t in zip(tokens, timings, strict=True)
         ]
         first = placed[0].start_ms
-        new_start = first if abs(first - start) <= MAX_START_MOVE_MS else start
+        new_start = first if abs(first - start) <= p.max_start_move_ms else start
         if cjk:
             out.extend(_sentence_turns(turn, placed, new_start))
         else:

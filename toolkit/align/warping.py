@@ -5,16 +5,17 @@
 resolution within ``radius`` frames of that path, each pass one :func:`band_path` (one numpy pass per row:
 the row's recurrence is a running minimum). Knows nothing of audio: the features come from
 :mod:`toolkit.align.acoustic_features`, and the eSpeak aligner (:mod:`toolkit.align.dtw`) reads word
-times off the path.
+times off the path. Its settings (the passes' defaults, the bounds of the first pass) are fields of
+:class:`~toolkit.align.voiced_tuning.VoicedParams`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["band_path", "diagonal_band", "dtw_path", "unit_rows"]
+from .voiced_tuning import DEFAULT_PARAMS, VoicedParams
 
-MAX_CELLS = 24_000_000  # the first pass's matrix at most (a 10-minute window: frames averaged 8 at a time)
+__all__ = ["band_path", "diagonal_band", "dtw_path", "unit_rows"]
 
 
 def band_path(
@@ -152,19 +153,25 @@ def dtw_path(
     x: np.ndarray,
     y: np.ndarray,
     *,
-    factor: int = 4,
-    radius: int = 12,
+    factor: int | None = None,
+    radius: int | None = None,
     coarse_band: int | None = None,
     metric: str = "euclidean",
     penalty: float = 0.0,
     gates: tuple[np.ndarray, np.ndarray, float] | None = None,
+    params: VoicedParams | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`band_path` of ``x`` against ``y`` in two passes: on frames averaged ``factor`` at a time
     inside a wide band (``coarse_band`` coarse frames; by default the whole matrix up to 1,000 coarse
     frames, 40 s at 10 ms frames, a third of it beyond), then at full resolution within ``radius`` frames
     of the coarse path. Exact DTW when the best path stays in the band; the cost is about rows x
-    (2 radius + slope) cells instead of rows x columns. A first pass that would exceed ``MAX_CELLS``
-    cells averages twice as many frames (and widens ``radius``) until it does not."""
+    (2 radius + slope) cells instead of rows x columns. A first pass that would exceed ``max_cells``
+    cells averages twice as many frames (and widens ``radius``) until it does not. ``factor``,
+    ``radius``, ``max_cells`` and the default band come from ``params`` (``coarse``, ``radius``, ...)
+    unless given."""
+    p = params if params is not None else DEFAULT_PARAMS
+    factor = factor if factor is not None else p.coarse
+    radius = radius if radius is not None else p.radius
     n, m = len(x), len(y)
     if n == 0 or m == 0:
         raise ValueError("empty sequence")
@@ -172,9 +179,9 @@ def dtw_path(
         x, y = unit_rows(x), unit_rows(y)
     while (
         factor > 1
-        and (n // factor) * min(m // factor, 2 * _coarse_band(n // factor, m // factor) + 1) > MAX_CELLS
+        and (n // factor) * min(m // factor, 2 * _coarse_band(n // factor, m // factor, p) + 1) > p.max_cells
     ):
-        factor *= 2  # a long window: coarser first pass, so its matrix stays under MAX_CELLS cells
+        factor *= 2  # a long window: coarser first pass, so its matrix stays under max_cells cells
         radius = max(radius, 3 * factor)
     if factor <= 1 or min(n, m) < 4 * factor:
         lo, hi = diagonal_band(n, m, max(n, m))
@@ -183,7 +190,7 @@ def dtw_path(
     if metric == "cosine":
         xc, yc = unit_rows(xc), unit_rows(yc)
     nc, mc = len(xc), len(yc)
-    band = coarse_band if coarse_band is not None else _coarse_band(nc, mc)
+    band = coarse_band if coarse_band is not None else _coarse_band(nc, mc, p)
     lo_c, hi_c = diagonal_band(nc, mc, band)
     coarse_gates = None
     if gates is not None:
@@ -202,9 +209,9 @@ def dtw_path(
     return band_path(x, y, lo, hi, metric=metric, penalty=penalty, gates=gates)
 
 
-def _coarse_band(nc: int, mc: int) -> int:
+def _coarse_band(nc: int, mc: int, p: VoicedParams) -> int:
     """The first pass's band: the whole matrix up to 1000 coarse frames, a third of it beyond."""
-    return max(1_000, mc // 3, abs(nc - mc) + 250)
+    return max(p.coarse_band_min, mc // p.coarse_band_div, abs(nc - mc) + p.coarse_band_slack)
 
 
 def _pool_any(mask: np.ndarray, factor: int, *, all_of: bool = False) -> np.ndarray:
