@@ -28,11 +28,14 @@ import numpy as np
 
 from ..errors import MediaError
 from .numeric import median, percentile
+from .vad_params import DEFAULT_PARAMS, VadParams
 
 __all__ = [
+    "DEFAULT_PARAMS",
     "DETECTORS",
     "FRAME_MS",
     "SpeechDetector",
+    "VadParams",
     "frame_energy_db",
     "loud_level",
     "onsets",
@@ -49,11 +52,6 @@ __all__ = [
 
 FRAME_MS = 10
 _VAD_RATES = (8000, 16000, 32000, 48000)
-CHUNK_S = 30  # a fresh webrtcvad detector every 30 s: its noise model drifted over 20 min at 0 dB
-LEVEL_DB = -26.0  # quiet audio is brought up so that its loud frames reach this level (never turned down)
-NOISY_SHARE = 0.9  # webrtcvad calling more of a block speech than this: it hears the noise
-MIN_SPEECH_MS = 100  # shorter runs of speech are clicks and breaths
-MIN_GAP_MS = 60  # shorter gaps inside speech are closed
 DETECTORS = ("silero", "webrtc")
 
 
@@ -62,18 +60,18 @@ def speech_mask(
     sample_rate: int = 16000,
     *,
     detector: str = "silero",
-    min_speech_ms: int = MIN_SPEECH_MS,
-    min_gap_ms: int = MIN_GAP_MS,
+    params: VadParams | None = None,
 ) -> np.ndarray:
     """One boolean per 10 ms frame of ``audio`` (int16 mono): True where there is speech.
 
     ``detector`` is ``"silero"`` (:func:`silero_mask`) or ``"webrtc"`` (:func:`webrtc_mask`). Frame ``i``
-    covers ``[10*i, 10*i + 10)`` ms; a trailing partial frame is dropped.
+    covers ``[10*i, 10*i + 10)`` ms; a trailing partial frame is dropped. ``params`` are the detectors'
+    settings (:data:`DEFAULT_PARAMS` when ``None``).
     """
     if detector == "silero":
-        return silero_mask(audio, sample_rate, min_speech_ms=min_speech_ms, min_gap_ms=min_gap_ms)
+        return silero_mask(audio, sample_rate, params=params)
     if detector == "webrtc":
-        return webrtc_mask(audio, sample_rate, min_speech_ms=min_speech_ms, min_gap_ms=min_gap_ms)
+        return webrtc_mask(audio, sample_rate, params=params)
     raise ValueError(f"unknown speech detector {detector!r}; choose from {', '.join(DETECTORS)}")
 
 
@@ -81,49 +79,50 @@ def webrtc_mask(
     audio: np.ndarray,
     sample_rate: int = 16000,
     *,
-    mode: int = 2,
-    min_speech_ms: int = MIN_SPEECH_MS,
-    min_gap_ms: int = MIN_GAP_MS,
+    params: VadParams | None = None,
 ) -> np.ndarray:
     """:class:`SpeechDetector` over the whole of ``audio``."""
-    detector = SpeechDetector(sample_rate, mode=mode)
-    chunk = CHUNK_S * sample_rate
+    detector = SpeechDetector(sample_rate, params=params)
+    chunk = detector.params.chunk_s * sample_rate
     for i in range(0, len(audio) - len(audio) % detector.step, chunk):
         detector.feed(np.asarray(audio[i : i + chunk]))
-    return detector.mask(min_speech_ms=min_speech_ms, min_gap_ms=min_gap_ms)
+    return detector.mask()
 
 
 class SpeechDetector:
-    """webrtcvad fed blocks of ``CHUNK_S`` seconds as they are decoded (each block a fresh detector)."""
+    """webrtcvad fed blocks of ``params.chunk_s`` seconds as they are decoded (each block a fresh
+    detector); ``params`` are :data:`DEFAULT_PARAMS` when ``None``."""
 
-    def __init__(self, sample_rate: int = 16000, *, mode: int = 2) -> None:
+    def __init__(self, sample_rate: int = 16000, *, params: VadParams | None = None) -> None:
         if sample_rate not in _VAD_RATES:
             raise ValueError(f"speech detection needs 8, 16, 32 or 48 kHz audio, not {sample_rate} Hz")
         self.sample_rate = sample_rate
-        self.mode = mode
+        self.params = params or DEFAULT_PARAMS
         self.step = sample_rate * FRAME_MS // 1000
         self.parts: list[np.ndarray] = []
         self.levels: list[float] = []
 
     def feed(self, block: np.ndarray) -> None:
+        p = self.params
         levels = frame_energy_db(block, self.sample_rate)
-        loud = loud_level(levels) if len(levels) else LEVEL_DB
+        loud = loud_level(levels, p.loud_percentile) if len(levels) else p.level_db
         if len(levels):
             self.levels.append(loud)
         # the median over the chunks so far: a chunk of noise alone (a tail, an intro) is not blown up
-        reference = median(self.levels) if self.levels else LEVEL_DB
-        gain_db = max(0.0, LEVEL_DB - reference)  # quiet recordings up; loud ones left alone
-        frames = webrtc_frames(_gain(block, gain_db), self.sample_rate, self.mode)
-        if len(frames) and frames.mean() > NOISY_SHARE:
+        reference = median(self.levels) if self.levels else p.level_db
+        gain_db = max(0.0, p.level_db - reference)  # quiet recordings up; loud ones left alone
+        frames = webrtc_frames(_gain(block, gain_db), self.sample_rate, p.mode)
+        if len(frames) and frames.mean() > p.noisy_share:
             # speech in nearly every frame: webrtcvad is hearing loud noise. Turned down to the working
             # level, its energy floor keeps the noise out and the louder speech in (0 dB SNR: recall 0.85
             # at precision 0.99 on synthetic voices, where the loud mix was 97 % "speech")
-            frames = webrtc_frames(_gain(block, LEVEL_DB - loud), self.sample_rate, self.mode)
+            frames = webrtc_frames(_gain(block, p.level_db - loud), self.sample_rate, p.mode)
         self.parts.append(frames)
 
-    def mask(self, *, min_speech_ms: int = MIN_SPEECH_MS, min_gap_ms: int = MIN_GAP_MS) -> np.ndarray:
+    def mask(self) -> np.ndarray:
+        """The smoothed speech mask of all the blocks fed so far."""
         raw = np.concatenate(self.parts) if self.parts else np.zeros(0, dtype=bool)
-        return smooth_mask(raw, min_speech_ms=min_speech_ms, min_gap_ms=min_gap_ms)
+        return smooth_mask(raw, min_speech_ms=self.params.min_speech_ms, min_gap_ms=self.params.min_gap_ms)
 
 
 def _gain(audio: np.ndarray, gain_db: float) -> np.ndarray:
@@ -142,11 +141,7 @@ SILERO_MODEL = Path(__file__).resolve().parent.parent / "data" / "silero_vad.onn
 SILERO_RATE = 16000
 SILERO_WINDOW = 512  # samples per probability (32 ms) ...
 SILERO_CONTEXT = 64  # ... each seen with the 64 samples before it
-SILERO_STREAM_S = 10  # the audio runs as parallel streams of this length ...
-SILERO_WARMUP = 16  # ... each starting this many windows (0.5 s) early, so its state has settled
 SILERO_BATCH = 64  # streams per call: memory stays bounded on long media
-SILERO_ON = 0.3  # speech starts where the probability exceeds this ...
-SILERO_OFF = 0.15  # ... and goes on while it stays above this
 
 
 @lru_cache(maxsize=1)
@@ -162,23 +157,27 @@ def _silero_session() -> Any:
     return ort.InferenceSession(str(SILERO_MODEL), opts, providers=["CPUExecutionProvider"])
 
 
-def silero_probabilities(audio: np.ndarray, sample_rate: int = 16000) -> np.ndarray:
+def silero_probabilities(
+    audio: np.ndarray, sample_rate: int = 16000, *, params: VadParams | None = None
+) -> np.ndarray:
     """Silero VAD's speech probability per 32 ms window of ``audio`` (int16 mono at 16 kHz).
 
     The model is recurrent; run window by window it costs a call per 32 ms. Here the audio is cut into
-    ``SILERO_STREAM_S`` streams that run side by side in one batch, each started ``SILERO_WARMUP`` windows
-    early so that its state has settled where its own part begins (the probabilities differ from one long
-    stream by less than 0.01 in correlation).
+    ``params.silero_stream_s`` streams that run side by side in one batch, each started
+    ``params.silero_warmup`` windows early so that its state has settled where its own part begins (the
+    probabilities differ from one long stream by less than 0.01 in correlation).
     """
+    p = params or DEFAULT_PARAMS
+    warmup = p.silero_warmup
     if sample_rate != SILERO_RATE:
         raise ValueError(f"Silero VAD runs on {SILERO_RATE} Hz audio, not {sample_rate} Hz")
     n = len(audio) // SILERO_WINDOW
     if n == 0:
         return np.zeros(0, dtype=np.float32)
     session = _silero_session()
-    per = SILERO_STREAM_S * SILERO_RATE // SILERO_WINDOW
+    per = p.silero_stream_s * SILERO_RATE // SILERO_WINDOW
     streams = -(-n // per)
-    steps = per + SILERO_WARMUP
+    steps = per + warmup
     out = np.zeros((streams, per), dtype=np.float32)
     rate = np.array(SILERO_RATE, dtype=np.int64)
     for b0 in range(0, streams, SILERO_BATCH):
@@ -186,7 +185,7 @@ def silero_probabilities(audio: np.ndarray, sample_rate: int = 16000) -> np.ndar
         span = steps * SILERO_WINDOW + SILERO_CONTEXT
         batch = np.zeros((b1 - b0, span), dtype=np.float32)
         for k, b in enumerate(range(b0, b1)):
-            first = (b * per - SILERO_WARMUP) * SILERO_WINDOW
+            first = (b * per - warmup) * SILERO_WINDOW
             seg = audio[max(0, first) : (b + 1) * per * SILERO_WINDOW]
             at = SILERO_CONTEXT + max(0, -first)
             batch[k, at : at + len(seg)] = seg
@@ -196,9 +195,9 @@ def silero_probabilities(audio: np.ndarray, sample_rate: int = 16000) -> np.ndar
         for step in range(steps):
             a = step * SILERO_WINDOW
             window = batch[:, a : a + SILERO_WINDOW + SILERO_CONTEXT]
-            p, state = session.run(None, {"input": window, "state": state, "sr": rate})
-            probs[:, step] = p[:, 0]
-        out[b0:b1] = probs[:, SILERO_WARMUP:]
+            prob, state = session.run(None, {"input": window, "state": state, "sr": rate})
+            probs[:, step] = prob[:, 0]
+        out[b0:b1] = probs[:, warmup:]
     return out.reshape(-1)[:n]
 
 
@@ -206,24 +205,25 @@ def silero_mask(
     audio: np.ndarray,
     sample_rate: int = 16000,
     *,
-    min_speech_ms: int = MIN_SPEECH_MS,
-    min_gap_ms: int = MIN_GAP_MS,
+    params: VadParams | None = None,
 ) -> np.ndarray:
     """Speech per 10 ms frame from Silero VAD: a run of frames whose probability stays above
-    ``SILERO_OFF`` is speech when it rises above ``SILERO_ON`` somewhere (hysteresis), then smoothed."""
+    ``params.silero_off`` is speech when it rises above ``params.silero_on`` somewhere (hysteresis), then
+    smoothed."""
+    prm = params or DEFAULT_PARAMS
     n = len(audio) * 1000 // sample_rate // FRAME_MS
-    probs = silero_probabilities(audio, sample_rate)
+    probs = silero_probabilities(audio, sample_rate, params=prm)
     if not len(probs):
         return np.zeros(n, dtype=bool)
     centre = (np.arange(n) * FRAME_MS + FRAME_MS // 2) * SILERO_RATE // 1000 // SILERO_WINDOW
     p = probs[np.minimum(centre, len(probs) - 1)]
-    keep = p > SILERO_OFF
-    seeds = p > SILERO_ON
+    keep = p > prm.silero_off
+    seeds = p > prm.silero_on
     out = np.zeros(n, dtype=bool)
     for s, e in runs(keep):
         if seeds[s:e].any():
             out[s:e] = True
-    return smooth_mask(out, min_speech_ms=min_speech_ms, min_gap_ms=min_gap_ms)
+    return smooth_mask(out, min_speech_ms=prm.min_speech_ms, min_gap_ms=prm.min_gap_ms)
 
 
 def union_spans(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -246,8 +246,10 @@ def window_cover(events: np.ndarray, before_ms: int, after_ms: int, media_ms: in
     return float(np.sum(np.clip(hi, 0, media_ms) - np.clip(lo, 0, media_ms))) / media_ms
 
 
-def onsets(mask: np.ndarray, min_pause_ms: int = 150) -> tuple[np.ndarray, np.ndarray]:
-    """(starts, ends) in ms of speech stretches separated by at least ``min_pause_ms`` of silence."""
+def onsets(mask: np.ndarray, params: VadParams | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(starts, ends) in ms of speech stretches separated by at least ``params.onset_pause_ms`` of silence
+    (:data:`DEFAULT_PARAMS` when ``None``)."""
+    min_pause_ms = (params or DEFAULT_PARAMS).onset_pause_ms
     rs = runs(mask)
     merged: list[list[int]] = []
     for s, e in rs:
@@ -283,9 +285,9 @@ def webrtc_frames(audio: np.ndarray, sample_rate: int = 16000, mode: int = 3) ->
     return out
 
 
-def loud_level(levels: np.ndarray) -> float:
-    """The level of the loud frames: the 95th percentile of ``levels`` (``np.percentile``'s value)."""
-    return percentile(levels, 95)
+def loud_level(levels: np.ndarray, q: int = DEFAULT_PARAMS.loud_percentile) -> float:
+    """The level of the loud frames: the ``q``-th percentile of ``levels`` (``np.percentile``'s value)."""
+    return percentile(levels, q)
 
 
 def runs(mask: np.ndarray) -> list[tuple[int, int]]:
@@ -297,7 +299,12 @@ def runs(mask: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True))
 
 
-def smooth_mask(mask: np.ndarray, *, min_speech_ms: int = 100, min_gap_ms: int = 60) -> np.ndarray:
+def smooth_mask(
+    mask: np.ndarray,
+    *,
+    min_speech_ms: int = DEFAULT_PARAMS.min_speech_ms,
+    min_gap_ms: int = DEFAULT_PARAMS.min_gap_ms,
+) -> np.ndarray:
     """Close gaps under ``min_gap_ms`` inside speech, then drop speech shorter than ``min_speech_ms``."""
     out = mask.astype(bool).copy()
     min_gap = max(1, min_gap_ms // FRAME_MS)
