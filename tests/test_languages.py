@@ -222,3 +222,28 @@ def test_japanese_lines_break_between_phrases() -> None:
     assert phrases is not None
     bounds = set(itertools.accumulate(len(p) for p in phrases(text)))
     assert all(end in bounds for end in itertools.accumulate(len(line) for line in lines))
+
+
+def _page_data(page: Path) -> dict[str, object]:
+    html = page.read_text(encoding="utf-8")
+    start = html.index('<script id="review-data" type="application/json">') + len(
+        '<script id="review-data" type="application/json">'
+    )
+    data: dict[str, object] = json.loads(html[start : html.index("</script>", start)])
+    return data
+
+
+def test_review_picks_the_chinese_profile_as_convert_does(tmp_path: Path) -> None:
+    path = _transcript(tmp_path, CHINESE)
+    page = tmp_path / "zh.html"
+    res = CliRunner().invoke(cli, ["review", str(path), "-o", str(page), "-q"])
+    assert res.exit_code == 0, res.output
+    profile = _page_data(page)["profile"]
+    assert isinstance(profile, dict) and profile["name"] == "netflix-zh"
+    # a profile chosen on the command line stands, and --language is read as convert reads it
+    res = CliRunner().invoke(cli, ["review", str(path), "-o", str(page), "-q", "--profile", "bbc"])
+    assert res.exit_code == 0, res.output
+    profile = _page_data(page)["profile"]
+    assert isinstance(profile, dict) and profile["name"] == "bbc"
+    res = CliRunner().invoke(cli, ["review", str(path), "-o", str(page), "-q", "--language", "xx-!!"])
+    assert res.exit_code == 2 and "Traceback" not in res.output

@@ -29,10 +29,10 @@ from .options import (
     lenient_option,
     media_vad_option,
     no_repair_option,
-    parse_language_option,
     profile_options,
     speaker_pairs,
     speakers_option,
+    transcript_language_option,
 )
 
 __all__ = ["FORCED_LAYOUTS", "convert"]
@@ -116,14 +116,7 @@ FORCED_LAYOUTS = (
     help="Read the input in this transcript layout instead of detecting it (`-v` says which was "
     "detected); 'meeting': caption cues that open with 'Name:' labels are speaker turns.",
 )
-@click.option(
-    "--language",
-    callback=parse_language_option,
-    metavar="CODE",
-    help="The transcript's language: ISO 639-1 (fr), ISO 639-3 (fra) or BCP 47 (zh-Hans); default: "
-    "detected from the text. With --media: English is aligned by pocketsphinx, other languages by "
-    "eSpeak NG + DTW (turn sync only where eSpeak NG has no voice).",
-)
+@transcript_language_option
 @lenient_option
 def convert(
     paths: tuple[str, ...],

@@ -183,6 +183,14 @@ align_option = click.option(
     show_default=True,
     help="With --media: word-level forced alignment, turn sync only, or nothing.",
 )
+transcript_language_option = click.option(
+    "--language",
+    callback=parse_language_option,
+    metavar="CODE",
+    help="The transcript's language: ISO 639-1 (fr), ISO 639-3 (fra) or BCP 47 (zh-Hans); default: "
+    "detected from the text. With --media: English is aligned by pocketsphinx, other languages by "
+    "eSpeak NG + DTW (turn sync only where eSpeak NG has no voice).",
+)
 lenient_option = click.option(
     "--lenient",
     is_flag=True,

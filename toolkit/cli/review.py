@@ -20,6 +20,7 @@ from .options import (
     profile_options,
     speaker_pairs,
     speakers_option,
+    transcript_language_option,
 )
 
 
@@ -60,6 +61,7 @@ def default_output(path: str) -> str:
     is_flag=True,
     help="Caption input: re-cut the cues to the profile (default: keep every cue as it is).",
 )
+@transcript_language_option
 @lenient_option
 def review(
     path: str,
@@ -76,6 +78,7 @@ def review(
     vad: str,
     align: str,
     resegment: bool,
+    language: str | None,
     lenient: bool,
 ) -> None:
     """Write a review page: the video with the captions, a timeline and the cue list with every finding.
@@ -95,6 +98,7 @@ def review(
         raise click.UsageError("--embed needs --media")
     options = ConvertOptions(
         profile=profile.build(),
+        auto_profile=not profile.given,
         duration_ms=duration,
         fps=fps,
         repair=not no_repair,
@@ -105,6 +109,7 @@ def review(
         speakers=speaker_pairs(speakers_path),
         resegment=resegment,
         lenient=lenient,
+        language=language,
     )
     out = output or default_output(path)
     if out == "-":
