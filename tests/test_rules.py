@@ -58,8 +58,8 @@ def test_check_column_points_at_real_functions() -> None:
     assert {r.code for r in checked} == {f"C{n:03d}" for n in range(1, 15)}
     for r in checked:
         assert r.check is not None
-        assert callable(getattr(captions, r.check.__name__)), r.code
-        assert r.check.__module__ == "toolkit.checks.caption_rules"
+        assert callable(getattr(captions, r.check)), r.code
+        assert captions.CHECKS[r.check] is getattr(captions, r.check)
 
 
 def test_finding_factory_signature_and_defaults() -> None:

@@ -25,23 +25,6 @@ E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 CHECKS_MODULE = "toolkit.checks.caption_rules"
 
 
-class CheckName:
-    """A rule's standalone check, named rather than imported: the function ``__name__`` of the module
-    ``__module__`` (read as on the function itself, so a listing prints ``module.function``).
-
-    The caption checks build their findings with :func:`finding` from this table, so the table cannot
-    import them: :func:`toolkit.checks.caption_rules.check_captions`, which imports the table, runs the
-    function each rule names.
-    """
-
-    def __init__(self, name: str) -> None:
-        self.__name__ = name
-        self.__module__ = CHECKS_MODULE
-
-    def __repr__(self) -> str:
-        return f"CheckName({self.__name__!r})"
-
-
 @dataclass(frozen=True, slots=True)
 class Rule:
     code: str
@@ -49,7 +32,9 @@ class Rule:
     name: str
     description: str
     applies_to: str  # "transcript", "captions", "both", "media"
-    check: CheckName | None = None  # set where a rule is a standalone check
+    # the function of CHECKS_MODULE that checks the rule, where it is a standalone check (named, not
+    # imported: the checks build their findings from this table, so the table cannot import them)
+    check: str | None = None
 
 
 RULES: tuple[Rule, ...] = (
@@ -184,7 +169,7 @@ RULES: tuple[Rule, ...] = (
         "line-too-long",
         "A line has more characters than the profile allows (tags not counted).",
         "captions",
-        CheckName("check_line_length"),
+        "check_line_length",
     ),
     Rule(
         "C002",
@@ -192,7 +177,7 @@ RULES: tuple[Rule, ...] = (
         "too-many-lines",
         "A cue has more lines than the profile allows.",
         "captions",
-        CheckName("check_line_count"),
+        "check_line_count",
     ),
     Rule(
         "C003",
@@ -200,7 +185,7 @@ RULES: tuple[Rule, ...] = (
         "reading-speed",
         "Characters per second above the profile's reading speed (spaces and punctuation counted, tags not).",
         "captions",
-        CheckName("check_reading_speed"),
+        "check_reading_speed",
     ),
     Rule(
         "C004",
@@ -208,7 +193,7 @@ RULES: tuple[Rule, ...] = (
         "too-short",
         "A cue is shown for less than the profile's minimum duration.",
         "captions",
-        CheckName("check_too_short"),
+        "check_too_short",
     ),
     Rule(
         "C005",
@@ -216,7 +201,7 @@ RULES: tuple[Rule, ...] = (
         "too-long",
         "A cue is shown for longer than the profile's maximum duration.",
         "captions",
-        CheckName("check_too_long"),
+        "check_too_long",
     ),
     Rule(
         "C006",
@@ -224,7 +209,7 @@ RULES: tuple[Rule, ...] = (
         "gap-too-small",
         "The gap to the next cue is under the profile's minimum (a gap of 0 included, as in Subtitle Edit).",
         "captions",
-        CheckName("check_gap"),
+        "check_gap",
     ),
     Rule(
         "C007",
@@ -232,7 +217,7 @@ RULES: tuple[Rule, ...] = (
         "overlap",
         "A cue starts before an earlier cue ends.",
         "captions",
-        CheckName("check_overlap"),
+        "check_overlap",
     ),
     Rule(
         "C008",
@@ -240,7 +225,7 @@ RULES: tuple[Rule, ...] = (
         "start-backwards",
         "A cue starts before the previous cue's start.",
         "captions",
-        CheckName("check_start_backwards"),
+        "check_start_backwards",
     ),
     Rule(
         "C009",
@@ -248,9 +233,9 @@ RULES: tuple[Rule, ...] = (
         "end-not-after-start",
         "A cue ends at or before its start.",
         "captions",
-        CheckName("check_end_after_start"),
+        "check_end_after_start",
     ),
-    Rule("C010", E, "empty-cue", "A cue has no visible text.", "captions", CheckName("check_empty")),
+    Rule("C010", E, "empty-cue", "A cue has no visible text.", "captions", "check_empty"),
     Rule(
         "C011",
         E,
@@ -258,7 +243,7 @@ RULES: tuple[Rule, ...] = (
         "A cue time is not valid for the format (comma in VTT, missing hours in SRT, 2-digit ms, ...), "
         "or a WebVTT file does not start with WEBVTT.",
         "captions",
-        CheckName("check_timestamp_syntax"),
+        "check_timestamp_syntax",
     ),
     Rule(
         "C012",
@@ -267,7 +252,7 @@ RULES: tuple[Rule, ...] = (
         "A bare < in WebVTT cue text (a bare & is a note: browsers show it); in SRT, text shaped like a "
         "tag players do not apply (<Who>), which they hide.",
         "captions",
-        CheckName("check_markup"),
+        "check_markup",
     ),
     Rule(
         "C013",
@@ -275,7 +260,7 @@ RULES: tuple[Rule, ...] = (
         "repeated-text",
         "Consecutive cues carry the same text.",
         "captions",
-        CheckName("check_repeated"),
+        "check_repeated",
     ),
     Rule(
         "C014",
@@ -283,7 +268,7 @@ RULES: tuple[Rule, ...] = (
         "past-media-end",
         "A cue lies after the end of the media.",
         "captions",
-        CheckName("check_past_end"),
+        "check_past_end",
     ),
     Rule(
         "C015",
@@ -421,7 +406,7 @@ def rules_json(codes: Sequence[str] | None = None) -> list[dict[str, Any]]:
             "name": r.name,
             "applies_to": r.applies_to,
             "description": r.description,
-            "check": f"{r.check.__module__}.{r.check.__name__}" if r.check else None,
+            "check": f"{CHECKS_MODULE}.{r.check}" if r.check else None,
         }
         for r in _rules(codes)
     ]

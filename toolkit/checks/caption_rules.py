@@ -313,7 +313,7 @@ def check_past_end(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator
 
 
 CaptionCheck = Callable[[Sequence[BlockLike], CaptionContext], Iterable[Finding]]
-# the functions the rule table's ``check`` column names (toolkit.rules.CheckName), by name
+# the functions the rule table's ``check`` column names (toolkit.rules.Rule.check), by name
 CHECKS: dict[str, CaptionCheck] = {
     check.__name__: check
     for check in (
@@ -345,7 +345,7 @@ def check_captions(
             continue
         if codes is not None and rule.code not in codes:
             continue
-        out.extend(CHECKS[rule.check.__name__](blocks, ctx))
+        out.extend(CHECKS[rule.check](blocks, ctx))
     out.sort(key=lambda f: (f.line or 0, f.code, f.cue or 0))
     return out
 
