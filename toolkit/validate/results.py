@@ -1,6 +1,6 @@
 """What a validation returns: one :class:`FileReport` per file, gathered in a :class:`ValidationReport`.
 
-The values every validation path builds (:mod:`.engine`, :mod:`.delivery_files`) and the command line
+The values every validation path builds (:mod:`.files`, :mod:`.delivery_files`) and the command line
 prints (:mod:`.report` as linter lines, ``to_json`` for ``--format json``; the schema is in the package
 docstring, :mod:`toolkit.validate`).
 """

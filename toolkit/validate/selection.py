@@ -1,6 +1,6 @@
 """Which findings a validation keeps: ``--select`` and ``--ignore`` as code prefixes, like ruff.
 
-Read by every validation path (:mod:`.engine` for transcripts and SRT/WebVTT files, :mod:`.delivery_files`
+Read by every validation path (:mod:`.files` for transcripts and SRT/WebVTT files, :mod:`.delivery_files`
 for TTML, SCC, ASS/SSA and STL) and by ``captionkit validate --list-rules``.
 """
 
