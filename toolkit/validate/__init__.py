@@ -85,9 +85,9 @@ __all__ = [
     "visible_text",
 ]
 
-# loaded on first use: the engine imports the transcript parser and repair (25 ms), which a caption
+# loaded on first use: validate.files imports the transcript parser and repair (25 ms), which a caption
 # conversion (the pipeline reads only .captions) never needs
-_ENGINE = (
+_FILES = (
     "expand_paths",
     "media_checker",
     "validate_captions",
@@ -99,8 +99,8 @@ _ENGINE = (
 
 
 def __getattr__(name: str) -> Any:
-    if name in _ENGINE:
-        from . import files  # lazy: see _ENGINE
+    if name in _FILES:
+        from . import files  # lazy: see _FILES
 
         value = getattr(files, name)
         globals()[name] = value
