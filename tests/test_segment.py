@@ -233,6 +233,33 @@ def test_overlapping_speech_never_leaves_a_flash_cue() -> None:
     assert cues[1].start_ms <= b[0].start_ms + 1500  # B waits, within the lag allowed
 
 
+def test_a_cue_that_cannot_join_is_not_squeezed_to_a_flash() -> None:
+    # crosstalk in a meeting: A's long turn is timed by the fallback through 39 s, and B's reply was said
+    # at 33.7 s, 2.4 s before A's last cue starts; A's last cue cannot join the one before it (too much
+    # text for two lines). B is late whatever happens: A's last cue keeps the minimum duration instead of
+    # the 1 ms it had
+    text = (
+        "Raises a point, I wonder what our design people think, but you know on a mobile phone, you can "
+        "press a key and it gives you a menu, it's got a menu display, I wonder if incorporating that into "
+        "the design of a remote control might be useful, so you've got a."
+    )
+    a = spoken(text, 28770, 209)
+    b = spoken("You've got the.", 33700, 290)
+    turns = [
+        Turn("FEE016", 29000, text, 1, words=a),
+        Turn("MEO015", 34000, "You've got the.", 2, words=b),
+        Turn("MEE014", 42500, "Yeah.", 3, words=spoken("Yeah.", 42500)),
+    ]
+    cues, _ = run(turns)
+    assert_valid(cues)
+    assert [w for c in cues for w in c.words] == list(a + b) + [w for w in cues[-1].words]
+    for c in cues:
+        assert c.end_ms - c.start_ms >= NETFLIX.min_duration_ms - SYNC_LEAD_MS, c
+    reply = next(c for c in cues if c.speaker == "MEO015")
+    last_a = max((c for c in cues if c.speaker == "FEE016"), key=lambda c: c.start_ms)
+    assert last_a.start_ms < reply.start_ms <= last_a.start_ms + NETFLIX.min_duration_ms + NETFLIX.min_gap_ms
+
+
 def test_next_speaker_waits_for_a_cue_to_be_readable() -> None:
     # B answers 300 ms after A's one-word turn starts, in a two-line cue that cannot pair with it: A's cue
     # gets the minimum duration (less its own lead) and B's waits, at most 1.5 s

@@ -115,9 +115,13 @@ def _speech_starts(
             # the next speaker starts while the previous cue has had less than the minimum duration
             # (overlapping speech, a turn timed by the fallback): that cue would flash by, so the next
             # one waits for it (less what that cue may lead its own start by, below), but no more than
-            # max_lag_ms after its own speech
+            # max_lag_ms after its own speech - unless it is that late already (its speech began that
+            # long before the previous cue, and that cue's text could not join the one before it): then
+            # waiting cannot keep it in time, and the previous cue at least gets the minimum duration
+            # instead of a flash no one can read
             room = last + min_dur + gap - plans[k - 1].lead
-            room = min(room, round(p.start) + max_lag)
+            if round(p.start) + max_lag > last + 1:
+                room = min(room, round(p.start) + max_lag)
             if s < room and (duration_ms is None or room < duration_ms):
                 s = room
         starts.append(s)
