@@ -233,18 +233,19 @@ def test_overlapping_speech_never_leaves_a_flash_cue() -> None:
     assert cues[1].start_ms <= b[0].start_ms + 1500  # B waits, within the lag allowed
 
 
-def test_a_cue_that_cannot_join_is_not_squeezed_to_a_flash() -> None:
+@pytest.mark.parametrize("reply_ms", [33_700, 35_100])
+def test_a_cue_that_cannot_join_is_not_squeezed_to_a_flash(reply_ms: int) -> None:
     # crosstalk in a meeting: A's long turn is timed by the fallback through 39 s, and B's reply was said
-    # at 33.7 s, 2.4 s before A's last cue starts; A's last cue cannot join the one before it (too much
-    # text for two lines). B is late whatever happens: A's last cue keeps the minimum duration instead of
-    # the 1 ms it had
+    # 2.8 s or 1.4 s before A's last cue starts (36.5 s); A's last cue cannot join the one before it (too
+    # much text for two lines). A's last cue keeps the minimum duration (it had 1 ms and 38 ms), and B's
+    # cue waits for it even where that is more than 1.5 s after B's words: a late cue can be read
     text = (
         "Raises a point, I wonder what our design people think, but you know on a mobile phone, you can "
         "press a key and it gives you a menu, it's got a menu display, I wonder if incorporating that into "
         "the design of a remote control might be useful, so you've got a."
     )
     a = spoken(text, 28770, 209)
-    b = spoken("You've got the.", 33700, 290)
+    b = spoken("You've got the.", reply_ms, 290)
     turns = [
         Turn("FEE016", 29000, text, 1, words=a),
         Turn("MEO015", 34000, "You've got the.", 2, words=b),
@@ -258,6 +259,26 @@ def test_a_cue_that_cannot_join_is_not_squeezed_to_a_flash() -> None:
     reply = next(c for c in cues if c.speaker == "MEO015")
     last_a = max((c for c in cues if c.speaker == "FEE016"), key=lambda c: c.start_ms)
     assert last_a.start_ms < reply.start_ms <= last_a.start_ms + NETFLIX.min_duration_ms + NETFLIX.min_gap_ms
+
+
+def test_a_pushed_cue_is_not_squeezed_by_its_own_turn() -> None:
+    # B starts talking as A's "Yeah." does (crosstalk); B's first cue waits for A's to be readable, and
+    # B's second cue, at its own speech, would then leave B's first one 400 ms: it waits too
+    text = (
+        "Main things on the front of it and a section opens up or something to the other functions "
+        "where you can do sound or options kind of recording, things like that inside it."
+    )
+    b = spoken(text, 42_501, 110)
+    turns = [
+        Turn("MEE014", 42_000, "Yeah.", 1, words=spoken("Yeah.", 42_500)),
+        Turn("MEO015", 42_000, text, 2, words=b),
+        Turn("FEE016", 60_000, "Right.", 3, words=spoken("Right.", 60_000)),
+    ]
+    cues, _ = run(turns)
+    assert_valid(cues)
+    assert len([c for c in cues if c.speaker == "MEO015"]) >= 2
+    for c in cues:
+        assert c.end_ms - c.start_ms >= NETFLIX.min_duration_ms - SYNC_LEAD_MS, c
 
 
 def test_next_speaker_waits_for_a_cue_to_be_readable() -> None:

@@ -9,7 +9,9 @@ words, or a turn's first cue at a transcript timestamp, which the speech cannot 
 ``early_ms`` when its start is only estimated inside a turn (such estimates already run early:
 whole-second timestamps are truncated); each plan carries its allowance as ``lead``. A fast speaker's
 cues may trail the speech by up to ``max_lag_ms`` when a pause follows the turn (:func:`ease_reading`,
-run before the dialogue pass). Starts strictly increase and cues never overlap; a cue still outside the
+run before the dialogue pass). The next speaker's cue waits until the previous cue has had the minimum
+duration (crosstalk the dialogue pass could not join away), even past ``max_lag_ms``: a late cue can be
+read, a flash cannot. Starts strictly increase and cues never overlap; a cue still outside the
 profile gets a finding (C001-C006, :mod:`.shown`) with its 1-based index.
 """
 
@@ -92,7 +94,7 @@ def finish_timing(
     params: SegmentParams,
 ) -> tuple[list[Cue], list[Finding]]:
     """The plans as timed cues in integer ms, and the findings about the cues still outside ``profile``."""
-    starts = _speech_starts(plans, profile, duration_ms, params)
+    starts = _speech_starts(plans, profile, duration_ms)
     chars = shown_chars(plans)
     cue_starts, cue_ends = _settle(plans, starts, chars, profile, duration_ms, params)
     cues = [
@@ -102,26 +104,24 @@ def finish_timing(
     return cues, check_shown(cues, chars, profile, path)
 
 
-def _speech_starts(
-    plans: Sequence[CuePlan], profile: Profile, duration_ms: int | None, params: SegmentParams
-) -> list[int]:
+def _speech_starts(plans: Sequence[CuePlan], profile: Profile, duration_ms: int | None) -> list[int]:
     """Each cue's start in whole ms, strictly increasing, before any cue starts early to be readable."""
-    gap, min_dur, max_lag = profile.min_gap_ms, profile.min_duration_ms, params.max_lag_ms
+    gap, min_dur = profile.min_gap_ms, profile.min_duration_ms
     starts: list[int] = []
     last = -1
     for k, p in enumerate(plans):
         s = max(round(p.start), last + 1, 0)
-        if k and p.turn != plans[k - 1].turn and not (p.keep_end or plans[k - 1].keep_end):
+        # a cue pushed past its own speech (it waited for another speaker's cue) is squeezed by the next
+        # cue of its own turn, which starts at its speech, as a new speaker's cue would squeeze it
+        pushed = k > 0 and last > round(plans[k - 1].start)
+        new_turn = k > 0 and p.turn != plans[k - 1].turn
+        if (new_turn or pushed) and not (p.keep_end or plans[k - 1].keep_end):
             # the next speaker starts while the previous cue has had less than the minimum duration
-            # (overlapping speech, a turn timed by the fallback): that cue would flash by, so the next
-            # one waits for it (less what that cue may lead its own start by, below), but no more than
-            # max_lag_ms after its own speech - unless it is that late already (its speech began that
-            # long before the previous cue, and that cue's text could not join the one before it): then
-            # waiting cannot keep it in time, and the previous cue at least gets the minimum duration
-            # instead of a flash no one can read
+            # (overlapping speech, a turn timed by the fallback, and the cue could not join the one
+            # before it): it would flash by, so the next cue waits for it (less what that cue may lead
+            # its own start by, below). Where that makes the next cue more than max_lag_ms late, the
+            # previous cue's minimum duration still wins: a late cue can be read, a flash cannot
             room = last + min_dur + gap - plans[k - 1].lead
-            if round(p.start) + max_lag > last + 1:
-                room = min(room, round(p.start) + max_lag)
             if s < room and (duration_ms is None or room < duration_ms):
                 s = room
         starts.append(s)
