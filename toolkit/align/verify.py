@@ -112,22 +112,25 @@ def check_offset(
     times plus the offset); ``None`` when fewer than ``min_probes`` cues can be probed. ``params``: the
     settings (:data:`DEFAULT_PARAMS` when ``None``)."""
     p = params if params is not None else DEFAULT_PARAMS
-    probes = _probes(starts_ms, ends_ms, texts, p, p.probes)
-    if len(probes) < p.min_probes or not seeds_ms:
+    usable = _usable(starts_ms, ends_ms, texts, p)
+    first = _spread(len(usable), p.probes)
+    if len(first) < p.min_probes or not seeds_ms:
         return None
     if engine is None:
         from .sphinx import SphinxAligner  # lazy: pocketsphinx loads in about 0.3 s, only when a check runs
 
         engine = SphinxAligner(sample_rate)
     audio_ms = len(audio) * 1000 // sample_rate
-    fits: dict[int, np.ndarray] = {}
+    fitted: dict[tuple[int, int], float] = {}  # (usable cue, offset) -> its fit, for both looks
+
+    def fits_of(probes: list[int], offset: int) -> np.ndarray:
+        for i in probes:
+            if (i, offset) not in fitted:
+                fitted[i, offset] = _fit(engine, audio, sample_rate, audio_ms, usable[i], offset, p)
+        return np.array([fitted[i, offset] for i in probes])
 
     def fit(offset: int) -> np.ndarray:
-        if offset not in fits:
-            fits[offset] = np.array(
-                [_fit(engine, audio, sample_rate, audio_ms, pr, offset, p) for pr in probes]
-            )
-        return fits[offset]
+        return fits_of(first, offset)
 
     seed = max(dict.fromkeys(seeds_ms), key=lambda d: float(fit(d).mean()))
     tried = {s + g for s in dict.fromkeys(seeds_ms) for g in p.grid_ms}
@@ -141,17 +144,15 @@ def check_offset(
     if best != 0 and abs(best) < p.distinct_ms and not _clearly_better(fit(best), fit(0), p):
         best = 0
     others = {best + a for a in p.alternatives_ms} | {0} | set(seeds_ms)
-    others = {d for d in others if abs(d - best) >= p.distinct_ms}
-    verdict = _verdict(best, {d: fit(d) for d in (best, *sorted(others))}, len(probes), p)
-    more = _probes(starts_ms, ends_ms, texts, p, p.more_probes)
-    if verdict.verified or len(more) <= len(probes) or verdict.weakest_margin <= 0:
+    offsets = (best, *sorted(d for d in others if abs(d - best) >= p.distinct_ms))
+    verdict = _verdict(best, {d: fit(d) for d in offsets}, len(first), p)
+    more = _spread(len(usable), p.more_probes)
+    if verdict.verified or len(more) <= len(first) or verdict.weakest_margin <= 0:
         return verdict
     # a second look: the words lean toward ``best`` but the first probes are too few to tell, and the file
     # has more cues: every usable one (up to more_probes) is fitted at ``best`` and at the same
-    # alternatives (no new search), and the same test is made over all of them
-    fits.clear()
-    probes = more
-    return _verdict(best, {d: fit(d) for d in (best, *sorted(others))}, len(probes), p)
+    # alternatives (no new search; the first look's fits are reused), and the same test is made over all
+    return _verdict(best, {d: fits_of(more, d) for d in offsets}, len(more), p)
 
 
 def _verdict(best: int, fits: dict[int, np.ndarray], probes: int, p: TextCheckParams) -> TextCheck:
@@ -178,10 +179,10 @@ def _verdict(best: int, fits: dict[int, np.ndarray], probes: int, p: TextCheckPa
     return TextCheck(best, verified, confidence, probes, float(own.mean()), at, margin, t_min)
 
 
-def _probes(
-    starts_ms: Sequence[int], ends_ms: Sequence[int], texts: Sequence[str], p: TextCheckParams, most: int
+def _usable(
+    starts_ms: Sequence[int], ends_ms: Sequence[int], texts: Sequence[str], p: TextCheckParams
 ) -> list[tuple[int, int, list[str]]]:
-    """Up to ``most`` usable cues, spread evenly over the file: (start, end, spoken tokens)."""
+    """The cues that can be probed: (start, end, spoken tokens)."""
     usable: list[tuple[int, int, list[str]]] = []
     n = len(starts_ms)
     for i, (s, e, text) in enumerate(zip(starts_ms, ends_ms, texts, strict=True)):
@@ -192,10 +193,15 @@ def _probes(
         tokens = [w for tok in normalize(" ".join(text.split())) for w in tok.spoken]
         if p.min_tokens <= len(tokens) <= p.max_tokens:
             usable.append((s, e, tokens))
-    if len(usable) <= most:
-        return usable
-    step = len(usable) / most
-    return [usable[int(k * step + step / 2)] for k in range(most)]
+    return usable
+
+
+def _spread(n: int, most: int) -> list[int]:
+    """Up to ``most`` of ``n`` usable cues' indices, spread evenly over the file."""
+    if n <= most:
+        return list(range(n))
+    step = n / most
+    return [int(k * step + step / 2) for k in range(most)]
 
 
 def _fit(
