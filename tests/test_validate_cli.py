@@ -279,3 +279,12 @@ def test_language_picks_the_chinese_profile_unless_one_is_given(tmp_path: Path) 
     assert codes() == []  # 24 characters fit an English line of 42
     assert codes("--language", "zh") == ["C001"]  # Netflix's Chinese guide: 16 a line
     assert codes("--language", "zh", "--profile", "netflix") == []  # a profile given wins
+
+
+def test_the_lazily_loaded_names_are_the_files_module_s() -> None:
+    # toolkit.validate names validate.files' functions without importing it (start-up): the two lists agree
+    import toolkit.validate as validate
+    import toolkit.validate.files as files
+
+    assert set(validate._FILES) == set(files.__all__) - {"MediaCheck"}
+    assert all(getattr(validate, name) is getattr(files, name) for name in validate._FILES)
