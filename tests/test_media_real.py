@@ -191,6 +191,18 @@ def test_dense_speech_gives_no_jump() -> None:
         )
 
 
+def test_unchecked_stamps_still_bound_a_turn_from_below() -> None:
+    """When turn sync is refused (speech everywhere: music, noise the detector hears), the stamps cannot be
+    checked, but a floored stamp still says where a turn cannot have begun: its first word lies at or
+    after it (the aligner once took the previous speaker's last words, 300 ms before it, for the turn's)."""
+    mask = np.ones(3000, dtype=bool)
+    stamps = [0, 5000, 9000, 17000]
+    turns = [Turn("A" if i % 2 else "B", s, "words " * 6, i + 1) for i, s in enumerate(stamps)]
+    synced = sync_turns(turns, mask, duration_ms=30_000)
+    assert "M006" in {f.code for f in synced.findings}
+    assert [b[0] if b else None for b in synced.bounds] == [t.start_ms for t in turns]
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(st.booleans(), min_size=0, max_size=400),

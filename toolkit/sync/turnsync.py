@@ -52,7 +52,9 @@ class TurnSyncParams:
     bound_after_ms: int = (
         1800  # ... and at most this after (a floored stamp, the detector's and offset's slack)
     )
-    loose_bounds_ms: tuple[int, int] = (300, 2500)  # the stamps as written, when they could not be checked
+    # the stamps as written, when they could not be checked: a floored stamp still says the turn had not
+    # begun before it (300 ms of slack there let the aligner take the previous speaker's words for the turn's)
+    loose_bounds_ms: tuple[int, int] = (0, 2500)
 
 
 def _hit_intervals(stamp: int, on_s: np.ndarray, params: TurnSyncParams) -> tuple[np.ndarray, np.ndarray]:
