@@ -403,3 +403,23 @@ def test_a_filler_the_transcript_leaves_out_is_no_news() -> None:
     assert not worth_reporting(index, 1000, 1500, AlignParams())
     assert worth_reporting(index, 1900, 3500, AlignParams())
     assert not worth_reporting(index, 3000, 4000, AlignParams())  # silence
+
+
+def test_no_pause_heard_does_not_hand_a_piece_the_rest_of_the_media() -> None:
+    """Where the detector hears speech from a piece's start to far past its target (reverberation, a
+    band-limited line), the window may end at the target or one last-resort pause beyond it, never at the
+    media's end minutes later (a 7 s sentence was once aligned in a 90 s window)."""
+    from toolkit.align.window_search import end_candidates
+
+    params = AlignParams()
+    speech = np.ones(30_000, dtype=bool)  # five minutes heard as speech
+    speech[430:450] = False  # one pause, two seconds before the piece's target
+    index = SpeechIndex(speech)
+    piece = Piece(["word"] * 20, [4] * 20, [0], None, 0)
+    cands, target = end_candidates(index, 0, piece, 80.0, params)
+    assert cands and max(p.mid_ms for p in cands) <= target + 6_000 + params.later_pause_ms
+    assert min(abs(p.mid_ms - target) for p in cands) <= 1  # and the target itself is tried
+    # media that ends before the target still ends the piece there
+    near = SpeechIndex(np.ones(500, dtype=bool))
+    cands, target = end_candidates(near, 0, piece, 80.0, params)
+    assert cands[-1].end_ms == near.end_ms

@@ -110,7 +110,14 @@ def end_candidates(
         t = int(target)  # no pause heard near the target (heavy noise): cut at the target itself
         cands.append(Pause(t, t + 1))
     if not cands or cands[-1].mid_ms < target:
-        cands.append(Pause(end, end))
+        if end <= hi + params.later_pause_ms:
+            cands.append(Pause(end, end))  # the media ends within reach: its end may end the piece
+        elif start + 200 < target:
+            # no pause heard from before the target to far beyond it (reverberant or band-limited noise
+            # the detector takes for speech): cut where the piece's speech should end, not at the media's
+            # end, which would hand one piece the rest of the file
+            t = int(target)
+            cands.append(Pause(t, t + 1))
     # one more, beyond the range, for when every window in it fails (no pause heard after the turn)
     later = [p for p in index.pauses_between(hi, hi + params.later_pause_ms) if p.mid_ms > cands[-1].mid_ms]
     cands.extend(later[:1])
