@@ -405,6 +405,51 @@ def test_a_filler_the_transcript_leaves_out_is_no_news() -> None:
     assert not worth_reporting(index, 3000, 4000, AlignParams())  # silence
 
 
+class _WorseFor:
+    """The real engine's word times on media where every word fits worse (reverberation, a band-limited
+    line): each word scores ``usual``, and the words of one text, worse still, ``score``."""
+
+    def __init__(self, tokens: Sequence[str], usual: float, score: float) -> None:
+        from toolkit.align.sphinx import SphinxAligner
+
+        self.inner = SphinxAligner(16000)
+        self.name, self.sample_rate = "worse-for", 16000
+        self.tokens, self.usual, self.score = list(tokens), usual, score
+        self.calls: list[list[str]] = []
+
+    def phone_count(self, token: str) -> int:
+        return self.inner.phone_count(token)
+
+    def align(self, tokens: Sequence[str], audio: np.ndarray) -> list[TokenTiming] | None:
+        self.calls.append(list(tokens))
+        out = self.inner.align(tokens, audio)
+        score = self.score if list(tokens) == self.tokens else self.usual
+        return None if out is None else [TokenTiming(t.start_ms, t.end_ms, score) for t in out]
+
+
+def test_an_early_turn_is_judged_again_once_the_media_is_known() -> None:
+    """On media where every word fits worse, the third turn fits worse than the fixed floor
+    (min_median_score) but as well as that media allows (fit_factor times the usual median): judged
+    before three turns had aligned, it fell back to the rate model; after the pass it is aligned again
+    against the usual fit and keeps its words."""
+    from toolkit.align.normalize import normalize
+
+    turns, audio, truth = load("clean")
+    tokens = [s for t in normalize(turns[2].text) for s in t.spoken]
+    params = AlignParams()
+    usual, worse = params.min_median_score + 1.0, params.min_median_score - 0.5
+    engine = _WorseFor(tokens, usual, worse)
+    aligned, findings = align_turns(turns, audio, engine=engine)
+    assert engine.calls.count(tokens) >= 2  # judged twice: in the pass and after it
+    assert "A001" not in {f.code for f in findings}
+    errors = sentence_errors(aligned, truth)
+    assert max(abs(e) for e in errors) <= TOLERANCE_MS, errors
+    # the same fit with a floor that does not depend on the media (fit_factor 0): the turn falls back
+    strict = AlignParams(fit_factor=0.0)
+    _, findings = align_turns(turns, audio, engine=_WorseFor(tokens, usual, worse), params=strict)
+    assert [f.line for f in findings if f.code == "A001"] == [turns[2].line]
+
+
 def test_no_pause_heard_does_not_hand_a_piece_the_rest_of_the_media() -> None:
     """Where the detector hears speech from a piece's start to far past its target (reverberation, a
     band-limited line), the window may end at the target or one last-resort pause beyond it, never at the

@@ -50,7 +50,7 @@ from ..timecode import format_clock
 from ..timing import RateModel
 from .aligner import Aligner, TokenTiming
 from .fallback import fallback, sentence_starts
-from .fit import fit_floor, long_excess, median_score, poor_audio, squeeze
+from .fit import fit_floor, fit_pool, long_excess, median_score, poor_audio, squeeze
 from .normalize import Token, normalize
 from .pieces import Piece, halves, turn_pieces
 from .recovery import lift_from_silence, recover, refit_head, snap_sentence_starts
@@ -117,6 +117,7 @@ def align_turns(
     hints = _next_hints(turns)
     next_ranges = _next_bounds(turns, ranges)
     out: list[Turn] = []
+    early: list[int] = []  # turns that fell back before the media's usual fit was known
     for i, turn in enumerate(turns):
         tokens = normalize(turn.text)
         # after give_up_after failed turns in a row (heavy noise, another language) the engine only gets
@@ -124,15 +125,49 @@ def align_turns(
         failed = state.failed_in_row
         resting = failed >= p.give_up_after and (failed - p.give_up_after) % p.probe_every
         limits = (ranges[i], next_ranges[i])
+        unjudged = len(fit_pool(state, turn.speaker)) < 3
         aligned = None if resting else _align_turn(run, turn, tokens, hints[i], limits)
         if aligned is None:
+            if unjudged and not resting:
+                early.append(i)
             aligned = fallback(run, turn, tokens, hints[i], limits)
             state.failed_in_row += 1
         else:
             state.failed_in_row = 0
         out.append(aligned)
         progress.report(i + 1, state.cursor_ms)
+    for i in early:
+        _second_look(run, out, turns[i], i, hints[i], (ranges[i], next_ranges[i]))
     return tuple(out), run.findings
+
+
+def _second_look(
+    run: Run, out: list[Turn], turn: Turn, i: int, next_hint: int | None, limits: Limits
+) -> None:
+    """Align turn ``i`` again, now that the media's usual fit is known. A turn that fell back before three
+    turns had aligned was judged against the fixed floor, not against the media (reverberation, a band-
+    limited line: every turn fits worse there), so an early turn was timed by the rate model where a later
+    one, fitting as well, would have kept its words. The new words replace the fallback only when the
+    turn now passes every check a later turn passes and lies between its neighbours' words."""
+    if len(fit_pool(run.state, turn.speaker)) < 3:
+        return  # still nothing to judge it against: the same floor would give the same answer
+    prev_end = next((t.end_ms for t in reversed(out[:i]) if t.words and t.end_ms is not None), 0)
+    next_start = next((t.start_ms for t in out[i + 1 :] if t.words and t.start_ms is not None), None)
+    state = State(
+        ms_per_phone=dict(run.state.ms_per_phone),
+        cursor_ms=prev_end,
+        fits={k: list(v) for k, v in run.state.fits.items()},
+    )
+    local: list[Finding] = []
+    again = _align_turn(
+        replace(run, findings=local, state=state), turn, normalize(turn.text), next_hint, limits
+    )
+    if again is None or not again.words or (next_start is not None and (again.end_ms or 0) > next_start):
+        return
+    log.debug("line %d: aligned on a second look", turn.line)
+    run.findings[:] = [f for f in run.findings if not (f.code == "A001" and f.line == turn.line)]
+    run.findings.extend(local)
+    out[i] = again
 
 
 class _Progress:
