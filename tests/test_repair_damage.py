@@ -355,6 +355,7 @@ RECOVERY_RATE = {"move": 0.98, "corrupt": 0.98, "shift": 0.97}  # some cases hav
 @given(st.integers(0, 2**32 - 1))
 @example(410235021)  # dup_run: a reworded sentence paired with the wrong original, the run cut short
 @example(191972974)  # dup_run: the same, a remnant sentence left and removed only on a second pass
+@example(861205897)  # glue: "de-escalate" reworded as one word, once counted as two changes (a new sentence)
 def test_damage_is_repaired(seed: int) -> None:
     """Every case keeps the guarantees; text damage and missing timestamps are recovered exactly."""
     for k, case in enumerate(_cases(seed)):

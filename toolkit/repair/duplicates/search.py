@@ -18,7 +18,7 @@ from rapidfuzz.distance import Levenshtein
 from ...model import Turn
 from ..evidence import Timing
 from ..params import RepairParams
-from ..sentences import Sentence
+from ..sentences import Sentence, normalise
 from .anchors import DuplicateRun, SentenceIndex, find_anchors, group_runs
 from .keep_choice import decide, record_offsets, window, within_one_turn
 from .removal import Removal, removals_of
@@ -73,10 +73,17 @@ def _lone_copy(x: Sentence, y: Sentence, p: RepairParams) -> bool:
     """A sentence that is a duplicate on its own, with no run around it, must read as a copy: at most
     ``max_lone_changes`` words added, dropped or replaced by a word that is not a near-miss of it.
     "It started seven years ago, when we met at the town hall" is another sentence than "It started forty
-    years ago, when we met at the school gym", though four words in five are the same."""
+    years ago, when we met at the school gym", though four words in five are the same. Words are counted
+    as written (between spaces): "de-escalate" heard as another word is one change, not two."""
+    xw, yw = _written_words(x.text), _written_words(y.text)
     changes = 0
-    for op in Levenshtein.editops(x.words, y.words):
-        if op.tag == "replace" and fuzz.ratio(x.words[op.src_pos], y.words[op.dest_pos]) >= p.near_miss_ratio:
+    for op in Levenshtein.editops(xw, yw):
+        if op.tag == "replace" and fuzz.ratio(xw[op.src_pos], yw[op.dest_pos]) >= p.near_miss_ratio:
             continue
         changes += 1
     return changes <= p.max_lone_changes
+
+
+def _written_words(text: str) -> list[str]:
+    """The words of ``text`` as written between spaces, each normalised as a whole."""
+    return [w for token in text.split() if (w := normalise(token))]
