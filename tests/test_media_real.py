@@ -143,6 +143,49 @@ def test_truncated_media_gives_no_squeezed_captions(tmp_path: Path) -> None:
 # ------------------------------------------------------------------------------------ do no harm
 
 
+def _first_turns(tmp_path: Path, shift_s: int, turns: int = 6) -> Path:
+    """The synthetic interview's first ``turns`` turns, every stamp moved by ``shift_s``."""
+    lines = (SYNTH / "interview_90s.transcript.txt").read_text().splitlines()
+    kept = [ln for ln in lines if ln.strip()][:turns]
+
+    def moved(m: re.Match[str]) -> str:
+        t = int(m[1]) * 3600 + int(m[2]) * 60 + int(m[3]) + shift_s
+        return f"[{t // 3600:02d}:{t // 60 % 60:02d}:{t % 60:02d}]"
+
+    out = tmp_path / f"first{turns}_{shift_s:+d}.txt"
+    out.write_text("\n\n".join(re.sub(r"\[(\d\d):(\d\d):(\d\d)\]", moved, ln) for ln in kept) + "\n")
+    return out
+
+
+@pytest.mark.parametrize("shift_s", [3, 0])
+def test_the_words_settle_an_offset_the_onsets_cannot(tmp_path: Path, shift_s: int) -> None:
+    """Six turns all land on speech onsets both as written and 3 s earlier (sentence onsets are dense), so
+    the onsets cannot tell the two apart and the prior kept the stamps as written: 3 s late, their words
+    not found (A001). The turns' first sentences fit the speech only at the right offset: the text check
+    moves them there (M004), and leaves stamps that were right where they are."""
+    truth = json.loads((SYNTH / "interview_90s.truth.json").read_text())
+    result = convert_file(
+        _first_turns(tmp_path, shift_s), ConvertOptions(media=str(SYNTH / "interview_90s.mp4"))
+    )
+    sync = result.meta["media"]["sync"]
+    assert sync["accepted"] and sync["turns_explained"] == sync["rival_explained"] == 6
+    assert abs(sync["offset_ms"] + shift_s * 1000) <= 500
+    assert ("text check" in sync["reason"]) == (shift_s != 0)
+    assert [f.code for f in result.findings if f.code in ("M004", "A001")] == (["M004"] if shift_s else [])
+    words = [
+        (n, w.start_ms)
+        for c in result.cues
+        for w in c.words
+        for n in re.findall(r"[a-z0-9']+", w.text.lower())
+    ]
+    keys = [k for k, _ in words]
+    for cue in (c for c in truth["cues"] if c["turn"] < 6):  # every sentence, by its first three words
+        want = re.findall(r"[a-z0-9']+", cue["text"].lower())[:3]
+        hit = next(i for i in range(len(keys)) if keys[i : i + 3] == want)
+        assert abs(words[hit][1] - cue["start"] * 1000) <= 500, cue["text"]  # not 3 s
+    json.loads(render(result, "json"))
+
+
 def _random_mask(rng: np.random.Generator, frames: int) -> np.ndarray:
     """Speech runs of 0.3-4 s between pauses of 0.1-1.5 s: dense speech, onsets everywhere."""
     mask = np.zeros(frames, dtype=bool)

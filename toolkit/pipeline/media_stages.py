@@ -20,6 +20,7 @@ from ..model import Finding, Turn
 from ..rules import finding
 from ..sync import TurnSync, sync_turns
 from .conversion import ConvertOptions
+from .turn_check import check_turn_sync
 
 if TYPE_CHECKING:
     from ..align.aligner import Aligner
@@ -78,6 +79,11 @@ def apply_media(
         for note in am.media.damage_notes()[:MAX_DAMAGE_NOTES]
     ]
     ts = sync_turns(turns, am.mask, duration_ms=am.duration_ms, path=path, alternatives=alternatives)
+    decided = check_turn_sync(turns, ts, am.media.audio, am.media.sample_rate, rates, language)
+    if decided is not None:  # the turns' words verified what the onsets alone could not
+        ts = sync_turns(
+            turns, am.mask, duration_ms=am.duration_ms, path=path, alternatives=alternatives, decided=decided
+        )
     media_meta = {
         "path": options.media,
         "duration_ms": am.duration_ms,

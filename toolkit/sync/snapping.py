@@ -23,7 +23,7 @@ from ..timecode import format_clock
 from ..timing import count_words
 from .findings import Anchor, sync_findings
 from .residuals import speech_residuals
-from .solution import VAD_LAG_MS
+from .solution import VAD_LAG_MS, SyncResult
 from .turnsync import TurnSyncParams, turn_sync
 
 if TYPE_CHECKING:
@@ -45,6 +45,7 @@ class TurnSync(NamedTuple):
     findings: list[Finding]
     meta: dict[str, Any]
     bounds: tuple[tuple[int, int] | None, ...]
+    result: SyncResult | None = None  # turn sync's answer (None: fewer than two timed turns)
 
 
 def sync_turns(
@@ -56,6 +57,7 @@ def sync_turns(
     rates: RateModel | None = None,
     alternatives: Mapping[int, Sequence[tuple[int, int]]] | None = None,
     params: TurnSyncParams | None = None,
+    decided: SyncResult | None = None,
 ) -> TurnSync:
     """Turns re-timed to the speech (``source_start_ms`` keeps the stamp), findings, a meta summary and
     where each turn's first word may lie (see :class:`TurnSync`).
@@ -63,12 +65,17 @@ def sync_turns(
     ``alternatives`` maps a turn index to other timestamps the source gave for the same text, as
     ``(start_ms, line)`` pairs (the copies that duplicate removal dropped): the audio picks the stamp
     whose speech fits the text before and after it best.
+
+    ``decided`` is an answer found by other evidence (the transcript's words, :mod:`toolkit.pipeline`'s
+    text check of a refused turn sync): it replaces turn sync's own.
     """
     p = params or TurnSyncParams()
     findings: list[Finding] = []
     if alternatives:
         turns, findings = _choose_copies(turns, mask, alternatives, path)
     synced = turn_sync(turns, mask, params=p)
+    if synced is not None and decided is not None:
+        synced = (synced[0], decided)
     if synced is None:
         skipped = {"sync": "skipped: fewer than two timed turns"}
         return TurnSync(tuple(turns), findings, skipped, (None,) * len(turns))
@@ -84,7 +91,7 @@ def sync_turns(
     starts, bounds = _snapped_starts(turns, idx, offsets, on_s, result.accepted, p)
     merged = _ended_at_speech(turns, starts, (on_s, on_e), duration_ms)
     meta["snapped_turns"] = len(starts)
-    return TurnSync(merged, findings, meta, bounds)
+    return TurnSync(merged, findings, meta, bounds, result)
 
 
 def _anchors(turns: Sequence[Turn], idx: list[int]) -> Callable[[int], Anchor]:

@@ -84,7 +84,8 @@ def turn_sync(
     interview with pauses, most of it in a meeting where someone always starts talking). Each turn is
     evidence: a hit counts ``log(q / p)`` for ``d``, a miss ``log((1 - q) / (1 - p))``, where ``q`` is the hit
     rate under the right offset: first a right offset is taken to miss ``miss_share`` of chance's misses,
-    then ``q`` is what the chosen solution shows (Laplace's estimate), when that is higher. Every offset on
+    then ``q`` is what the offset explaining the most turns (or the chosen split solution) shows (Laplace's
+    estimate), when that is higher. Every offset on
     the 10 ms grid is scored (a histogram of intervals, so the search is unbounded).
 
     Priors: the stamps as written (an offset within ``as_written_ms`` of 0) are as likely as every other
@@ -116,10 +117,15 @@ def turn_sync(
     chance = chance_of_hit(on_s, media_ms, p)
     cands = _candidates(stamps, _offset_histogram(stamps, on_s, media_ms, p), chance, p)
 
-    q = 1.0 - (1.0 - chance) * p.miss_share  # a first guess; then what the chosen solution shows
+    # q: a first guess, or what the offset that explains the most turns shows, when that is higher (not
+    # what the chosen solution shows: the stamps as written, chosen under a low q, would then confirm the
+    # low q that chose them, however many more turns another offset explains)
+    q = 1.0 - (1.0 - chance) * p.miss_share
+    best_shown = (float(cands.hit.sum(axis=0).max()) + 1.0) / (n + 2.0)
+    q = max(q, min(p.max_hit_rate, best_shown))
     solution = _solve(cands, q, p)
     shown = (float(cands.hit[np.arange(n), solution.path].sum()) + 1.0) / (n + 2.0)
-    if min(p.max_hit_rate, shown) > q:
+    if min(p.max_hit_rate, shown) > q:  # a split solution can explain more than any one offset
         q = min(p.max_hit_rate, shown)
         solution = _solve(cands, q, p)
     chosen = solution.path
@@ -135,8 +141,22 @@ def turn_sync(
         "turns": n,
         "chance": round(chance, 3),
         "evidence": round(solution.evidence, 2),
+        **_rival(cands, segments, p),
     }
     return idx, _result(t0, segments, confidence, reason is None, reason or "ok", details)
+
+
+def _rival(c: _Candidates, segments: list[Segment], p: TurnSyncParams) -> dict[str, int]:
+    """The offset, at least ``distinct_ms`` from every chosen one, that explains the most turns, and how
+    many: when it explains as many as the answer, only the prior chose between them (the caller may ask
+    other evidence, the transcript's words)."""
+    hits = c.hit.sum(axis=0)
+    chosen = [s.offset_ms for s in segments]
+    far = [k for k, d in enumerate(c.offsets.tolist()) if all(abs(d - x) >= p.distinct_ms for x in chosen)]
+    if not far:
+        return {}
+    k = max(far, key=lambda j: (hits[j], -j))
+    return {"rival_offset_ms": int(c.offsets[k]), "rival_explained": int(hits[k])}
 
 
 def _result(

@@ -1,0 +1,131 @@
+"""A refused turn sync checked by the transcript's own words: ``convert --media``'s text check.
+
+Turn sync (:mod:`toolkit.sync.turnsync`) weighs each stamp by whether a speech onset follows it. A short
+transcript has few stamps: six turns that all land on onsets under an offset of -3 s are not enough to
+tell that offset from luck among the hundred and fifty the search tries (evidence 5.9 nats where 8 are
+needed), so the sync is refused (M006) and the captions keep the stamps as written, 3 s off. The words
+know better: force-aligned where the offset puts each turn's first sentence they fit the sound far better
+than a second or more away. This runs :func:`toolkit.align.verify.check_offset`, the check ``sync`` makes
+for captions, on each timed turn's first sentence (from its stamp to a second past the rate model's end of
+it: a floored stamp leaves up to a second before the first word), segment by segment for a split, against
+alternatives two seconds and more away (a floored stamp cannot tell offsets a second apart).
+
+It runs in two cases, on English or unknown-language text only (the acoustic model is English):
+- turn sync refused an answer that would move the stamps (on a refusal the stamps as written are kept);
+- turn sync accepted one offset, but another offset, two seconds or more away, explains as many turns:
+  only the prior chose (the stamps as written are favoured). Sentence onsets are dense in an interview,
+  so six stamps 3 s late can all land on onsets as written too; their words are then not where the
+  stamps say (A001 on every turn).
+
+An offset is taken only when every segment's words verify it; when they verify the onsets' own answer,
+that answer stands unchanged.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from ..language import Language
+from ..model import Turn
+from ..sync import TurnSync
+from ..sync.solution import SyncResult
+from ..sync.turnsync import TurnSyncParams
+from ..text import is_sentence_end
+from ..timing import RateModel
+
+__all__ = ["check_turn_sync"]
+
+log = logging.getLogger(__name__)
+
+FIRST_WORDS = 20  # a probe is the turn's first sentence, at most this many words
+FLOOR_SLACK_MS = 1_000  # a floored stamp: the first word starts up to this much after it
+# a floored stamp cannot tell offsets a second apart (its first word may be anywhere in that second), so
+# the offset must beat alternatives two seconds and more away; the word aligner then works within the
+# range the accepted offset gives each turn
+ALTERNATIVES_MS = (-5_000, -2_500, 2_500, 5_000)
+DISTINCT_MS = 2_000
+
+
+def check_turn_sync(
+    turns: Sequence[Turn],
+    ts: TurnSync,
+    audio: np.ndarray,
+    sample_rate: int,
+    rates: RateModel | None,
+    language: Language | None,
+) -> SyncResult | None:
+    """An accepted answer when turn sync refused one that moves the stamps (too little evidence) and the
+    turns' words verify it, segment by segment; else ``None``. ``turns`` are the ones turn sync saw."""
+    result = ts.result
+    if result is None or (language is not None and language.reliable and not language.is_english):
+        return None
+    rival = result.details.get("rival_offset_ms")
+    if result.accepted:
+        # the onsets chose, but another offset explains as many turns: only the prior decided (the stamps
+        # as written are favoured), so the words decide between the two
+        explained = result.details.get("turns_explained", 0)
+        if rival is None or len(result.segments) > 1 or result.details.get("rival_explained", 0) < explained:
+            return None
+    elif not result.reason.startswith("too little evidence"):
+        return None
+    elif all(abs(seg.offset_ms) <= TurnSyncParams().as_written_ms for seg in result.segments):
+        return None  # the stamps as written are kept on a refusal anyway
+    from ..align.verify import TextCheckParams, check_offset  # lazy: the aligner loads only when needed
+
+    params = TextCheckParams(alternatives_ms=ALTERNATIVES_MS, distinct_ms=DISTINCT_MS)
+
+    timed = [t for t in turns if t.start_ms is not None]
+    starts, ends, texts = _probes(timed, rates or RateModel.fit(turns))
+    t0 = time.perf_counter()
+    checks = []
+    for seg in result.segments:
+        sl = slice(seg.first, seg.last + 1)
+        seeds = [seg.offset_ms] if rival is None or len(result.segments) > 1 else [seg.offset_ms, int(rival)]
+        check = check_offset(
+            starts[sl], ends[sl], texts[sl], audio, seeds, sample_rate=sample_rate, params=params
+        )
+        if check is None:
+            return None
+        checks.append(check)
+    report = {
+        "segments": [c.to_json() for c in checks],
+        "verified": all(c.verified for c in checks),
+        "ms": int((time.perf_counter() - t0) * 1000),
+    }
+    log.info("turn sync text check: %s", report)
+    if not report["verified"]:
+        return None
+    if result.accepted and all(
+        abs(c.offset_ms - seg.offset_ms) < DISTINCT_MS for c, seg in zip(checks, result.segments, strict=True)
+    ):
+        return None  # the words agree with the onsets' answer: it stands as it was
+    segments = tuple(replace(s, offset_ms=c.offset_ms) for s, c in zip(result.segments, checks, strict=True))
+    return replace(
+        result,
+        segments=segments,
+        confidence=min(c.confidence for c in checks),
+        accepted=True,
+        reason="ok (the transcript's words fit the speech at this offset: text check)",
+        details={**result.details, "text_check": report},
+    )
+
+
+def _probes(timed: Sequence[Turn], rates: RateModel) -> tuple[list[int], list[int], list[str]]:
+    """Per timed turn: its stamp, where its first sentence should have ended, and that sentence."""
+    starts, ends, texts = [], [], []
+    for t in timed:
+        words: list[str] = []
+        for w in t.text.split():
+            words.append(w)
+            if is_sentence_end(w) or len(words) >= FIRST_WORDS:
+                break
+        stamp = int(t.start_ms or 0)
+        starts.append(stamp)
+        ends.append(stamp + FLOOR_SLACK_MS + rates.speech_ms(t.speaker, len(words)))
+        texts.append(" ".join(words))
+    return starts, ends, texts
