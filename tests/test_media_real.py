@@ -186,6 +186,18 @@ def test_the_words_settle_an_offset_the_onsets_cannot(tmp_path: Path, shift_s: i
     json.loads(render(result, "json"))
 
 
+@pytest.mark.parametrize("shift_s", [3, 0])
+def test_validate_finds_the_offset_the_words_settle(tmp_path: Path, shift_s: int) -> None:
+    """validate --media reports a transcript 3 s late (M004) where the onsets alone kept the stamps as
+    written, and nothing for stamps that are right."""
+    from toolkit.parse import read_document
+    from toolkit.validate.media_checks import media_findings
+
+    doc = read_document(_first_turns(tmp_path, shift_s))
+    m004 = [f for f in media_findings(doc, str(SYNTH / "interview_90s.mp4")) if f.code == "M004"]
+    assert [abs(f.data["offset_ms"] + 3000) <= 500 for f in m004] == ([True] if shift_s else [])
+
+
 def _random_mask(rng: np.random.Generator, frames: int) -> np.ndarray:
     """Speech runs of 0.3-4 s between pauses of 0.1-1.5 s: dense speech, onsets everywhere."""
     mask = np.zeros(frames, dtype=bool)

@@ -79,7 +79,7 @@ def apply_media(
         for note in am.media.damage_notes()[:MAX_DAMAGE_NOTES]
     ]
     ts = sync_turns(turns, am.mask, duration_ms=am.duration_ms, path=path, alternatives=alternatives)
-    decided = check_turn_sync(turns, ts, am.media.audio, am.media.sample_rate, rates, language)
+    decided = check_turn_sync(turns, ts.result, am.media.audio, am.media.sample_rate, rates, language)
     if decided is not None:  # the turns' words verified what the onsets alone could not
         ts = sync_turns(
             turns, am.mask, duration_ms=am.duration_ms, path=path, alternatives=alternatives, decided=decided

@@ -32,7 +32,6 @@ import numpy as np
 
 from ..language import Language
 from ..model import Turn
-from ..sync import TurnSync
 from ..sync.solution import SyncResult
 from ..sync.turnsync import TurnSyncParams
 from ..text import is_sentence_end
@@ -53,15 +52,15 @@ DISTINCT_MS = 2_000
 
 def check_turn_sync(
     turns: Sequence[Turn],
-    ts: TurnSync,
+    result: SyncResult | None,
     audio: np.ndarray,
     sample_rate: int,
     rates: RateModel | None,
     language: Language | None,
 ) -> SyncResult | None:
     """An accepted answer when turn sync refused one that moves the stamps (too little evidence) and the
-    turns' words verify it, segment by segment; else ``None``. ``turns`` are the ones turn sync saw."""
-    result = ts.result
+    turns' words verify it, segment by segment; else ``None``. ``turns`` are the ones turn sync saw and
+    ``result`` its answer (:class:`toolkit.sync.TurnSync`'s ``result``)."""
     if result is None or (language is not None and language.reliable and not language.is_english):
         return None
     rival = result.details.get("rival_offset_ms")

@@ -23,9 +23,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..language import detect_language
 from ..media.analyse import AnalysedMedia, analyse_media
 from ..media.vad import FRAME_MS, runs
 from ..model import Document, Finding, Turn
+from ..pipeline.turn_check import check_turn_sync
 from ..rules import finding
 from ..sync import SyncParams, SyncResult, find_sync, shifted_blocks, speech_residuals, turn_sync
 from ..sync.findings import OFFSET_REPORT_MS, Anchor, sync_findings
@@ -82,6 +84,10 @@ def media_findings(
         synced = turn_sync(timed.turns, mask, rates=rates)
         assert synced is not None or len(idx) < 2
         result = synced[1] if synced else None
+        # where the onsets cannot decide the offset, the transcript's words do (as convert --media does)
+        language = detect_language(t.text for t in timed.turns)
+        decided = check_turn_sync(timed.turns, result, am.media.audio, am.media.sample_rate, rates, language)
+        result = decided or result
     else:
         result = find_sync(stamps.tolist(), ends.tolist(), mask, SyncParams())
     out = _offset_findings(timed, result)
