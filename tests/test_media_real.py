@@ -198,6 +198,22 @@ def test_validate_finds_the_offset_the_words_settle(tmp_path: Path, shift_s: int
     assert [abs(f.data["offset_ms"] + 3000) <= 500 for f in m004] == ([True] if shift_s else [])
 
 
+@pytest.mark.parametrize("offset_ms", [3000, -2500])
+def test_the_words_overrule_a_wrong_move(tmp_path: Path, offset_ms: int) -> None:
+    """An offset the onsets accepted that moves right stamps (chance: dense onsets) is checked by the
+    words, which fit only where the stamps are: the stamps as written are taken instead."""
+    from toolkit.parse import read_document
+    from toolkit.pipeline.turn_check import check_turn_sync
+    from toolkit.sync import Segment, SyncResult
+
+    turns = [t for t in read_document(_first_turns(tmp_path, 0)).turns if t.start_ms is not None]
+    wrong = SyncResult(1.0, (Segment(0, len(turns) - 1, offset_ms, 1000),), 0.9, True, "ok", 0, {})
+    audio = decode_audio(str(SYNTH / "interview_90s.mp4"))
+    checked = check_turn_sync(turns, wrong, audio, 16000, None, None)
+    assert checked is not None and checked.accepted and abs(checked.offset_ms) <= 500
+    assert "text check" in checked.reason
+
+
 def _random_mask(rng: np.random.Generator, frames: int) -> np.ndarray:
     """Speech runs of 0.3-4 s between pauses of 0.1-1.5 s: dense speech, onsets everywhere."""
     mask = np.zeros(frames, dtype=bool)

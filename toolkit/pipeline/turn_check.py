@@ -1,4 +1,4 @@
-"""A refused turn sync checked by the transcript's own words: ``convert --media``'s text check.
+"""Turn sync checked by the transcript's own words: the text check of ``convert`` and ``validate --media``.
 
 Turn sync (:mod:`toolkit.sync.turnsync`) weighs each stamp by whether a speech onset follows it. A short
 transcript has few stamps: six turns that all land on onsets under an offset of -3 s are not enough to
@@ -10,15 +10,17 @@ for captions, on each timed turn's first sentence (from its stamp to a second pa
 it: a floored stamp leaves up to a second before the first word), segment by segment for a split, against
 alternatives two seconds and more away (a floored stamp cannot tell offsets a second apart).
 
-It runs in two cases, on English or unknown-language text only (the acoustic model is English):
+It runs in three cases, on English or unknown-language text only (the acoustic model is English):
 - turn sync refused an answer that would move the stamps (on a refusal the stamps as written are kept);
 - turn sync accepted one offset, but another offset, two seconds or more away, explains as many turns:
   only the prior chose (the stamps as written are favoured). Sentence onsets are dense in an interview,
   so six stamps 3 s late can all land on onsets as written too; their words are then not where the
-  stamps say (A001 on every turn).
+  stamps say (A001 on every turn);
+- turn sync accepted one offset that moves the stamps: a wrong one would move every caption, so the
+  words must not fit clearly better elsewhere (the stamps as written are one of the places tried).
 
 An offset is taken only when every segment's words verify it; when they verify the onsets' own answer,
-that answer stands unchanged.
+or verify nothing, the onsets' answer stands unchanged.
 """
 
 from __future__ import annotations
@@ -64,15 +66,19 @@ def check_turn_sync(
     if result is None or (language is not None and language.reliable and not language.is_english):
         return None
     rival = result.details.get("rival_offset_ms")
+    as_written = TurnSyncParams().as_written_ms
     if result.accepted:
-        # the onsets chose, but another offset explains as many turns: only the prior decided (the stamps
-        # as written are favoured), so the words decide between the two
+        # the onsets chose, but another offset explains as many turns (only the prior decided: the stamps
+        # as written are favoured), or they move the stamps, where a wrong answer moves every caption:
+        # the words decide between the answer and its rival
         explained = result.details.get("turns_explained", 0)
-        if rival is None or len(result.segments) > 1 or result.details.get("rival_explained", 0) < explained:
+        tie = rival is not None and result.details.get("rival_explained", 0) >= explained
+        moves = abs(result.segments[0].offset_ms) > as_written
+        if len(result.segments) > 1 or not (tie or moves):
             return None
     elif not result.reason.startswith("too little evidence"):
         return None
-    elif all(abs(seg.offset_ms) <= TurnSyncParams().as_written_ms for seg in result.segments):
+    elif all(abs(seg.offset_ms) <= as_written for seg in result.segments):
         return None  # the stamps as written are kept on a refusal anyway
     from ..align.verify import TextCheckParams, check_offset  # lazy: the aligner loads only when needed
 
@@ -85,6 +91,8 @@ def check_turn_sync(
     for seg in result.segments:
         sl = slice(seg.first, seg.last + 1)
         seeds = [seg.offset_ms] if rival is None or len(result.segments) > 1 else [seg.offset_ms, int(rival)]
+        if result.accepted:
+            seeds.append(0)  # a move must also beat the stamps as written
         check = check_offset(
             starts[sl], ends[sl], texts[sl], audio, seeds, sample_rate=sample_rate, params=params
         )
