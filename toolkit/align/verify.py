@@ -28,16 +28,20 @@ The settings named here are fields of :class:`TextCheckParams` (``check_offset(.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .aligner import Aligner
 from .normalize import normalize
 
-__all__ = ["DEFAULT_PARAMS", "TextCheck", "TextCheckParams", "check_offset"]
+if TYPE_CHECKING:
+    from ..sync.solution import Segment
+
+__all__ = ["DEFAULT_PARAMS", "TextCheck", "TextCheckParams", "check_offset", "check_segments"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +157,38 @@ def check_offset(
     # has more cues: every usable one (up to more_probes) is fitted at ``best`` and at the same
     # alternatives (no new search; the first look's fits are reused), and the same test is made over all
     return _verdict(best, {d: fits_of(more, d) for d in offsets}, len(more), p)
+
+
+def check_segments(
+    segments: Sequence[Segment],
+    starts_ms: Sequence[int],
+    ends_ms: Sequence[int],
+    texts: Sequence[str],
+    audio: np.ndarray,
+    seeds: Callable[[Segment], list[int]],
+    *,
+    sample_rate: int = 16000,
+    params: TextCheckParams | None = None,
+) -> tuple[list[TextCheck], dict[str, Any]] | None:
+    """:func:`check_offset` for each segment of a sync answer (its cues ``first..last``, from the offsets
+    ``seeds`` gives it: each segment must earn its offset with its own cues), and the report for the JSON
+    output; ``None`` when a segment has too few cues to probe."""
+    t0 = time.perf_counter()
+    checks = []
+    for seg in segments:
+        sl = slice(seg.first, seg.last + 1)
+        check = check_offset(
+            starts_ms[sl], ends_ms[sl], texts[sl], audio, seeds(seg), sample_rate=sample_rate, params=params
+        )
+        if check is None:
+            return None
+        checks.append(check)
+    report = {
+        "segments": [c.to_json() for c in checks],
+        "verified": all(c.verified for c in checks),
+        "ms": int((time.perf_counter() - t0) * 1000),
+    }
+    return checks, report
 
 
 def _verdict(best: int, fits: dict[int, np.ndarray], probes: int, p: TextCheckParams) -> TextCheck:

@@ -29,7 +29,7 @@ from ..sync import (
     read_caption_times,
     rewrite_times,
 )
-from ..sync.solution import NO_HARM_MS
+from ..sync.solution import NO_HARM_MS, Segment
 from ..timecode import format_clock
 
 __all__ = ["SyncOutcome", "decide_sync", "sync_captions", "text_check"]
@@ -210,7 +210,7 @@ def text_check(
         or result.reason == "no speech detected in the media"
     ):
         return result
-    from ..align.verify import check_offset  # lazy: the aligner (~45 ms) loads only for a refused sync
+    from ..align.verify import check_segments  # lazy: the aligner (~45 ms) loads only for a refused sync
 
     lang = parse_language(language) if language else detect_language(texts)
     if lang is not None and lang.reliable and not lang.is_english:
@@ -218,22 +218,20 @@ def text_check(
     ratio = result.ratio
     starts = [round(s * ratio) for s in starts_ms]
     ends = [round(e * ratio) for e in ends_ms]
-    t = time.perf_counter()
-    checks = []
-    for seg in result.segments:
-        sl = slice(seg.first, seg.last + 1)
-        offsets = [seg.offset_ms]
-        if len(result.segments) == 1:  # the other detector's answer is a second seed
-            offsets += [r.segments[0].offset_ms for r in seeds if len(r.segments) == 1 and r.ratio == ratio]
-        check = check_offset(starts[sl], ends[sl], texts[sl], audio, offsets, sample_rate=sample_rate)
-        if check is None:
-            return result
-        checks.append(check)
-    report = {
-        "segments": [c.to_json() for c in checks],
-        "verified": all(c.verified for c in checks),
-        "ms": int((time.perf_counter() - t) * 1000),
-    }
+
+    def offsets(seg: Segment) -> list[int]:
+        if len(result.segments) > 1:
+            return [seg.offset_ms]
+        # one segment: the other detector's answer is a second seed
+        return [
+            seg.offset_ms,
+            *(r.segments[0].offset_ms for r in seeds if len(r.segments) == 1 and r.ratio == ratio),
+        ]
+
+    checked = check_segments(result.segments, starts, ends, texts, audio, offsets, sample_rate=sample_rate)
+    if checked is None:
+        return result
+    checks, report = checked
     details = {**result.details, "text_check": report}
     log.info("text check: %s", report)
     confidence = min(c.confidence for c in checks)

@@ -26,7 +26,6 @@ or verify nothing, the onsets' answer stands unchanged.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -34,7 +33,7 @@ import numpy as np
 
 from ..language import Language
 from ..model import Turn
-from ..sync.solution import SyncResult
+from ..sync.solution import Segment, SyncResult
 from ..sync.turnsync import TurnSyncParams
 from ..text import is_sentence_end
 from ..timing import RateModel
@@ -60,9 +59,9 @@ def check_turn_sync(
     rates: RateModel | None,
     language: Language | None,
 ) -> SyncResult | None:
-    """An accepted answer when turn sync refused one that moves the stamps (too little evidence) and the
-    turns' words verify it, segment by segment; else ``None``. ``turns`` are the ones turn sync saw and
-    ``result`` its answer (:class:`toolkit.sync.TurnSync`'s ``result``)."""
+    """The answer the turns' words verify where turn sync's own is not enough alone (a refused move, a
+    tie, an accepted move: see the module), segment by segment; ``None`` to keep turn sync's answer.
+    ``turns`` are the ones turn sync saw and ``result`` its answer (:class:`toolkit.sync.TurnSync`'s)."""
     if result is None or (language is not None and language.reliable and not language.is_english):
         return None
     rival = result.details.get("rival_offset_ms")
@@ -80,30 +79,23 @@ def check_turn_sync(
         return None
     elif all(abs(seg.offset_ms) <= as_written for seg in result.segments):
         return None  # the stamps as written are kept on a refusal anyway
-    from ..align.verify import TextCheckParams, check_offset  # lazy: the aligner loads only when needed
+    from ..align.verify import TextCheckParams, check_segments  # lazy: the aligner loads only when needed
 
     params = TextCheckParams(alternatives_ms=ALTERNATIVES_MS, distinct_ms=DISTINCT_MS)
 
     timed = [t for t in turns if t.start_ms is not None]
     starts, ends, texts = _probes(timed, rates or RateModel.fit(turns))
-    t0 = time.perf_counter()
-    checks = []
-    for seg in result.segments:
-        sl = slice(seg.first, seg.last + 1)
-        seeds = [seg.offset_ms] if rival is None or len(result.segments) > 1 else [seg.offset_ms, int(rival)]
-        if result.accepted:
-            seeds.append(0)  # a move must also beat the stamps as written
-        check = check_offset(
-            starts[sl], ends[sl], texts[sl], audio, seeds, sample_rate=sample_rate, params=params
-        )
-        if check is None:
-            return None
-        checks.append(check)
-    report = {
-        "segments": [c.to_json() for c in checks],
-        "verified": all(c.verified for c in checks),
-        "ms": int((time.perf_counter() - t0) * 1000),
-    }
+
+    def offsets(seg: Segment) -> list[int]:
+        out = [seg.offset_ms] if rival is None or len(result.segments) > 1 else [seg.offset_ms, int(rival)]
+        return [*out, 0] if result.accepted else out  # a move must also beat the stamps as written
+
+    checked = check_segments(
+        result.segments, starts, ends, texts, audio, offsets, sample_rate=sample_rate, params=params
+    )
+    if checked is None:
+        return None
+    checks, report = checked
     log.info("turn sync text check: %s", report)
     if not report["verified"]:
         return None
