@@ -117,7 +117,7 @@ def align_turns(
     hints = _next_hints(turns)
     next_ranges = _next_bounds(turns, ranges)
     out: list[Turn] = []
-    early: list[int] = []  # turns that fell back before the media's usual fit was known
+    early: dict[int, Finding] = {}  # turns that fell back before the media's usual fit was known: their A001
     for i, turn in enumerate(turns):
         tokens = normalize(turn.text)
         # after give_up_after failed turns in a row (heavy noise, another language) the engine only gets
@@ -128,27 +128,28 @@ def align_turns(
         unjudged = len(fit_pool(state, turn.speaker)) < 3
         aligned = None if resting else _align_turn(run, turn, tokens, hints[i], limits)
         if aligned is None:
+            aligned = fallback(run, turn, tokens, hints[i], limits)  # appends the turn's A001
             if unjudged and not resting:
-                early.append(i)
-            aligned = fallback(run, turn, tokens, hints[i], limits)
+                early[i] = run.findings[-1]
             state.failed_in_row += 1
         else:
             state.failed_in_row = 0
         out.append(aligned)
         progress.report(i + 1, state.cursor_ms)
-    for i in early:
-        _second_look(run, out, turns[i], i, hints[i], (ranges[i], next_ranges[i]))
+    for i, a001 in early.items():
+        _second_look(run, out, turns[i], i, hints[i], (ranges[i], next_ranges[i]), a001)
     return tuple(out), run.findings
 
 
 def _second_look(
-    run: Run, out: list[Turn], turn: Turn, i: int, next_hint: int | None, limits: Limits
+    run: Run, out: list[Turn], turn: Turn, i: int, next_hint: int | None, limits: Limits, a001: Finding
 ) -> None:
     """Align turn ``i`` again, now that the media's usual fit is known. A turn that fell back before three
     turns had aligned was judged against the fixed floor, not against the media (reverberation, a band-
     limited line: every turn fits worse there), so an early turn was timed by the rate model where a later
     one, fitting as well, would have kept its words. The new words replace the fallback only when the
-    turn now passes every check a later turn passes and lies between its neighbours' words."""
+    turn now passes every check a later turn passes and lies between its neighbours' words; its fallback's
+    finding ``a001`` then goes."""
     if len(fit_pool(run.state, turn.speaker)) < 3:
         return  # still nothing to judge it against: the same floor would give the same answer
     prev_end = next((t.end_ms for t in reversed(out[:i]) if t.words and t.end_ms is not None), 0)
@@ -165,7 +166,7 @@ def _second_look(
     if again is None or not again.words or (next_start is not None and (again.end_ms or 0) > next_start):
         return
     log.debug("line %d: aligned on a second look", turn.line)
-    run.findings[:] = [f for f in run.findings if not (f.code == "A001" and f.line == turn.line)]
+    run.findings[:] = [f for f in run.findings if f is not a001]  # this turn's own, not one on its line
     run.findings.extend(local)
     out[i] = again
 
