@@ -171,6 +171,7 @@ def test_the_words_settle_an_offset_the_onsets_cannot(tmp_path: Path, shift_s: i
     assert sync["accepted"] and sync["turns_explained"] == sync["rival_explained"] == 6
     assert abs(sync["offset_ms"] + shift_s * 1000) <= 500
     assert ("text check" in sync["reason"]) == (shift_s != 0)
+    assert sync["text_check"]["verified"]  # the check's report is in the output either way
     assert [f.code for f in result.findings if f.code in ("M004", "A001")] == (["M004"] if shift_s else [])
     words = [
         (n, w.start_ms)

@@ -80,7 +80,7 @@ def apply_media(
     ]
     ts = sync_turns(turns, am.mask, duration_ms=am.duration_ms, path=path, alternatives=alternatives)
     decided = check_turn_sync(turns, ts.result, am.media.audio, am.media.sample_rate, rates, language)
-    if decided is not None:  # the turns' words verified what the onsets alone could not
+    if decided is not None:  # checked by the turns' words: what they verified, and the check's report
         ts = sync_turns(
             turns, am.mask, duration_ms=am.duration_ms, path=path, alternatives=alternatives, decided=decided
         )

@@ -59,9 +59,11 @@ def check_turn_sync(
     rates: RateModel | None,
     language: Language | None,
 ) -> SyncResult | None:
-    """The answer the turns' words verify where turn sync's own is not enough alone (a refused move, a
-    tie, an accepted move: see the module), segment by segment; ``None`` to keep turn sync's answer.
-    ``turns`` are the ones turn sync saw and ``result`` its answer (:class:`toolkit.sync.TurnSync`'s)."""
+    """Turn sync's answer checked by the turns' words where it is not enough alone (a refused move, a
+    tie, an accepted move: see the module), segment by segment: the offset the words verify, or turn
+    sync's own answer when they verify it or nothing, with the check in ``details["text_check"]``;
+    ``None`` when no check ran. ``turns`` are the ones turn sync saw and ``result`` its answer
+    (:class:`toolkit.sync.TurnSync`'s)."""
     if result is None or (language is not None and language.reliable and not language.is_english):
         return None
     rival = result.details.get("rival_offset_ms")
@@ -97,12 +99,15 @@ def check_turn_sync(
         return None
     checks, report = checked
     log.info("turn sync text check: %s", report)
-    if not report["verified"]:
-        return None
+    reported = replace(result, details={**result.details, "text_check": report})
+    if not report["verified"]:  # the onsets' answer stands (a refusal stays one), the check in its report
+        if result.accepted:
+            return reported
+        return replace(reported, reason=f"{result.reason}; the transcript's words confirm no offset either")
     if result.accepted and all(
         abs(c.offset_ms - seg.offset_ms) < DISTINCT_MS for c, seg in zip(checks, result.segments, strict=True)
     ):
-        return None  # the words agree with the onsets' answer: it stands as it was
+        return reported  # the words agree with the onsets' answer: it stands as it was
     segments = tuple(replace(s, offset_ms=c.offset_ms) for s, c in zip(result.segments, checks, strict=True))
     return replace(
         result,
