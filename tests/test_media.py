@@ -476,7 +476,7 @@ def test_transcript_turns_snap_to_speech() -> None:
     mask = speech_mask(decode_audio(str(MP4)))
     for shift in (0, 6000):
         turns = [t.__class__(t.speaker, (t.start_ms or 0) + shift, t.text, t.line) for t in doc.turns]
-        synced, findings, *_ = sync_turns(turns, mask, duration_ms=DURATION_MS)
+        synced, findings, _, _ = sync_turns(turns, mask, duration_ms=DURATION_MS)
         errors = [
             abs((t.start_ms or 0) - round(tt["start"] * 1000))
             for t, tt in zip(synced, truth_turns, strict=True)
@@ -502,7 +502,7 @@ def test_transcript_time_base_jump_is_corrected() -> None:
         replace(t, start_ms=(t.start_ms or 0) + (8000 if k >= 6 else 0)) for k, t in enumerate(doc.turns)
     ]
     mask = speech_mask(decode_audio(str(MP4)))
-    synced, findings, *_ = sync_turns(turns, mask, duration_ms=DURATION_MS)
+    synced, findings, _, _ = sync_turns(turns, mask, duration_ms=DURATION_MS)
     errors = [
         abs((t.start_ms or 0) - round(tt["start"] * 1000))
         for t, tt in zip(synced, TRUTH["turns"], strict=True)
@@ -722,11 +722,11 @@ def test_audio_decides_which_duplicate_timestamp_is_right(wrong_ms: int) -> None
     # the copy kept by duplicate removal had the wrong stamp; the dropped copy (line 99) the right one
     turns = [*doc.turns]
     turns[8] = replace(turns[8], start_ms=wrong_ms)
-    synced, findings, *_ = sync_turns(turns, mask, alternatives={8: [(right_ms, 99)]})
+    synced, findings, _, _ = sync_turns(turns, mask, alternatives={8: [(right_ms, 99)]})
     assert abs((synced[8].start_ms or 0) - truth_ms) <= 150
     assert [f.data["copy_line"] for f in findings if f.code == "T007"] == [99]
     # and the other way round: the kept copy was right, the dropped one is ignored
-    synced, findings, *_ = sync_turns(doc.turns, mask, alternatives={8: [(wrong_ms, 99)]})
+    synced, findings, _, _ = sync_turns(doc.turns, mask, alternatives={8: [(wrong_ms, 99)]})
     assert abs((synced[8].start_ms or 0) - truth_ms) <= 150
     assert not [f for f in findings if f.code == "T007"]
 

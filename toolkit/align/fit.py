@@ -24,10 +24,12 @@ from .tuning import AlignParams
 from .windows import SpeechIndex
 
 __all__ = [
+    "MIN_FITS",
     "anomaly",
     "crush_ms",
     "expected_ms",
     "fit_floor",
+    "fit_known",
     "fit_pool",
     "gap_speech",
     "long_excess",
@@ -138,11 +140,20 @@ def median_score(timings: Sequence[TokenTiming]) -> float:
     return float(np.median([t.score for t in timings]))
 
 
+MIN_FITS = 3  # aligned turns' fits before they are a usual to judge a turn against
+
+
 def fit_pool(state: State, speaker: str | None) -> list[float]:
     """The fits to judge ``speaker``'s turn against: their own from their third turn on, before that
     everyone's recent ones."""
     own = state.fits.get(speaker, [])
-    return own if len(own) >= 3 else [f for fs in state.fits.values() for f in fs[-20:]]
+    return own if len(own) >= MIN_FITS else [f for fs in state.fits.values() for f in fs[-20:]]
+
+
+def fit_known(state: State, speaker: str | None) -> bool:
+    """Whether ``speaker``'s turns are judged against the media's usual fit (enough turns have aligned);
+    before that, :func:`fit_floor` is the fixed ``min_median_score``."""
+    return len(fit_pool(state, speaker)) >= MIN_FITS
 
 
 def fit_floor(state: State, speaker: str | None, params: AlignParams) -> float:
@@ -150,7 +161,7 @@ def fit_floor(state: State, speaker: str | None, params: AlignParams) -> float:
     voices unlike the model's fit worse everywhere: a turn is judged against the speaker's other turns
     (or everyone's, early on)."""
     pool = fit_pool(state, speaker)
-    if len(pool) < 3:
+    if len(pool) < MIN_FITS:
         return params.min_median_score
     return min(params.min_median_score, params.fit_factor * float(np.median(pool[-50:])) - 1.0)
 
@@ -160,7 +171,7 @@ def window_fit_floor(state: State, speaker: str | None, params: AlignParams) -> 
     (music, the other speaker) with plausible durations but poor scores. Before three turns have
     aligned there is nothing to judge against: no floor."""
     pool = fit_pool(state, speaker)
-    if len(pool) < 3:
+    if len(pool) < MIN_FITS:
         return -math.inf
     return params.window_fit_factor * float(np.median(pool[-50:])) - params.window_fit_margin
 
@@ -168,7 +179,7 @@ def window_fit_floor(state: State, speaker: str | None, params: AlignParams) -> 
 def usual_fit(state: State, speaker: str | None, params: AlignParams) -> float:
     """The speaker's usual median word score (a fixed guess before three turns have aligned)."""
     pool = fit_pool(state, speaker)
-    return float(np.median(pool[-50:])) if len(pool) >= 3 else params.default_fit
+    return float(np.median(pool[-50:])) if len(pool) >= MIN_FITS else params.default_fit
 
 
 def misfit_ms(timings: Sequence[TokenTiming], usual: float, params: AlignParams) -> float:
@@ -181,4 +192,4 @@ def poor_audio(state: State, params: AlignParams) -> bool:
     """Low scores everywhere (heavy noise): the scores cannot tell a misfit, and the speech detector's
     view of a window's tail is noisy."""
     all_fits = [f for fs in state.fits.values() for f in fs[-20:]]
-    return len(all_fits) >= 3 and float(np.median(all_fits)) < params.poor_audio_fit
+    return len(all_fits) >= MIN_FITS and float(np.median(all_fits)) < params.poor_audio_fit

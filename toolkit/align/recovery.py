@@ -24,7 +24,7 @@ from ..model import Finding, Turn
 from ..rules import finding
 from ..timecode import format_clock
 from .aligner import TokenTiming
-from .fit import anomaly, expected_ms, fit_pool, gap_speech, long_excess, median_score
+from .fit import MIN_FITS, anomaly, expected_ms, fit_pool, gap_speech, long_excess, median_score
 from .pieces import Piece
 from .run import Run
 from .tuning import AlignParams
@@ -156,7 +156,7 @@ def refit_head(
     scores tell. The first onset whose first sentence fits well enough wins (finding A002)."""
     params = run.params
     pool = fit_pool(run.state, turn.speaker)
-    if len(pool) < 3:
+    if len(pool) < MIN_FITS:
         return timings
     n = piece.sentence_starts[1] if len(piece.sentence_starts) > 1 else len(timings)
     usual = float(np.median(pool[-50:]))

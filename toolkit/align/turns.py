@@ -50,7 +50,7 @@ from ..timecode import format_clock
 from ..timing import RateModel
 from .aligner import Aligner, TokenTiming
 from .fallback import fallback, sentence_starts
-from .fit import fit_floor, fit_pool, long_excess, median_score, poor_audio, squeeze
+from .fit import fit_floor, fit_known, long_excess, median_score, poor_audio, squeeze
 from .normalize import Token, normalize
 from .pieces import Piece, halves, turn_pieces
 from .recovery import lift_from_silence, recover, refit_head, snap_sentence_starts
@@ -125,7 +125,7 @@ def align_turns(
         failed = state.failed_in_row
         resting = failed >= p.give_up_after and (failed - p.give_up_after) % p.probe_every
         limits = (ranges[i], next_ranges[i])
-        unjudged = len(fit_pool(state, turn.speaker)) < 3
+        unjudged = not fit_known(state, turn.speaker)
         aligned = None if resting else _align_turn(run, turn, tokens, hints[i], limits)
         if aligned is None:
             aligned = fallback(run, turn, tokens, hints[i], limits)  # appends the turn's A001
@@ -150,7 +150,7 @@ def _second_look(
     one, fitting as well, would have kept its words. The new words replace the fallback only when the
     turn now passes every check a later turn passes and lies between its neighbours' words; its fallback's
     finding ``a001`` then goes."""
-    if len(fit_pool(run.state, turn.speaker)) < 3:
+    if not fit_known(run.state, turn.speaker):
         return  # still nothing to judge it against: the same floor would give the same answer
     prev_end = next((t.end_ms for t in reversed(out[:i]) if t.words and t.end_ms is not None), 0)
     next_start = next((t.start_ms for t in out[i + 1 :] if t.words and t.start_ms is not None), None)
