@@ -18,7 +18,7 @@ from ..language import Language, japanese_reading, word_segmenter
 from ..media.analyse import MAX_DAMAGE_NOTES, AnalysedMedia, analyse_media
 from ..model import Finding, Turn
 from ..rules import finding
-from ..sync import TurnSync, sync_turns
+from ..sync import SyncResult, TurnSync, sync_turns
 from .conversion import ConvertOptions
 from .turn_check import check_turn_sync
 
@@ -78,12 +78,14 @@ def apply_media(
         finding("M007", f"the media is damaged: {note}; timing near it is uncertain", path=path, ffmpeg=note)
         for note in am.media.damage_notes()[:MAX_DAMAGE_NOTES]
     ]
-    ts = sync_turns(turns, am.mask, duration_ms=am.duration_ms, path=path, alternatives=alternatives)
-    decided = check_turn_sync(turns, ts.result, am.media.audio, am.media.sample_rate, rates, language)
-    if decided is not None:  # checked by the turns' words: what they verified, and the check's report
-        ts = sync_turns(
-            turns, am.mask, duration_ms=am.duration_ms, path=path, alternatives=alternatives, decided=decided
-        )
+
+    def words(seen: Sequence[Turn], result: SyncResult) -> SyncResult | None:
+        # where the onsets alone cannot decide the offset, the turns' words do (with the check's report)
+        return check_turn_sync(seen, result, am.media.audio, am.media.sample_rate, rates, language)
+
+    ts = sync_turns(
+        turns, am.mask, duration_ms=am.duration_ms, path=path, alternatives=alternatives, check=words
+    )
     media_meta = {
         "path": options.media,
         "duration_ms": am.duration_ms,

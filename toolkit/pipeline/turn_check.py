@@ -63,7 +63,7 @@ def check_turn_sync(
     tie, an accepted move: see the module), segment by segment: the offset the words verify, or turn
     sync's own answer when they verify it or nothing, with the check in ``details["text_check"]``;
     ``None`` when no check ran. ``turns`` are the ones turn sync saw and ``result`` its answer
-    (:class:`toolkit.sync.TurnSync`'s)."""
+    (as the ``check`` of :func:`toolkit.sync.sync_turns`)."""
     if result is None or (language is not None and language.reliable and not language.is_english):
         return None
     rival = result.details.get("rival_offset_ms")

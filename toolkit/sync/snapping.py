@@ -45,7 +45,6 @@ class TurnSync(NamedTuple):
     findings: list[Finding]
     meta: dict[str, Any]
     bounds: tuple[tuple[int, int] | None, ...]
-    result: SyncResult | None = None  # turn sync's answer (None: fewer than two timed turns)
 
 
 def sync_turns(
@@ -57,7 +56,7 @@ def sync_turns(
     rates: RateModel | None = None,
     alternatives: Mapping[int, Sequence[tuple[int, int]]] | None = None,
     params: TurnSyncParams | None = None,
-    decided: SyncResult | None = None,
+    check: Callable[[Sequence[Turn], SyncResult], SyncResult | None] | None = None,
 ) -> TurnSync:
     """Turns re-timed to the speech (``source_start_ms`` keeps the stamp), findings, a meta summary and
     where each turn's first word may lie (see :class:`TurnSync`).
@@ -66,16 +65,18 @@ def sync_turns(
     ``(start_ms, line)`` pairs (the copies that duplicate removal dropped): the audio picks the stamp
     whose speech fits the text before and after it best.
 
-    ``decided`` is an answer found by other evidence (the transcript's words, :mod:`toolkit.pipeline`'s
-    text check of a refused turn sync): it replaces turn sync's own.
+    ``check`` gets the turns turn sync saw and its answer, and may return another (other evidence: the
+    transcript's words, :mod:`toolkit.pipeline.turn_check`), which replaces it; ``None`` keeps it.
     """
     p = params or TurnSyncParams()
     findings: list[Finding] = []
     if alternatives:
         turns, findings = _choose_copies(turns, mask, alternatives, path)
     synced = turn_sync(turns, mask, params=p)
-    if synced is not None and decided is not None:
-        synced = (synced[0], decided)
+    if synced is not None and check is not None:
+        checked = check(turns, synced[1])
+        if checked is not None:
+            synced = (synced[0], checked)
     if synced is None:
         skipped = {"sync": "skipped: fewer than two timed turns"}
         return TurnSync(tuple(turns), findings, skipped, (None,) * len(turns))
@@ -91,7 +92,7 @@ def sync_turns(
     starts, bounds = _snapped_starts(turns, idx, offsets, on_s, result.accepted, p)
     merged = _ended_at_speech(turns, starts, (on_s, on_e), duration_ms)
     meta["snapped_turns"] = len(starts)
-    return TurnSync(merged, findings, meta, bounds, result)
+    return TurnSync(merged, findings, meta, bounds)
 
 
 def _anchors(turns: Sequence[Turn], idx: list[int]) -> Callable[[int], Anchor]:
