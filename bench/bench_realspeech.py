@@ -13,6 +13,11 @@ without media) and aeneas 1.7.3 (bench/aeneas_align.py: its own venv, one fragme
 ``--shift-stamps S`` moves every transcript stamp by S seconds first (a transcript made for another cut of
 the media): convert only, and how many recordings ``convert --media`` puts back.
 
+``--disfluent`` inserts into the audio of every recording with word labels what spontaneous speech has and
+a clean-verbatim transcript leaves out (a word said twice, a word broken off, a hesitation pause; one per
+sentence, cut from the speaker's own words: ``realspeech.disfluent``): convert only, and how often
+``convert --media`` reported such audio as A002.
+
 sync: reference captions (one cue per sentence, true times) shifted by +7.3 s, re-timed by
 ``captionkit sync`` (in-process, the same code) and by ffsubsync 0.5.1 (bench/_work/ffs, default
 settings); right = at least 90 % of the cues within 400 ms of their true start. For captionkit an answer
@@ -45,12 +50,36 @@ FFS = HERE / "_work" / "ffs" / "bin" / "ffs"
 SHIFT_MS = 7300
 
 
+SKIPS: dict[str, int] = {}  # A002 findings ("audio not in the transcript") per case, convert --media
+
+
 def convert_errors(
-    item: rs.Item, media: Path | None, align: str = "words", transcript: Path | None = None
+    item: rs.Item,
+    media: Path | None,
+    align: str = "words",
+    transcript: Path | None = None,
+    truth: dict[str, Any] | None = None,
+    case: str = "",
 ) -> list[int | None]:
     assert item.transcript is not None
     options = ConvertOptions(media=str(media), align=align) if media else ConvertOptions()
-    return rs.result_errors(item.truth, convert_file(str(transcript or item.transcript), options))
+    result = convert_file(str(transcript or item.transcript), options)
+    if media and align == "words":
+        SKIPS[case] = sum(f.code == "A002" for f in result.findings)
+    return rs.result_errors(truth or item.truth, result)
+
+
+def disfluent_case(item: rs.Item, how: str) -> tuple[Path, Path, dict[str, Any], int]:
+    """The item's media (degraded by ``how``) with disfluencies inserted (``rs.disfluent``), written
+    once: media, transcript, moved truth and how many were inserted."""
+    d = rs.disfluent(item, how)
+    folder = rs.WORK / "disfluent"
+    media = folder / f"{item.name}.{how}.wav"
+    if not media.exists():
+        rs.write_wav(media, d.audio)
+    text = folder / f"{item.name}.{how}.transcript.txt"
+    text.write_text(d.transcript)
+    return media, text, d.truth, len(d.inserted)
 
 
 STAMP = re.compile(r"\[(\d\d):(\d\d):(\d\d)\]")
@@ -132,6 +161,12 @@ def main() -> None:
         default=0,
         help="move every transcript stamp by this many seconds (convert only; the sync cases are skipped)",
     )
+    ap.add_argument(
+        "--disfluent",
+        action="store_true",
+        help="insert repeats, false starts and pauses the transcript leaves out (convert only; items with "
+        "word labels)",
+    )
     args = ap.parse_args()
     corpus = rs.corpus_dir(args.corpus)
     use_aeneas = not args.no_aeneas
@@ -142,20 +177,28 @@ def main() -> None:
         if not use_aeneas:
             print(f"# aeneas skipped: no venv at {aeneas_align.VENV}", file=sys.stderr)
     use_ffs = not args.no_ffs and FFS.exists()
+    use_aeneas = use_aeneas and not args.disfluent
     columns = ["media", "sync", "rate", *(["aeneas"] if use_aeneas else [])]
     errors: dict[str, dict[str, list[int | None]]] = {c: {} for c in columns}
     syncs: list[dict[str, Any]] = []
+    inserted = 0
     for item in rs.items(corpus):
+        if args.disfluent and not item.truth.get("words"):
+            continue
         for how in args.degradations.split(","):
             key = f"{item.name} ({how})" if how != "clean" else item.name
             media = rs.media_file(item, how)
             text = shifted_transcript(item, args.shift_stamps) if args.shift_stamps else None
-            errors["media"][key] = convert_errors(item, media, transcript=text)
-            errors["sync"][key] = convert_errors(item, media, "sync", transcript=text)
-            errors["rate"][key] = convert_errors(item, None, transcript=text)
-            if use_aeneas:
+            truth = None
+            if args.disfluent:
+                media, text, truth, n = disfluent_case(item, how)
+                inserted += n
+            errors["media"][key] = convert_errors(item, media, transcript=text, truth=truth, case=key)
+            errors["sync"][key] = convert_errors(item, media, "sync", transcript=text, truth=truth)
+            errors["rate"][key] = convert_errors(item, None, transcript=text, truth=truth)
+            if use_aeneas and not args.disfluent:
                 errors["aeneas"][key] = aeneas_errors(item, how)
-            if not args.shift_stamps:
+            if not (args.shift_stamps or args.disfluent):
                 syncs.append({"item": key, **sync_case(item, how, use_ffs)})
             medians = ", ".join(f"{c} {rs.summary(errors[c][key])['median']:.0f}" for c in columns)
             print(f"# {key}: {medians}", file=sys.stderr)
@@ -184,7 +227,12 @@ def main() -> None:
         shift = args.shift_stamps
         print(f"\nstamps moved {shift:+d} s: convert --media puts {fixed} of {total} recordings back")
         print("(median sentence start error under 1 s)")
+    if args.disfluent:
+        print(f"\n{inserted} disfluencies inserted; convert --media reported A002 (audio not in the")
+        print(f"transcript) {sum(SKIPS.values())} times")
+    out = rs.WORK.parent / "realspeech_results.json"
     if not syncs:
+        out.write_text(json.dumps({"errors": errors, "skips": SKIPS}, indent=1))
         return
     print("\n| recording | captionkit sync | ffsubsync |\n|---|---|---|")
     for s in syncs:
@@ -197,8 +245,7 @@ def main() -> None:
     wrong = sum(s["ours"]["accepted"] and not s["ours"]["right"] for s in syncs)
     ffs_ok = sum(s.get("ffsubsync", {}).get("right", False) for s in syncs)
     print(f"\ncaptionkit: {ok} of {len(syncs)} right, {wrong} wrong accepted; ffsubsync: {ffs_ok} right")
-    out = rs.WORK.parent / "realspeech_results.json"
-    out.write_text(json.dumps({"errors": errors, "sync": syncs}, indent=1))
+    out.write_text(json.dumps({"errors": errors, "skips": SKIPS, "sync": syncs}, indent=1))
 
 
 if __name__ == "__main__":

@@ -224,6 +224,120 @@ def cases(corpus: Path, hows: list[str], groups: tuple[str, ...] = ("items",)) -
             yield item, how
 
 
+# ------------------------------------------------------------------------------------ disfluencies
+
+DISFLUENCIES = ("repeat_first", "repeat_pair", "false_start", "pause")
+_STAMP_LINE = re.compile(r"^(.*?)\[(\d\d):(\d\d):(\d\d)\](.*)$")
+
+
+@dataclass(frozen=True)
+class Disfluent:
+    """An item's audio with spontaneous-speech disfluencies inserted, which its transcript leaves out (as
+    a clean-verbatim transcript does), and the truth and stamps moved to match."""
+
+    audio: np.ndarray
+    transcript: str
+    truth: dict[str, Any]
+    inserted: list[tuple[int, int, str]]  # (start ms in the new audio, length ms, kind)
+
+
+def _ms(t: int) -> int:
+    return t * RATE // 1000
+
+
+def _room_tone(audio: np.ndarray) -> np.ndarray:
+    """The quietest 300 ms of the audio: what a pause sounds like there (noise and music included)."""
+    frames = audio[: len(audio) // 160 * 160].astype(np.float64).reshape(-1, 160)
+    energy = np.convolve((frames**2).mean(axis=1), np.ones(30), "valid")
+    at = int(np.argmin(energy)) * 160
+    return audio[at : at + _ms(300)]
+
+
+def disfluent(item: Item, how: str = "clean", seed: int = 3) -> Disfluent:
+    """Each reference sentence with at least four labelled words gets one disfluency, chosen at random
+    (fixed seed), cut from the speaker's own words: its first word said twice ("we we went"), two words
+    said twice ("of the of the"), a word broken off and started again ("pa- pass"), or a hesitation pause
+    of 0.7-1.5 s of room tone inside the sentence. The transcript is unchanged but for its stamps, floored
+    from the moved truth as the corpus's own are; a sentence still starts where its first word first
+    starts. Items without word labels are returned unchanged."""
+    rng = np.random.default_rng(seed + sum(map(ord, item.name)))
+    audio = degrade(item, how)
+    truth = item.truth
+    words = truth.get("words", [])
+    room = _room_tone(audio)
+
+    def tone(ms: int) -> np.ndarray:
+        return np.tile(room, -(-_ms(ms) // len(room)))[: _ms(ms)]
+
+    def cut(a_ms: int, b_ms: int) -> np.ndarray:
+        return audio[_ms(a_ms) : _ms(b_ms)]
+
+    inserts: list[tuple[int, np.ndarray, str]] = []  # (at sample, audio, kind)
+    for s in truth["sentences"]:
+        ws = [
+            w for w in words if s["start_ms"] <= w["start_ms"] < s["end_ms"] and w["speaker"] == s["speaker"]
+        ]
+        if len(ws) < 4:
+            continue
+        kind = str(rng.choice(DISFLUENCIES))
+        if kind == "repeat_first":
+            w = ws[0]
+            seg = np.concatenate([tone(int(rng.integers(60, 250))), cut(w["start_ms"], w["end_ms"])])
+            inserts.append((_ms(w["end_ms"]), seg, kind))
+        elif kind == "repeat_pair":
+            a, b = ws[(i := int(rng.integers(1, len(ws) - 2)))], ws[i + 1]
+            seg = np.concatenate([cut(a["start_ms"], b["end_ms"]), tone(int(rng.integers(50, 200)))])
+            inserts.append((_ms(a["start_ms"]), seg, kind))
+        elif kind == "false_start":
+            w = ws[int(rng.integers(1, len(ws) - 1))]
+            part = int((w["end_ms"] - w["start_ms"]) * rng.uniform(0.3, 0.6))
+            seg = np.concatenate(
+                [cut(w["start_ms"], w["start_ms"] + part), tone(int(rng.integers(150, 400)))]
+            )
+            inserts.append((_ms(w["start_ms"]), seg, kind))
+        else:
+            w = ws[int(rng.integers(1, len(ws) - 1))]
+            inserts.append((_ms(w["start_ms"]), tone(int(rng.integers(700, 1500))), kind))
+    inserts.sort(key=lambda x: x[0])
+    parts, last = [], 0
+    for at, seg, _ in inserts:
+        parts += [audio[last:at], seg]
+        last = at
+    parts.append(audio[last:])
+
+    def moved(t_ms: int) -> int:
+        return t_ms + sum(len(seg) for at, seg, _ in inserts if at <= _ms(t_ms)) * 1000 // RATE
+
+    new_truth = json.loads(json.dumps(truth))
+    new_truth["sentences"] = [
+        {**s, "start_ms": moved(s["start_ms"]), "end_ms": moved(s["end_ms"])} for s in truth["sentences"]
+    ]
+    new_truth.pop("words", None)
+    new_truth.pop("speech_spans", None)  # no longer true; the convert scores do not use them
+    assert item.transcript is not None
+    used: set[int] = set()
+    lines = []
+    for line in item.transcript.read_text().splitlines():
+        m = _STAMP_LINE.match(line)
+        j = None
+        if m:
+            k = _key(m[5])
+            j = next(
+                (j for j, s in enumerate(truth["sentences"]) if j not in used and _key(s["text"]) == k), None
+            )
+        if m is None or j is None:
+            lines.append(line)
+            continue
+        used.add(j)
+        t = moved(truth["sentences"][j]["start_ms"]) // 1000
+        lines.append(f"{m[1]}[{t // 3600:02d}:{t // 60 % 60:02d}:{t % 60:02d}]{m[5]}")
+    inserted = [
+        (moved(at * 1000 // RATE) - len(seg) * 1000 // RATE, len(seg) * 1000 // RATE, k)
+        for at, seg, k in inserts
+    ]
+    return Disfluent(np.concatenate(parts), "\n".join(lines) + "\n", new_truth, inserted)
+
+
 # ------------------------------------------------------------------------------------ scores
 
 
