@@ -7,8 +7,13 @@ format). It is not committed here: the benchmarks read it where it lies (``--cor
 Degradations are made here, in numpy, from a fixed seed, so every run scores the same audio and no apt
 tool is needed: pink noise at a given active-speech SNR, a synthetic music bed under the speech,
 reverberation (an exponentially decaying noise impulse response), telephone band (300-3400 Hz, 8 kHz,
-mu-law), a quiet recording (-30 dB) and a level that changes in the middle (a second half 18 dB
-quieter). The reference speech spans are defined on the dry speech, so they hold for every degradation.
+mu-law), a quiet recording (-30 dB), a level that changes in the middle (a second half 18 dB
+quieter), an old field tape (100-4000 Hz, mains hum and hiss 20 dB under the speech) and an overdriven
+one (+20 dB, clipped). The reference speech spans are defined on the dry speech, so they hold for every
+degradation.
+
+``disfluent`` makes spontaneous speech of the read speech: repeats, broken-off words and hesitation
+pauses, cut from the speaker's own words, that the transcript leaves out.
 """
 
 from __future__ import annotations
@@ -170,6 +175,22 @@ def telephone(audio: np.ndarray) -> np.ndarray:
     return _clip(np.repeat(y8, 2)[: len(audio)] * 32768.0)
 
 
+def tape(audio: np.ndarray, spans: list[list[int]], rng: np.random.Generator) -> np.ndarray:
+    """An old field recording: 100-4000 Hz, 50 Hz mains hum with harmonics 20 dB under the speech, and
+    tape hiss (white noise) 20 dB under it."""
+    x = audio.astype(np.float64)
+    spec = np.fft.rfft(x)
+    f = np.fft.rfftfreq(len(x), 1 / RATE)
+    spec[(f < 100) | (f > 4000)] = 0
+    x = np.fft.irfft(spec, len(x))
+    t = np.arange(len(x)) / RATE
+    hum = sum(np.sin(2 * np.pi * 50 * k * t + k) / k for k in (1, 2, 3, 5))
+    p = _speech_power(audio, spans)
+    x += hum * math.sqrt(p / 10**2 / np.mean(hum**2))
+    x += rng.standard_normal(len(x)) * math.sqrt(p / 10**2)
+    return _clip(x)
+
+
 def gain(audio: np.ndarray, db: float) -> np.ndarray:
     return _clip(audio.astype(np.float64) * 10 ** (db / 20))
 
@@ -190,6 +211,8 @@ DEGRADATIONS: dict[str, Callable[[np.ndarray, list[list[int]], np.random.Generat
     "phone": lambda a, s, r: telephone(a),
     "quiet": lambda a, s, r: gain(a, -30),
     "levelstep": lambda a, s, r: level_step(a),
+    "tape": tape,
+    "overdrive": lambda a, s, r: gain(a, 20),
 }
 
 
