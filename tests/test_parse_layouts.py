@@ -684,12 +684,10 @@ def test_turn_with_missing_timestamp_keeps_its_speaker() -> None:
         ("Lavrov", 5000, 5, "more"),
         ("Tucker", None, 6, "Placeholder."),
         ("Lavrov", 9000, 7, "More. Tucker said this in a paragraph."),  # not a known-speaker label
+        ("Lavrov", None, 10, "thanks"),  # a known speaker's label after the last stamp: a turn
     ]
-    # the article's quote above and the untimed line after the last turn do not extend the transcript
-    assert p001(doc) == [
-        (1, 3, "Lavrov: No NATO. Absolutely no bases.\nMore article."),
-        (10, 10, "Lavrov: thanks"),
-    ]
+    # the article's quote above does not extend the transcript
+    assert p001(doc) == [(1, 3, "Lavrov: No NATO. Absolutely no bases.\nMore article.")]
     (p003,) = [f for f in doc.findings if f.code == "P003"]
     assert (p003.line, p003.data["timestamp"]) == (6, "")
 
@@ -700,3 +698,29 @@ def test_normalising_guard_covers_every_character_io_replaces() -> None:
 
     for ch in [*io._REPLACE, "\r"]:
         assert ensure_normalised(f"a{ch}b\r\n") == io.normalise_text(f"a{ch}b\r\n")
+
+
+@pytest.mark.parametrize("blank", ["\n", "\n\n"])
+def test_unstamped_turns_of_known_speakers_after_the_last_stamp_are_turns(blank: str) -> None:
+    """A transcript that stamps only some turns: after the last stamp, paragraphs a known speaker's label
+    opens are turns (no stamp: repair estimates them, P004), not page text after the transcript, whether
+    or not blank lines separate them; a paragraph no known speaker opens still ends the transcript."""
+    text = blank.join(
+        [
+            "Tucker [00:00:01] Good evening.",
+            "Sergey Lavrov [00:00:09] Thank you for having me.",
+            "Tucker: Let's start at the beginning.",
+            "Sergey Lavrov: Well, it started almost by accident.",
+            "Share this article",
+        ]
+    )
+    doc = parse_text(text)
+    assert [(t.speaker, t.start_ms, t.text) for t in doc.turns] == [
+        ("Tucker", 1000, "Good evening."),
+        ("Sergey Lavrov", 9000, "Thank you for having me."),
+        ("Tucker", None, "Let's start at the beginning."),
+        ("Sergey Lavrov", None, "Well, it started almost by accident."),
+    ]
+    assert [f.message.split(":")[0] for f in doc.findings if f.code == "P001"] == [
+        "page text after the transcript"
+    ]

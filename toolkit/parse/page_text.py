@@ -5,8 +5,9 @@ drafts of the transcript, with a ``P001`` finding for each range of lines it dro
 
 Everything before the first turn start is page text (an article may quote the interview, as the seed's
 does: without a turn-start timestamp it is not a turn). After the LAST turn start, the turn's own
-paragraph (and, for layouts whose start line holds no text, the next paragraph) is speech; further
-paragraphs continue the turn only when
+paragraph (and, for layouts whose start line holds no text, the next paragraph) is speech; a paragraph
+holding a timestamp of its own or opened by a known speaker's label (``Tucker: ...``, a turn the
+transcript did not stamp) is transcript too; other paragraphs continue the turn only when
 
 * the body of the transcript shows that turns do run over several paragraphs (at least one untimed
   paragraph sits between two turn starts): without that evidence a paragraph after the last turn is
@@ -107,10 +108,14 @@ def _read_tail(
         going = _accept(paragraphs.pop(0), drafts, dropped)
     for k, par in enumerate(paragraphs):
         rest = paragraphs[k:]
-        # a paragraph holding a timestamp of its own ("... the talks [00:22:42] which ...") is transcript
-        has_time = any(it.kind == "mark" and it.draft is not None and it.draft.ts for it in par)
+        # a paragraph holding a timestamp of its own ("... the talks [00:22:42] which ...") is transcript,
+        # and so is one a known speaker's label opens ("Tucker: So you believe ..." in a transcript that
+        # stamps only some turns)
+        marked = any(
+            it.kind == "mark" and it.draft is not None and (it.draft.ts or it.draft.speaker) for it in par
+        )
         if going and (
-            has_time or (body_continues_paragraphs and _speech_like(" ".join(it.text for it in par)))
+            marked or (body_continues_paragraphs and _speech_like(" ".join(it.text for it in par)))
         ):
             if _accept(par, drafts, dropped):
                 continue
