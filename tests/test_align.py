@@ -393,6 +393,19 @@ def test_a_distant_next_turn_does_not_stretch_the_window() -> None:
     assert engine.windows_ms and max(engine.windows_ms) <= 60_000
 
 
+def test_a_target_pulled_before_the_window_still_gives_an_end() -> None:
+    """A next turn's stamp seconds before a short piece's start pulls its target back before the window
+    (a turn without a stamp estimated late, an early stamp), and no pause is heard for 20 s: the window
+    still gets an end where the piece's own speech should end, and the pause after (an IndexError once)."""
+    from toolkit.align.window_search import end_candidates
+
+    index = _index("1" * 3_000 + "0" * 50 + "1" * 9_000)  # two minutes of speech, a pause at 30 s
+    piece = Piece(["no"], [2], [0], 5_000, None)  # the next turn's stamp at 5 s
+    cands, target = end_candidates(index, 10_000, piece, 75.0, AlignParams())
+    assert target < 10_200
+    assert [(p.start_ms, p.end_ms) for p in cands] == [(11_000, 11_001), (30_000, 30_500)]
+
+
 def test_a_filler_the_transcript_leaves_out_is_no_news() -> None:
     # an "um" or a repeated word (speech, under a second) is normal speech: no A002; a longer stretch
     # with speech (an interjection, music) is reported; a pause stretched over is not

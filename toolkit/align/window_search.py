@@ -118,6 +118,11 @@ def end_candidates(
             # end, which would hand one piece the rest of the file
             t = int(target)
             cands.append(Pause(t, t + 1))
+    if not cands:
+        # the next turn's stamp pulled the target back to the window's start, and no pause is heard for
+        # long after it: cut where the piece's own speech should end (a second at least)
+        t = max(start + 1, min(end, max(est, start + 1_000)))
+        cands.append(Pause(t, t + 1))
     # one more, beyond the range, for when every window in it fails (no pause heard after the turn)
     later = [p for p in index.pauses_between(hi, hi + params.later_pause_ms) if p.mid_ms > cands[-1].mid_ms]
     cands.extend(later[:1])
