@@ -354,6 +354,47 @@ def test_a_pause_stretched_over_is_not_reported_as_skipped_audio() -> None:
     assert findings == []  # ... without a finding: the detector heard nothing in the skipped stretch
 
 
+class _LosesWord:
+    """The real engine, except that it cannot align any text holding ``word``: a stretch it loses."""
+
+    def __init__(self, word: str) -> None:
+        from toolkit.align.sphinx import SphinxAligner
+
+        self.inner = SphinxAligner(16000)
+        self.name, self.sample_rate, self.word = "loses-word", 16000, word
+
+    def phone_count(self, token: str) -> int:
+        return self.inner.phone_count(token)
+
+    def align(self, tokens: Sequence[str], audio: np.ndarray) -> list[TokenTiming] | None:
+        return None if self.word in tokens else self.inner.align(tokens, audio)
+
+
+def test_a_chunk_of_a_long_turn_the_engine_loses_is_bridged() -> None:
+    """A long turn (a monologue with one stamp) is aligned in chunks. A chunk the engine cannot align is
+    timed by the rate model between the aligned words around it (A001 for its words), and the other
+    chunks keep their words: one lost stretch no longer sends the whole monologue to the rate model."""
+    turns, audio, truth = load("clean")
+    one = Turn("A", turns[0].start_ms, " ".join(t.text for t in turns), 1)
+    params = AlignParams(max_chunk_speech_ms=3_000)  # chunks of a sentence or two
+    aligned, findings = align_turns([one], audio, engine=_LosesWord("bucha"), params=params)
+    a001 = [f for f in findings if f.code == "A001"]
+    assert len(a001) == 1 and "words of this turn" in a001[0].message, a001
+    words = aligned[0].words
+    assert len(words) == len(one.text.split())
+    firsts: list[int] = []
+    k = 0
+    for _, text, _ in truth["sentences"]:
+        firsts.append(k)
+        k += len(text.split())
+    starts = [words[i].start_ms for i in firsts]
+    assert starts == sorted(starts)  # the bridged words stay between their neighbours
+    errors = [s - t for s, (_, _, t) in zip(starts, truth["sentences"], strict=True)]
+    assert all(abs(e) <= 1_000 for e in errors), errors
+    # the lost chunk ("The G-20 met in the 1990s. What about Bucha?") by the rate model; the rest aligned
+    assert sum(abs(e) <= TOLERANCE_MS for e in errors) >= len(errors) - 2, errors
+
+
 def test_progress_is_reported_turn_by_turn(caplog: pytest.LogCaptureFixture) -> None:
     """Every turn gives a record on the toolkit.progress log (with no interval between records), counting
     up to all turns; convert shows them as a live line on a terminal."""

@@ -1,5 +1,6 @@
 """The fallback for a turn the engine cannot align (finding A001): rate-model word times, sentence starts
-at the likeliest speech onsets (see :func:`fallback`).
+at the likeliest speech onsets (see :func:`fallback`); :func:`bridge` does the same for a chunk of a long
+turn, between the aligned words around it.
 
 The last resort of the English aligner's turn loop (:mod:`toolkit.align.turns`), and what runs for the
 whole file when the engine fails everywhere (0 dB SNR): its error is bounded by the speech detector's
@@ -15,12 +16,13 @@ from dataclasses import replace
 from ..model import Turn, Word
 from ..rules import finding
 from ..text import is_sentence_end
+from .aligner import TokenTiming
 from .normalize import Token
 from .run import Limits, Run
 from .tuning import DEFAULT_PARAMS, AlignParams
 from .windows import FRAME_MS, SpeechIndex, onsets
 
-__all__ = ["fallback", "sentence_starts", "snap_to_onset"]
+__all__ = ["bridge", "fallback", "sentence_starts", "snap_to_onset", "turn_start"]
 
 
 def sentence_starts(tokens: Sequence[Token]) -> list[int]:
@@ -35,7 +37,7 @@ def fallback(run: Run, turn: Turn, tokens: list[Token], next_hint: int | None, l
     where the previous one started plus its rate-model duration, and starts at the speech onset nearest
     that estimate (a longer pause before it is a likelier sentence break): the error of one sentence then
     does not carry over to the next, and a sentence start is as good as the speech detector's onsets."""
-    start = _turn_start(run, turn, limits)
+    start = turn_start(run, turn, limits)
     chars = [sum(len(s) for s in t.spoken) for t in tokens]
     bounds = [*sentence_starts(tokens), len(tokens)]
     rate_ms = float(run.rates.speech_ms(turn.speaker, sum(1 for t in tokens if t.spoken) or 1))
@@ -63,7 +65,43 @@ def fallback(run: Run, turn: Turn, tokens: list[Token], next_hint: int | None, l
     )
 
 
-def _turn_start(run: Run, turn: Turn, limits: Limits) -> int:
+def bridge(
+    run: Run,
+    turn: Turn,
+    tokens: Sequence[str],
+    starts: Sequence[int],
+    lo: int,
+    hi: int | None,
+    next_hint: int | None,
+) -> list[TokenTiming]:
+    """Rate-model timings for the spoken ``tokens`` of a part of a turn the engine could not align
+    (sentences starting at token indices ``starts``, always 0), between ``lo``, where the aligned words
+    before it end or the turn starts, and ``hi``, where the aligned words after it start (``None``: the
+    part ends the turn). As in :func:`fallback`, each sentence starts at the likeliest speech onset near
+    its share of the span's speech; the part's words stay inside the span, at a score of -inf."""
+    index, params = run.index, run.params
+    chars = [len(t) for t in tokens]
+    bounds = [*starts, len(tokens)]
+    rate_ms = float(run.rates.speech_ms(turn.speaker, len(tokens) or 1))
+    span_end = float(hi) if hi is not None else _span_end(index, lo, rate_ms, next_hint)
+    first = [on for on, _ in onsets(index, lo, min(lo + params.snap_sigma_ms, round(span_end)))]
+    begin = first[0] if first else lo
+    sentence_at = _sentence_onsets(index, begin, span_end, chars, bounds, params)
+    total_chars = sum(chars) or 1
+    out: list[TokenTiming] = []
+    for k, (a, b) in enumerate(itertools.pairwise(bounds)):
+        pos = float(sentence_at[k])
+        stop = sentence_at[k + 1] - FRAME_MS if k + 1 < len(sentence_at) else span_end
+        dur = min(rate_ms * sum(chars[a:b]) / total_chars, max(0.0, stop - pos))
+        n_chars = sum(chars[a:b]) or 1
+        for c in chars[a:b]:
+            d = dur * c / n_chars
+            out.append(TokenTiming(round(pos), round(pos + d), float("-inf")))
+            pos += d
+    return out
+
+
+def turn_start(run: Run, turn: Turn, limits: Limits) -> int:
     """Where the fallen-back turn starts: the onset just after its timestamp, or after the previous turn
     when it has no usable one, inside the turn's own range."""
     index, state = run.index, run.state

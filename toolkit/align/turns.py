@@ -26,7 +26,9 @@ A turn that still fails, or whose words fit the sound far worse than the speaker
 without the engine (finding A001): it starts at the onset after its timestamp, its sentences share the
 speech up to the next turn by length, and each sentence starts at the likeliest onset near its estimate
 (closeness against the pause before it), so its error is bounded by the speech detector's, not the rate
-model's drift. This is what runs for the whole file when the engine fails everywhere (0 dB SNR).
+model's drift. This is what runs for the whole file when the engine fails everywhere (0 dB SNR). In a
+turn long enough to be aligned in chunks, a chunk that fails is timed that way between the aligned words
+around it (A001 for its words); the other chunks keep theirs.
 
 This module is the turn loop (:func:`align_turns`: a turn's pieces, their checks, the speaker's pace);
 the parts live beside it, lowest first: the settings (:mod:`~toolkit.align.tuning`), the speech index
@@ -46,11 +48,12 @@ from dataclasses import replace
 import numpy as np
 
 from ..model import Finding, Turn, Word
+from ..rules import finding
 from ..timecode import format_clock
 from ..timing import RateModel
 from .aligner import Aligner, TokenTiming
-from .fallback import fallback, sentence_starts
-from .fit import fit_floor, fit_known, long_excess, median_score, poor_audio, squeeze
+from .fallback import bridge, fallback, sentence_starts, snap_to_onset, turn_start
+from .fit import expected_ms, fit_floor, fit_known, long_excess, median_score, poor_audio, squeeze
 from .normalize import Token, normalize
 from .pieces import Piece, halves, turn_pieces
 from .recovery import lift_from_silence, recover, refit_head, snap_sentence_starts
@@ -224,19 +227,19 @@ def _align_turn(
     if not any(t.spoken for t in tokens):
         return None
     mpp = state.ms_per_phone.get(turn.speaker, state.ms_per_phone.get(None, params.default_ms_per_phone))
-    timings: list[TokenTiming] = []
+    parts: list[Part] = []
     cursor = state.cursor_ms
     local: list[Finding] = []  # kept only if the turn aligns
     piece_run = replace(run, findings=local)
     for piece in turn_pieces(engine, turn, tokens, next_hint, mpp, limits, params.max_chunk_speech_ms):
-        result = _align_piece(piece_run, piece, cursor, mpp, turn)
-        if result is None:
-            return None
-        timings.extend(result)
-        cursor = result[-1].end_ms
-    if not timings:
+        got = _align_piece(piece_run, piece, cursor, mpp, turn)
+        parts.extend(got)
+        cursor = _parts_end(run, got, cursor, mpp)
+    aligned = [t for _, ts in parts if ts is not None for t in ts]
+    if not aligned:
         return None
-    _learn_pace(state, turn.speaker, sum(engine.phone_count(s) for t in tokens for s in t.spoken), timings)
+    _learn_pace(state, turn.speaker, sum(p for pc, ts in parts if ts is not None for p in pc.phones), aligned)
+    timings = _bridged(piece_run, turn, parts, next_hint, limits)
     starts = _spoken_sentence_starts(tokens)
     timings = snap_sentence_starts(timings, starts, run.index, state.cursor_ms, params)
     token_phones = [engine.phone_count(s) for t in tokens for s in t.spoken]
@@ -264,8 +267,12 @@ def _learn_pace(state: State, speaker: str | None, phones: int, timings: Sequenc
         state.ms_per_phone[None] = pace if g is None else 0.8 * g + 0.2 * pace
 
 
-def _align_piece(run: Run, piece: Piece, cursor: int, mpp: float, turn: Turn) -> list[TokenTiming] | None:
-    """One piece's timings: its best window, recovered and checked; ``None`` when it does not fit."""
+Part = tuple[Piece, list[TokenTiming] | None]  # a piece and its timings (None: the engine could not align it)
+
+
+def _align_piece(run: Run, piece: Piece, cursor: int, mpp: float, turn: Turn) -> list[Part]:
+    """The piece with its timings (its best window, recovered and checked; ``None`` when it does not
+    fit), or, when no window lets the engine align it whole, its halves'."""
     state, params = run.state, run.params
     _, best = best_window(run, piece, cursor, mpp, turn)
     if best is None:
@@ -279,7 +286,7 @@ def _align_piece(run: Run, piece: Piece, cursor: int, mpp: float, turn: Turn) ->
     log.debug("line %d: %d of %d words implausible, median score %.2f", turn.line, bad, len(timings), fit)
     implausible = bad > params.max_fallback_bad * len(timings) or squeeze(timings, piece.phones, params) > 0
     if implausible or fit < floor:
-        return None
+        return [(piece, None)]
     if piece.bound is not None:
         lo, hi = piece.bound
         first = timings[0]
@@ -289,11 +296,12 @@ def _align_piece(run: Run, piece: Piece, cursor: int, mpp: float, turn: Turn) ->
             timings = [TokenTiming(lo, first.end_ms, first.score), *timings[1:]]
         if not lo <= timings[0].start_ms <= hi:
             log.debug("line %d: start %d outside %s", turn.line, timings[0].start_ms, piece.bound)
-            return None  # the words are not where the turn's timestamp says: a misfit, timed without them
+            # the words are not where the turn's timestamp says: a misfit, timed without them
+            return [(piece, None)]
     if _far_from_hint(run, piece, timings, turn):
-        return None
+        return [(piece, None)]
     state.fits.setdefault(turn.speaker, []).append(fit)
-    return timings
+    return [(piece, timings)]
 
 
 def _far_from_hint(run: Run, piece: Piece, timings: Sequence[TokenTiming], turn: Turn) -> bool:
@@ -308,17 +316,78 @@ def _far_from_hint(run: Run, piece: Piece, timings: Sequence[TokenTiming], turn:
     return True
 
 
-def _split_piece(run: Run, piece: Piece, cursor: int, mpp: float, turn: Turn) -> list[TokenTiming] | None:
-    """When no window lets the engine align a piece, align its two halves (at a sentence) one by one."""
+def _split_piece(run: Run, piece: Piece, cursor: int, mpp: float, turn: Turn) -> list[Part]:
+    """When no window lets the engine align a piece, align its two halves (at a sentence) one by one;
+    both must align (a half that fails often means the other took its audio)."""
     if len(piece.sentence_starts) < 2 or run.state.failed_in_row >= run.params.give_up_after:
-        return None
+        return [(piece, None)]
     first, second = halves(piece)
     log.debug("line %d: splitting %d tokens at %d", turn.line, len(piece.tokens), len(first.tokens))
     a = _align_piece(run, first, cursor, mpp, turn)
-    if a is None:
-        return None
-    b = _align_piece(run, second, a[-1].end_ms, mpp, turn)
-    return None if b is None else a + b
+    if any(ts is None for _, ts in a):
+        return [(piece, None)]
+    b = _align_piece(run, second, _parts_end(run, a, cursor, mpp), mpp, turn)
+    return [(piece, None)] if any(ts is None for _, ts in b) else a + b
+
+
+def _parts_end(run: Run, parts: Sequence[Part], cursor: int, mpp: float) -> int:
+    """Where the words after ``parts`` are searched from: the last aligned word's end; past a part the
+    engine could not align, the speech onset likeliest to start the next sentence after the speech time
+    that part's phones need (:func:`~toolkit.align.fallback.snap_to_onset`: near the estimate, after a
+    long pause)."""
+    pos = cursor
+    for piece, ts in parts:
+        if ts is not None:
+            pos = ts[-1].end_ms
+            continue
+        need = expected_ms(sum(piece.phones), mpp)
+        est = run.index.time_after_speech(pos, int(need))
+        pos = snap_to_onset(run.index, est, pos, need, params=run.params) - run.params.onset_margin_ms
+    return pos
+
+
+def _bridged(
+    run: Run, turn: Turn, parts: Sequence[Part], next_hint: int | None, limits: Limits
+) -> list[TokenTiming]:
+    """The turn's timings: its aligned parts' own, and for each run of parts the engine could not align
+    (finding A001), rate-model timings between the aligned words around it
+    (:func:`~toolkit.align.fallback.bridge`): one stretch the engine loses no longer sends a whole
+    monologue to the rate model."""
+    out: list[TokenTiming] = []
+    i = 0
+    while i < len(parts):
+        own = parts[i][1]
+        if own is not None:
+            out.extend(own)
+            i += 1
+            continue
+        tokens: list[str] = []
+        starts: list[int] = []
+        while i < len(parts) and parts[i][1] is None:
+            piece = parts[i][0]
+            starts.extend(len(tokens) + s for s in piece.sentence_starts)
+            tokens.extend(piece.tokens)
+            i += 1
+        after = parts[i][1] if i < len(parts) else None
+        hi = after[0].start_ms if after else None
+        lo = out[-1].end_ms if out else turn_start(run, turn, limits)
+        if hi is not None and lo >= hi:  # the turn's words start before its stamp's onset: as the rate has it
+            lo = max(run.state.cursor_ms, hi - run.rates.speech_ms(turn.speaker, len(tokens)), 0)
+        filled = bridge(run, turn, tokens, starts, lo, hi, next_hint)
+        run.findings.append(
+            finding(
+                "A001",
+                f"forced alignment failed for {len(tokens)} words of this turn, from {tokens[0]!r} at "
+                f"{format_clock(filled[0].start_ms)}; they are timed by the speech-rate model between the "
+                "aligned words around them",
+                path=run.path,
+                line=turn.line,
+                start_ms=filled[0].start_ms,
+                words=len(tokens),
+            )
+        )
+        out.extend(filled)
+    return out
 
 
 def _spoken_sentence_starts(tokens: Sequence[Token]) -> list[int]:
