@@ -13,6 +13,9 @@ without media) and aeneas 1.7.3 (bench/aeneas_align.py: its own venv, one fragme
 ``--shift-stamps S`` moves every transcript stamp by S seconds first (a transcript made for another cut of
 the media): convert only, and how many recordings ``convert --media`` puts back.
 
+``--unstamped`` keeps only each speaker's first stamp and writes their later turns ``Name: text`` (a
+transcript that stamps a turn now and then; repair estimates the other starts, P004): convert only.
+
 ``--disfluent`` inserts into the audio of every recording with word labels what spontaneous speech has and
 a clean-verbatim transcript leaves out (a word said twice, a word broken off, a hesitation pause; one per
 sentence, cut from the speaker's own words: ``realspeech.disfluent``): convert only, and how often
@@ -100,6 +103,25 @@ def shifted_transcript(item: rs.Item, shift_s: int) -> Path:
     return out
 
 
+def unstamped_transcript(item: rs.Item) -> Path:
+    """A copy of the item's transcript in which only each speaker's first turn keeps its stamp; the others
+    are written ``Name: text`` (transcripts that stamp a turn now and then)."""
+    assert item.transcript is not None
+    seen: set[str] = set()
+    lines = []
+    for line in item.transcript.read_text().splitlines():
+        m = re.match(r"^(.*?) \[\d\d:\d\d:\d\d\] (.*)$", line)
+        if m and m[1] in seen:
+            line = f"{m[1]}: {m[2]}"
+        elif m:
+            seen.add(m[1])
+        lines.append(line)
+    out = rs.WORK / "unstamped" / f"{item.name}.transcript.txt"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines) + "\n")
+    return out
+
+
 def aeneas_errors(item: rs.Item, how: str) -> list[int | None]:
     from bench import aeneas_align
 
@@ -162,6 +184,11 @@ def main() -> None:
         help="move every transcript stamp by this many seconds (convert only; the sync cases are skipped)",
     )
     ap.add_argument(
+        "--unstamped",
+        action="store_true",
+        help="keep only each speaker's first stamp; later turns are written 'Name: text' (convert only)",
+    )
+    ap.add_argument(
         "--disfluent",
         action="store_true",
         help="insert repeats, false starts and pauses the transcript leaves out (convert only; items with "
@@ -177,7 +204,7 @@ def main() -> None:
         if not use_aeneas:
             print(f"# aeneas skipped: no venv at {aeneas_align.VENV}", file=sys.stderr)
     use_ffs = not args.no_ffs and FFS.exists()
-    use_aeneas = use_aeneas and not args.disfluent
+    use_aeneas = use_aeneas and not (args.disfluent or args.unstamped)
     columns = ["media", "sync", "rate", *(["aeneas"] if use_aeneas else [])]
     errors: dict[str, dict[str, list[int | None]]] = {c: {} for c in columns}
     syncs: list[dict[str, Any]] = []
@@ -189,6 +216,7 @@ def main() -> None:
             key = f"{item.name} ({how})" if how != "clean" else item.name
             media = rs.media_file(item, how)
             text = shifted_transcript(item, args.shift_stamps) if args.shift_stamps else None
+            text = unstamped_transcript(item) if args.unstamped else text
             truth = None
             if args.disfluent:
                 media, text, truth, n = disfluent_case(item, how)
@@ -196,9 +224,9 @@ def main() -> None:
             errors["media"][key] = convert_errors(item, media, transcript=text, truth=truth, case=key)
             errors["sync"][key] = convert_errors(item, media, "sync", transcript=text, truth=truth)
             errors["rate"][key] = convert_errors(item, None, transcript=text, truth=truth)
-            if use_aeneas and not args.disfluent:
+            if use_aeneas:
                 errors["aeneas"][key] = aeneas_errors(item, how)
-            if not (args.shift_stamps or args.disfluent):
+            if not (args.shift_stamps or args.disfluent or args.unstamped):
                 syncs.append({"item": key, **sync_case(item, how, use_ffs)})
             medians = ", ".join(f"{c} {rs.summary(errors[c][key])['median']:.0f}" for c in columns)
             print(f"# {key}: {medians}", file=sys.stderr)

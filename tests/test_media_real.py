@@ -157,6 +157,42 @@ def _first_turns(tmp_path: Path, shift_s: int, turns: int = 6) -> Path:
     return out
 
 
+def test_turns_without_a_stamp_are_placed_by_their_words(tmp_path: Path) -> None:
+    """Only each speaker's first turn has a stamp; the others are written ``Name: text``. Repair estimates
+    their starts from the speech rates (P004), seconds off; those estimates are no evidence for turn sync
+    and no bound for the aligner: the words place every turn (they had held the aligner to the wrong
+    places, and turn sync refused the rest)."""
+    truth = json.loads((SYNTH / "interview_90s.truth.json").read_text())
+    seen: set[str] = set()
+    lines = []
+    for ln in (SYNTH / "interview_90s.transcript.txt").read_text().splitlines():
+        m = re.match(r"^(.*?) \[\d\d:\d\d:\d\d\] (.*)$", ln)
+        if m and m[1] in seen:
+            ln = f"{m[1]}: {m[2]}"
+        elif m:
+            seen.add(m[1])
+        lines.append(ln)
+    sparse = tmp_path / "sparse.txt"
+    sparse.write_text("\n".join(lines) + "\n")
+    result = convert_file(sparse, ConvertOptions(media=str(SYNTH / "interview_90s.mp4")))
+    assert sum(f.code == "P004" for f in result.findings) == len(truth["turns"]) - 2
+    assert not [f for f in result.findings if f.code == "A001"]
+    words = [
+        (n, w.start_ms)
+        for c in result.cues
+        for w in c.words
+        for n in re.findall(r"[a-z0-9']+", w.text.lower())
+    ]
+    keys = [k for k, _ in words]
+    errors = []
+    for cue in truth["cues"]:
+        want = re.findall(r"[a-z0-9']+", cue["text"].lower())[:3]
+        hit = next(i for i in range(len(keys)) if keys[i : i + 3] == want)
+        errors.append(abs(words[hit][1] - cue["start"] * 1000))
+    assert float(np.median(errors)) <= 50 and max(errors) <= 500, errors
+    json.loads(render(result, "json"))
+
+
 @pytest.mark.parametrize("shift_s", [3, 0])
 def test_the_words_settle_an_offset_the_onsets_cannot(tmp_path: Path, shift_s: int) -> None:
     """Six turns all land on speech onsets both as written and 3 s earlier (sentence onsets are dense), so

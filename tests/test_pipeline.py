@@ -5,10 +5,12 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from toolkit.model import Turn
 from toolkit.pipeline import ConvertOptions, convert_file, render, result_to_json
 from toolkit.profiles import PROFILES
 
@@ -97,3 +99,27 @@ def test_every_sample_layout_converts_to_valid_captions(path: Path, tmp_path: Pa
     assert len(webvtt.read(str(vtt))) == len(result.cues)
     starts = [c.start_ms for c in result.cues]
     assert starts == sorted(starts) and all(c.end_ms > c.start_ms for c in result.cues)
+
+
+def test_turns_without_a_stamp_move_with_the_turn_before_them() -> None:
+    """A turn the transcript gave no stamp (its start estimated, P004) goes to the media stages without
+    one; if it comes back without one (no words), it gets its estimate, moved as far as the timed turn
+    before it moved, between its neighbours; the turn before it, timed without words and taken to run on,
+    now ends there. Its range for the aligner is its moved estimate, give or take the rate model's drift
+    since the last stamp (3 s at least)."""
+    from toolkit.pipeline.media_stages import place_unstamped, unstamped_bounds
+
+    estimates = [Turn("A", 1000, "One.", 1), Turn("B", 5000, "Two.", 3), Turn("A", 9000, "Three.", 5)]
+    timed = [
+        Turn("A", 1500, "One.", 1, end_ms=9000),
+        Turn("B", None, "Two.", 3),
+        Turn("A", 9200, "Three.", 5),
+    ]
+    placed = place_unstamped(timed, estimates)
+    assert [(t.start_ms, t.end_ms) for t in placed] == [(1500, 5500), (5500, None), (9200, None)]
+    assert unstamped_bounds(timed, estimates, [None, None, None]) == (None, (2500, 8500), None)
+    far = [Turn("A", 1000, "One.", 1), Turn("B", 41_000, "Two.", 3)]
+    assert unstamped_bounds([far[0], replace(far[1], start_ms=None)], far, [None, None]) == (
+        None,
+        (41_000 - 14_000, 41_000 + 14_000),  # 35 % of the 40 s since the last stamp
+    )

@@ -115,6 +115,11 @@ def turn_start(run: Run, turn: Turn, limits: Limits) -> int:
             start = max(int(turn.start_ms or 0), state.cursor_ms)
     if hint is not None:  # a floored timestamp: the turn starts at an onset just after it
         start = snap_to_onset(index, hint + 500, hint - 300, 0, hint + 1_300, params=run.params)
+    elif start is None and state.failed_in_row and limits[0] is not None:
+        # no timestamp, and the turn before fell back too, so the cursor is only a guess: the middle of
+        # the turn's range (an estimate from the stamps around it) is a better one
+        lo, hi = limits[0]
+        start = snap_to_onset(index, (lo + hi) / 2, lo, 0, hi, params=run.params)
     elif start is None:  # no usable timestamp: the first onset after the previous turn
         after = [on for on, _ in onsets(index, state.cursor_ms, state.cursor_ms + 3_000)]
         start = after[0] if after else state.cursor_ms

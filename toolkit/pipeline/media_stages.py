@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from ..errors import AlignmentError
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from ..repair.stage import RemovedCopy
     from ..timing import RateModel
 
-__all__ = ["MediaResult", "apply_media", "duplicate_alternatives"]
+__all__ = ["MediaResult", "apply_media", "duplicate_alternatives", "place_unstamped", "unstamped_bounds"]
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +63,15 @@ def apply_media(
     analysed: AnalysedMedia | None = None,
     removed: Sequence[RemovedCopy] = (),
     language: Language | None = None,
+    estimated: frozenset[int] = frozenset(),
 ) -> MediaResult:
     """Time a transcript's turns to the speech in ``options.media`` (see :mod:`toolkit.sync.snapping`).
+
+    ``estimated`` holds the lines of turns the transcript gave no timestamp, whose start repair estimated
+    from the speech rates (P004). Such a start is no evidence for turn sync and no bound for the aligner:
+    those turns go in without one, the aligner places them after the turn before, and a turn still
+    without a start gets its estimate back, moved as the timed turn before it moved
+    (:func:`place_unstamped`).
 
     Word alignment (``options.align == "words"``) runs pocketsphinx on English or on a transcript whose
     language is not known (its acoustic model is English: on other languages its "alignments" are no
@@ -83,8 +90,9 @@ def apply_media(
         # where the onsets alone cannot decide the offset, the turns' words do (with the check's report)
         return check_turn_sync(seen, result, am.media.audio, am.media.sample_rate, rates, language)
 
+    given = [replace(t, start_ms=None) if t.line in estimated else t for t in turns]
     ts = sync_turns(
-        turns, am.mask, duration_ms=am.duration_ms, path=path, alternatives=alternatives, check=words
+        given, am.mask, duration_ms=am.duration_ms, path=path, alternatives=alternatives, check=words
     )
     media_meta = {
         "path": options.media,
@@ -92,7 +100,7 @@ def apply_media(
         "audio_stream": am.media.stream.specifier,
         **ts.meta,
     }
-    synced, findings = ts.turns, [*damage, *ts.findings]
+    synced, findings = place_unstamped(ts.turns, turns), [*damage, *ts.findings]
     if options.align != "words":
         media_meta["align"] = options.align
     elif language is not None and language.reliable and not language.is_english:
@@ -100,7 +108,9 @@ def apply_media(
         findings.extend(more)
         media_meta.update(how)
     else:
-        synced, more, how = _align_english(ts, am, rates, path)
+        loose = ts._replace(bounds=unstamped_bounds(ts.turns, turns, ts.bounds))
+        aligned, more, how = _align_english(loose, am, rates, path)
+        synced = place_unstamped(aligned, turns)  # a turn without words or a stamp: its estimate
         findings.extend(more)
         media_meta.update(how)
     return MediaResult(tuple(synced), findings, {"media": media_meta}, am.duration_ms)
@@ -170,3 +180,60 @@ def _voiced_engine(code: str) -> Aligner | None:
     except (ImportError, AlignmentError) as exc:
         log.info("no eSpeak NG aligner for %s: %s", code, exc)
         return None
+
+
+UNSTAMPED_SLACK_MS = 3_000  # a turn without a stamp lies this far around its estimate at least ...
+UNSTAMPED_SLACK_SHARE = 0.35  # ... or this share of the time since the last stamp (the rate model drifts)
+
+
+def unstamped_bounds(
+    timed: Sequence[Turn], estimates: Sequence[Turn], bounds: Sequence[tuple[int, int] | None]
+) -> tuple[tuple[int, int] | None, ...]:
+    """``bounds`` with a range for every turn without a start: around its estimate, moved as the last
+    stamped turn before it moved, as wide as the rate model may have drifted since that stamp. The
+    aligner places such a turn after the turn before it; the range keeps a lost thread from running on
+    for minutes."""
+    out = list(bounds)
+    shift, since = 0, 0
+    for i, t in enumerate(timed):
+        guess = estimates[i].start_ms
+        if t.start_ms is not None:
+            if guess is not None:
+                shift, since = t.start_ms - guess, t.start_ms
+            continue
+        if guess is None or out[i] is not None:
+            continue
+        at = guess + shift
+        slack = max(UNSTAMPED_SLACK_MS, int(UNSTAMPED_SLACK_SHARE * max(0, at - since)))
+        out[i] = (max(0, at - slack), at + slack)
+    return tuple(out)
+
+
+def place_unstamped(timed: Sequence[Turn], estimates: Sequence[Turn]) -> tuple[Turn, ...]:
+    """``timed`` with every turn that has no start given its estimate (the same turn in ``estimates``),
+    moved as far as the nearest turn before it that has one moved from its own estimate, and kept
+    between its neighbours. A turn before it timed without words, whose speech was taken to run on to
+    the next timed turn, now ends where this one starts."""
+    out = list(timed)
+    shift = 0
+    last: int | None = None  # the index of the nearest turn before that has a start
+    for i, t in enumerate(out):
+        guess = estimates[i].start_ms
+        if t.start_ms is not None:
+            shift = t.start_ms - guess if guess is not None else shift
+            last = i
+            continue
+        if guess is None:
+            continue
+        start = max(0, guess + shift)
+        after = next((u.start_ms for u in out[i + 1 :] if u.start_ms is not None), None)
+        if after is not None:
+            start = min(start, after)
+        if last is not None:
+            before = out[last]
+            start = max(start, before.start_ms or 0)
+            if not before.words and before.end_ms is not None and before.end_ms > start:
+                out[last] = replace(before, end_ms=start if start > (before.start_ms or 0) else None)
+        out[i] = replace(t, start_ms=start, end_ms=None)
+        last = i
+    return tuple(out)

@@ -98,6 +98,7 @@ def convert_document(doc: Document, options: ConvertOptions) -> ConvertResult:
     turns: tuple[Turn, ...] = doc.turns
     meta: dict[str, Any] = {}
     removed: tuple[RemovedCopy, ...] = ()
+    estimated: frozenset[int] = frozenset()  # lines of turns without a timestamp, their start estimated
     if doc.kind == "transcript" or (doc.layout or "").startswith("meeting-"):  # or a meeting in caption form
         turns, offset = clock_time_offset(turns, options.duration_ms)
         if offset:
@@ -107,6 +108,7 @@ def convert_document(doc: Document, options: ConvertOptions) -> ConvertResult:
         if options.repair:
             repaired = repair(doc, duration_ms=options.duration_ms, speakers=dict(options.speakers) or None)
             turns, removed = repaired.turns, repaired.removed
+            estimated = frozenset(c.lines[0] for c in repaired.changes if c.kind == "missing-timestamp")
             findings.extend(repaired.findings)
     language = transcript_language(turns, options.language, path=doc.path, findings=findings)
     cjk = language is not None and language.is_cjk
@@ -120,7 +122,13 @@ def convert_document(doc: Document, options: ConvertOptions) -> ConvertResult:
         from .media_stages import apply_media  # lazy: numpy, ffmpeg, the speech detectors: only for --media
 
         media_result = apply_media(
-            turns, options, path=doc.path, rates=rates, removed=removed, language=language
+            turns,
+            options,
+            path=doc.path,
+            rates=rates,
+            removed=removed,
+            language=language,
+            estimated=estimated,
         )
         turns = media_result.turns
         findings.extend(media_result.findings)
