@@ -210,12 +210,13 @@ def _next_hints(turns: Sequence[Turn]) -> list[int | None]:
 def _next_bounds(
     turns: Sequence[Turn], ranges: Sequence[tuple[int, int] | None]
 ) -> list[tuple[int, int] | None]:
-    """Per turn, the first-word range of the next turn that has a timestamp."""
+    """Per turn, the first-word range of the next turn that has a timestamp or a range (a turn without a
+    stamp has one around its estimate)."""
     out: list[tuple[int, int] | None] = [None] * len(turns)
     nxt: tuple[int, int] | None = None
     for i in range(len(turns) - 1, -1, -1):
         out[i] = nxt
-        if turns[i].start_ms is not None:
+        if turns[i].start_ms is not None or ranges[i] is not None:
             nxt = ranges[i]
     return out
 
