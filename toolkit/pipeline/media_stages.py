@@ -215,6 +215,10 @@ def place_unstamped(timed: Sequence[Turn], estimates: Sequence[Turn]) -> tuple[T
     between its neighbours. A turn before it timed without words, whose speech was taken to run on to
     the next timed turn, now ends where this one starts."""
     out = list(timed)
+    after_of: list[int | None] = [None] * len(out)  # the next start among the turns after each (linear)
+    for i in range(len(out) - 2, -1, -1):
+        nxt = out[i + 1].start_ms
+        after_of[i] = nxt if nxt is not None else after_of[i + 1]
     shift = 0
     last: int | None = None  # the index of the nearest turn before that has a start
     for i, t in enumerate(out):
@@ -226,7 +230,7 @@ def place_unstamped(timed: Sequence[Turn], estimates: Sequence[Turn]) -> tuple[T
         if guess is None:
             continue
         start = max(0, guess + shift)
-        after = next((u.start_ms for u in out[i + 1 :] if u.start_ms is not None), None)
+        after = after_of[i]
         if after is not None:
             start = min(start, after)
         if last is not None:
