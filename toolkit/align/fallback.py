@@ -87,18 +87,8 @@ def bridge(
     first = [on for on, _ in onsets(index, lo, min(lo + params.snap_sigma_ms, round(span_end)))]
     begin = first[0] if first else lo
     sentence_at = _sentence_onsets(index, begin, span_end, chars, bounds, params)
-    total_chars = sum(chars) or 1
-    out: list[TokenTiming] = []
-    for k, (a, b) in enumerate(itertools.pairwise(bounds)):
-        pos = float(sentence_at[k])
-        stop = sentence_at[k + 1] - FRAME_MS if k + 1 < len(sentence_at) else span_end
-        dur = min(rate_ms * sum(chars[a:b]) / total_chars, max(0.0, stop - pos))
-        n_chars = sum(chars[a:b]) or 1
-        for c in chars[a:b]:
-            d = dur * c / n_chars
-            out.append(TokenTiming(round(pos), round(pos + d), float("-inf")))
-            pos += d
-    return out
+    spans = _spread(chars, bounds, sentence_at, rate_ms, span_end)
+    return [TokenTiming(round(a), round(b), float("-inf")) for a, b in spans]
 
 
 def turn_start(run: Run, turn: Turn, limits: Limits) -> int:
@@ -181,22 +171,36 @@ def _spread_words(
     starts: Sequence[int],
     rate_ms: float,
 ) -> tuple[list[Word], float]:
-    """Word times from each sentence's start, by characters at the rate model's pace (a sentence ends
-    before the next one starts), and where the last word ends."""
+    """Word times from each sentence's start (:func:`_spread`), and where the last word ends."""
+    spans = _spread(chars, bounds, starts, rate_ms)
+    words = [Word(tok.text, round(a), round(b)) for tok, (a, b) in zip(tokens, spans, strict=True)]
+    return words, spans[-1][1] if spans else float(starts[0])
+
+
+def _spread(
+    chars: Sequence[int],
+    bounds: Sequence[int],
+    starts: Sequence[int],
+    rate_ms: float,
+    end: float | None = None,
+) -> list[tuple[float, float]]:
+    """(start, end) of each token, from its sentence's start (sentences at ``bounds``, starting at
+    ``starts``), by characters at the rate model's pace; a sentence ends before the next one starts, and
+    the last before ``end`` when given."""
     all_chars = sum(chars) or 1
-    words: list[Word] = []
-    pos = float(starts[0])
+    out: list[tuple[float, float]] = []
     for k, (a, b) in enumerate(itertools.pairwise(bounds)):
         pos = float(starts[k])
         total = rate_ms * sum(chars[a:b]) / all_chars
-        if k + 1 < len(starts):  # a sentence ends before the next one starts
-            total = min(total, max(0.0, starts[k + 1] - starts[k] - FRAME_MS))
+        stop = starts[k + 1] - FRAME_MS if k + 1 < len(starts) else end
+        if stop is not None:
+            total = min(total, max(0.0, stop - pos))
         n_chars = sum(chars[a:b]) or 1
-        for tok, c in zip(tokens[a:b], chars[a:b], strict=True):
+        for c in chars[a:b]:
             dur = total * c / n_chars
-            words.append(Word(tok.text, round(pos), round(pos + dur)))
+            out.append((pos, pos + dur))
             pos += dur
-    return words, pos
+    return out
 
 
 def _move_cursor(run: Run, pos: float, next_hint: int | None) -> None:

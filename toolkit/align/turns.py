@@ -233,9 +233,9 @@ def _align_turn(
     local: list[Finding] = []  # kept only if the turn aligns
     piece_run = replace(run, findings=local)
     for piece in turn_pieces(engine, turn, tokens, next_hint, mpp, limits, params.max_chunk_speech_ms):
-        got = _align_piece(piece_run, piece, cursor, mpp, turn)
-        parts.extend(got)
-        cursor = _parts_end(run, got, cursor, mpp)
+        result = _align_piece(piece_run, piece, cursor, mpp, turn)
+        parts.append((piece, result))
+        cursor = result[-1].end_ms if result is not None else _after_lost(run, piece, cursor, mpp)
     aligned = [t for _, ts in parts if ts is not None for t in ts]
     if not aligned:
         return None
@@ -271,9 +271,8 @@ def _learn_pace(state: State, speaker: str | None, phones: int, timings: Sequenc
 Part = tuple[Piece, list[TokenTiming] | None]  # a piece and its timings (None: the engine could not align it)
 
 
-def _align_piece(run: Run, piece: Piece, cursor: int, mpp: float, turn: Turn) -> list[Part]:
-    """The piece with its timings (its best window, recovered and checked; ``None`` when it does not
-    fit), or, when no window lets the engine align it whole, its halves'."""
+def _align_piece(run: Run, piece: Piece, cursor: int, mpp: float, turn: Turn) -> list[TokenTiming] | None:
+    """One piece's timings: its best window, recovered and checked; ``None`` when it does not fit."""
     state, params = run.state, run.params
     _, best = best_window(run, piece, cursor, mpp, turn)
     if best is None:
@@ -287,7 +286,7 @@ def _align_piece(run: Run, piece: Piece, cursor: int, mpp: float, turn: Turn) ->
     log.debug("line %d: %d of %d words implausible, median score %.2f", turn.line, bad, len(timings), fit)
     implausible = bad > params.max_fallback_bad * len(timings) or squeeze(timings, piece.phones, params) > 0
     if implausible or fit < floor:
-        return [(piece, None)]
+        return None
     if piece.bound is not None:
         lo, hi = piece.bound
         first = timings[0]
@@ -297,12 +296,11 @@ def _align_piece(run: Run, piece: Piece, cursor: int, mpp: float, turn: Turn) ->
             timings = [TokenTiming(lo, first.end_ms, first.score), *timings[1:]]
         if not lo <= timings[0].start_ms <= hi:
             log.debug("line %d: start %d outside %s", turn.line, timings[0].start_ms, piece.bound)
-            # the words are not where the turn's timestamp says: a misfit, timed without them
-            return [(piece, None)]
+            return None  # the words are not where the turn's timestamp says: a misfit, timed without them
     if _far_from_hint(run, piece, timings, turn):
-        return [(piece, None)]
+        return None
     state.fits.setdefault(turn.speaker, []).append(fit)
-    return [(piece, timings)]
+    return timings
 
 
 def _far_from_hint(run: Run, piece: Piece, timings: Sequence[TokenTiming], turn: Turn) -> bool:
@@ -317,34 +315,27 @@ def _far_from_hint(run: Run, piece: Piece, timings: Sequence[TokenTiming], turn:
     return True
 
 
-def _split_piece(run: Run, piece: Piece, cursor: int, mpp: float, turn: Turn) -> list[Part]:
+def _split_piece(run: Run, piece: Piece, cursor: int, mpp: float, turn: Turn) -> list[TokenTiming] | None:
     """When no window lets the engine align a piece, align its two halves (at a sentence) one by one;
     both must align (a half that fails often means the other took its audio)."""
     if len(piece.sentence_starts) < 2 or run.state.failed_in_row >= run.params.give_up_after:
-        return [(piece, None)]
+        return None
     first, second = halves(piece)
     log.debug("line %d: splitting %d tokens at %d", turn.line, len(piece.tokens), len(first.tokens))
     a = _align_piece(run, first, cursor, mpp, turn)
-    if any(ts is None for _, ts in a):
-        return [(piece, None)]
-    b = _align_piece(run, second, _parts_end(run, a, cursor, mpp), mpp, turn)
-    return [(piece, None)] if any(ts is None for _, ts in b) else a + b
+    if a is None:
+        return None
+    b = _align_piece(run, second, a[-1].end_ms, mpp, turn)
+    return None if b is None else a + b
 
 
-def _parts_end(run: Run, parts: Sequence[Part], cursor: int, mpp: float) -> int:
-    """Where the words after ``parts`` are searched from: the last aligned word's end; past a part the
-    engine could not align, the speech onset likeliest to start the next sentence after the speech time
-    that part's phones need (:func:`~toolkit.align.fallback.snap_to_onset`: near the estimate, after a
-    long pause)."""
-    pos = cursor
-    for piece, ts in parts:
-        if ts is not None:
-            pos = ts[-1].end_ms
-            continue
-        need = expected_ms(sum(piece.phones), mpp)
-        est = run.index.time_after_speech(pos, int(need))
-        pos = snap_to_onset(run.index, est, pos, need, params=run.params) - run.params.onset_margin_ms
-    return pos
+def _after_lost(run: Run, piece: Piece, cursor: int, mpp: float) -> int:
+    """Where the words after a piece the engine could not align (from ``cursor``) are searched from: the
+    speech onset likeliest to start the next sentence after the speech time the piece's phones need
+    (:func:`~toolkit.align.fallback.snap_to_onset`: near the estimate, after a long pause)."""
+    need = expected_ms(sum(piece.phones), mpp)
+    est = run.index.time_after_speech(cursor, int(need))
+    return snap_to_onset(run.index, est, cursor, need, params=run.params) - run.params.onset_margin_ms
 
 
 def _bridged(
