@@ -212,15 +212,16 @@ def main() -> None:
     for item in rs.items(corpus):
         if args.disfluent and not item.truth.get("words"):
             continue
+        given = shifted_transcript(item, args.shift_stamps) if args.shift_stamps else None
+        given = unstamped_transcript(item) if args.unstamped else given
         for how in args.degradations.split(","):
             key = f"{item.name} ({how})" if how != "clean" else item.name
-            media = rs.media_file(item, how)
-            text = shifted_transcript(item, args.shift_stamps) if args.shift_stamps else None
-            text = unstamped_transcript(item) if args.unstamped else text
-            truth = None
+            text, truth = given, None
             if args.disfluent:
                 media, text, truth, n = disfluent_case(item, how)
                 inserted += n
+            else:
+                media = rs.media_file(item, how)
             errors["media"][key] = convert_errors(item, media, transcript=text, truth=truth, case=key)
             errors["sync"][key] = convert_errors(item, media, "sync", transcript=text, truth=truth)
             errors["rate"][key] = convert_errors(item, None, transcript=text, truth=truth)

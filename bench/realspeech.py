@@ -331,12 +331,11 @@ def disfluent(item: Item, how: str = "clean", seed: int = 3) -> Disfluent:
     def moved(t_ms: int) -> int:
         return t_ms + sum(len(seg) for at, seg, _ in inserts if at <= _ms(t_ms)) * 1000 // RATE
 
-    new_truth = json.loads(json.dumps(truth))
+    # words and speech spans are no longer true (the convert scores do not use them)
+    new_truth = {k: v for k, v in truth.items() if k not in ("words", "speech_spans")}
     new_truth["sentences"] = [
         {**s, "start_ms": moved(s["start_ms"]), "end_ms": moved(s["end_ms"])} for s in truth["sentences"]
     ]
-    new_truth.pop("words", None)
-    new_truth.pop("speech_spans", None)  # no longer true; the convert scores do not use them
     assert item.transcript is not None
     used: set[int] = set()
     lines = []
