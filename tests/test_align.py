@@ -20,7 +20,7 @@ from toolkit.align import AlignParams, align_turns
 from toolkit.align.aligner import Aligner, TokenTiming
 from toolkit.align.fallback import snap_to_onset
 from toolkit.align.pieces import Piece
-from toolkit.align.recovery import recover, snap_sentence_starts, worth_reporting
+from toolkit.align.recovery import recover, said_again, snap_sentence_starts, worth_reporting
 from toolkit.align.run import Run, State
 from toolkit.align.windows import SpeechIndex, onsets
 from toolkit.model import Finding, Turn
@@ -522,3 +522,69 @@ def test_no_pause_heard_does_not_hand_a_piece_the_rest_of_the_media() -> None:
     near = SpeechIndex(np.ones(500, dtype=bool))
     cands, target = end_candidates(near, 0, piece, 80.0, params)
     assert cands[-1].end_ms == near.end_ms
+
+
+class _Scored:
+    """An engine that puts each token 300 ms after the last from its window's start, every one scoring
+    ``score``: how well a re-alignment fits the sound is the caller's to choose."""
+
+    name = "scored"
+    sample_rate = 16000
+
+    def __init__(self, score: float) -> None:
+        self.score = score
+
+    def phone_count(self, token: str) -> int:
+        return 3
+
+    def align(self, tokens: Sequence[str], audio: np.ndarray) -> list[TokenTiming] | None:
+        return [TokenTiming(40 + 300 * i, 40 + 300 * (i + 1), self.score) for i in range(len(tokens))]
+
+
+@pytest.mark.parametrize(("redo_score", "moved"), [(-1.2, True), (-6.0, False)])
+def test_a_restart_that_pulls_words_off_their_sound_is_not_taken(redo_score: float, moved: bool) -> None:
+    """A long word at a phrase's end ("Strasburg", drawn out) looks implausible by its length alone. A
+    restart from the next onset makes every length plausible, but puts the word on the next word's sound:
+    its words fit far worse than before, and the first alignment stays (no A002 either). A restart whose
+    words fit as well as before is taken."""
+    index = _index("1" * 140 + "0" * 20 + "1" * 80 + "0" * 20 + "1" * 40 + "0" * 100)
+    findings: list[Finding] = []
+    turn = Turn("A", 0, "Strasburg, Basle, Paris.", 1)
+    piece = Piece(["strasburg", "basle", "paris"], [3, 3, 3], [0], None, 0)
+    timings = [TokenTiming(0, 1400, -1.0), TokenTiming(1600, 2400, -1.0), TokenTiming(2600, 3000, -1.0)]
+    audio = np.zeros(16 * 4000, dtype=np.int16)
+    engine = _Scored(redo_score)
+    run = Run(engine, audio, 16000, index, RateModel(global_wps=2.5), None, findings, State(), AlignParams())
+    out = recover(run, piece, list(timings), 4000, 75.0, turn)
+    assert (out != timings) is moved
+    if not moved:
+        assert findings == []
+
+
+class _SaysAgain(_Scored):
+    """An engine that fits ``word`` to any stretch as well as ``score`` says, and every other text badly."""
+
+    def __init__(self, word: str, score: float) -> None:
+        super().__init__(score)
+        self.word = word
+
+    def align(self, tokens: Sequence[str], audio: np.ndarray) -> list[TokenTiming] | None:
+        out = super().align(tokens, audio)
+        if list(tokens) == [self.word]:
+            return out
+        return [TokenTiming(t.start_ms, t.end_ms, -9.0) for t in out or []]
+
+
+@pytest.mark.parametrize(("score", "again"), [(-1.4, True), (-4.0, False)])
+def test_words_said_twice_are_no_news(score: float, again: bool) -> None:
+    """Skipped audio between "one" and "two" that "two" fits about as well as its own place ("one two
+    two") is a repeat, normal in spontaneous speech: no A002. Skipped audio that no neighbouring word fits
+    (an unscripted "Right, right.") is news."""
+    index = _index("1" * 50 + "0" * 10 + "1" * 50 + "0" * 40 + "1" * 50 + "0" * 100)
+    piece = Piece(["one", "two"], [3, 3], [0], None, 0)
+    timings = [TokenTiming(0, 500, -1.0), TokenTiming(1500, 2000, -1.0)]
+    audio = np.zeros(16 * 3000, dtype=np.int16)
+    engine = _SaysAgain("two", score)
+    run = Run(engine, audio, 16000, index, RateModel(global_wps=2.5), None, [], State(), AlignParams())
+    assert worth_reporting(index, 500, 1500, AlignParams())  # sound enough to be news, but for the repeat
+    assert said_again(run, piece, timings, 1, 500, 1500) is again

@@ -4,7 +4,11 @@ After a window's result (:mod:`toolkit.align.window_search`), a word that lasts 
 the detector hears between two words that no word covers, means audio the text does not contain (music,
 an unscripted "Right, right.") was forced onto the words: the rest of the window is aligned again from
 each speech onset there, and the first plausible result is kept (:func:`recover`, finding A002); after a
-sentence's last word the audio is taken to follow it (unscripted audio comes between sentences). A first
+sentence's last word the audio is taken to follow it (unscripted audio comes between sentences). A result
+whose words fit their sound clearly worse than before is not plausible, whatever their lengths: a word
+drawn out at a phrase's end must not be moved onto the next word's sound. Skipped audio that the words
+next to it fit as well as their own place is those words said twice, normal in spontaneous speech, and
+is not reported (:func:`said_again`); nor is a skip too short or too quiet to be news. A first
 sentence that scores far below the speaker's usual (music before a turn that the detector takes for
 speech) is aligned again from the speech onsets after it (:func:`refit_head`, finding A002).
 
@@ -37,6 +41,7 @@ __all__ = [
     "refit_head",
     "report_skip",
     "restart_order",
+    "said_again",
     "snap_sentence_starts",
     "worth_reporting",
 ]
@@ -80,7 +85,9 @@ def recover(
             skipped_from = timings[m - 1].end_ms if m > j else timings[m].start_ms
             timings[m:] = redo
             log.debug("line %d: skipped %d-%d before %r", turn.line, skipped_from, onset, piece.tokens[m])
-            if worth_reporting(index, skipped_from, onset, params):  # not a pause stretched over, nor an "um"
+            if worth_reporting(index, skipped_from, onset, params) and not said_again(
+                run, piece, timings, m, skipped_from, onset
+            ):  # not a pause stretched over, nor an "um", nor words said twice
                 report_skip(run.findings, run.path, turn, skipped_from, onset, piece.tokens[m])
         j += 1
     return timings
@@ -112,7 +119,7 @@ def _best_restart(
                 continue
             from_ms = onset - params.onset_margin_ms
             redo = align_span(run.engine, piece.tokens[m:], run.audio, run.sample_rate, from_ms, end_ms)
-            if redo is None:
+            if redo is None or _fits_worse(redo, timings[m:], params):
                 continue
             head = list(timings[s0:m])
             if m > j:  # the word before the junk keeps a plausible length
@@ -126,6 +133,17 @@ def _best_restart(
         if best is not None and best[0] == 0:
             break
     return best
+
+
+def _fits_worse(redo: Sequence[TokenTiming], before: Sequence[TokenTiming], params: AlignParams) -> bool:
+    """Whether re-aligned words fit the sound clearly worse than they did before, over the first few: one
+    word much worse, or all of them together. A restart that only makes the words' lengths plausible must
+    not pull them off their own sound: a long word at a phrase's end ("Strasburg", drawn out, with a
+    reverberation tail) looks implausible by its length alone, and a restart from the next onset would
+    put it on the next word's sound."""
+    k = min(params.restart_fit_words, len(redo), len(before))
+    drops = [b.score - r.score for r, b in zip(redo[:k], before[:k], strict=True)]
+    return max(drops) > params.restart_word_drop or float(np.mean(drops)) > params.restart_fit_drop
 
 
 def _capped(t: TokenTiming, phones: int, mpp: float, params: AlignParams, next_start_ms: int) -> TokenTiming:
@@ -176,7 +194,9 @@ def refit_head(
         fit = median_score(redo[:n])
         log.debug("line %d: head fit %.2f (usual %.2f), from %d: %.2f", turn.line, head, usual, onset, fit)
         if fit >= usual - params.head_fit_drop and fit >= head + params.head_fit_gain:
-            if worth_reporting(run.index, timings[0].start_ms, onset, params):
+            if worth_reporting(run.index, timings[0].start_ms, onset, params) and not said_again(
+                run, piece, redo, 0, timings[0].start_ms, onset
+            ):
                 report_skip(run.findings, run.path, turn, timings[0].start_ms, onset, piece.tokens[0])
             return redo
     return timings
@@ -186,6 +206,29 @@ def worth_reporting(index: SpeechIndex, start_ms: int, end_ms: int, params: Alig
     """Skipped audio that is news (A002): sound the detector hears, longer than a filler or a repeat."""
     long_enough = end_ms - start_ms >= params.filler_ms
     return long_enough and index.speech_ms(start_ms, end_ms) >= params.skipped_sound_ms
+
+
+def said_again(
+    run: Run, piece: Piece, timings: Sequence[TokenTiming], m: int, start_ms: int, end_ms: int
+) -> bool:
+    """Whether the skipped audio before word ``m`` is the words next to it said twice ("of the of the",
+    "we we", "pa- pass"): normal in spontaneous speech, and no news. One or two words before the skip or
+    after it, aligned to the skipped audio alone, must fit it about as well as they fit their own place,
+    and what they leave of it on either side must be no news itself."""
+    params, index = run.params, run.index
+    for lo, hi in ((m - 1, m), (m - 2, m), (m, m + 1), (m, m + 2)):
+        if lo < 0 or hi > len(timings):
+            continue
+        again = align_span(run.engine, piece.tokens[lo:hi], run.audio, run.sample_rate, start_ms, end_ms)
+        if (
+            again is not None
+            and median_score(again) >= median_score(timings[lo:hi]) - params.repeat_fit_drop
+            and not worth_reporting(index, start_ms, again[0].start_ms, params)
+            and not worth_reporting(index, again[-1].end_ms, end_ms, params)
+        ):
+            log.debug("%r said again at %d-%d", piece.tokens[lo:hi], again[0].start_ms, again[-1].end_ms)
+            return True
+    return False
 
 
 def report_skip(
