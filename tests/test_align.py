@@ -526,34 +526,42 @@ def test_no_pause_heard_does_not_hand_a_piece_the_rest_of_the_media() -> None:
 
 class _Scored:
     """An engine that puts each token 300 ms after the last from its window's start, every one scoring
-    ``score``: how well a re-alignment fits the sound is the caller's to choose."""
+    ``score`` (the first ``first``): how well a re-alignment fits the sound is the caller's to choose."""
 
     name = "scored"
     sample_rate = 16000
 
-    def __init__(self, score: float) -> None:
-        self.score = score
+    def __init__(self, score: float, first: float | None = None) -> None:
+        self.score, self.first = score, score if first is None else first
 
     def phone_count(self, token: str) -> int:
         return 3
 
     def align(self, tokens: Sequence[str], audio: np.ndarray) -> list[TokenTiming] | None:
-        return [TokenTiming(40 + 300 * i, 40 + 300 * (i + 1), self.score) for i in range(len(tokens))]
+        return [
+            TokenTiming(40 + 300 * i, 40 + 300 * (i + 1), self.first if i == 0 else self.score)
+            for i in range(len(tokens))
+        ]
 
 
-@pytest.mark.parametrize(("redo_score", "moved"), [(-1.2, True), (-6.0, False)])
-def test_a_restart_that_pulls_words_off_their_sound_is_not_taken(redo_score: float, moved: bool) -> None:
+@pytest.mark.parametrize(
+    ("redo_score", "first", "moved"), [(-1.2, None, True), (-6.0, None, False), (-1.0, -4.6, True)]
+)
+def test_a_restart_that_pulls_words_off_their_sound_is_not_taken(
+    redo_score: float, first: float | None, moved: bool
+) -> None:
     """A long word at a phrase's end ("Strasburg", drawn out) looks implausible by its length alone. A
     restart from the next onset makes every length plausible, but puts the word on the next word's sound:
     its words fit far worse than before, and the first alignment stays (no A002 either). A restart whose
-    words fit as well as before is taken."""
+    words fit as well as before is taken, even when its first word alone fits worse (a short "I" scores
+    better on music before a sentence than on its own sound)."""
     index = _index("1" * 140 + "0" * 20 + "1" * 80 + "0" * 20 + "1" * 40 + "0" * 100)
     findings: list[Finding] = []
     turn = Turn("A", 0, "Strasburg, Basle, Paris.", 1)
     piece = Piece(["strasburg", "basle", "paris"], [3, 3, 3], [0], None, 0)
     timings = [TokenTiming(0, 1400, -1.0), TokenTiming(1600, 2400, -1.0), TokenTiming(2600, 3000, -1.0)]
     audio = np.zeros(16 * 4000, dtype=np.int16)
-    engine = _Scored(redo_score)
+    engine = _Scored(redo_score, first)
     run = Run(engine, audio, 16000, index, RateModel(global_wps=2.5), None, findings, State(), AlignParams())
     out = recover(run, piece, list(timings), 4000, 75.0, turn)
     assert (out != timings) is moved
@@ -588,3 +596,33 @@ def test_words_said_twice_are_no_news(score: float, again: bool) -> None:
     run = Run(engine, audio, 16000, index, RateModel(global_wps=2.5), None, [], State(), AlignParams())
     assert worth_reporting(index, 500, 1500, AlignParams())  # sound enough to be news, but for the repeat
     assert said_again(run, piece, timings, 1, 500, 1500) is again
+
+
+@pytest.mark.parametrize(("score", "falls_back"), [(-1.8, False), (-3.0, True)])
+def test_words_that_fit_no_window_are_not_aligned(score: float, falls_back: bool) -> None:
+    """A window's result that fits far worse than the speaker's own usual (below window_fit_factor times
+    it, less the margin) is kept only when no window fits; recovery may then move its words about, but
+    may not lift it past the turn's looser floor: a turn whose words fit no window falls back (A001). A
+    turn that fits worse than the usual but within one window's floor keeps its words. (Each sentence is
+    a turn here, so that the last speaker has an own usual from three turns before it.)"""
+    from toolkit.align.normalize import normalize
+
+    turns, audio, truth = load("clean")
+    one_each = [
+        Turn(turns[ti].speaker, start // 1000 * 1000, text, 2 * k + 1)
+        for k, (ti, text, start) in enumerate(truth["sentences"])
+    ]
+    truth["sentences"] = [[k, text, start] for k, (_, text, start) in enumerate(truth["sentences"])]
+    last = one_each[-1]
+    assert sum(t.speaker == last.speaker for t in one_each[:-1]) >= 3
+    tokens = [s for t in normalize(last.text) for s in t.spoken]
+    params = AlignParams()
+    usual = -1.0
+    assert params.window_fit_factor * usual - params.window_fit_margin > -3.0  # a misfit for every window
+    assert params.fit_factor * usual - 1.0 < -3.0  # within the turn's looser floor
+    aligned, findings = align_turns(one_each, audio, engine=_WorseFor(tokens, usual, score))
+    assert ([f.line for f in findings if f.code == "A001"] == [last.line]) is falls_back
+    errors = sentence_errors(aligned, truth)
+    assert max(abs(e) for e in errors[:-1]) <= TOLERANCE_MS, errors
+    if not falls_back:
+        assert abs(errors[-1]) <= TOLERANCE_MS, errors

@@ -5,8 +5,8 @@ the detector hears between two words that no word covers, means audio the text d
 an unscripted "Right, right.") was forced onto the words: the rest of the window is aligned again from
 each speech onset there, and the first plausible result is kept (:func:`recover`, finding A002); after a
 sentence's last word the audio is taken to follow it (unscripted audio comes between sentences). A result
-whose words fit their sound clearly worse than before is not plausible, whatever their lengths: a word
-drawn out at a phrase's end must not be moved onto the next word's sound. Skipped audio that the words
+that pulls words off their sound is not plausible, whatever their lengths: a word drawn out at a
+phrase's end must not be moved onto the next word's sound. Skipped audio that the words
 next to it fit as well as their own place is those words said twice, normal in spontaneous speech, and
 is not reported (:func:`said_again`); nor is a skip too short or too quiet to be news. A first
 sentence that scores far below the speaker's usual (music before a turn that the detector takes for
@@ -105,10 +105,12 @@ def _best_restart(
 ) -> Restart | None:
     """The best re-alignment after word ``j`` looked implausible: from sentence start ``s0``, ``j`` or
     ``j + 1`` (in :func:`restart_order`), each from the speech onsets up to the next word's end; the first
-    with no anomaly ends the search."""
+    with no anomaly ends the search. Of two as plausible, the one whose words keep their sound better
+    wins (the word before the junk, or the word after it, restarted from the same onset)."""
     params, index = run.params, run.index
     n = len(timings)
     best: Restart | None = None
+    best_drop = 0.0
     hi = timings[min(j + 1, n - 1)].end_ms
     for m in ([s0] if s0 < j else []) + restart_order(piece, timings, j):
         if m >= n:
@@ -119,15 +121,16 @@ def _best_restart(
                 continue
             from_ms = onset - params.onset_margin_ms
             redo = align_span(run.engine, piece.tokens[m:], run.audio, run.sample_rate, from_ms, end_ms)
-            if redo is None or _fits_worse(redo, timings[m:], params):
+            drop = None if redo is None else _fit_drop(redo, timings[m:], piece.phones[m:], params)
+            if redo is None or drop is None:
                 continue
             head = list(timings[s0:m])
             if m > j:  # the word before the junk keeps a plausible length
                 head[-1] = _capped(head[-1], piece.phones[j], mpp, params, redo[0].start_ms)
             score = anomaly(head + redo, piece.phones[s0:], mpp, params, index, skip_gap=len(head))
             log.debug("line %d:   from %r at %d: %.0f", turn.line, piece.tokens[m], onset, score)
-            if best is None or score < best[0]:
-                best = (score, onset, m, redo)
+            if best is None or (score, drop) < (best[0], best_drop):
+                best, best_drop = (score, onset, m, redo), drop
             if score == 0:
                 break
         if best is not None and best[0] == 0:
@@ -135,15 +138,22 @@ def _best_restart(
     return best
 
 
-def _fits_worse(redo: Sequence[TokenTiming], before: Sequence[TokenTiming], params: AlignParams) -> bool:
-    """Whether re-aligned words fit the sound clearly worse than they did before, over the first few: one
-    word much worse, or all of them together. A restart that only makes the words' lengths plausible must
-    not pull them off their own sound: a long word at a phrase's end ("Strasburg", drawn out, with a
-    reverberation tail) looks implausible by its length alone, and a restart from the next onset would
-    put it on the next word's sound."""
+def _fit_drop(
+    redo: Sequence[TokenTiming], before: Sequence[TokenTiming], phones: Sequence[int], params: AlignParams
+) -> float | None:
+    """How much worse a restart's first few words fit their sound than before (mean score drop), or
+    ``None`` when the restart pulls words off their own sound: the words after its first fit clearly
+    worse than they did (a word drawn out at a phrase's end, "Strasburg" with a reverberation tail,
+    looks implausible by its length alone, and the restart from the next onset puts it and the words
+    after it on the next words' sound), or its first word is crushed onto the start of the next one. The
+    first word's own score does not rule it out: a short word ("and", "I") scores as well on music
+    before a sentence as on its own sound, often better."""
     k = min(params.restart_fit_words, len(redo), len(before))
     drops = [b.score - r.score for r, b in zip(redo[:k], before[:k], strict=True)]
-    return max(drops) > params.restart_word_drop or float(np.mean(drops)) > params.restart_fit_drop
+    crushed = redo[0].end_ms - redo[0].start_ms < params.crush_ms_per_phone * phones[0]
+    if crushed or (k > 1 and float(np.mean(drops[1:])) > params.restart_fit_drop):
+        return None
+    return float(np.mean(drops))
 
 
 def _capped(t: TokenTiming, phones: int, mpp: float, params: AlignParams, next_start_ms: int) -> TokenTiming:

@@ -53,7 +53,17 @@ from ..timecode import format_clock
 from ..timing import RateModel
 from .aligner import Aligner, TokenTiming
 from .fallback import bridge, fallback, sentence_starts, snap_to_onset, turn_start
-from .fit import expected_ms, fit_floor, fit_known, long_excess, median_score, poor_audio, squeeze
+from .fit import (
+    MIN_FITS,
+    expected_ms,
+    fit_floor,
+    fit_known,
+    long_excess,
+    median_score,
+    poor_audio,
+    squeeze,
+    window_fit_floor,
+)
 from .normalize import Token, normalize
 from .pieces import Piece, halves, turn_pieces
 from .recovery import lift_from_silence, recover, refit_head, snap_sentence_starts
@@ -278,11 +288,18 @@ def _align_piece(run: Run, piece: Piece, cursor: int, mpp: float, turn: Turn) ->
     if best is None:
         return _split_piece(run, piece, cursor, mpp, turn)
     _, end, timings = best
+    window_floor = window_fit_floor(state, turn.speaker, params)
+    misfit = median_score(timings) < window_floor  # no window fitted: the best of the poor results
     timings = recover(run, piece, timings, end, mpp, turn)
     timings = refit_head(run, piece, timings, mpp, turn)
     bad = sum(1 for t, p in zip(timings, piece.phones, strict=True) if long_excess(t, p, mpp, params) > 0)
     fit = median_score(timings)
     floor = fit_floor(state, turn.speaker, params)
+    if misfit and len(state.fits.get(turn.speaker, [])) >= MIN_FITS:
+        # judged against the speaker's own usual, a result no window fitted stays a misfit unless its
+        # recovery lifts it to one window's floor: moving poorly fitting words about (a sentence the
+        # engine cannot align in any window, at -18 dB) does not make them the speaker's words
+        floor = max(floor, window_floor)
     log.debug("line %d: %d of %d words implausible, median score %.2f", turn.line, bad, len(timings), fit)
     implausible = bad > params.max_fallback_bad * len(timings) or squeeze(timings, piece.phones, params) > 0
     if implausible or fit < floor:
