@@ -121,8 +121,7 @@ def _best_restart(
                 continue
             from_ms = onset - params.onset_margin_ms
             redo = align_span(run.engine, piece.tokens[m:], run.audio, run.sample_rate, from_ms, end_ms)
-            drop = None if redo is None else _fit_drop(redo, timings[m:], piece.phones[m:], params)
-            if redo is None or drop is None:
+            if redo is None or (drop := _fit_drop(redo, timings[m:], piece.phones[m:], params)) is None:
                 continue
             head = list(timings[s0:m])
             if m > j:  # the word before the junk keeps a plausible length
