@@ -104,21 +104,12 @@ def shifted_transcript(item: rs.Item, shift_s: int) -> Path:
 
 
 def unstamped_transcript(item: rs.Item) -> Path:
-    """A copy of the item's transcript in which only each speaker's first turn keeps its stamp; the others
-    are written ``Name: text`` (transcripts that stamp a turn now and then)."""
+    """A copy of the item's transcript in which only each speaker's first turn keeps its stamp
+    (``rs.first_stamps_only``)."""
     assert item.transcript is not None
-    seen: set[str] = set()
-    lines = []
-    for line in item.transcript.read_text().splitlines():
-        m = re.match(r"^(.*?) \[\d\d:\d\d:\d\d\] (.*)$", line)
-        if m and m[1] in seen:
-            line = f"{m[1]}: {m[2]}"
-        elif m:
-            seen.add(m[1])
-        lines.append(line)
     out = rs.WORK / "unstamped" / f"{item.name}.transcript.txt"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("\n".join(lines) + "\n")
+    out.write_text(rs.first_stamps_only(item.transcript.read_text()))
     return out
 
 

@@ -247,6 +247,26 @@ def cases(corpus: Path, hows: list[str], groups: tuple[str, ...] = ("items",)) -
             yield item, how
 
 
+# ------------------------------------------------------------------------------------ transcripts
+
+_LABELLED_STAMP = re.compile(r"^(.*?) \[\d\d:\d\d:\d\d\] (.*)$")
+
+
+def first_stamps_only(text: str) -> str:
+    """A ``Name [HH:MM:SS] text`` transcript in which only each speaker's first turn keeps its stamp; the
+    others are written ``Name: text`` (transcripts that stamp a turn now and then)."""
+    seen: set[str] = set()
+    lines = []
+    for line in text.splitlines():
+        m = _LABELLED_STAMP.match(line)
+        if m and m[1] in seen:
+            line = f"{m[1]}: {m[2]}"
+        elif m:
+            seen.add(m[1])
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
 # ------------------------------------------------------------------------------------ disfluencies
 
 DISFLUENCIES = ("repeat_first", "repeat_pair", "false_start", "pause")
