@@ -20,7 +20,7 @@ from toolkit.align import AlignParams, align_turns
 from toolkit.align.aligner import Aligner, TokenTiming
 from toolkit.align.fallback import snap_to_onset
 from toolkit.align.pieces import Piece
-from toolkit.align.recovery import recover, said_again, snap_sentence_starts, worth_reporting
+from toolkit.align.recovery import audible_ms, recover, said_again, snap_sentence_starts, worth_reporting
 from toolkit.align.run import Run, State
 from toolkit.align.windows import SpeechIndex, onsets
 from toolkit.model import Finding, Turn
@@ -437,16 +437,42 @@ def test_a_target_pulled_before_the_window_still_gives_an_end() -> None:
     assert [(p.start_ms, p.end_ms) for p in cands] == [(11_000, 11_001), (30_000, 30_500)]
 
 
+def _sound(mask: str, loud: int = 3000, quiet: int = 30) -> np.ndarray:
+    """16 kHz noise for a mask written as :func:`_index` reads it: ``loud`` (peak) in its ``1`` frames,
+    ``quiet`` in its ``0`` frames."""
+    rng = np.random.default_rng(0)
+    level = np.repeat([loud if c == "1" else quiet for c in mask], 160)
+    return (rng.uniform(-1, 1, len(level)) * level).astype(np.int16)
+
+
+def _run_on(mask: str, audio: np.ndarray, engine: Any = None) -> Run:
+    return Run(
+        engine or _Scored(0.0), audio, 16000, _index(mask), RateModel(global_wps=2.5), None, [], State(),
+        AlignParams(),
+    )  # fmt: skip
+
+
 def test_a_filler_the_transcript_leaves_out_is_no_news() -> None:
     # an "um" or a repeated word (speech, under a second) is normal speech: no A002; a longer stretch
     # with speech (an interjection, music) is reported; a pause stretched over is not
-    speech = np.zeros(400, dtype=bool)
-    speech[100:150] = True  # 500 ms of "um"
-    speech[200:252] = True  # 520 ms of speech inside a 1.6 s stretch
-    index = SpeechIndex(speech)
-    assert not worth_reporting(index, 1000, 1500, AlignParams())
-    assert worth_reporting(index, 1900, 3500, AlignParams())
-    assert not worth_reporting(index, 3000, 4000, AlignParams())  # silence
+    mask = "0" * 100 + "1" * 50 + "0" * 50 + "1" * 52 + "0" * 148  # 500 ms of "um"; 520 ms in 1.6 s
+    run = _run_on(mask, _sound(mask))
+    assert not worth_reporting(run, 1000, 1500)
+    assert worth_reporting(run, 1900, 3500)
+    assert not worth_reporting(run, 3000, 4000)  # silence
+
+
+def test_noise_the_detector_takes_for_speech_is_no_news() -> None:
+    """Where the detector hears speech in a pause that is only the noise around it (pink noise at 10 dB
+    SNR), the stretch is no news: what someone says stands out of the noise. The same stretch 20 dB
+    over the noise floor is."""
+    mask = "1" * 100 + "0" * 100 + "1" * 52 + "0" * 48 + "1" * 100
+    detected = mask.replace("0", "1")  # the detector hears the noise as speech everywhere
+    noise_only = _sound(mask.replace("1", "0"), quiet=300)
+    assert not worth_reporting(_run_on(detected, noise_only), 1900, 2900)
+    speech_over_noise = _sound(mask, loud=3000, quiet=300)
+    assert worth_reporting(_run_on(detected, speech_over_noise), 1900, 2900)
+    assert audible_ms(_run_on(detected, speech_over_noise), 1900, 2900) == 520
 
 
 class _WorseFor:
@@ -578,13 +604,11 @@ def test_words_said_twice_are_no_news(score: float, again: bool) -> None:
     """Skipped audio between "one" and "two" that "two" fits about as well as its own place ("one two
     two") is a repeat, normal in spontaneous speech: no A002. Skipped audio that no neighbouring word fits
     (an unscripted "Right, right.") is news."""
-    index = _index("1" * 50 + "0" * 10 + "1" * 50 + "0" * 40 + "1" * 50 + "0" * 100)
+    mask = "1" * 50 + "0" * 10 + "1" * 50 + "0" * 40 + "1" * 50 + "0" * 100
     piece = Piece(["one", "two"], [3, 3], [0], None, 0)
     timings = [TokenTiming(0, 500, -1.0), TokenTiming(1500, 2000, -1.0)]
-    audio = np.zeros(16 * 3000, dtype=np.int16)
-    engine = _SaysAgain("two", score)
-    run = Run(engine, audio, 16000, index, RateModel(global_wps=2.5), None, [], State(), AlignParams())
-    assert worth_reporting(index, 500, 1500, AlignParams())  # sound enough to be news, but for the repeat
+    run = _run_on(mask, _sound(mask), _SaysAgain("two", score))
+    assert worth_reporting(run, 500, 1500)  # sound enough to be news, but for the repeat
     assert said_again(run, piece, timings, 1, 500, 1500) is again
 
 

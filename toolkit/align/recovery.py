@@ -36,6 +36,7 @@ from .window_search import align_span, end_candidates, pick
 from .windows import SpeechIndex, onsets
 
 __all__ = [
+    "audible_ms",
     "lift_from_silence",
     "recover",
     "refit_head",
@@ -85,7 +86,7 @@ def recover(
             skipped_from = timings[m - 1].end_ms if m > j else timings[m].start_ms
             timings[m:] = redo
             log.debug("line %d: skipped %d-%d before %r", turn.line, skipped_from, onset, piece.tokens[m])
-            if worth_reporting(index, skipped_from, onset, params) and not said_again(
+            if worth_reporting(run, skipped_from, onset) and not said_again(
                 run, piece, timings, m, skipped_from, onset
             ):  # not a pause stretched over, nor an "um", nor words said twice
                 report_skip(run.findings, run.path, turn, skipped_from, onset, piece.tokens[m])
@@ -203,7 +204,7 @@ def refit_head(
         fit = median_score(redo[:n])
         log.debug("line %d: head fit %.2f (usual %.2f), from %d: %.2f", turn.line, head, usual, onset, fit)
         if fit >= usual - params.head_fit_drop and fit >= head + params.head_fit_gain:
-            if worth_reporting(run.index, timings[0].start_ms, onset, params) and not said_again(
+            if worth_reporting(run, timings[0].start_ms, onset) and not said_again(
                 run, piece, redo, 0, timings[0].start_ms, onset
             ):
                 report_skip(run.findings, run.path, turn, timings[0].start_ms, onset, piece.tokens[0])
@@ -211,10 +212,35 @@ def refit_head(
     return timings
 
 
-def worth_reporting(index: SpeechIndex, start_ms: int, end_ms: int, params: AlignParams) -> bool:
-    """Skipped audio that is news (A002): sound the detector hears, longer than a filler or a repeat."""
-    long_enough = end_ms - start_ms >= params.filler_ms
-    return long_enough and index.speech_ms(start_ms, end_ms) >= params.skipped_sound_ms
+def worth_reporting(run: Run, start_ms: int, end_ms: int) -> bool:
+    """Skipped audio that is news (A002): longer than a filler or a repeat, with sound in it that the
+    detector hears as speech and that stands out of the noise around it (:func:`audible_ms`)."""
+    params = run.params
+    if end_ms - start_ms < params.filler_ms:
+        return False
+    if run.index.speech_ms(start_ms, end_ms) < params.skipped_sound_ms:
+        return False
+    return audible_ms(run, start_ms, end_ms) >= params.skipped_sound_ms
+
+
+def audible_ms(run: Run, start_ms: int, end_ms: int) -> int:
+    """How much of ``start_ms``-``end_ms`` (in 10 ms frames) is louder than the noise floor around it
+    (the quietest tenth of the frames within ``floor_context_ms``) by ``audible_db``. A speech detector
+    takes some noise for speech (a pause in pink noise at 10 dB, a hiss); what someone says that the
+    transcript leaves out stands out of the noise as the transcript's own words do."""
+    params, rate = run.params, run.sample_rate
+    lo = max(0, start_ms - params.floor_context_ms)
+    hi = min(run.audio_ms, end_ms + params.floor_context_ms)
+    n = rate // 100
+    x = run.audio[lo * rate // 1000 : hi * rate // 1000]
+    frames = len(x) // n
+    if frames == 0:
+        return 0
+    power = np.mean(np.square(x[: frames * n].astype(np.float64).reshape(frames, n)), axis=1)
+    level = 10 * np.log10(power + 1.0)  # dB of int16 units; digital silence is 0
+    floor = float(np.percentile(level, 10))
+    a, b = (start_ms - lo) // 10, (end_ms - lo) // 10
+    return int(np.count_nonzero(level[a:b] >= floor + params.audible_db)) * 10
 
 
 def said_again(
@@ -224,7 +250,7 @@ def said_again(
     "we we", "pa- pass"): normal in spontaneous speech, and no news. One or two words before the skip or
     after it, aligned to the skipped audio alone, must fit it about as well as they fit their own place,
     and what they leave of it on either side must be no news itself."""
-    params, index = run.params, run.index
+    params = run.params
     for lo, hi in ((m - 1, m), (m - 2, m), (m, m + 1), (m, m + 2)):
         if lo < 0 or hi > len(timings):
             continue
@@ -232,8 +258,8 @@ def said_again(
         if (
             again is not None
             and median_score(again) >= median_score(timings[lo:hi]) - params.repeat_fit_drop
-            and not worth_reporting(index, start_ms, again[0].start_ms, params)
-            and not worth_reporting(index, again[-1].end_ms, end_ms, params)
+            and not worth_reporting(run, start_ms, again[0].start_ms)
+            and not worth_reporting(run, again[-1].end_ms, end_ms)
         ):
             log.debug("%r said again at %d-%d", piece.tokens[lo:hi], again[0].start_ms, again[-1].end_ms)
             return True
