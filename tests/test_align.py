@@ -20,7 +20,14 @@ from toolkit.align import AlignParams, align_turns
 from toolkit.align.aligner import Aligner, TokenTiming
 from toolkit.align.fallback import snap_to_onset
 from toolkit.align.pieces import Piece
-from toolkit.align.recovery import audible_ms, recover, said_again, snap_sentence_starts, worth_reporting
+from toolkit.align.recovery import (
+    audible_ms,
+    recover,
+    said_again,
+    snap_sentence_starts,
+    trim_long_heads,
+    worth_reporting,
+)
 from toolkit.align.run import Run, State
 from toolkit.align.windows import SpeechIndex, onsets
 from toolkit.model import Finding, Turn
@@ -255,6 +262,25 @@ def test_sentence_start_moves_back_to_a_soft_onset() -> None:
     # nor before the previous turn's end
     timings = [TokenTiming(1160, 1400)]
     assert snap_sentence_starts(timings, [0], index, 1100, AlignParams())[0].start_ms == 1160
+
+
+def test_a_first_word_stretched_back_over_the_pause_keeps_its_end() -> None:
+    """A sentence's first word the engine stretched backwards over what came before it (1.3 s for "the",
+    two phones at 75 ms each) starts 1.5 expected lengths before its end, where the next word begins; a
+    first word of plausible length, a long last word and a one-word sentence stay."""
+    params = AlignParams()
+    stretched = [
+        TokenTiming(0, 400),
+        TokenTiming(500, 1800),
+        TokenTiming(1800, 2200),
+        TokenTiming(2200, 3000),
+    ]
+    out = trim_long_heads(stretched, [0, 1], [3, 2, 4, 3], 75.0, params)
+    assert [(t.start_ms, t.end_ms) for t in out] == [(0, 400), (1575, 1800), (1800, 2200), (2200, 3000)]
+    plausible = [TokenTiming(0, 400), TokenTiming(1500, 1800), TokenTiming(1800, 4000)]  # a long last word
+    assert trim_long_heads(plausible, [0, 1], [3, 2, 4], 75.0, params) == plausible
+    alone = [TokenTiming(0, 400), TokenTiming(500, 1800)]  # "Yes." after a sentence: its own sentence
+    assert trim_long_heads(alone, [0, 1], [3, 2], 75.0, params) == alone
 
 
 def test_fallback_turn_with_a_timestamp_past_the_end_of_the_audio() -> None:

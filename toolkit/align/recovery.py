@@ -44,6 +44,7 @@ __all__ = [
     "restart_order",
     "said_again",
     "snap_sentence_starts",
+    "trim_long_heads",
     "worth_reporting",
 ]
 
@@ -303,6 +304,30 @@ def snap_sentence_starts(
         )
         if ons and index.speech_ms(ons[-1], t.start_ms) >= 0.8 * (t.start_ms - ons[-1]):
             out[s] = TokenTiming(ons[-1], t.end_ms, t.score)
+    return out
+
+
+def trim_long_heads(
+    timings: list[TokenTiming],
+    starts: Sequence[int],
+    phones: Sequence[int],
+    mpp: float,
+    params: AlignParams,
+) -> list[TokenTiming]:
+    """A sentence's first token still implausibly long after recovery starts ``head_trim_factor`` times
+    its expected length before its end. The engine stretches it backwards over what comes before the
+    sentence that the text lacks (a hesitation, words said twice, a music bed the detector hears as
+    speech); its end, where the next word begins, is what the sound fixes. A one-word sentence stays."""
+    out = list(timings)
+    for s in starts:
+        if s + 1 >= len(out) or s + 1 in starts:
+            continue
+        t = out[s]
+        if long_excess(t, phones[s], mpp, params) == 0:
+            continue
+        start = t.end_ms - int(params.head_trim_factor * expected_ms(phones[s], mpp))
+        if start > t.start_ms:
+            out[s] = TokenTiming(start, t.end_ms, t.score)
     return out
 
 

@@ -20,7 +20,9 @@ first sentence that scores far below the usual (music before a turn that the det
 speech) is aligned again from the speech onsets after it (finding A002). A piece the
 engine cannot align at all is split in two at a sentence. A sentence's first word that the engine starts
 after a detected speech onset, with speech heard all the way, moves back to that onset (a soft onset the
-acoustic model calls silence).
+acoustic model calls silence); one still far too long after recovery keeps its end, where the next
+word begins, and starts 1.5 expected lengths before it (the engine stretched it backwards over sound the
+text lacks before the sentence).
 
 A turn that still fails, or whose words fit the sound far worse than the speaker's other turns, is timed
 without the engine (finding A001): it starts at the onset after its timestamp, its sentences share the
@@ -66,7 +68,13 @@ from .fit import (
 )
 from .normalize import Token, normalize
 from .pieces import Piece, halves, turn_pieces
-from .recovery import lift_from_silence, recover, refit_head, snap_sentence_starts
+from .recovery import (
+    lift_from_silence,
+    recover,
+    refit_head,
+    snap_sentence_starts,
+    trim_long_heads,
+)
 from .run import Limits, Run, State
 from .tuning import DEFAULT_PARAMS, AlignParams
 from .window_search import best_window
@@ -252,8 +260,9 @@ def _align_turn(
     _learn_pace(state, turn.speaker, sum(p for pc, ts in parts if ts is not None for p in pc.phones), aligned)
     timings = _bridged(piece_run, turn, parts, next_hint, limits)
     starts = _spoken_sentence_starts(tokens)
-    timings = snap_sentence_starts(timings, starts, run.index, state.cursor_ms, params)
     token_phones = [engine.phone_count(s) for t in tokens for s in t.spoken]
+    timings = trim_long_heads(timings, starts, token_phones, mpp, params)
+    timings = snap_sentence_starts(timings, starts, run.index, state.cursor_ms, params)
     timings = lift_from_silence(timings, starts, run.index, token_phones, params)
     state.cursor_ms = timings[-1].end_ms
     run.findings.extend(local)
