@@ -22,6 +22,7 @@ from toolkit.align.fallback import snap_to_onset
 from toolkit.align.pieces import Piece
 from toolkit.align.recovery import (
     audible_ms,
+    join_first_words,
     recover,
     said_again,
     snap_sentence_starts,
@@ -281,6 +282,25 @@ def test_a_first_word_stretched_back_over_the_pause_keeps_its_end() -> None:
     assert trim_long_heads(plausible, [0, 1], [3, 2, 4], 75.0, params) == plausible
     alone = [TokenTiming(0, 400), TokenTiming(500, 1800)]  # "Yes." after a sentence: its own sentence
     assert trim_long_heads(alone, [0, 1], [3, 2], 75.0, params) == alone
+
+
+def test_a_first_word_left_behind_at_the_sentence_before_joins_its_sentence() -> None:
+    """ "themselves. The [800 ms of speech] Middle": a sentence's first word that abuts the sentence
+    before, far from its own next word with speech between, moves to just before that word. With a pause
+    before it, in the words or in the detector's speech (the sentence starts there: a hesitation after
+    its first word), or silence in the gap, or a gap under 300 ms, it stays."""
+    params = AlignParams()
+    words = [TokenTiming(0, 1000), TokenTiming(1000, 1200), TokenTiming(2000, 2400)]
+    moved = join_first_words(words, [0, 1], _index("1" * 300), [6, 2, 4], 75.0, params)
+    assert [(t.start_ms, t.end_ms) for t in moved] == [(0, 1000), (1800, 2000), (2000, 2400)]
+    after_pause = [TokenTiming(0, 800), TokenTiming(1000, 1200), TokenTiming(2000, 2400)]
+    assert join_first_words(after_pause, [0, 1], _index("1" * 300), [6, 2, 4], 75.0, params) == after_pause
+    silent_gap = _index("1" * 120 + "0" * 80 + "1" * 100)
+    assert join_first_words(words, [0, 1], silent_gap, [6, 2, 4], 75.0, params) == words
+    near = [TokenTiming(0, 1000), TokenTiming(1000, 1200), TokenTiming(1450, 2400)]
+    assert join_first_words(near, [0, 1], _index("1" * 300), [6, 2, 4], 75.0, params) == near
+    onset = _index("1" * 80 + "0" * 20 + "1" * 200)  # the detector hears a pause end where "The" starts
+    assert join_first_words(words, [0, 1], onset, [6, 2, 4], 75.0, params) == words
 
 
 def test_fallback_turn_with_a_timestamp_past_the_end_of_the_audio() -> None:

@@ -37,6 +37,7 @@ from .windows import SpeechIndex, onsets
 
 __all__ = [
     "audible_ms",
+    "join_first_words",
     "lift_from_silence",
     "recover",
     "refit_head",
@@ -328,6 +329,38 @@ def trim_long_heads(
         start = t.end_ms - int(params.head_trim_factor * expected_ms(phones[s], mpp))
         if start > t.start_ms:
             out[s] = TokenTiming(start, t.end_ms, t.score)
+    return out
+
+
+def join_first_words(
+    timings: list[TokenTiming],
+    starts: Sequence[int],
+    index: SpeechIndex,
+    phones: Sequence[int],
+    mpp: float,
+    params: AlignParams,
+) -> list[TokenTiming]:
+    """A sentence's first token that abuts the previous sentence's last (no pause between them: none in
+    the engine's words, no speech onset within ``head_gap_ms`` of its start) but is ``head_gap_ms`` or
+    more before its own next token, with speech heard in that gap, moves to just before the next token:
+    sentences are parted by pauses, and the words of one are not; the engine left the first word behind
+    when the audio before the sentence held more than the text (words said twice at the end of the
+    sentence before). Aligned alone, a short first word ("the") cannot tell the two places apart: it
+    fits a repeat's sound better than its own."""
+    out = list(timings)
+    for s in starts:
+        if s == 0 or s + 1 >= len(out) or s + 1 in starts:
+            continue
+        prev, t, nxt = out[s - 1], out[s], out[s + 1]
+        gap = nxt.start_ms - t.end_ms
+        if t.start_ms - prev.end_ms > params.min_snap_ms or gap < params.head_gap_ms:
+            continue
+        if index.speech_ms(t.end_ms, nxt.start_ms) < gap // 2:
+            continue
+        if index.onsets_between(t.start_ms - params.head_gap_ms, t.start_ms + params.head_gap_ms):
+            continue  # the detector hears a pause end where the word starts: the sentence starts there
+        length = min(t.end_ms - t.start_ms, int(params.head_trim_factor * expected_ms(phones[s], mpp)))
+        out[s] = TokenTiming(nxt.start_ms - length, nxt.start_ms, t.score)
     return out
 
 

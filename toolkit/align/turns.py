@@ -22,7 +22,8 @@ engine cannot align at all is split in two at a sentence. A sentence's first wor
 after a detected speech onset, with speech heard all the way, moves back to that onset (a soft onset the
 acoustic model calls silence); one still far too long after recovery keeps its end, where the next
 word begins, and starts 1.5 expected lengths before it (the engine stretched it backwards over sound the
-text lacks before the sentence).
+text lacks before the sentence); one left behind at the sentence before (no pause between them, but
+speech between it and its own next word) joins its sentence.
 
 A turn that still fails, or whose words fit the sound far worse than the speaker's other turns, is timed
 without the engine (finding A001): it starts at the onset after its timestamp, its sentences share the
@@ -69,6 +70,7 @@ from .fit import (
 from .normalize import Token, normalize
 from .pieces import Piece, halves, turn_pieces
 from .recovery import (
+    join_first_words,
     lift_from_silence,
     recover,
     refit_head,
@@ -262,6 +264,7 @@ def _align_turn(
     starts = _spoken_sentence_starts(tokens)
     token_phones = [engine.phone_count(s) for t in tokens for s in t.spoken]
     timings = trim_long_heads(timings, starts, token_phones, mpp, params)
+    timings = join_first_words(timings, starts, run.index, token_phones, mpp, params)
     timings = snap_sentence_starts(timings, starts, run.index, state.cursor_ms, params)
     timings = lift_from_silence(timings, starts, run.index, token_phones, params)
     state.cursor_ms = timings[-1].end_ms
