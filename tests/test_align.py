@@ -229,6 +229,21 @@ def _index(mask: str) -> Any:
     return SpeechIndex(np.array([c == "1" for c in mask], dtype=bool))
 
 
+def _sound(mask: str, loud: int = 3000, quiet: int = 30) -> np.ndarray:
+    """16 kHz noise for a mask written as :func:`_index` reads it: ``loud`` (peak) in its ``1`` frames,
+    ``quiet`` in its ``0`` frames."""
+    rng = np.random.default_rng(0)
+    level = np.repeat([loud if c == "1" else quiet for c in mask], 160)
+    return (rng.uniform(-1, 1, len(level)) * level).astype(np.int16)
+
+
+def _run_on(mask: str, audio: np.ndarray, engine: Any = None) -> Run:
+    return Run(
+        engine or _Scored(0.0), audio, 16000, _index(mask), RateModel(global_wps=2.5), None, [], State(),
+        AlignParams(),
+    )  # fmt: skip
+
+
 def test_a_blip_of_noise_inside_a_pause_is_not_an_onset() -> None:
     # speech, a 200 ms pause, a 50 ms blip, a 300 ms pause, speech: one onset, after the whole pause
     index = _index("1" * 50 + "0" * 20 + "1" * 5 + "0" * 30 + "1" * 50)
@@ -376,18 +391,17 @@ def test_music_sting_before_a_turn_is_skipped() -> None:
 
 def test_a_pause_stretched_over_is_not_reported_as_skipped_audio() -> None:
     """A002 is for sound the transcript lacks; re-aligning past a pause a word had swallowed is not."""
-    index = _index("1" * 50 + "0" * 150 + "1" * 100)  # "one" ends at 500 ms, "two" starts at 2000 ms
-    findings: list[Finding] = []
+    mask = "1" * 50 + "0" * 150 + "1" * 100  # "one" ends at 500 ms, "two" starts at 2000 ms
     turn = Turn("A", 0, "One. Two.", 1)
     piece = Piece(["one", "two"], [3, 2], [0, 1], None, 0)
     timings = [TokenTiming(0, 1900), TokenTiming(2000, 2400)]  # "one" stretched over the pause
 
-    audio = np.zeros(16 * 3000, dtype=np.int16)
-    engine = _Scored(0.0)  # every word fits perfectly: only the detector decides what is news
-    run = Run(engine, audio, 16000, index, RateModel(global_wps=2.5), None, findings, State(), AlignParams())
+    # every word fits perfectly, and the pause is as loud as the words (a quiet second after them sets the
+    # noise floor): only the detector decides what is news
+    run = _run_on(mask, _sound("1" * 300 + "0" * 100), _Scored(0.0))
     out = recover(run, piece, timings, 3000, 75.0, turn)
     assert out[0].end_ms < 1900  # re-aligned ...
-    assert findings == []  # ... without a finding: the detector heard nothing in the skipped stretch
+    assert run.findings == []  # ... without a finding: the detector heard nothing in the skipped stretch
 
 
 class _LosesWord:
@@ -481,21 +495,6 @@ def test_a_target_pulled_before_the_window_still_gives_an_end() -> None:
     cands, target = end_candidates(index, 10_000, piece, 75.0, AlignParams())
     assert target < 10_200
     assert [(p.start_ms, p.end_ms) for p in cands] == [(11_000, 11_001), (30_000, 30_500)]
-
-
-def _sound(mask: str, loud: int = 3000, quiet: int = 30) -> np.ndarray:
-    """16 kHz noise for a mask written as :func:`_index` reads it: ``loud`` (peak) in its ``1`` frames,
-    ``quiet`` in its ``0`` frames."""
-    rng = np.random.default_rng(0)
-    level = np.repeat([loud if c == "1" else quiet for c in mask], 160)
-    return (rng.uniform(-1, 1, len(level)) * level).astype(np.int16)
-
-
-def _run_on(mask: str, audio: np.ndarray, engine: Any = None) -> Run:
-    return Run(
-        engine or _Scored(0.0), audio, 16000, _index(mask), RateModel(global_wps=2.5), None, [], State(),
-        AlignParams(),
-    )  # fmt: skip
 
 
 def test_a_filler_the_transcript_leaves_out_is_no_news() -> None:
@@ -617,18 +616,15 @@ def test_a_restart_that_pulls_words_off_their_sound_is_not_taken(
     its words fit far worse than before, and the first alignment stays (no A002 either). A restart whose
     words fit as well as before is taken, even when its first word alone fits worse (a short "I" scores
     better on music before a sentence than on its own sound)."""
-    index = _index("1" * 140 + "0" * 20 + "1" * 80 + "0" * 20 + "1" * 40 + "0" * 100)
-    findings: list[Finding] = []
+    mask = "1" * 140 + "0" * 20 + "1" * 80 + "0" * 20 + "1" * 40 + "0" * 100
     turn = Turn("A", 0, "Strasburg, Basle, Paris.", 1)
     piece = Piece(["strasburg", "basle", "paris"], [3, 3, 3], [0], None, 0)
     timings = [TokenTiming(0, 1400, -1.0), TokenTiming(1600, 2400, -1.0), TokenTiming(2600, 3000, -1.0)]
-    audio = np.zeros(16 * 4000, dtype=np.int16)
-    engine = _Scored(redo_score, first)
-    run = Run(engine, audio, 16000, index, RateModel(global_wps=2.5), None, findings, State(), AlignParams())
+    run = _run_on(mask, _sound(mask), _Scored(redo_score, first))
     out = recover(run, piece, list(timings), 4000, 75.0, turn)
     assert (out != timings) is moved
     if not moved:
-        assert findings == []
+        assert run.findings == []
 
 
 class _SaysAgain(_Scored):

@@ -320,13 +320,11 @@ def trim_long_heads(
     sentence that the text lacks (a hesitation, words said twice, a music bed the detector hears as
     speech); its end, where the next word begins, is what the sound fixes. A one-word sentence stays."""
     out = list(timings)
-    for s in starts:
-        if s + 1 >= len(out) or s + 1 in starts:
-            continue
+    for s in _first_words(starts, len(out)):
         t = out[s]
         if long_excess(t, phones[s], mpp, params) == 0:
             continue
-        start = t.end_ms - int(params.head_trim_factor * expected_ms(phones[s], mpp))
+        start = t.end_ms - _head_ms(phones[s], mpp, params)
         if start > t.start_ms:
             out[s] = TokenTiming(start, t.end_ms, t.score)
     return out
@@ -348,8 +346,8 @@ def join_first_words(
     sentence before). Aligned alone, a short first word ("the") cannot tell the two places apart: it
     fits a repeat's sound better than its own."""
     out = list(timings)
-    for s in starts:
-        if s == 0 or s + 1 >= len(out) or s + 1 in starts:
+    for s in _first_words(starts, len(out)):
+        if s == 0:
             continue
         prev, t, nxt = out[s - 1], out[s], out[s + 1]
         gap = nxt.start_ms - t.end_ms
@@ -359,9 +357,21 @@ def join_first_words(
             continue
         if index.onsets_between(t.start_ms - params.head_gap_ms, t.start_ms + params.head_gap_ms):
             continue  # the detector hears a pause end where the word starts: the sentence starts there
-        length = min(t.end_ms - t.start_ms, int(params.head_trim_factor * expected_ms(phones[s], mpp)))
+        length = min(t.end_ms - t.start_ms, _head_ms(phones[s], mpp, params))
         out[s] = TokenTiming(nxt.start_ms - length, nxt.start_ms, t.score)
     return out
+
+
+def _first_words(starts: Sequence[int], n: int) -> list[int]:
+    """The first tokens (of ``n``) of the sentences starting at ``starts`` that have a second token."""
+    at = set(starts)
+    return [s for s in starts if s + 1 < n and s + 1 not in at]
+
+
+def _head_ms(phones: int, mpp: float, params: AlignParams) -> int:
+    """How long a sentence's first word that :func:`trim_long_heads` or :func:`join_first_words` places
+    lasts at most: ``head_trim_factor`` times its expected length."""
+    return int(params.head_trim_factor * expected_ms(phones, mpp))
 
 
 def lift_from_silence(
