@@ -73,3 +73,28 @@ def test_a_lone_sentence_like_another_is_not_a_duplicate() -> None:
     assert "forty years ago" in result.turns[2].text
     assert [(c.kind, c.lines) for c in result.changes if c.kind == "duplicate"] == [("duplicate", (9,))]
     assert "town wall" not in result.turns[4].text
+
+
+def test_a_sentence_two_speakers_say_stays_twice() -> None:
+    """A read-aloud sentence said by one speaker and, a little later, by another, each among their own
+    words: the turns' timestamps leave room for it both times, so neither copy is a paste and both stay.
+    Where the second speaker's turn has no time for it, the copy glued to the end of that turn goes."""
+    said = "She had your dark suit in greasy wash water all year."
+    rows = [
+        ("Fiona", 120, "Don't ask me to carry an oily rag like that. No one pointed out the cost."),
+        ("Colin", 127, "Should giraffes be kept in small zoos?"),
+        ("Fiona", 131, said + " The two artists exchanged autographs."),
+        ("Colin", 138, "Where were you while we were away?"),
+        ("Faith", 141, "Those answers will be straightforward if you think them through first. " + said),
+        ("Marcus", 150, "Norwegian sweaters are made of lamb's wool."),
+    ]
+    turns = tuple(Turn(s, t * 1000, x, 2 * i + 1) for i, (s, t, x) in enumerate(rows))
+    result = repair(Document("t.txt", "transcript", turns, layout="name-bracket-time"))
+    assert result.changes == ()
+    assert [t.text for t in result.turns] == [x for _, _, x in rows]
+    # the same, with Faith's turn 4 s long: her copy cannot be said there, so it is a paste
+    rows[5] = ("Marcus", 145, rows[5][2])
+    turns = tuple(Turn(s, t * 1000, x, 2 * i + 1) for i, (s, t, x) in enumerate(rows))
+    result = repair(Document("t.txt", "transcript", turns, layout="name-bracket-time"))
+    assert [(c.kind, c.lines, c.kept_line) for c in result.changes] == [("duplicate", (9,), 5)]
+    assert result.turns[4].text == "Those answers will be straightforward if you think them through first."

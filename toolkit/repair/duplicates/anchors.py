@@ -70,6 +70,7 @@ class DuplicateRun:
     anchor_words: int = 0
     glued_first: int = 0
     glued_second: int = 0
+    keep_both: bool = False  # two speakers said it: not a copy (keep_choice.decide)
 
     def removed(self) -> list[tuple[int, int, float]]:
         """(removed sentence, kept sentence, similarity) pairs."""

@@ -5,7 +5,9 @@ Part 3 of :mod:`toolkit.repair.duplicates`. Both choices are priced with
 them, with the removals of the runs already decided applied; a copy glued to the end of another turn (so
 its timestamp is not its own) costs ``glued_cost`` more. The first copy is kept unless keeping the later
 one is cheaper by ``keep_later_margin``. A copy under another speaker's name at the edge of that speaker's
-own words is removed whatever the timeline says. The settings are
+own words is removed whatever the timeline says. When every pair of a run has two speakers and both
+copies sit among their own speakers' words, the run may be the same sentence said twice (a quote, a
+refrain, a read-aloud text): both copies stay unless removing one fits the timeline better. The settings are
 :class:`~toolkit.repair.params.RepairParams` fields, read from ``timing.params``.
 """
 
@@ -67,6 +69,18 @@ def decide(
     run.cost_keep_second = sequence_cost(timing, _local(run, ix, timing, (lo, hi), decided))
     run.cost_keep_second += p.glued_cost * run.glued_second
     run.keep_first = not (run.cost_keep_second + p.keep_later_margin < run.cost_keep_first)
+    if _said_by_both(run, ix):
+        both = sequence_cost(timing, _local(None, ix, timing, (lo, hi), decided))
+        run.keep_both = both <= min(run.cost_keep_first, run.cost_keep_second)
+
+
+def _said_by_both(run: DuplicateRun, ix: SentenceIndex) -> bool:
+    """Every pair of ``run`` has two speakers (``_crossed`` found neither copy glued alone to a turn)."""
+    speaker = [t.speaker for t in ix.turns]
+    return all(
+        speaker[ix.sents[a].turn] is not None and speaker[ix.sents[a].turn] != speaker[ix.sents[b].turn]
+        for a, b, _ in run.pairs
+    )
 
 
 def _crossed(run: DuplicateRun, ix: SentenceIndex) -> bool | None:
@@ -116,15 +130,15 @@ def _glued(sents: Sequence[Sentence], members: Sequence[int]) -> int:
 
 
 def _local(
-    run: DuplicateRun,
+    run: DuplicateRun | None,
     ix: SentenceIndex,
     timing: Timing,
     turn_window: tuple[int, int],
     decided: Sequence[DuplicateRun] = (),
 ) -> list[Turn]:
-    """The turns of ``turn_window`` with the removals of the ``decided`` runs and ``run`` applied."""
+    """The turns of ``turn_window`` with the removals of the ``decided`` runs and ``run`` (if any) applied."""
     lo, hi = turn_window
-    removals = removals_of([*decided, run], ix)
+    removals = removals_of([*decided, run] if run is not None else list(decided), ix)
     local = [replace(r, turn=r.turn - lo) for r in removals if lo <= r.turn < hi]
     new, _ = apply_removals(ix.turns[lo:hi], local, timing)
     return new

@@ -53,6 +53,8 @@ def find_duplicates(
         else:
             near = sorted({k for t in range(lo, hi) for k in removing.get(t, ())})
         decide(run, ix, timing, [accepted[k] for k in near])
+        if run.keep_both:
+            continue
         for a, b, _ in run.pairs:
             claimed.update((a, b))
         for gone, _, _ in run.removed():
