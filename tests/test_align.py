@@ -565,6 +565,62 @@ def test_an_early_turn_is_judged_again_once_the_media_is_known() -> None:
     assert [f.line for f in findings if f.code == "A001"] == [turns[2].line]
 
 
+class _RoomChanges:
+    """The real engine's word times, scored by where each word is in the whole audio: in the first two
+    copies of the interview by its voice (A's turns fit the model better than B's), in the third copy,
+    recorded in another room, every word worse."""
+
+    def __init__(self, audio: np.ndarray, change_ms: int, voices: list[tuple[int, float]], after: float):
+        from toolkit.align.sphinx import SphinxAligner
+
+        self.inner = SphinxAligner(16000)
+        self.name, self.sample_rate = "room-changes", 16000
+        self.base = audio.__array_interface__["data"][0]
+        self.change_ms, self.voices, self.after = change_ms, voices, after
+
+    def phone_count(self, token: str) -> int:
+        return self.inner.phone_count(token)
+
+    def _score(self, ms: int) -> float:
+        if ms >= self.change_ms:
+            return self.after
+        return next((score for start, score in reversed(self.voices) if start <= ms), self.voices[0][1])
+
+    def align(self, tokens: Sequence[str], audio: np.ndarray) -> list[TokenTiming] | None:
+        out = self.inner.align(tokens, audio)
+        off = (audio.__array_interface__["data"][0] - self.base) // audio.itemsize // 16
+        return (
+            None
+            if out is None
+            else [TokenTiming(t.start_ms, t.end_ms, self._score(off + t.start_ms)) for t in out]
+        )
+
+
+def test_a_turn_that_fell_back_where_the_sound_changed_is_judged_by_its_neighbours() -> None:
+    """The interview three times over, the third copy in another room where every word fits worse. A
+    newcomer there (C) aligns, judged by everyone's fits; A's turn there falls short of A's own usual
+    fit, learnt in the first room, and falls back. After the pass it is judged again by the turns around
+    it, which show the new room, and keeps its words."""
+    turns, audio, truth = load("clean")
+    dur = len(audio) * 1000 // 16000
+    labels = ["A", "B", "A", "B"] * 2 + ["C", "A", "C", "D"]
+    many = [
+        Turn(labels[k], t.start_ms + dur * (k // 4), t.text, k + 1)  # type: ignore[operator]
+        for k, t in ((k, turns[k % 4]) for k in range(12))
+    ]
+    whole = np.concatenate([audio] * 3)
+    voices = [(t.start_ms + dur * c, -0.6 if t.speaker == "A" else -1.4) for c in range(2) for t in turns]  # type: ignore[operator]
+    aligned, findings = align_turns(many, whole, engine=_RoomChanges(whole, 2 * dur, voices, -1.8))
+    assert "A001" not in {f.code for f in findings}
+    first_word = next(s for ti, _, s in truth["sentences"] if ti == 1)
+    assert abs(aligned[9].words[0].start_ms - (first_word + 2 * dur)) <= TOLERANCE_MS
+    # judged by A's own fits alone (no neighbours), the turn stays timed without the engine, and C's
+    # next turn, searched from where the fallback left off, with it
+    alone = AlignParams(local_fit_turns=0)
+    _, findings = align_turns(many, whole, engine=_RoomChanges(whole, 2 * dur, voices, -1.8), params=alone)
+    assert [f.line for f in findings if f.code == "A001"] == [10, 11]
+
+
 def test_no_pause_heard_does_not_hand_a_piece_the_rest_of_the_media() -> None:
     """Where the detector hears speech from a piece's start to far past its target (reverberation, a
     band-limited line), the window may end at the target or one last-resort pause beyond it, never at the

@@ -48,6 +48,7 @@ class AlignParams:
     misfit_ms_per_unit: int = 500  # ... adds this much anomaly per unit of log score below that
     window_fit_factor: float = 1.5  # one window's result below this many times the usual median ...
     window_fit_margin: float = 0.5  # ... less this: its text is not in the window (another window is tried)
+    local_fit_turns: int = 3  # a turn that fell back is judged again by this many aligned turns either side
     poor_audio_fit: float = -3.0  # a usual median below this: poor audio, turn starts stay near their stamps
 
     # ---- recovery: audio the text does not contain
