@@ -34,19 +34,20 @@ turn long enough to be aligned in chunks, a chunk that fails is timed that way b
 around it (A001 for its words); the other chunks keep theirs. After the pass, a turn that fell back is
 aligned once more when what it was judged against has changed: before three turns had aligned it met a
 fixed floor, not the media's usual fit; later, the aligned turns around it may fit worse than the usual
-it was judged against (the sound changed: another room, a noisier stretch), and they judge it.
+it was judged against (the sound changed: another room, a noisier stretch), and they judge it
+(:mod:`~toolkit.align.second_look`).
 
 This module is the turn loop (:func:`align_turns`: a turn's pieces, their checks, the speaker's pace);
 the parts live beside it, lowest first: the settings (:mod:`~toolkit.align.tuning`), the speech index
 (:mod:`~toolkit.align.windows`), what a call shares (:mod:`~toolkit.align.run`), the pieces
 (:mod:`~toolkit.align.pieces`), the fit measures (:mod:`~toolkit.align.fit`), the window search
-(:mod:`~toolkit.align.window_search`), recovery (:mod:`~toolkit.align.recovery`) and the fallback
-(:mod:`~toolkit.align.fallback`).
+(:mod:`~toolkit.align.window_search`), recovery (:mod:`~toolkit.align.recovery`), the fallback
+(:mod:`~toolkit.align.fallback`) and the second looks after the pass (:mod:`~toolkit.align.second_look`,
+handed the turn loop's own aligner).
 """
 
 from __future__ import annotations
 
-import bisect
 import logging
 import time
 from collections.abc import Sequence
@@ -83,6 +84,7 @@ from .recovery import (
     trim_long_heads,
 )
 from .run import Limits, Run, State
+from .second_look import Retries, look_again
 from .tuning import DEFAULT_PARAMS, AlignParams
 from .window_search import best_window
 from .windows import NOISY_SPEECH_SHARE, SpeechIndex, noisy_speech_frames, speech_frames
@@ -143,91 +145,30 @@ def align_turns(
     run = Run(engine, audio, sample_rate, SpeechIndex(speech), rates, path, [], state, p)
     progress = _Progress(len(turns), run.audio_ms, p)
     hints = _next_hints(turns)
-    next_ranges = _next_bounds(turns, ranges)
+    limits: list[Limits] = list(zip(ranges, _next_bounds(turns, ranges), strict=True))
     out: list[Turn] = []
-    early: dict[int, Finding] = {}  # turns that fell back before the media's usual fit was known: their A001
-    judged: dict[int, tuple[float, Finding]] = {}  # turns that fell back judged against a usual: it, A001
-    turn_fit: dict[int, float] = {}  # the turns that aligned: their median fit
+    retries = Retries()
     for i, turn in enumerate(turns):
         tokens = normalize(turn.text)
         # after give_up_after failed turns in a row (heavy noise, another language) the engine only gets
         # every probe_every-th turn, until one aligns: a failing search costs as much as a good one
         failed = state.failed_in_row
         resting = failed >= p.give_up_after and (failed - p.give_up_after) % p.probe_every
-        limits = (ranges[i], next_ranges[i])
         unjudged = not fit_known(state, turn.speaker)
         usual, mark = usual_fit(state, turn.speaker, p), len(state.added)
-        aligned = None if resting else _align_turn(run, turn, tokens, hints[i], limits)
+        aligned = None if resting else _align_turn(run, turn, tokens, hints[i], limits[i])
         if aligned is None:
-            aligned = fallback(run, turn, tokens, hints[i], limits)  # appends the turn's A001
-            if unjudged and not resting:
-                early[i] = run.findings[-1]
-            elif not resting:
-                judged[i] = (usual, run.findings[-1])
+            aligned = fallback(run, turn, tokens, hints[i], limits[i])  # appends the turn's A001
+            if not resting:
+                retries.fell_back(i, unjudged, usual, run.findings[-1])
             state.failed_in_row += 1
         else:
             state.failed_in_row = 0
-            if len(state.added) > mark:
-                turn_fit[i] = float(np.median(state.added[mark:]))
+            retries.aligned(i, state.added[mark:])
         out.append(aligned)
         progress.report(i + 1, state.cursor_ms)
-    for i, a001 in early.items():
-        _second_look(run, out, turns[i], i, hints[i], (ranges[i], next_ranges[i]), a001)
-    done = list(turn_fit)  # filled in turn order: sorted
-    for i, (usual, a001) in judged.items():
-        near = _local_fits(turn_fit, done, i, p.local_fit_turns)
-        if len(near) >= MIN_FITS and float(np.median(near)) < usual:
-            # the turns around it fit worse than the usual it was judged against: the sound changed
-            # (another room, a noisier stretch) since that usual was learnt; judged by its neighbours
-            fits = {k: list(v) for k, v in run.state.fits.items()} | {turns[i].speaker: near}
-            _second_look(run, out, turns[i], i, hints[i], (ranges[i], next_ranges[i]), a001, fits)
+    look_again(run, out, turns, hints, limits, retries, _align_turn)
     return tuple(out), run.findings
-
-
-def _local_fits(turn_fit: dict[int, float], done: list[int], i: int, k: int) -> list[float]:
-    """The fits of the ``k`` aligned turns nearest before turn ``i`` and the ``k`` nearest after it
-    (``done``: the turns that aligned, sorted)."""
-    if k <= 0:
-        return []
-    at = bisect.bisect_left(done, i)
-    return [turn_fit[j] for j in done[max(0, at - k) : at] + done[at : at + k] if j != i]
-
-
-def _second_look(
-    run: Run,
-    out: list[Turn],
-    turn: Turn,
-    i: int,
-    next_hint: int | None,
-    limits: Limits,
-    a001: Finding,
-    fits: dict[str | None, list[float]] | None = None,
-) -> None:
-    """Align turn ``i`` again, now that the media's usual fit is known. A turn that fell back before three
-    turns had aligned was judged against the fixed floor, not against the media (reverberation, a band-
-    limited line: every turn fits worse there), so an early turn was timed by the rate model where a later
-    one, fitting as well, would have kept its words. The new words replace the fallback only when the
-    turn now passes every check a later turn passes and lies between its neighbours' words; its fallback's
-    finding ``a001`` then goes. ``fits`` replace the media's fits as what the turn is judged against."""
-    if fits is None and not fit_known(run.state, turn.speaker):
-        return  # still nothing to judge it against: the same floor would give the same answer
-    prev_end = next((t.end_ms for t in reversed(out[:i]) if t.words and t.end_ms is not None), 0)
-    next_start = next((t.start_ms for t in out[i + 1 :] if t.words and t.start_ms is not None), None)
-    state = State(
-        ms_per_phone=dict(run.state.ms_per_phone),
-        cursor_ms=prev_end,
-        fits=fits if fits is not None else {k: list(v) for k, v in run.state.fits.items()},
-    )
-    local: list[Finding] = []
-    again = _align_turn(
-        replace(run, findings=local, state=state), turn, normalize(turn.text), next_hint, limits
-    )
-    if again is None or not again.words or (next_start is not None and (again.end_ms or 0) > next_start):
-        return
-    log.debug("line %d: aligned on a second look", turn.line)
-    run.findings[:] = [f for f in run.findings if f is not a001]  # this turn's own, not one on its line
-    run.findings.extend(local)
-    out[i] = again
 
 
 class _Progress:
