@@ -21,6 +21,12 @@ a clean-verbatim transcript leaves out (a word said twice, a word broken off, a 
 sentence, cut from the speaker's own words: ``realspeech.disfluent``): convert only, and how often
 ``convert --media`` reported such audio as A002.
 
+``--end-to-end`` puts the items in one recording, one after another (2 s of silence between them), the
+k-th in the k-th of the ``--degradations`` (in turn), with one transcript whose stamps are moved with
+them: the sound changes from segment to segment, as in a programme with a studio, a phone-in and a field
+report, and every stage (turn sync, the speakers' usual fit, repair) sees all of it at once. convert
+only; one row per segment.
+
 sync: reference captions (one cue per sentence, true times) shifted by +7.3 s, re-timed by
 ``captionkit sync`` (in-process, the same code) and by ffsubsync 0.5.1 (bench/_work/ffs, default
 settings); right = at least 90 % of the cues within 400 ms of their true start. For captionkit an answer
@@ -157,6 +163,41 @@ def write_srt_file(path: Path, cues: list[tuple[int, int, str]]) -> Path:
     return path
 
 
+def end_to_end_table(corpus: Path, hows: list[str]) -> None:
+    """``--end-to-end``: convert --media, --align sync and the rate model on the items end to end."""
+    e2e = rs.end_to_end(rs.items(corpus), hows)
+    media = rs.write_wav(rs.WORK / "end_to_end.wav", e2e.audio)
+    transcript = rs.WORK / "end_to_end.transcript.txt"
+    transcript.write_text(e2e.transcript, encoding="utf-8")
+    columns = {"media": "convert --media", "sync": "--align sync", "rate": "rate model"}
+    errors: dict[str, list[int | None]] = {}
+    findings: dict[str, int] = {}
+    for column in columns:
+        options = ConvertOptions()
+        if column != "rate":
+            options = ConvertOptions(media=str(media), align="words" if column == "media" else "sync")
+        result = convert_file(str(transcript), options)
+        errors[column] = rs.result_errors(e2e.truth, result)
+        if column == "media":
+            for f in result.findings:
+                findings[f.code] = findings.get(f.code, 0) + 1
+    minutes = len(e2e.audio) / rs.RATE / 60
+    print(f"The items end to end: {minutes:.1f} minutes, {len(e2e.segments)} sentences\n")
+    print("Sentence start error, ms: mean / median / p95 / max | sentences > 1 s / > 2 s off\n")
+    print("| segment | sentences | " + " | ".join(columns.values()) + " |")
+    print("|---|---|" + "---|" * len(columns))
+    for segment in dict.fromkeys(e2e.segments):
+        rows = [k for k, s in enumerate(e2e.segments) if s == segment]
+        cells = " | ".join(fmt(rs.summary([errors[c][k] for k in rows])) for c in columns)
+        print(f"| {segment} | {len(rows)} | {cells} |")
+    cells = " | ".join(f"**{fmt(rs.summary(errors[c]))}**" for c in columns)
+    print(f"| **all** | {len(e2e.segments)} | {cells} |")
+    codes = ", ".join(f"{code} {n}" for code, n in sorted(findings.items()) if code[0] in "AMT")
+    print(f"\nconvert --media findings: {codes or 'none'}")
+    out = rs.WORK.parent / "realspeech_results.json"
+    out.write_text(json.dumps({"end_to_end": {"segments": e2e.segments, "errors": errors}}, indent=1))
+
+
 def fmt(s: dict[str, float]) -> str:
     spread = " / ".join(f"{s[k]:.0f}" for k in ("mean", "median", "p95", "max"))
     return f"{spread} | {s['over_1s']} / {s['over_2s']}"
@@ -185,8 +226,17 @@ def main() -> None:
         help="insert repeats, false starts and pauses the transcript leaves out (convert only; items with "
         "word labels)",
     )
+    ap.add_argument(
+        "--end-to-end",
+        action="store_true",
+        help="the items in one recording, one after another, each in the next of the degradations "
+        "(convert only)",
+    )
     args = ap.parse_args()
     corpus = rs.corpus_dir(args.corpus)
+    if args.end_to_end:
+        end_to_end_table(corpus, args.degradations.split(","))
+        return
     use_aeneas = not args.no_aeneas
     if use_aeneas:
         from bench import aeneas_align

@@ -267,6 +267,48 @@ def first_stamps_only(text: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+# ------------------------------------------------------------------------------------ end to end
+
+
+@dataclass(frozen=True)
+class EndToEnd:
+    """Items put end to end in one recording (2 s of silence between them), each in its own condition:
+    the sound changes from segment to segment, as in a programme with a studio, a phone-in and a field
+    report. The transcript's stamps are the items' own, moved and floored to whole seconds again."""
+
+    audio: np.ndarray
+    transcript: str
+    truth: dict[str, Any]
+    segments: list[str]  # per reference sentence: "item (condition)"
+
+
+def end_to_end(items: list[Item], hows: list[str], gap_ms: int = 2000) -> EndToEnd:
+    """``items`` in order, item k degraded by ``hows[k % len(hows)]``."""
+    parts: list[np.ndarray] = []
+    lines: list[str] = []
+    sentences: list[dict[str, Any]] = []
+    segments: list[str] = []
+    offset = 0
+    for k, item in enumerate(items):
+        assert item.transcript is not None
+        how = hows[k % len(hows)]
+        audio = degrade(item, how) if how != "clean" else item.audio()
+        for line in item.transcript.read_text(encoding="utf-8").splitlines():
+            m = _STAMP_LINE.match(line)
+            if m:
+                t = (int(m[2]) * 3600 + int(m[3]) * 60 + int(m[4])) * 1000 + offset
+                s = t // 1000
+                line = f"{m[1]}[{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}]{m[5]}"
+            lines.append(line)
+        for snt in item.truth["sentences"]:
+            sentences.append({**snt, "start_ms": snt["start_ms"] + offset, "end_ms": snt["end_ms"] + offset})
+            segments.append(item.name if how == "clean" else f"{item.name} ({how})")
+        gap = np.zeros(_ms(gap_ms) + (-(len(audio) + _ms(gap_ms)) % (RATE // 1000)), dtype=np.int16)
+        parts += [audio.astype(np.int16), gap]
+        offset += (len(audio) + len(gap)) * 1000 // RATE
+    return EndToEnd(np.concatenate(parts), "\n".join(lines) + "\n", {"sentences": sentences}, segments)
+
+
 # ------------------------------------------------------------------------------------ disfluencies
 
 DISFLUENCIES = ("repeat_first", "repeat_pair", "false_start", "pause")
