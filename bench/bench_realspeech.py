@@ -24,8 +24,9 @@ sentence, cut from the speaker's own words: ``realspeech.disfluent``): convert o
 ``--end-to-end`` puts the items in one recording, one after another (2 s of silence between them), the
 k-th in the k-th of the ``--degradations`` (in turn), with one transcript whose stamps are moved with
 them: the sound changes from segment to segment, as in a programme with a studio, a phone-in and a field
-report, and every stage (turn sync, the speakers' usual fit, repair) sees all of it at once. convert
-only; one row per segment.
+report, and every stage (turn sync, the speakers' usual fit, repair) sees all of it at once. convert:
+one row per segment; sync: the reference captions late by 7.3 s, cut (2 s late, then 9 s), and at
+25/23.976 of their speed.
 
 sync: reference captions (one cue per sentence, true times) shifted by +7.3 s, re-timed by
 ``captionkit sync`` (in-process, the same code) and by ffsubsync 0.5.1 (bench/_work/ffs, default
@@ -163,8 +164,9 @@ def write_srt_file(path: Path, cues: list[tuple[int, int, str]]) -> Path:
     return path
 
 
-def end_to_end_table(corpus: Path, hows: list[str]) -> None:
-    """``--end-to-end``: convert --media, --align sync and the rate model on the items end to end."""
+def end_to_end_table(corpus: Path, hows: list[str], use_ffs: bool) -> None:
+    """``--end-to-end``: convert --media, --align sync and the rate model on the items end to end, then
+    sync of the reference captions moved three ways (and ffsubsync on the same)."""
     e2e = rs.end_to_end(rs.items(corpus), hows)
     media = rs.write_wav(rs.WORK / "end_to_end.wav", e2e.audio)
     transcript = rs.WORK / "end_to_end.transcript.txt"
@@ -194,8 +196,55 @@ def end_to_end_table(corpus: Path, hows: list[str]) -> None:
     print(f"| **all** | {len(e2e.segments)} | {cells} |")
     codes = ", ".join(f"{code} {n}" for code, n in sorted(findings.items()) if code[0] in "AMT")
     print(f"\nconvert --media findings: {codes or 'none'}")
+    syncs = end_to_end_syncs(e2e, media, use_ffs)
+    print("\n| captions | captionkit sync | ffsubsync |\n|---|---|---|")
+    for name, got in syncs.items():
+        o = got["ours"]
+        state = ("right" if o["right"] else "WRONG") if o["accepted"] else "refused (exit 3)"
+        ffs = ("right" if got["ffsubsync"]["right"] else "wrong") if "ffsubsync" in got else "-"
+        print(f"| {name} | {state}, {o['segments']} segment(s), confidence {o['confidence']:.2f} | {ffs} |")
     out = rs.WORK.parent / "realspeech_results.json"
-    out.write_text(json.dumps({"end_to_end": {"segments": e2e.segments, "errors": errors}}, indent=1))
+    result = {"segments": e2e.segments, "errors": errors, "sync": syncs}
+    out.write_text(json.dumps({"end_to_end": result}, indent=1))
+
+
+def end_to_end_syncs(e2e: rs.EndToEnd, media: Path, use_ffs: bool) -> dict[str, dict[str, Any]]:
+    """The reference captions (one cue per sentence) late by 7.3 s; late by 2 s up to the middle sentence
+    and by 9 s after it (a cut); at 25/23.976 of their speed and 1 s late. Right: at least 90 % of the
+    cues within 400 ms of their true start."""
+    sentences = [s for s in e2e.truth["sentences"] if s.get("text")]
+    truth = np.array([int(s["start_ms"]) for s in sentences])
+    mid = len(sentences) // 2
+    moves = {
+        "late by 7.3 s": lambda k, t: t + 7300,
+        "a cut: 2 s late, then 9 s": lambda k, t: t + (2000 if k < mid else 9000),
+        "25/23.976 of the speed, 1 s late": lambda k, t: round(t * 25 / 23.976) + 1000,
+    }
+    out: dict[str, dict[str, Any]] = {}
+    for name, move in moves.items():
+        cues = [(move(k, s["start_ms"]), move(k, s["end_ms"]), s["text"]) for k, s in enumerate(sentences)]
+        with tempfile.TemporaryDirectory() as tmp:
+            srt = write_srt_file(Path(tmp) / "moved.srt", cues)
+            ours = sync_captions(str(srt), str(media))
+            right = bool(np.mean(np.abs(np.array(ours.starts_ms) - truth) <= 400) >= 0.9)
+            got: dict[str, Any] = {
+                "ours": {
+                    "accepted": ours.result.accepted,
+                    "right": right,
+                    "segments": len(ours.result.segments),
+                    "confidence": round(ours.result.confidence, 3),
+                }
+            }
+            if use_ffs:
+                done = Path(tmp) / "ffs.srt"
+                subprocess.run(
+                    [str(FFS), str(media), "-i", str(srt), "-o", str(done)], check=True, capture_output=True
+                )
+                by_text = {text: s for s, _, text in read_srt(done)}
+                starts = np.array([by_text.get(s["text"], 10**9) for s in sentences])
+                got["ffsubsync"] = {"right": bool(np.mean(np.abs(starts - truth) <= 400) >= 0.9)}
+        out[name] = got
+    return out
 
 
 def fmt(s: dict[str, float]) -> str:
@@ -235,7 +284,7 @@ def main() -> None:
     args = ap.parse_args()
     corpus = rs.corpus_dir(args.corpus)
     if args.end_to_end:
-        end_to_end_table(corpus, args.degradations.split(","))
+        end_to_end_table(corpus, args.degradations.split(","), not args.no_ffs and FFS.exists())
         return
     use_aeneas = not args.no_aeneas
     if use_aeneas:

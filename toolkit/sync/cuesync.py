@@ -85,6 +85,7 @@ def find_sync(
     # 3. evidence against chance: whether a split and a ratio have earned their place, and the confidence
     if len(segments) > 1:
         segments = _settled_split(starts, (s_scaled, e_scaled), segments, single, ev)
+        details.update(_unsupported(s_scaled, e_scaled, segments, ev))
     if ratio != 1.0:
         plain = [Segment(0, n - 1, round(runs[1.0].offset_ms) - VAD_LAG_MS, int(starts[0]))]
         if not ev.ratio_pays((s_scaled, e_scaled), segments, (starts, ends), plain):
@@ -98,7 +99,7 @@ def find_sync(
     # 4. do no harm, acceptance
     if ratio == 1.0 and len(segments) == 1 and abs(segments[0].offset_ms) <= NO_HARM_MS:
         segments = [Segment(0, n - 1, 0, int(starts[0]))]
-    refusal = _refusal(segments, confidence, ev_details, n, p)
+    refusal = _refusal(segments, confidence, ev_details | details, n, p)
     details["ratios_tried"] = [
         {"ratio": round(r, 6), "score": round(f.score, 1), "offset_ms": round(f.offset_ms)}
         for r, f in runs.items()
@@ -141,12 +142,30 @@ def _settled_split(
     single: list[Segment],
     ev: Evidence,
 ) -> list[Segment]:
-    """The split moved onto the speech's edges (:meth:`Evidence.settle`), or ``single`` when it does not
-    pay for its jumps."""
-    settled = [
-        Segment(g.first, g.last, g.offset_ms, int(starts[g.first])) for g in ev.settle(*scaled, segments)
-    ]
+    """The split with its segments that do not pay joined to a neighbour (:meth:`Evidence.merged`) and
+    moved onto the speech's edges (:meth:`Evidence.settle`), or ``single`` when it does not pay for its
+    jumps."""
+    kept = ev.merged(*scaled, segments)
+    if len(kept) == 1:
+        return single
+    settled = [Segment(g.first, g.last, g.offset_ms, int(starts[g.first])) for g in ev.settle(*scaled, kept)]
     return settled if ev.split_pays(*scaled, settled, single) else single
+
+
+def _unsupported(
+    starts: np.ndarray, ends: np.ndarray, segments: Sequence[Segment], ev: Evidence
+) -> dict[str, Any]:
+    """A segment of a split whose cues, on their own, sit on the speech's edges no more often than by
+    chance where they land (``{"unsupported_cues": (first, last)}``, 1-based), else nothing. The split
+    paid only against the single offset, which fits those cues no better: their offset was a chance peak
+    (noise, crosstalk) and the right one was never proposed, so no timing of them can be trusted."""
+    if len(segments) < 2:
+        return {}
+    for seg in segments:
+        sl = slice(seg.first, seg.last + 1)
+        if ev.worth_where_it_lands(starts[sl], ends[sl], seg.offset_ms) <= 0.0:
+            return {"unsupported_cues": (seg.first + 1, seg.last + 1)}
+    return {}
 
 
 def _refusal(
@@ -154,6 +173,12 @@ def _refusal(
 ) -> str | None:
     """Why the solution is not applied, or ``None`` when it is."""
     biggest = max(abs(s.offset_ms) for s in segments)
+    if "unsupported_cues" in ev_details:
+        first, last = ev_details["unsupported_cues"]
+        return (
+            f"cues {first}-{last} sit on the speech's edges no more often than by chance at their segment's "
+            "offset: the split is not supported there"
+        )
     if ev_details["evidence_margin"] < p.min_evidence:
         return (
             f"too little evidence: {ev_details['cues_at_onsets']} of {n} cues start at a speech onset, "

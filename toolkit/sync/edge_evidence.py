@@ -32,6 +32,16 @@ class EdgeChannel:
         self.chance = min(0.9, max(0.02, window_cover(events, early_ms, late_ms, media_ms)))
         self.floor_q = self.chance  # the hit rate assumed under the right timing before the solution's own
 
+    def within(self, lo_ms: int, hi_ms: int, miss_share: float | None = None) -> EdgeChannel:
+        """The same events, with the chance of a hit measured over ``[lo_ms, hi_ms)`` only (where the
+        speech's edges are denser or sparser than over the whole media); with ``miss_share``, the hit
+        rate under the right timing is at least ``1 - (1 - chance) * miss_share`` (as for cue starts)."""
+        out = EdgeChannel(self.events - lo_ms, max(1, hi_ms - lo_ms), self.early, self.late)
+        out.events = self.events
+        if miss_share is not None:
+            out.floor_q = max(out.chance, 1.0 - (1.0 - out.chance) * miss_share)
+        return out
+
     def hits(self, times: np.ndarray) -> np.ndarray:
         i = np.searchsorted(self.events, times - self.late)
         found = np.zeros(len(times), dtype=bool)
@@ -42,6 +52,13 @@ class EdgeChannel:
     def rate(self, hits: np.ndarray, cap: float) -> float:
         shown = (float(np.sum(hits)) + 1.0) / (len(hits) + 2.0)
         return max(self.floor_q, min(cap, shown))
+
+    def count_score(self, k: int, n: int, cap: float) -> float:
+        """:meth:`score` of ``k`` hits in ``n`` at the rate they show (:meth:`rate`)."""
+        q = max(self.floor_q, min(cap, (k + 1.0) / (n + 2.0)))
+        if q <= self.chance:
+            return 0.0
+        return k * math.log(q / self.chance) + (n - k) * math.log((1 - q) / (1 - self.chance))
 
     def score(self, hits: np.ndarray, q: float) -> float:
         if q <= self.chance:
@@ -114,6 +131,65 @@ class Evidence:
                 out[k] = Segment(best, right.last, right.offset_ms, int(starts[best]))
         return out
 
+    def worth_where_it_lands(self, starts: np.ndarray, ends: np.ndarray, offset_ms: int) -> float:
+        """The evidence for moving the cues ``(starts, ends)`` by ``offset_ms``, against the chance of a
+        hit where they land (not over the whole media: a stretch of dense speech gives any cues moved
+        onto it many hits), with the same model of the right timing as the whole solution's (cue starts
+        hit at least ``1 - (1 - chance) * miss_share`` of the time): below 0 when they hit no more often
+        than by chance."""
+        lo, hi = int(starts.min()) + offset_ms, int(ends.max()) + offset_ms
+        h = self.hits(starts, ends, np.full(len(starts), offset_ms))
+        total = 0.0
+        for col, local in enumerate(
+            (self.starts.within(lo, hi, self.p.miss_share), self.ends.within(lo, hi))
+        ):
+            total += local.score(h[:, col], local.rate(h[:, col], self.p.max_hit_rate))
+        return total
+
+    def merged(self, starts: np.ndarray, ends: np.ndarray, segments: Sequence[Segment]) -> list[Segment]:
+        """``segments`` with each one whose own offset does not pay for its jumps joined to a neighbour
+        (taking its offset), the largest gain first, while a join gains. Where the speech detector hears
+        little (noise, crosstalk), a window's offset is a chance peak, seconds or minutes off; one such
+        segment made a right split cost more than it gained, and the single offset that fits only one
+        side of the cut was taken instead.
+
+        A solution's worth depends only on its hit counts, so each join is priced from the counts of the
+        cues it moves (cached per segment and offset): linear in the cues per join, not quadratic."""
+        cache: dict[tuple[int, int, int], np.ndarray] = {}
+
+        def hits(seg: Segment, offset_ms: int) -> np.ndarray:
+            key = (seg.first, seg.last, offset_ms)
+            if key not in cache:
+                sl = slice(seg.first, seg.last + 1)
+                cache[key] = self.hits(
+                    starts[sl], ends[sl], np.full(seg.last - seg.first + 1, offset_ms)
+                ).sum(0)
+            return cache[key]
+
+        out = list(segments)
+        total = sum((hits(g, g.offset_ms) for g in out), np.zeros(2, dtype=np.int64))
+        best = self._counted(total, len(out))
+        while len(out) > 1:
+            trials = [(k, j) for k in range(len(out)) for j in (k - 1, k + 1) if 0 <= j < len(out)]
+            moved = [
+                total - hits(out[k], out[k].offset_ms) + hits(out[k], out[j].offset_ms) for k, j in trials
+            ]
+            gains = [self._counted(m, len(out) - 1) for m in moved]
+            top = int(np.argmax(gains))
+            if gains[top] <= best:
+                break
+            best, total, out = gains[top], moved[top], _joined(out, *trials[top])
+        return out
+
+    def _counted(self, hits: np.ndarray, segments: int) -> float:
+        """A solution's evidence at its own hit rates, less the cost of its jumps, from its hit counts
+        (starts, ends) over all ``self.n`` cues."""
+        return (
+            self.starts.count_score(int(hits[0]), self.n, self.p.max_hit_rate)
+            + self.ends.count_score(int(hits[1]), self.n, self.p.max_hit_rate)
+            - self.jump_cost() * (segments - 1)
+        )
+
     def jump_cost(self) -> float:
         return math.log(self.n / self.p.jump_odds) + math.log(self.distinct)
 
@@ -157,3 +233,11 @@ class Evidence:
             "evidence_margin": round(own - math.log(self.distinct), 2),
             "runner_up_evidence": round(max(others), 2) if others else None,
         }
+
+
+def _joined(segments: Sequence[Segment], k: int, j: int) -> list[Segment]:
+    """``segments`` with segment ``k`` joined to its neighbour ``j``, at ``j``'s offset."""
+    lo, hi = min(k, j), max(k, j)
+    a, b = segments[lo], segments[hi]
+    one = Segment(a.first, b.last, segments[j].offset_ms, a.start_ms)
+    return [*segments[:lo], one, *segments[hi + 1 :]]
