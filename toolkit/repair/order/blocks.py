@@ -185,6 +185,10 @@ def _move_destination(
     fits = after is None or last <= (after.start_ms or 0)
     if not (fits and before is not p and (before is not None or after is not None)):
         return 0.0, None
+    if any(x is t for t in run for x in (before, after)):
+        # the run is on the chain itself (its neighbour was the turn off it, see _best_hypothesis): a
+        # move next to itself changes nothing but its timestamp, which is a retime's to explain
+        return 0.0, None
     dest_cost = sequence_cost(state.timing, [x for x in (before, after) if x is not None])
     moved_cost = sequence_cost(
         state.timing,
