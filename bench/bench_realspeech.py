@@ -26,7 +26,7 @@ k-th in the k-th of the ``--degradations`` (in turn), with one transcript whose 
 them: the sound changes from segment to segment, as in a programme with a studio, a phone-in and a field
 report, and every stage (turn sync, the speakers' usual fit, repair) sees all of it at once. convert:
 one row per segment; sync: the reference captions late by 7.3 s, cut (2 s late, then 9 s), and at
-25/23.976 of their speed.
+25/23.976 of their speed. With ``--disfluent``, the items with word labels have their disfluencies.
 
 sync: reference captions (one cue per sentence, true times) shifted by +7.3 s, re-timed by
 ``captionkit sync`` (in-process, the same code) and by ffsubsync 0.5.1 (bench/_work/ffs, default
@@ -168,10 +168,10 @@ def write_srt_file(path: Path, cues: list[tuple[int, int, str]]) -> Path:
     return path
 
 
-def end_to_end_table(corpus: Path, hows: list[str], use_ffs: bool) -> None:
+def end_to_end_table(corpus: Path, hows: list[str], use_ffs: bool, spontaneous: bool = False) -> None:
     """``--end-to-end``: convert --media, --align sync and the rate model on the items end to end, then
     sync of the reference captions moved three ways (and ffsubsync on the same)."""
-    e2e = rs.end_to_end(rs.items(corpus), hows)
+    e2e = rs.end_to_end(rs.items(corpus), hows, spontaneous=spontaneous)
     media = rs.write_wav(rs.WORK / "end_to_end.wav", e2e.audio)
     transcript = rs.WORK / "end_to_end.transcript.txt"
     transcript.write_text(e2e.transcript, encoding="utf-8")
@@ -282,7 +282,9 @@ def main() -> None:
     args = ap.parse_args()
     corpus = rs.corpus_dir(args.corpus)
     if args.end_to_end:
-        end_to_end_table(corpus, args.degradations.split(","), not args.no_ffs and FFS.exists())
+        end_to_end_table(
+            corpus, args.degradations.split(","), not args.no_ffs and FFS.exists(), args.disfluent
+        )
         return
     use_aeneas = not args.no_aeneas
     if use_aeneas:

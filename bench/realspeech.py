@@ -282,8 +282,9 @@ class EndToEnd:
     segments: list[str]  # per reference sentence: "item (condition)"
 
 
-def end_to_end(items: list[Item], hows: list[str], gap_ms: int = 2000) -> EndToEnd:
-    """``items`` in order, item k degraded by ``hows[k % len(hows)]``."""
+def end_to_end(items: list[Item], hows: list[str], gap_ms: int = 2000, spontaneous: bool = False) -> EndToEnd:
+    """``items`` in order, item k degraded by ``hows[k % len(hows)]``; with ``spontaneous``, the items
+    with word labels with disfluencies inserted (:func:`disfluent`)."""
     parts: list[np.ndarray] = []
     lines: list[str] = []
     sentences: list[dict[str, Any]] = []
@@ -293,14 +294,18 @@ def end_to_end(items: list[Item], hows: list[str], gap_ms: int = 2000) -> EndToE
         assert item.transcript is not None
         how = hows[k % len(hows)]
         audio = degrade(item, how) if how != "clean" else item.audio()
-        for line in item.transcript.read_text(encoding="utf-8").splitlines():
+        text, truth = item.transcript.read_text(encoding="utf-8"), item.truth
+        if spontaneous and item.truth.get("words"):
+            d = disfluent(item, how)
+            audio, text, truth = d.audio, d.transcript, d.truth
+        for line in text.splitlines():
             m = _STAMP_LINE.match(line)
             if m:
                 t = (int(m[2]) * 3600 + int(m[3]) * 60 + int(m[4])) * 1000 + offset
                 s = t // 1000
                 line = f"{m[1]}[{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}]{m[5]}"
             lines.append(line)
-        for snt in item.truth["sentences"]:
+        for snt in truth["sentences"]:
             sentences.append({**snt, "start_ms": snt["start_ms"] + offset, "end_ms": snt["end_ms"] + offset})
             segments.append(item.name if how == "clean" else f"{item.name} ({how})")
         gap = np.zeros(_ms(gap_ms) + (-(len(audio) + _ms(gap_ms)) % (RATE // 1000)), dtype=np.int16)
