@@ -600,7 +600,8 @@ def test_a_turn_that_fell_back_where_the_sound_changed_is_judged_by_its_neighbou
     """The interview three times over, the third copy in another room where every word fits worse. A
     newcomer there (C) aligns, judged by everyone's fits; A's turn there falls short of A's own usual
     fit, learnt in the first room, and falls back. After the pass it is judged again by the turns around
-    it, which show the new room, and keeps its words."""
+    it, which fit worse than their own speakers' usual (the new room), and keeps its words. Where the
+    neighbours fit as their voices always do, a turn that fits badly stays timed without the engine."""
     turns, audio, truth = load("clean")
     dur = len(audio) * 1000 // 16000
     labels = ["A", "B", "A", "B"] * 2 + ["C", "A", "C", "D"]
@@ -619,6 +620,14 @@ def test_a_turn_that_fell_back_where_the_sound_changed_is_judged_by_its_neighbou
     alone = AlignParams(local_fit_turns=0)
     _, findings = align_turns(many, whole, engine=_RoomChanges(whole, 2 * dur, voices, -1.8), params=alone)
     assert [f.line for f in findings if f.code == "A001"] == [10, 11]
+    # no change of room: the newcomers' voices merely fit worse than A's, and A's turn alone fits badly
+    # (music over it): measured against their own voices the neighbours did not drop, so it stays out
+    starts = [t.start_ms or 0 for t in many]
+    voices = [
+        (start, -1.8 if k == 9 else -0.6 if labels[k] == "A" else -1.4) for k, start in enumerate(starts)
+    ]
+    _, findings = align_turns(many, whole, engine=_RoomChanges(whole, 10 * dur, voices, -1.8))
+    assert 10 in [f.line for f in findings if f.code == "A001"]
 
 
 def test_no_pause_heard_does_not_hand_a_piece_the_rest_of_the_media() -> None:

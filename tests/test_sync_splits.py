@@ -66,7 +66,10 @@ def test_captions_cut_where_the_detector_hears_only_noise_are_refused_not_half_w
     res = find_sync(starts, ends, mask)
     new_s, _, _ = apply_sync(starts, ends, res)
     right = np.abs(np.array(new_s) - np.array([s for s, _ in cues])) <= 400
-    assert not res.accepted or right.mean() >= 0.9, (res.reason, res.segments)
+    if res.accepted:
+        assert right.mean() >= 0.9, res.segments
+    else:  # refused for the segment no offset can be found for, not for some other reason
+        assert "unsupported_cues" in res.details and "no more often than by chance" in res.reason
     # the second half alone is found and accepted: the refusal is about the first half
     res = find_sync(starts[60:], ends[60:], mask)
     assert res.accepted and abs(res.offset_ms + 9000) <= 100

@@ -6,9 +6,12 @@ turns aligned before it. Two cases leave that verdict stale by the end of the pa
 - *early*: the turn fell back before three turns had aligned, judged against the fixed floor, not the
   media (reverberation, a band-limited line: every turn fits worse there), so an early turn was timed by
   the rate model where a later one, fitting as well, kept its words;
-- *judged*: the aligned turns around it (up to ``local_fit_turns`` either side) fit worse than the usual it
-  was judged against: the sound changed since that usual was learnt (another room, a noisier stretch, the
-  same speaker first heard in a studio), and those turns judge it.
+- *judged*: the aligned turns around it (up to ``local_fit_turns`` either side) fit worse than their own
+  speakers' usual when they aligned: the sound changed since the usuals were learnt (another room, a
+  noisier stretch, the same speaker first heard in a studio). The turn is judged against its own usual
+  moved by theirs, on the side (before it or after it) where they fit worse: the change may lie on
+  either. Each neighbour is measured against its own speaker: a voice that always fits worse
+  than another is no change of sound.
 
 The new words replace the fallback only when the turn passes every check a later turn passes and lies
 between its neighbours' words; its fallback's finding (A001) then goes.
@@ -41,7 +44,7 @@ class Retries:
 
     early: dict[int, Finding] = field(default_factory=dict)  # fell back before any usual: their A001
     judged: dict[int, tuple[float, Finding]] = field(default_factory=dict)  # against a usual: it, A001
-    turn_fit: dict[int, float] = field(default_factory=dict)  # aligned turns, in turn order: median fit
+    turn_drop: dict[int, float] = field(default_factory=dict)  # aligned turns, in turn order: fit - usual
 
     def fell_back(self, i: int, unjudged: bool, usual: float, a001: Finding) -> None:
         if unjudged:
@@ -49,18 +52,22 @@ class Retries:
         else:
             self.judged[i] = (usual, a001)
 
-    def aligned(self, i: int, fits: Sequence[float]) -> None:
-        if fits:
-            self.turn_fit[i] = float(np.median(fits))
+    def aligned(self, i: int, fits: Sequence[float], usual: float | None) -> None:
+        """Turn ``i`` aligned with ``fits``, judged against ``usual`` (None: before the media's was known)."""
+        if fits and usual is not None:
+            self.turn_drop[i] = float(np.median(fits)) - usual
 
 
-def local_fits(turn_fit: dict[int, float], done: list[int], i: int, k: int) -> list[float]:
-    """The fits of the ``k`` aligned turns nearest before turn ``i`` and the ``k`` nearest after it
-    (``done``: the turns that aligned, sorted)."""
+def local_fits(
+    turn_fit: dict[int, float], done: list[int], i: int, k: int
+) -> tuple[list[float], list[float]]:
+    """The values in ``turn_fit`` of the ``k`` aligned turns nearest before turn ``i``, and of the ``k``
+    nearest after it (``done``: the turns that aligned, sorted)."""
     if k <= 0:
-        return []
+        return [], []
     at = bisect.bisect_left(done, i)
-    return [turn_fit[j] for j in done[max(0, at - k) : at] + done[at : at + k] if j != i]
+    after = [turn_fit[j] for j in done[at : at + k + 1] if j != i][:k]
+    return [turn_fit[j] for j in done[max(0, at - k) : at]], after
 
 
 def look_again(
@@ -76,11 +83,16 @@ def look_again(
     for i, a001 in retries.early.items():
         if fit_known(run.state, turns[i].speaker):  # else the same floor would give the same answer
             _again(run, out, turns[i], i, hints[i], limits[i], a001, None, align)
-    done = list(retries.turn_fit)  # filled in turn order: sorted
+    done = list(retries.turn_drop)  # filled in turn order: sorted
     for i, (usual, a001) in retries.judged.items():
-        near = local_fits(retries.turn_fit, done, i, run.params.local_fit_turns)
-        if len(near) >= MIN_FITS and float(np.median(near)) < usual:
-            fits = {k: list(v) for k, v in run.state.fits.items()} | {turns[i].speaker: near}
+        before, after = local_fits(retries.turn_drop, done, i, run.params.local_fit_turns)
+        if len(before) + len(after) < MIN_FITS:
+            continue
+        # the sound may have changed just before this turn or just after it: the side that fits worse
+        drop = min(float(np.median(side)) for side in (before, after) if side)
+        if drop < 0.0:
+            own = [usual + drop] * MIN_FITS  # the turn's usual, moved as its neighbours' moved
+            fits = {k: list(v) for k, v in run.state.fits.items()} | {turns[i].speaker: own}
             _again(run, out, turns[i], i, hints[i], limits[i], a001, fits, align)
 
 

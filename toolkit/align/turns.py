@@ -33,8 +33,8 @@ model's drift. This is what runs for the whole file when the engine fails everyw
 turn long enough to be aligned in chunks, a chunk that fails is timed that way between the aligned words
 around it (A001 for its words); the other chunks keep theirs. After the pass, a turn that fell back is
 aligned once more when what it was judged against has changed: before three turns had aligned it met a
-fixed floor, not the media's usual fit; later, the aligned turns around it may fit worse than the usual
-it was judged against (the sound changed: another room, a noisier stretch), and they judge it
+fixed floor, not the media's usual fit; later, the aligned turns around it may fit worse than their own
+speakers' usual (the sound changed: another room, a noisier stretch), and its usual moves as theirs did
 (:mod:`~toolkit.align.second_look`).
 
 This module is the turn loop (:func:`align_turns`: a turn's pieces, their checks, the speaker's pace);
@@ -164,7 +164,7 @@ def align_turns(
             state.failed_in_row += 1
         else:
             state.failed_in_row = 0
-            retries.aligned(i, state.added[mark:])
+            retries.aligned(i, state.added[mark:], None if unjudged else usual)
         out.append(aligned)
         progress.report(i + 1, state.cursor_ms)
     look_again(run, out, turns, hints, limits, retries, _align_turn)

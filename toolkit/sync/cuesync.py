@@ -85,12 +85,12 @@ def find_sync(
     # 3. evidence against chance: whether a split and a ratio have earned their place, and the confidence
     if len(segments) > 1:
         segments = _settled_split(starts, (s_scaled, e_scaled), segments, single, ev)
-        details.update(_unsupported(s_scaled, e_scaled, segments, ev))
     if ratio != 1.0:
         plain = [Segment(0, n - 1, round(runs[1.0].offset_ms) - VAD_LAG_MS, int(starts[0]))]
         if not ev.ratio_pays((s_scaled, e_scaled), segments, (starts, ends), plain):
             ratio, segments, fit = 1.0, plain, runs[1.0]
             s_scaled, e_scaled = starts.copy(), ends.copy()
+    details.update(_unsupported(s_scaled, e_scaled, segments, ev))  # the split that stands, if any
     peaks = other_peaks(fit.scores, fit.k, p.distinct_ms // FRAME_MS, p.max_alternatives)
     base = segments[0].offset_ms if len(segments) == 1 else round(global_off) - VAD_LAG_MS
     confidence, ev_details = ev.confidence(s_scaled, e_scaled, segments, [base + d for d in peaks] + [0])

@@ -70,17 +70,25 @@ def decide(
     run.cost_keep_second += p.glued_cost * run.glued_second
     run.keep_first = not (run.cost_keep_second + p.keep_later_margin < run.cost_keep_first)
     if _said_by_both(run, ix):
+        # the timeline alone decides: the glue penalty chooses between copies (a paste gets glued), but a
+        # sentence inside a speaker's own turn is where anyone's sentences are
         both = sequence_cost(timing, _local(None, ix, timing, (lo, hi), decided))
-        run.keep_both = both <= min(run.cost_keep_first, run.cost_keep_second)
+        first = run.cost_keep_first - p.glued_cost * run.glued_first
+        second = run.cost_keep_second - p.glued_cost * run.glued_second
+        run.keep_both = both <= min(first, second)
 
 
 def _said_by_both(run: DuplicateRun, ix: SentenceIndex) -> bool:
-    """Every pair of ``run`` has two speakers (``_crossed`` found neither copy glued alone to a turn)."""
-    speaker = [t.speaker for t in ix.turns]
-    return all(
-        speaker[ix.sents[a].turn] is not None and speaker[ix.sents[a].turn] != speaker[ix.sents[b].turn]
-        for a, b, _ in run.pairs
-    )
+    """Every pair of ``run`` has two named speakers, and every copy a timestamped turn (without one the
+    timeline cannot tell, and the copy goes as before); ``_crossed`` found neither glued alone to a turn."""
+    turns = ix.turns
+    for a, b, _ in run.pairs:
+        x, y = turns[ix.sents[a].turn], turns[ix.sents[b].turn]
+        if x.speaker is None or y.speaker is None or x.speaker == y.speaker:
+            return False
+        if x.start_ms is None or y.start_ms is None:
+            return False
+    return True
 
 
 def _crossed(run: DuplicateRun, ix: SentenceIndex) -> bool | None:
