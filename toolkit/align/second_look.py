@@ -7,11 +7,10 @@ turns aligned before it. Two cases leave that verdict stale by the end of the pa
   media (reverberation, a band-limited line: every turn fits worse there), so an early turn was timed by
   the rate model where a later one, fitting as well, kept its words;
 - *judged*: the aligned turns around it (up to ``local_fit_turns`` either side) fit worse than their own
-  speakers' usual when they aligned: the sound changed since the usuals were learnt (another room, a
-  noisier stretch, the same speaker first heard in a studio). The turn is judged against its own usual
-  moved by theirs, on the side (before it or after it) where they fit worse: the change may lie on
-  either. Each neighbour is measured against its own speaker: a voice that always fits worse
-  than another is no change of sound.
+  speakers' usual when they aligned, and worse than the usual the turn was judged against: the sound
+  changed since the usuals were learnt (another room, a noisier stretch, the same speaker first heard
+  in a studio), and their fits judge it. Each neighbour's drop is measured against its own speaker: a
+  voice that always fits worse than another is no change of sound.
 
 The new words replace the fallback only when the turn passes every check a later turn passes and lies
 between its neighbours' words; its fallback's finding (A001) then goes.
@@ -44,7 +43,8 @@ class Retries:
 
     early: dict[int, Finding] = field(default_factory=dict)  # fell back before any usual: their A001
     judged: dict[int, tuple[float, Finding]] = field(default_factory=dict)  # against a usual: it, A001
-    turn_drop: dict[int, float] = field(default_factory=dict)  # aligned turns, in turn order: fit - usual
+    # the turns that aligned judged against a usual, in turn order: (median fit, fit - that usual)
+    turn_fit: dict[int, tuple[float, float]] = field(default_factory=dict)
 
     def fell_back(self, i: int, unjudged: bool, usual: float, a001: Finding) -> None:
         if unjudged:
@@ -55,19 +55,19 @@ class Retries:
     def aligned(self, i: int, fits: Sequence[float], usual: float | None) -> None:
         """Turn ``i`` aligned with ``fits``, judged against ``usual`` (None: before the media's was known)."""
         if fits and usual is not None:
-            self.turn_drop[i] = float(np.median(fits)) - usual
+            fit = float(np.median(fits))
+            self.turn_fit[i] = (fit, fit - usual)
 
 
 def local_fits(
-    turn_fit: dict[int, float], done: list[int], i: int, k: int
-) -> tuple[list[float], list[float]]:
-    """The values in ``turn_fit`` of the ``k`` aligned turns nearest before turn ``i``, and of the ``k``
+    turn_fit: dict[int, tuple[float, float]], done: list[int], i: int, k: int
+) -> list[tuple[float, float]]:
+    """The entries of ``turn_fit`` of the ``k`` aligned turns nearest before turn ``i`` and the ``k``
     nearest after it (``done``: the turns that aligned, sorted)."""
     if k <= 0:
-        return [], []
+        return []
     at = bisect.bisect_left(done, i)
-    after = [turn_fit[j] for j in done[at : at + k + 1] if j != i][:k]
-    return [turn_fit[j] for j in done[max(0, at - k) : at]], after
+    return [turn_fit[j] for j in done[max(0, at - k) : at] + done[at : at + k] if j != i]
 
 
 def look_again(
@@ -83,16 +83,14 @@ def look_again(
     for i, a001 in retries.early.items():
         if fit_known(run.state, turns[i].speaker):  # else the same floor would give the same answer
             _again(run, out, turns[i], i, hints[i], limits[i], a001, None, align)
-    done = list(retries.turn_drop)  # filled in turn order: sorted
+    done = list(retries.turn_fit)  # filled in turn order: sorted
     for i, (usual, a001) in retries.judged.items():
-        before, after = local_fits(retries.turn_drop, done, i, run.params.local_fit_turns)
-        if len(before) + len(after) < MIN_FITS:
+        near = local_fits(retries.turn_fit, done, i, run.params.local_fit_turns)
+        if len(near) < MIN_FITS:
             continue
-        # the sound may have changed just before this turn or just after it: the side that fits worse
-        drop = min(float(np.median(side)) for side in (before, after) if side)
-        if drop < 0.0:
-            own = [usual + drop] * MIN_FITS  # the turn's usual, moved as its neighbours' moved
-            fits = {k: list(v) for k, v in run.state.fits.items()} | {turns[i].speaker: own}
+        dropped = float(np.median([d for _, d in near])) < 0.0  # against their own speakers' usual
+        if dropped and float(np.median([f for f, _ in near])) < usual:
+            fits = {k: list(v) for k, v in run.state.fits.items()} | {turns[i].speaker: [f for f, _ in near]}
             _again(run, out, turns[i], i, hints[i], limits[i], a001, fits, align)
 
 

@@ -34,7 +34,7 @@ turn long enough to be aligned in chunks, a chunk that fails is timed that way b
 around it (A001 for its words); the other chunks keep theirs. After the pass, a turn that fell back is
 aligned once more when what it was judged against has changed: before three turns had aligned it met a
 fixed floor, not the media's usual fit; later, the aligned turns around it may fit worse than their own
-speakers' usual (the sound changed: another room, a noisier stretch), and its usual moves as theirs did
+speakers' usual (the sound changed: another room, a noisier stretch), and their fits judge it
 (:mod:`~toolkit.align.second_look`).
 
 This module is the turn loop (:func:`align_turns`: a turn's pieces, their checks, the speaker's pace);
