@@ -23,7 +23,6 @@ class State:
     cursor_ms: int = 0
     fits: dict[str | None, list[float]] = field(default_factory=dict)  # median word scores, per speaker
     failed_in_row: int = 0  # turns that fell back one after another (heavy noise, wrong language, ...)
-    added: list[float] = field(default_factory=list)  # every fit in the order the pieces aligned
 
 
 @dataclass(frozen=True, slots=True)

@@ -155,7 +155,7 @@ def align_turns(
         failed = state.failed_in_row
         resting = failed >= p.give_up_after and (failed - p.give_up_after) % p.probe_every
         unjudged = not fit_known(state, turn.speaker)
-        usual, mark = usual_fit(state, turn.speaker, p), len(state.added)
+        usual, mark = usual_fit(state, turn.speaker, p), len(state.fits.get(turn.speaker, []))
         aligned = None if resting else _align_turn(run, turn, tokens, hints[i], limits[i])
         if aligned is None:
             aligned = fallback(run, turn, tokens, hints[i], limits[i])  # appends the turn's A001
@@ -164,7 +164,7 @@ def align_turns(
             state.failed_in_row += 1
         else:
             state.failed_in_row = 0
-            retries.aligned(i, state.added[mark:], None if unjudged else usual)
+            retries.aligned(i, state.fits.get(turn.speaker, [])[mark:], None if unjudged else usual)
         out.append(aligned)
         progress.report(i + 1, state.cursor_ms)
     look_again(run, out, turns, hints, limits, retries, _align_turn)
@@ -306,7 +306,6 @@ def _align_piece(run: Run, piece: Piece, cursor: int, mpp: float, turn: Turn) ->
     if _far_from_hint(run, piece, timings, turn):
         return None
     state.fits.setdefault(turn.speaker, []).append(fit)
-    state.added.append(fit)
     return timings
 
 

@@ -27,20 +27,31 @@ class EdgeChannel:
     """One kind of event the cues should sit on: cue times ``t`` hit when an event lies in
     ``[t - late_ms, t + early_ms]`` (the cue may come ``late_ms`` after its event or ``early_ms`` before)."""
 
-    def __init__(self, events: np.ndarray, media_ms: int, early_ms: int, late_ms: int) -> None:
+    def __init__(
+        self,
+        events: np.ndarray,
+        media_ms: int,
+        early_ms: int,
+        late_ms: int,
+        miss_share: float | None = None,
+        offset_ms: int = 0,
+    ) -> None:
+        """The chance of a hit is measured over ``[offset_ms, offset_ms + media_ms)``; with ``miss_share``,
+        the hit rate under the right timing is at least ``1 - (1 - chance) * miss_share`` (cue starts)."""
         self.events, self.early, self.late = events, early_ms, late_ms
-        self.chance = min(0.9, max(0.02, window_cover(events, early_ms, late_ms, media_ms)))
+        self.miss_share = miss_share
+        cover = window_cover(events - offset_ms, early_ms, late_ms, media_ms)
+        self.chance = min(0.9, max(0.02, cover))
         self.floor_q = self.chance  # the hit rate assumed under the right timing before the solution's own
-
-    def within(self, lo_ms: int, hi_ms: int, miss_share: float | None = None) -> EdgeChannel:
-        """The same events, with the chance of a hit measured over ``[lo_ms, hi_ms)`` only (where the
-        speech's edges are denser or sparser than over the whole media); with ``miss_share``, the hit
-        rate under the right timing is at least ``1 - (1 - chance) * miss_share`` (as for cue starts)."""
-        out = EdgeChannel(self.events - lo_ms, max(1, hi_ms - lo_ms), self.early, self.late)
-        out.events = self.events
         if miss_share is not None:
-            out.floor_q = max(out.chance, 1.0 - (1.0 - out.chance) * miss_share)
-        return out
+            self.floor_q = max(self.chance, 1.0 - (1.0 - self.chance) * miss_share)
+
+    def within(self, lo_ms: int, hi_ms: int) -> EdgeChannel:
+        """The same events and model, with the chance of a hit measured over ``[lo_ms, hi_ms)`` only
+        (where the speech's edges are denser or sparser than over the whole media)."""
+        return EdgeChannel(
+            self.events, max(1, hi_ms - lo_ms), self.early, self.late, self.miss_share, offset_ms=lo_ms
+        )
 
     def hits(self, times: np.ndarray) -> np.ndarray:
         i = np.searchsorted(self.events, times - self.late)
@@ -50,21 +61,20 @@ class EdgeChannel:
         return found
 
     def rate(self, hits: np.ndarray, cap: float) -> float:
-        shown = (float(np.sum(hits)) + 1.0) / (len(hits) + 2.0)
-        return max(self.floor_q, min(cap, shown))
+        return self.count_rate(int(np.sum(hits)), len(hits), cap)
 
-    def count_score(self, k: int, n: int, cap: float) -> float:
-        """:meth:`score` of ``k`` hits in ``n`` at the rate they show (:meth:`rate`)."""
-        q = max(self.floor_q, min(cap, (k + 1.0) / (n + 2.0)))
+    def count_rate(self, k: int, n: int, cap: float) -> float:
+        """The hit rate ``k`` hits in ``n`` show (Laplace's estimate), at least the floor, at most ``cap``."""
+        return max(self.floor_q, min(cap, (k + 1.0) / (n + 2.0)))
+
+    def score(self, hits: np.ndarray, q: float) -> float:
+        return self.count_score(int(np.sum(hits)), len(hits), q)
+
+    def count_score(self, k: int, n: int, q: float) -> float:
+        """The evidence of ``k`` hits in ``n`` for a hit rate ``q`` against chance."""
         if q <= self.chance:
             return 0.0
         return k * math.log(q / self.chance) + (n - k) * math.log((1 - q) / (1 - self.chance))
-
-    def score(self, hits: np.ndarray, q: float) -> float:
-        if q <= self.chance:
-            return 0.0
-        k = float(np.sum(hits))
-        return k * math.log(q / self.chance) + (len(hits) - k) * math.log((1 - q) / (1 - self.chance))
 
 
 class Evidence:
@@ -85,12 +95,8 @@ class Evidence:
         self.n = n
         on_s, on_e = onsets(mask)
         media_ms = len(mask) * FRAME_MS
-        starts = EdgeChannel(on_s, media_ms, p.onset_before_ms, p.onset_after_ms)
-        starts.floor_q = max(starts.floor_q, 1.0 - (1.0 - starts.chance) * p.miss_share)
-        self.starts, self.ends = (
-            starts,
-            EdgeChannel(np.sort(on_e), media_ms, p.end_before_ms, p.end_after_ms),
-        )
+        self.starts = EdgeChannel(on_s, media_ms, p.onset_before_ms, p.onset_after_ms, p.miss_share)
+        self.ends = EdgeChannel(np.sort(on_e), media_ms, p.end_before_ms, p.end_after_ms)
         self.distinct = max(2.0, 2 * media_ms / (p.onset_before_ms + p.onset_after_ms))
 
     def hits(self, starts: np.ndarray, ends: np.ndarray, offsets: np.ndarray) -> np.ndarray:
@@ -140,9 +146,7 @@ class Evidence:
         lo, hi = int(starts.min()) + offset_ms, int(ends.max()) + offset_ms
         h = self.hits(starts, ends, np.full(len(starts), offset_ms))
         total = 0.0
-        for col, local in enumerate(
-            (self.starts.within(lo, hi, self.p.miss_share), self.ends.within(lo, hi))
-        ):
+        for col, local in enumerate((self.starts.within(lo, hi), self.ends.within(lo, hi))):
             total += local.score(h[:, col], local.rate(h[:, col], self.p.max_hit_rate))
         return total
 
@@ -184,11 +188,10 @@ class Evidence:
     def _counted(self, hits: np.ndarray, segments: int) -> float:
         """A solution's evidence at its own hit rates, less the cost of its jumps, from its hit counts
         (starts, ends) over all ``self.n`` cues."""
-        return (
-            self.starts.count_score(int(hits[0]), self.n, self.p.max_hit_rate)
-            + self.ends.count_score(int(hits[1]), self.n, self.p.max_hit_rate)
-            - self.jump_cost() * (segments - 1)
-        )
+        return sum(
+            channel.count_score(k, self.n, channel.count_rate(k, self.n, self.p.max_hit_rate))
+            for channel, k in ((self.starts, int(hits[0])), (self.ends, int(hits[1])))
+        ) - self.jump_cost() * (segments - 1)
 
     def jump_cost(self) -> float:
         return math.log(self.n / self.p.jump_odds) + math.log(self.distinct)

@@ -63,18 +63,16 @@ def decide(
         run.keep_first = not (run.cost_keep_second + p.keep_later_margin < run.cost_keep_first)
         return
     run.keep_first = True
-    run.cost_keep_first = sequence_cost(timing, _local(run, ix, timing, (lo, hi), decided))
-    run.cost_keep_first += p.glued_cost * run.glued_first
+    first = sequence_cost(timing, _local(run, ix, timing, (lo, hi), decided))  # the timeline alone
     run.keep_first = False
-    run.cost_keep_second = sequence_cost(timing, _local(run, ix, timing, (lo, hi), decided))
-    run.cost_keep_second += p.glued_cost * run.glued_second
+    second = sequence_cost(timing, _local(run, ix, timing, (lo, hi), decided))
+    run.cost_keep_first = first + p.glued_cost * run.glued_first
+    run.cost_keep_second = second + p.glued_cost * run.glued_second
     run.keep_first = not (run.cost_keep_second + p.keep_later_margin < run.cost_keep_first)
     if _said_by_both(run, ix):
         # the timeline alone decides: the glue penalty chooses between copies (a paste gets glued), but a
         # sentence inside a speaker's own turn is where anyone's sentences are
         both = sequence_cost(timing, _local(None, ix, timing, (lo, hi), decided))
-        first = run.cost_keep_first - p.glued_cost * run.glued_first
-        second = run.cost_keep_second - p.glued_cost * run.glued_second
         run.keep_both = both <= min(first, second)
 
 
