@@ -747,3 +747,35 @@ def test_words_that_fit_no_window_are_not_aligned(score: float, falls_back: bool
     assert max(abs(e) for e in errors[:-1]) <= TOLERANCE_MS, errors
     if not falls_back:
         assert abs(errors[-1]) <= TOLERANCE_MS, errors
+
+
+class _NeedsTime(_Scored):
+    """The stand-in engine, except that its search fails in a window shorter than ``min_ms``: a window
+    that cuts a hard voice's speech short loses the search (a slow speaker, words drawn out by a
+    reverberant room)."""
+
+    def __init__(self, min_ms: int) -> None:
+        super().__init__(-1.0)
+        self.min_ms = min_ms
+        self.windows_ms: list[int] = []
+
+    def align(self, tokens: Sequence[str], audio: np.ndarray) -> list[TokenTiming] | None:
+        self.windows_ms.append(len(audio) * 1000 // self.sample_rate)
+        return None if self.windows_ms[-1] < self.min_ms else super().align(tokens, audio)
+
+
+def test_when_the_windows_near_the_estimate_fail_the_longest_is_tried() -> None:
+    """A piece whose next turn has no stamp ends where the speaker's pace says, and before the speaker's
+    turns have aligned that pace is a guess. When the speaker is far slower, the windows near the estimate
+    cut the speech and the search fails in each: the longest window is then tried before the piece is
+    given up (the reverberant interview with a stamp on each speaker's first turn only: the long second
+    turn fell back, and every turn after it was placed 3-9 s early)."""
+    from toolkit.align.window_search import best_window
+
+    mask = ("1" * 260 + "0" * 40) * 8  # speech with a pause every 3 s (at 2.8, 5.8, 8.8 s ...)
+    engine = _NeedsTime(8_000)  # the words need nearly 9 s; the pace says 2.25 s
+    run = _run_on(mask, _sound(mask), engine)
+    piece = Piece(["word"] * 10, [3] * 10, [0], None, 0)
+    _, best = best_window(run, piece, 0, 75.0, Turn("A", 0, " ".join(piece.tokens), 1))
+    assert engine.windows_ms[:2] == [2_800, 5_800]  # the two nearest the estimate failed ...
+    assert best is not None and best[1] == 8_800  # ... and the longest in reach holds the words

@@ -4,7 +4,9 @@ A window starts where the previous words ended (or, after a long quiet stretch o
 piece's timestamp) and ends in a pause: the one that best fits both the next turn's timestamp (a hint,
 maybe seconds off) and the speech time the piece's phones need at the speaker's pace. A tail that looks
 wrong (stretched, squeezed, crushed, speech left uncovered) moves the end to the neighbouring pauses; a
-result that fits the sound far worse than the speaker's usual counts as a failed search.
+result that fits the sound far worse than the speaker's usual counts as a failed search. When the searches
+near the estimate fail outright, the words may need far more time than the pace says (a slow speaker in a
+reverberant room, before any of their turns has aligned): the longest end in reach is tried once.
 
 Called by the turn loop (:mod:`toolkit.align.turns`) once per piece (:mod:`toolkit.align.pieces`); its
 results are then checked by recovery (:mod:`toolkit.align.recovery`). Cutting in pauses comes from the
@@ -165,8 +167,10 @@ def best_window(
     run: Run, piece: Piece, cursor: int, mpp: float, turn: Turn
 ) -> tuple[int, ScoredWindow | None]:
     """The window start and the best (anomaly, end, timings) over the window ends tried: the pause nearest
-    the target first, then its neighbours while the tail looks wrong (at most four searches). A result
-    that fits far worse than the speaker's usual counts as a failed search, kept only if nothing fits."""
+    the target first, then its neighbours while the tail looks wrong (at most four searches); when the
+    searches fail outright, the longest end once (kept only if it fits as well as the speaker's usual: a
+    window that long may hold the next turn too). A result that fits far worse than the speaker's usual
+    counts as a failed search, kept only if nothing fits."""
     index, state, params = run.index, run.state, run.params
     start = window_start(index, cursor, piece.hint_ms, params, trust_cursor=state.failed_in_row == 0)
     if piece.bound is not None:  # never before the turn's own range: that audio is the previous turn's
@@ -181,10 +185,14 @@ def best_window(
     good = params.poor_tail_good_ms if poor_audio(state, params) else params.tail_good_ms
     first_score: float | None = None
     k = first = pick(cands, target)
+    last = len(cands) - 1
+    longest = False  # this search is the last resort: the longest end, after the others failed outright
     for _ in range(4):
         tried.add(k)
         end = cands[k].mid_ms if cands[k].length_ms else cands[k].end_ms
         timings = align_span(run.engine, piece.tokens, run.audio, run.sample_rate, start, end)
+        if timings is not None and longest and median_score(timings) < usual - params.misfit_slack:
+            timings = None  # the words spread over the next turn's speech, not a slow voice's own
         if timings is not None and median_score(timings) < floor:
             # the text does not fit this window's sound (a wide search forces it onto music or the other
             # speaker): a failed search, tried elsewhere; kept only when no window fits
@@ -218,6 +226,11 @@ def best_window(
         else:
             failures += 1
             k = k + 1
+        if failures >= params.max_search_failures and best is None and misfit is None and last not in tried:
+            # every window near the estimate failed outright: the words may need far more time than the
+            # pace says (a slow speaker, a reverberant room; the pace is a guess before the speaker's
+            # turns align), so the longest end in reach is tried once before the piece is given up
+            k, failures, longest = last, failures - 1, True
         if k in tried or not 0 <= k < len(cands) or failures >= params.max_search_failures:
             break
         if state.failed_in_row >= params.give_up_after and timings is None:
