@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from toolkit.align.fallback import snap_to_onset
 from toolkit.align.pieces import Piece
 from toolkit.align.recovery import (
     audible_ms,
+    claim_speech_before,
     join_first_words,
     recover,
     said_again,
@@ -779,3 +781,47 @@ def test_when_the_windows_near_the_estimate_fail_the_longest_is_tried() -> None:
     _, best = best_window(run, piece, 0, 75.0, Turn("A", 0, " ".join(piece.tokens), 1))
     assert engine.windows_ms[:2] == [2_800, 5_800]  # the two nearest the estimate failed ...
     assert best is not None and best[1] == 8_800  # ... and the longest in reach holds the words
+
+
+class _FitsBest(_Scored):
+    """The stand-in engine, ``word`` scoring ``best`` and every other token ``score``."""
+
+    def __init__(self, word: str, best: float, score: float) -> None:
+        super().__init__(score)
+        self.word, self.best = word, best
+
+    def align(self, tokens: Sequence[str], audio: np.ndarray) -> list[TokenTiming] | None:
+        out = super().align(tokens, audio) or []
+        return [
+            replace(t, score=self.best) if w == self.word else t for w, t in zip(tokens, out, strict=True)
+        ]
+
+
+def test_a_first_word_said_twice_starts_the_sentence_at_the_first() -> None:
+    """ "types. [pause] Now [60 ms] now, [pause] as all": the engine gives one "now" the last 90 ms
+    before "as" and leaves the rest to silence. The detector hears speech there that no word has, and
+    "now" aligned to it alone fits as well as the turn's words and better than "types" or "as" would:
+    the sentence starts at its onset. Speech that every word fits alike (music, the sentence before
+    trailing on: a short word fits most sound) or that "now" does not fit, a breath or click (under
+    300 ms), a pause with no speech in it, speech further back than claim_back_ms, or media where every
+    word fits poorly (0 dB noise): nothing moves."""
+    mask = "1" * 100 + "0" * 50 + "1" * 50 + "0" * 6 + "1" * 52 + "0" * 32 + "1" * 40
+    words = [TokenTiming(0, 1000, -1.0), TokenTiming(2790, 2880, -1.0), TokenTiming(2880, 3200, -1.0)]
+    tokens, phones = ["types", "now", "as"], [5, 2, 2]
+
+    def claimed(
+        mask: str, engine: Any = None, fits: list[float] | None = None, **changes: int
+    ) -> list[tuple[int, int]]:
+        engine = engine or _FitsBest("now", -1.5, -3.0)
+        run = replace(_run_on(mask, _sound(mask), engine), params=replace(AlignParams(), **changes))
+        run.state.fits["A"] = fits or []
+        return [(t.start_ms, t.end_ms) for t in claim_speech_before(run, tokens, words, [0, 1], phones)]
+
+    as_given = [(t.start_ms, t.end_ms) for t in words]
+    assert claimed(mask) == [(0, 1000), (1500, 2880), (2880, 3200)]
+    assert claimed(mask, _Scored(-1.5)) == as_given  # every word fits it alike
+    assert claimed(mask, _FitsBest("now", -3.0, -4.0)) == as_given  # "now" fits it poorly
+    assert claimed("1" * 100 + "0" * 100 + "1" * 20 + "0" * 60 + "1" * 40) == as_given  # a breath
+    assert claimed("1" * 100 + "0" * 180 + "1" * 40) == as_given  # a pause
+    assert claimed(mask, claim_back_ms=1_000) == as_given  # the onset at 1.5 s is 1.29 s before "now"
+    assert claimed(mask, fits=[-4.0] * 5) == as_given  # heavy noise: no fit can tell a word's sound

@@ -20,6 +20,7 @@ in silence moves up to the next word (:func:`lift_from_silence`).
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -28,7 +29,7 @@ from ..model import Finding, Turn
 from ..rules import finding
 from ..timecode import format_clock
 from .aligner import TokenTiming
-from .fit import MIN_FITS, anomaly, expected_ms, fit_pool, gap_speech, long_excess, median_score
+from .fit import MIN_FITS, anomaly, expected_ms, fit_pool, gap_speech, long_excess, median_score, poor_audio
 from .pieces import Piece
 from .run import Run
 from .tuning import AlignParams
@@ -37,6 +38,7 @@ from .windows import SpeechIndex, onsets
 
 __all__ = [
     "audible_ms",
+    "claim_speech_before",
     "join_first_words",
     "lift_from_silence",
     "recover",
@@ -401,3 +403,62 @@ def lift_from_silence(
         if start > t.start_ms:
             out[s] = TokenTiming(start, end, t.score)
     return out
+
+
+def claim_speech_before(
+    run: Run,
+    tokens: Sequence[str],
+    timings: list[TokenTiming],
+    starts: Sequence[int],
+    phones: Sequence[int],
+) -> list[TokenTiming]:
+    """A sentence's first word said twice ("now, now", "I I think") or broken off and started again
+    leaves the engine one copy and the rest in the "silence" before it: the sentence starts where the
+    speaker starts it. Taken when, between the previous token's end and the first token of a sentence
+    after the turn's first (before that, the speech may be the previous speaker's), the detector hears
+    speech no word has (``min_claim_ms`` or more, and at least what the token needs at
+    ``crush_ms_per_phone``), at most ``claim_back_ms`` back, that stands out of the noise as skipped
+    audio must for A002, and the first token aligned to it alone fits it about as well as the turn's
+    words fit theirs, and clearly better than the words beside it in the text do (the last one, two or
+    three before it, the next one; both by ``repeat_fit_drop``): then the sentence starts at that
+    speech's first onset. A short word alone fits most speech (the engine calls the rest silence), so the
+    sentence before trailing on, crosstalk or music fit its own neighbours as well, and nothing moves;
+    nor on media where every word fits poorly (heavy noise)."""
+    index, params = run.index, run.params
+    if poor_audio(run.state, params):
+        return timings  # low scores everywhere (heavy noise): a word's fit cannot tell its sound
+    out = list(timings)
+    usual = median_score(timings)
+    for s in _first_words(starts, len(out)):
+        if s == 0:
+            continue  # before a turn's first word, the speech may be the previous speaker's
+        t = out[s]
+        floor = max(out[s - 1].end_ms, t.start_ms - params.claim_back_ms)
+        need = params.crush_ms_per_phone * phones[s]
+        if index.speech_ms(floor, t.start_ms) < max(need, params.min_claim_ms):
+            continue
+        ons = index.onsets_between(floor - 1, t.start_ms)
+        if not ons or not worth_reporting(run, ons[0], t.start_ms):
+            continue  # no onset, or no sound standing out of the noise there (what A002 asks too)
+        fit = _fit_alone(run, tokens[s : s + 1], ons[0], t.start_ms)
+        if fit < usual - params.repeat_fit_drop:
+            continue
+        # a short word fits most speech (music, the sentence before trailing on): the word must fit there
+        # clearly better than the words beside it in the text (the last one or two before it, the next)
+        spans = [
+            (a, b)
+            for a, b in ((s - 1, s), (s - 2, s), (s - 3, s), (s + 1, s + 2))
+            if a >= 0 and b <= len(tokens)
+        ]
+        rival = max((_fit_alone(run, tokens[a:b], ons[0], t.start_ms) for a, b in spans), default=-math.inf)
+        if fit < rival + params.repeat_fit_drop:
+            continue
+        log.debug("%r said before its sentence at %d-%d", tokens[s], ons[0], t.start_ms)
+        out[s] = TokenTiming(ons[0], t.end_ms, t.score)
+    return out
+
+
+def _fit_alone(run: Run, tokens: Sequence[str], start_ms: int, end_ms: int) -> float:
+    """How well ``tokens`` alone fit the audio between ``start_ms`` and ``end_ms`` (-inf: not at all)."""
+    again = align_span(run.engine, tokens, run.audio, run.sample_rate, start_ms, end_ms)
+    return -math.inf if again is None else median_score(again)

@@ -76,6 +76,7 @@ from .fit import (
 from .normalize import Token, normalize
 from .pieces import Piece, halves, turn_pieces
 from .recovery import (
+    claim_speech_before,
     join_first_words,
     lift_from_silence,
     recover,
@@ -244,6 +245,8 @@ def _align_turn(
     timings = join_first_words(timings, starts, run.index, token_phones, mpp, params)
     timings = snap_sentence_starts(timings, starts, run.index, state.cursor_ms, params)
     timings = lift_from_silence(timings, starts, run.index, token_phones, params)
+    spoken = [s for t in tokens for s in t.spoken]
+    timings = claim_speech_before(run, spoken, timings, starts, token_phones)
     state.cursor_ms = timings[-1].end_ms
     run.findings.extend(local)
     words = _words(tokens, timings)
