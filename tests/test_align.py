@@ -774,13 +774,21 @@ def test_when_the_windows_near_the_estimate_fail_the_longest_is_tried() -> None:
     turn fell back, and every turn after it was placed 3-9 s early)."""
     from toolkit.align.window_search import best_window
 
-    mask = ("1" * 260 + "0" * 40) * 8  # speech with a pause every 3 s (at 2.8, 5.8, 8.8 s ...)
-    engine = _NeedsTime(8_000)  # the words need nearly 9 s; the pace says 2.25 s
-    run = _run_on(mask, _sound(mask), engine)
+    mask = ("1" * 120 + "0" * 30) * 20  # speech with a pause every 1.5 s (mid-pauses at 1.35, 2.85 ... s)
     piece = Piece(["word"] * 10, [3] * 10, [0], None, 0)
-    _, best = best_window(run, piece, 0, 75.0, Turn("A", 0, " ".join(piece.tokens), 1))
-    assert engine.windows_ms[:2] == [2_800, 5_800]  # the two nearest the estimate failed ...
-    assert best is not None and best[1] == 8_800  # ... and the longest in reach holds the words
+    turn = Turn("A", 0, " ".join(piece.tokens), 1)
+    engine = _NeedsTime(8_000)  # the words need 8 s; the pace says 2.25 s
+    _, best = best_window(_run_on(mask, _sound(mask), engine), piece, 0, 75.0, turn)
+    # the two ends nearest the estimate failed; then the longest in reach, not the next one (5.85 s)
+    assert engine.windows_ms[:3] == [2_850, 4_350, 8_850]
+    assert best is not None and best[1] == 8_850
+    # a longest window whose words fit far worse than the speaker's usual holds the next turn too: refused
+    engine = _NeedsTime(8_000)
+    engine.score = engine.first = -4.0
+    run = _run_on(mask, _sound(mask), engine)
+    run.state.fits["A"] = [-1.0, -1.0, -1.0]
+    _, best = best_window(run, piece, 0, 75.0, turn)
+    assert engine.windows_ms[-1] == 8_850 and best is None
 
 
 class _FitsBest(_Scored):
@@ -804,7 +812,7 @@ def test_a_first_word_said_twice_starts_the_sentence_at_the_first() -> None:
     the sentence starts at its onset. Speech that every word fits alike (music, the sentence before
     trailing on: a short word fits most sound) or that "now" does not fit, a breath or click (under
     300 ms), a pause with no speech in it, speech further back than claim_back_ms, or media where every
-    word fits poorly (0 dB noise): nothing moves."""
+    word fits poorly (0 dB noise), or a first word the engine did not align: nothing moves."""
     mask = "1" * 100 + "0" * 50 + "1" * 50 + "0" * 6 + "1" * 52 + "0" * 32 + "1" * 40
     words = [TokenTiming(0, 1000, -1.0), TokenTiming(2790, 2880, -1.0), TokenTiming(2880, 3200, -1.0)]
     tokens, phones = ["types", "now", "as"], [5, 2, 2]
@@ -825,3 +833,6 @@ def test_a_first_word_said_twice_starts_the_sentence_at_the_first() -> None:
     assert claimed("1" * 100 + "0" * 180 + "1" * 40) == as_given  # a pause
     assert claimed(mask, claim_back_ms=1_000) == as_given  # the onset at 1.5 s is 1.29 s before "now"
     assert claimed(mask, fits=[-4.0] * 5) == as_given  # heavy noise: no fit can tell a word's sound
+    bridged = [words[0], replace(words[1], score=float("-inf")), words[2]]  # timed by the rate model
+    run = _run_on(mask, _sound(mask), _FitsBest("now", -1.5, -3.0))
+    assert claim_speech_before(run, tokens, bridged, [0, 1], phones) == bridged

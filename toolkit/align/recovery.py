@@ -415,50 +415,54 @@ def claim_speech_before(
     """A sentence's first word said twice ("now, now", "I I think") or broken off and started again
     leaves the engine one copy and the rest in the "silence" before it: the sentence starts where the
     speaker starts it. Taken when, between the previous token's end and the first token of a sentence
-    after the turn's first (before that, the speech may be the previous speaker's), the detector hears
-    speech no word has (``min_claim_ms`` or more, and at least what the token needs at
-    ``crush_ms_per_phone``), at most ``claim_back_ms`` back, that stands out of the noise as skipped
-    audio must for A002, and the first token aligned to it alone fits it about as well as the turn's
-    words fit theirs, and clearly better than the words beside it in the text do (the last one, two or
-    three before it, the next one; both by ``repeat_fit_drop``): then the sentence starts at that
-    speech's first onset. A short word alone fits most speech (the engine calls the rest silence), so the
-    sentence before trailing on, crosstalk or music fit its own neighbours as well, and nothing moves;
-    nor on media where every word fits poorly (heavy noise)."""
+    after the turn's first (before that, the speech may be the previous speaker's; a token the engine
+    did not align, timed by the rate model, is not judged), at most ``claim_back_ms`` back, there is
+    audio no word has that A002 would report (:func:`worth_reporting`: at least ``filler_ms`` long,
+    with ``skipped_sound_ms`` of speech standing out of the noise) and at least the speech the token
+    needs at ``crush_ms_per_phone``, and the first token aligned to it alone fits it about as well as
+    the turn's aligned words fit theirs, and clearly better than the words beside it in the text do (the
+    last one, two or three before it, the next one; both by ``repeat_fit_drop``): then the sentence
+    starts at the last onset before where that copy of the word lies. A short word alone fits most
+    speech (the engine calls the rest silence), so the sentence before trailing on, crosstalk or music
+    fit its own neighbours as well, and nothing moves; nor on media where every word fits poorly."""
     index, params = run.index, run.params
     if poor_audio(run.state, params):
         return timings  # low scores everywhere (heavy noise): a word's fit cannot tell its sound
     out = list(timings)
-    usual = median_score(timings)
+    usual = median_score([t for t in timings if math.isfinite(t.score)])
     for s in _first_words(starts, len(out)):
-        if s == 0:
-            continue  # before a turn's first word, the speech may be the previous speaker's
         t = out[s]
+        if s == 0 or not math.isfinite(t.score):
+            continue  # a turn's first word (the speech before may be the previous speaker's); a bridged one
         floor = max(out[s - 1].end_ms, t.start_ms - params.claim_back_ms)
-        need = params.crush_ms_per_phone * phones[s]
-        if index.speech_ms(floor, t.start_ms) < max(need, params.min_claim_ms):
-            continue
         ons = index.onsets_between(floor - 1, t.start_ms)
         if not ons or not worth_reporting(run, ons[0], t.start_ms):
-            continue  # no onset, or no sound standing out of the noise there (what A002 asks too)
-        fit = _fit_alone(run, tokens[s : s + 1], ons[0], t.start_ms)
+            continue  # no onset, or no sound there that stands out of the noise
+        if index.speech_ms(ons[0], t.start_ms) < params.crush_ms_per_phone * phones[s]:
+            continue
+        fit, copy_ms = _fit_alone(run, tokens[s : s + 1], ons[0], t.start_ms)
         if fit < usual - params.repeat_fit_drop:
             continue
         # a short word fits most speech (music, the sentence before trailing on): the word must fit there
-        # clearly better than the words beside it in the text (the last one or two before it, the next)
+        # clearly better than the words beside it in the text (the last one to three before it, the next)
         spans = [
             (a, b)
             for a, b in ((s - 1, s), (s - 2, s), (s - 3, s), (s + 1, s + 2))
             if a >= 0 and b <= len(tokens)
         ]
-        rival = max((_fit_alone(run, tokens[a:b], ons[0], t.start_ms) for a, b in spans), default=-math.inf)
+        rival = max(
+            (_fit_alone(run, tokens[a:b], ons[0], t.start_ms)[0] for a, b in spans), default=-math.inf
+        )
         if fit < rival + params.repeat_fit_drop:
             continue
-        log.debug("%r said before its sentence at %d-%d", tokens[s], ons[0], t.start_ms)
-        out[s] = TokenTiming(ons[0], t.end_ms, t.score)
+        start = max(o for o in ons if o <= max(ons[0], copy_ms + params.onset_slack_ms))
+        log.debug("%r said before its sentence at %d-%d", tokens[s], start, t.start_ms)
+        out[s] = TokenTiming(start, t.end_ms, t.score)
     return out
 
 
-def _fit_alone(run: Run, tokens: Sequence[str], start_ms: int, end_ms: int) -> float:
-    """How well ``tokens`` alone fit the audio between ``start_ms`` and ``end_ms`` (-inf: not at all)."""
+def _fit_alone(run: Run, tokens: Sequence[str], start_ms: int, end_ms: int) -> tuple[float, int]:
+    """How well ``tokens`` alone fit the audio between ``start_ms`` and ``end_ms`` (-inf: not at all),
+    and where the first of them starts there."""
     again = align_span(run.engine, tokens, run.audio, run.sample_rate, start_ms, end_ms)
-    return -math.inf if again is None else median_score(again)
+    return (-math.inf, start_ms) if again is None else (median_score(again), again[0].start_ms)

@@ -168,9 +168,9 @@ def best_window(
 ) -> tuple[int, ScoredWindow | None]:
     """The window start and the best (anomaly, end, timings) over the window ends tried: the pause nearest
     the target first, then its neighbours while the tail looks wrong (at most four searches); when the
-    searches fail outright, the longest end once (kept only if it fits as well as the speaker's usual: a
-    window that long may hold the next turn too). A result that fits far worse than the speaker's usual
-    counts as a failed search, kept only if nothing fits."""
+    searches fail outright, the longest end once (an extra search; kept only if its fit is within
+    ``misfit_slack`` of the speaker's usual: a window that long may hold the next turn too). A result
+    that fits far worse than the speaker's usual counts as a failed search, kept only if nothing fits."""
     index, state, params = run.index, run.state, run.params
     start = window_start(index, cursor, piece.hint_ms, params, trust_cursor=state.failed_in_row == 0)
     if piece.bound is not None:  # never before the turn's own range: that audio is the previous turn's
