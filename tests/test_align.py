@@ -20,17 +20,14 @@ import soundfile as sf
 from toolkit.align import AlignParams, align_turns
 from toolkit.align.aligner import Aligner, TokenTiming
 from toolkit.align.fallback import snap_to_onset
-from toolkit.align.pieces import Piece
-from toolkit.align.recovery import (
-    audible_ms,
+from toolkit.align.first_words import (
     claim_speech_before,
     join_first_words,
-    recover,
-    said_again,
     snap_sentence_starts,
     trim_long_heads,
-    worth_reporting,
 )
+from toolkit.align.pieces import Piece
+from toolkit.align.recovery import audible_ms, recover, said_again, worth_reporting
 from toolkit.align.run import Run, State
 from toolkit.align.windows import SpeechIndex, onsets
 from toolkit.model import Finding, Turn

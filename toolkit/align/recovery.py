@@ -12,15 +12,12 @@ is not reported (:func:`said_again`); nor is a skip too short or too quiet to be
 sentence that scores far below the speaker's usual (music before a turn that the detector takes for
 speech) is aligned again from the speech onsets after it (:func:`refit_head`, finding A002).
 
-Once a turn has aligned, a sentence's first word that the engine starts after a speech onset, with
-speech heard all the way, moves back to that onset (:func:`snap_sentence_starts`), and a first word put
-in silence moves up to the next word (:func:`lift_from_silence`).
+Once a turn has aligned, its sentences' first words are checked again in :mod:`toolkit.align.first_words`.
 """
 
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -29,25 +26,20 @@ from ..model import Finding, Turn
 from ..rules import finding
 from ..timecode import format_clock
 from .aligner import TokenTiming
-from .fit import MIN_FITS, anomaly, expected_ms, fit_pool, gap_speech, long_excess, median_score, poor_audio
+from .fit import MIN_FITS, anomaly, expected_ms, fit_pool, gap_speech, long_excess, median_score
 from .pieces import Piece
 from .run import Run
 from .tuning import AlignParams
 from .window_search import align_span, end_candidates, pick
-from .windows import SpeechIndex, onsets
+from .windows import onsets
 
 __all__ = [
     "audible_ms",
-    "claim_speech_before",
-    "join_first_words",
-    "lift_from_silence",
     "recover",
     "refit_head",
     "report_skip",
     "restart_order",
     "said_again",
-    "snap_sentence_starts",
-    "trim_long_heads",
     "worth_reporting",
 ]
 
@@ -284,185 +276,3 @@ def report_skip(
             word=word,
         )
     )
-
-
-# ---------------------------------------------------------------- sentence starts, once a turn has aligned
-
-
-def snap_sentence_starts(
-    timings: list[TokenTiming], starts: Sequence[int], index: SpeechIndex, floor_ms: int, params: AlignParams
-) -> list[TokenTiming]:
-    """Move a sentence's first token back to the speech onset just before it, when the detector hears
-    speech all the way from that onset to the token and the engine called it silence: a soft onset
-    (a glide, a breathy vowel) that the acoustic model does not take for the phone. Never before the
-    previous token's end, nor (the turn's first token) before ``floor_ms``, the previous turn's end."""
-    out = list(timings)
-    for s in starts:
-        if s >= len(out):
-            continue
-        t = out[s]
-        floor = out[s - 1].end_ms if s else floor_ms
-        ons = index.onsets_between(
-            max(floor, t.start_ms - params.snap_back_ms) - 1, t.start_ms - params.min_snap_ms + 1
-        )
-        if ons and index.speech_ms(ons[-1], t.start_ms) >= 0.8 * (t.start_ms - ons[-1]):
-            out[s] = TokenTiming(ons[-1], t.end_ms, t.score)
-    return out
-
-
-def trim_long_heads(
-    timings: list[TokenTiming],
-    starts: Sequence[int],
-    phones: Sequence[int],
-    mpp: float,
-    params: AlignParams,
-) -> list[TokenTiming]:
-    """A sentence's first token still implausibly long after recovery starts ``head_trim_factor`` times
-    its expected length before its end. The engine stretches it backwards over what comes before the
-    sentence that the text lacks (a hesitation, words said twice, a music bed the detector hears as
-    speech); its end, where the next word begins, is what the sound fixes. A one-word sentence stays."""
-    out = list(timings)
-    for s in _first_words(starts, len(out)):
-        t = out[s]
-        if long_excess(t, phones[s], mpp, params) == 0:
-            continue
-        start = t.end_ms - _head_ms(phones[s], mpp, params)
-        if start > t.start_ms:
-            out[s] = TokenTiming(start, t.end_ms, t.score)
-    return out
-
-
-def join_first_words(
-    timings: list[TokenTiming],
-    starts: Sequence[int],
-    index: SpeechIndex,
-    phones: Sequence[int],
-    mpp: float,
-    params: AlignParams,
-) -> list[TokenTiming]:
-    """A sentence's first token that abuts the previous sentence's last (no pause between them: none in
-    the engine's words, no speech onset within ``head_gap_ms`` of its start) but is ``head_gap_ms`` or
-    more before its own next token, with speech heard in that gap, moves to just before the next token:
-    sentences are parted by pauses, and the words of one are not; the engine left the first word behind
-    when the audio before the sentence held more than the text (words said twice at the end of the
-    sentence before). Aligned alone, a short first word ("the") cannot tell the two places apart: it
-    fits a repeat's sound better than its own."""
-    out = list(timings)
-    for s in _first_words(starts, len(out)):
-        if s == 0:
-            continue
-        prev, t, nxt = out[s - 1], out[s], out[s + 1]
-        gap = nxt.start_ms - t.end_ms
-        if t.start_ms - prev.end_ms > params.min_snap_ms or gap < params.head_gap_ms:
-            continue
-        if index.speech_ms(t.end_ms, nxt.start_ms) < gap // 2:
-            continue
-        if index.onsets_between(t.start_ms - params.head_gap_ms, t.start_ms + params.head_gap_ms):
-            continue  # the detector hears a pause end where the word starts: the sentence starts there
-        length = min(t.end_ms - t.start_ms, _head_ms(phones[s], mpp, params))
-        out[s] = TokenTiming(nxt.start_ms - length, nxt.start_ms, t.score)
-    return out
-
-
-def _first_words(starts: Sequence[int], n: int) -> list[int]:
-    """The first tokens (of ``n``) of the sentences starting at ``starts`` that have a second token."""
-    at = set(starts)
-    return [s for s in starts if s + 1 < n and s + 1 not in at]
-
-
-def _head_ms(phones: int, mpp: float, params: AlignParams) -> int:
-    """How long a sentence's first word that :func:`trim_long_heads` or :func:`join_first_words` places
-    lasts at most: ``head_trim_factor`` times its expected length."""
-    return int(params.head_trim_factor * expected_ms(phones, mpp))
-
-
-def lift_from_silence(
-    timings: list[TokenTiming],
-    starts: Sequence[int],
-    index: SpeechIndex,
-    phones: Sequence[int],
-    params: AlignParams,
-) -> list[TokenTiming]:
-    """Move a sentence's first token that the engine put in silence (the detector hears almost no speech
-    under it, and a speech onset comes before the next token) to just before the next token: a short
-    first word ("It", "And") fitted to the noise before a quiet speaker's onset would start the sentence
-    a second early."""
-    out = list(timings)
-    for s in starts:
-        if s + 1 >= len(out):
-            continue
-        t, nxt = out[s], out[s + 1]
-        length = t.end_ms - t.start_ms
-        if length <= 0 or index.speech_ms(t.start_ms, t.end_ms) > params.silent_word_share * length:
-            continue
-        ons = index.onsets_between(t.end_ms - 1, nxt.start_ms + params.onset_slack_ms)
-        if not ons:
-            continue
-        end = min(ons[0], nxt.start_ms)
-        start = max(t.start_ms, end - max(params.min_snap_ms, params.crush_ms_per_phone * phones[s]))
-        if start > t.start_ms:
-            out[s] = TokenTiming(start, end, t.score)
-    return out
-
-
-def claim_speech_before(
-    run: Run,
-    tokens: Sequence[str],
-    timings: list[TokenTiming],
-    starts: Sequence[int],
-    phones: Sequence[int],
-) -> list[TokenTiming]:
-    """A sentence's first word said twice ("now, now", "I I think") or broken off and started again
-    leaves the engine one copy and the rest in the "silence" before it: the sentence starts where the
-    speaker starts it. Taken when, between the previous token's end and the first token of a sentence
-    after the turn's first (before that, the speech may be the previous speaker's; a token the engine
-    did not align, timed by the rate model, is not judged), at most ``claim_back_ms`` back, there is
-    audio no word has that A002 would report (:func:`worth_reporting`: at least ``filler_ms`` long,
-    with ``skipped_sound_ms`` of speech standing out of the noise) and at least the speech the token
-    needs at ``crush_ms_per_phone``, and the first token aligned to it alone fits it about as well as
-    the turn's aligned words fit theirs, and clearly better than the words beside it in the text do (the
-    last one, two or three before it, the next one; both by ``repeat_fit_drop``): then the sentence
-    starts at the last onset before where that copy of the word lies. A short word alone fits most
-    speech (the engine calls the rest silence), so the sentence before trailing on, crosstalk or music
-    fit its own neighbours as well, and nothing moves; nor on media where every word fits poorly."""
-    index, params = run.index, run.params
-    if poor_audio(run.state, params):
-        return timings  # low scores everywhere (heavy noise): a word's fit cannot tell its sound
-    out = list(timings)
-    usual = median_score([t for t in timings if math.isfinite(t.score)])
-    for s in _first_words(starts, len(out)):
-        t = out[s]
-        if s == 0 or not math.isfinite(t.score):
-            continue  # a turn's first word (the speech before may be the previous speaker's); a bridged one
-        floor = max(out[s - 1].end_ms, t.start_ms - params.claim_back_ms)
-        ons = index.onsets_between(floor - 1, t.start_ms)
-        if not ons or not worth_reporting(run, ons[0], t.start_ms):
-            continue  # no onset, or no sound there that stands out of the noise
-        if index.speech_ms(ons[0], t.start_ms) < params.crush_ms_per_phone * phones[s]:
-            continue
-        fit, copy_ms = _fit_alone(run, tokens[s : s + 1], ons[0], t.start_ms)
-        if fit < usual - params.repeat_fit_drop:
-            continue
-        # a short word fits most speech (music, the sentence before trailing on): the word must fit there
-        # clearly better than the words beside it in the text (the last one to three before it, the next)
-        spans = [
-            (a, b)
-            for a, b in ((s - 1, s), (s - 2, s), (s - 3, s), (s + 1, s + 2))
-            if a >= 0 and b <= len(tokens)
-        ]
-        rival = max(
-            (_fit_alone(run, tokens[a:b], ons[0], t.start_ms)[0] for a, b in spans), default=-math.inf
-        )
-        if fit < rival + params.repeat_fit_drop:
-            continue
-        start = max(o for o in ons if o <= max(ons[0], copy_ms + params.onset_slack_ms))
-        log.debug("%r said before its sentence at %d-%d", tokens[s], start, t.start_ms)
-        out[s] = TokenTiming(start, t.end_ms, t.score)
-    return out
-
-
-def _fit_alone(run: Run, tokens: Sequence[str], start_ms: int, end_ms: int) -> tuple[float, int]:
-    """How well ``tokens`` alone fit the audio between ``start_ms`` and ``end_ms`` (-inf: not at all),
-    and where the first of them starts there."""
-    again = align_span(run.engine, tokens, run.audio, run.sample_rate, start_ms, end_ms)
-    return (-math.inf, start_ms) if again is None else (median_score(again), again[0].start_ms)

@@ -41,7 +41,8 @@ This module is the turn loop (:func:`align_turns`: a turn's pieces, their checks
 the parts live beside it, lowest first: the settings (:mod:`~toolkit.align.tuning`), the speech index
 (:mod:`~toolkit.align.windows`), what a call shares (:mod:`~toolkit.align.run`), the pieces
 (:mod:`~toolkit.align.pieces`), the fit measures (:mod:`~toolkit.align.fit`), the window search
-(:mod:`~toolkit.align.window_search`), recovery (:mod:`~toolkit.align.recovery`), the fallback
+(:mod:`~toolkit.align.window_search`), recovery (:mod:`~toolkit.align.recovery`), the sentences' first
+words once a turn has aligned (:mod:`~toolkit.align.first_words`), the fallback
 (:mod:`~toolkit.align.fallback`) and the second looks after the pass (:mod:`~toolkit.align.second_look`,
 handed the turn loop's own aligner).
 """
@@ -61,6 +62,13 @@ from ..timecode import format_clock
 from ..timing import RateModel
 from .aligner import Aligner, TokenTiming
 from .fallback import bridge, fallback, sentence_starts, snap_to_onset, turn_start
+from .first_words import (
+    claim_speech_before,
+    join_first_words,
+    lift_from_silence,
+    snap_sentence_starts,
+    trim_long_heads,
+)
 from .fit import (
     MIN_FITS,
     expected_ms,
@@ -75,15 +83,7 @@ from .fit import (
 )
 from .normalize import Token, normalize
 from .pieces import Piece, halves, turn_pieces
-from .recovery import (
-    claim_speech_before,
-    join_first_words,
-    lift_from_silence,
-    recover,
-    refit_head,
-    snap_sentence_starts,
-    trim_long_heads,
-)
+from .recovery import recover, refit_head
 from .run import Limits, Run, State
 from .second_look import Retries, look_again
 from .tuning import DEFAULT_PARAMS, AlignParams
