@@ -200,7 +200,7 @@ def claim_speech_before(
         )
         if fit < rival + params.repeat_fit_drop:
             continue
-        start = max(o for o in ons if o <= max(ons[0], copy_ms + params.onset_slack_ms))
+        start = max((o for o in ons if o <= copy_ms + params.onset_slack_ms), default=ons[0])
         log.debug("%r said before its sentence at %d-%d", tokens[s], start, t.start_ms)
         out[s] = TokenTiming(start, t.end_ms, t.score)
     return out

@@ -68,8 +68,8 @@ class AlignParams:
     snap_back_ms: int = 300  # an aligned sentence start moves back to a speech onset at most this far ...
     min_snap_ms: int = 30  # ... and at least this far (closer is the detector's own jitter)
     head_gap_ms: int = 300  # a sentence's first word right after the sentence before, this far from its next
-    claim_back_ms: int = 2_000  # a sentence's first word claims speech no word has at most this far back
     # word with speech between, moves to it
+    claim_back_ms: int = 2_000  # a sentence's first word claims speech no word has at most this far back
     head_trim_factor: float = 1.5  # a sentence's first word still too long starts this many expected lengths
     # before its end
     silent_word_share: float = 0.5  # a first word with less speech than this share under it sits in silence

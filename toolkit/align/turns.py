@@ -240,12 +240,12 @@ def _align_turn(
     _learn_pace(state, turn.speaker, sum(p for pc, ts in parts if ts is not None for p in pc.phones), aligned)
     timings = _bridged(piece_run, turn, parts, next_hint, limits)
     starts = _spoken_sentence_starts(tokens)
-    token_phones = [engine.phone_count(s) for t in tokens for s in t.spoken]
+    spoken = [s for t in tokens for s in t.spoken]
+    token_phones = [engine.phone_count(s) for s in spoken]
     timings = trim_long_heads(timings, starts, token_phones, mpp, params)
     timings = join_first_words(timings, starts, run.index, token_phones, mpp, params)
     timings = snap_sentence_starts(timings, starts, run.index, state.cursor_ms, params)
     timings = lift_from_silence(timings, starts, run.index, token_phones, params)
-    spoken = [s for t in tokens for s in t.spoken]
     timings = claim_speech_before(run, spoken, timings, starts, token_phones)
     state.cursor_ms = timings[-1].end_ms
     run.findings.extend(local)

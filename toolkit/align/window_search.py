@@ -186,7 +186,9 @@ def best_window(
     first_score: float | None = None
     k = first = pick(cands, target)
     last = len(cands) - 1
-    longest = False  # this search is the last resort: the longest end, after the others failed outright
+    # set once the last resort (the longest end, after the others failed outright) is searched; the
+    # neighbours tried after it, when its tail looks wrong, are held to its check too
+    longest = False
     for _ in range(4):
         tried.add(k)
         end = cands[k].mid_ms if cands[k].length_ms else cands[k].end_ms
