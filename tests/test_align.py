@@ -298,6 +298,34 @@ def test_a_first_word_stretched_back_over_the_pause_keeps_its_end() -> None:
     assert trim_long_heads(alone, [0, 1], [3, 2], 75.0, params) == alone
 
 
+def test_a_phrase_run_on_over_its_pause_starts_after_it() -> None:
+    """ "character, and which [790 ms pause] developed": the engine ran "and" on from "character," and
+    stretched "which" (three phones at 75 ms) over the pause. The phrase's head words move up to the
+    stretched word's end, each at most 1.5 expected lengths; a head that starts after a pause, a stretched
+    word after a phrase's first three and a phrase of two words whose last is long stay."""
+    params = AlignParams()
+    run_on = [
+        TokenTiming(0, 600),  # "character,"
+        TokenTiming(620, 780),  # "and"
+        TokenTiming(780, 1800),  # "which", over the pause
+        TokenTiming(1800, 2400),  # "developed"
+    ]
+    out = trim_long_heads(run_on, [0], [7, 3, 3, 8], 75.0, params, phrases=[1])
+    assert [(t.start_ms, t.end_ms) for t in out] == [(0, 600), (1303, 1463), (1463, 1800), (1800, 2400)]
+    assert trim_long_heads(run_on, [0], [7, 3, 3, 8], 75.0, params) == run_on  # no comma: one phrase
+    sentence = trim_long_heads(run_on, [0, 1], [7, 3, 3, 8], 75.0, params)  # "character. And which ..."
+    assert [(t.start_ms, t.end_ms) for t in sentence] == [(0, 600), (1303, 1463), (1463, 1800), (1800, 2400)]
+    paused = [TokenTiming(0, 600), TokenTiming(950, 1100), *run_on[2:]]  # a pause before "and": its place
+    assert trim_long_heads(paused, [0], [7, 3, 3, 8], 75.0, params, phrases=[1]) == paused
+    late = [
+        TokenTiming(a, b)
+        for a, b in ((0, 600), (620, 700), (700, 780), (780, 860), (860, 1800), (1800, 2400))
+    ]
+    assert trim_long_heads(late, [0], [7, 1, 1, 1, 3, 8], 75.0, params, phrases=[1]) == late
+    two = [TokenTiming(0, 600), TokenTiming(620, 780), TokenTiming(780, 1800), TokenTiming(1900, 2400)]
+    assert trim_long_heads(two, [0], [7, 3, 3, 8], 75.0, params, phrases=[1, 3]) == two
+
+
 def test_a_first_word_left_behind_at_the_sentence_before_joins_its_sentence() -> None:
     """ "themselves. The [800 ms of speech] Middle": a sentence's first word that abuts the sentence
     before, far from its own next word with speech between, moves to just before that word. With a pause
@@ -401,6 +429,28 @@ def test_a_pause_stretched_over_is_not_reported_as_skipped_audio() -> None:
     out = recover(run, piece, timings, 3000, 75.0, turn)
     assert out[0].end_ms < 1900  # re-aligned ...
     assert run.findings == []  # ... without a finding: the detector heard nothing in the skipped stretch
+
+
+@pytest.mark.parametrize(("phrases", "restarted"), [((4,), True), ((), False)])
+def test_a_phrase_run_on_over_its_pause_is_aligned_again_from_its_start(
+    phrases: tuple[int, ...], restarted: bool
+) -> None:
+    """ "the ancient Roman character, and which [pause] developed": the engine ran "and" on from
+    "character," and stretched "which" over the pause. Re-aligned from the onset after the pause, the
+    restart begins at the phrase's first word (after the comma), as it does at a sentence's, so "and"
+    leaves the word before; without the comma only "which" moves."""
+    mask = "1" * 120 + "0" * 70 + "1" * 110  # "character," ends at 1200 ms, "and" starts at 1900 ms
+    turn = Turn("A", 0, "The ancient Roman character, and which developed.", 1)
+    tokens = ["the", "ancient", "roman", "character", "and", "which", "developed"]
+    piece = Piece(tokens, [3] * 7, [0], None, 0, phrase_starts=phrases)
+    spans = ((0, 200), (200, 500), (500, 800), (800, 1200), (1220, 1380), (1380, 2400), (2400, 2700))
+    timings = [TokenTiming(a, b) for a, b in spans]  # "which" over the pause
+    run = _run_on(mask, _sound(mask))
+    out = recover(run, piece, timings, 3000, 75.0, turn)
+    assert out[:4] == [TokenTiming(a, b) for a, b in spans[:4]]
+    assert (out[4].start_ms >= 1800) is restarted, out
+    assert out[5].start_ms >= 1800  # "which" is off the pause either way
+    assert run.findings == []  # a pause stretched over is no news
 
 
 class _LosesWord:

@@ -16,7 +16,14 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["ABBREVIATIONS", "CLOSERS", "is_abbreviation", "is_sentence_end", "reads_as_sentence_end"]
+__all__ = [
+    "ABBREVIATIONS",
+    "CLOSERS",
+    "is_abbreviation",
+    "is_phrase_end",
+    "is_sentence_end",
+    "reads_as_sentence_end",
+]
 
 # words that end with a dot without ending a sentence (case-folded, without their final dot)
 ABBREVIATIONS = frozenset(
@@ -27,6 +34,7 @@ ABBREVIATIONS = frozenset(
 )  # fmt: skip
 CLOSERS = "\"'”’)]»」』）】》〉〕"  # closing quotes and brackets after a sentence's final mark
 _ENDS = ".?!…。！？"
+_PHRASE_ENDS = ",;:–—，、；："
 _OPENERS = "\"'“‘(["
 _INITIALS = re.compile(r"^(?:[a-z]\.)*[a-z]$")  # "j", "u.s", "e.g" (without the final dot)
 _TERMINAL = re.compile(r"[.?!…][\"'”’)\]]*$")
@@ -51,6 +59,12 @@ def is_sentence_end(word: str) -> bool:
     if core[-1] == "." and not core.endswith("..."):
         return not is_abbreviation(core)
     return True
+
+
+def is_phrase_end(word: str) -> bool:
+    """True when ``word`` ends a phrase inside a sentence (a comma, semicolon, colon or dash after it)."""
+    core = word.rstrip(CLOSERS)
+    return bool(core) and core[-1] in _PHRASE_ENDS
 
 
 def reads_as_sentence_end(text: str) -> bool:

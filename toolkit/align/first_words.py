@@ -61,19 +61,43 @@ def trim_long_heads(
     phones: Sequence[int],
     mpp: float,
     params: AlignParams,
+    phrases: Sequence[int] = (),
 ) -> list[TokenTiming]:
     """A sentence's first token still implausibly long after recovery starts ``head_trim_factor`` times
     its expected length before its end. The engine stretches it backwards over what comes before the
     sentence that the text lacks (a hesitation, words said twice, a music bed the detector hears as
-    speech); its end, where the next word begins, is what the sound fixes. A one-word sentence stays."""
+    speech); its end, where the next word begins, is what the sound fixes. A one-word sentence stays.
+
+    The same holds for the head of a phrase (``phrases``: the tokens after a comma, colon, semicolon or
+    dash), and for the second or third word of a head (``head_words``), when the head's words abut the
+    word before (less than ``head_gap_ms`` after it): the engine ran them on with no pause, and stretched
+    a word over the pause the punctuation marks ("character, and which [790 ms of music] developed" as
+    "character, and which......developed"). The stretched word is trimmed the same way, and the words
+    before it move up to it, each no longer than its own trimmed length."""
     out = list(timings)
-    for s in _first_words(starts, len(out)):
-        t = out[s]
-        if long_excess(t, phones[s], mpp, params) == 0:
+    at = set(starts)
+    heads = sorted(at | set(phrases))
+    for s, nxt in zip(heads, [*heads[1:], len(out)], strict=True):
+        # the stretched word's end is fixed where the next word of its sentence (of its phrase, for any
+        # but a sentence's first word) begins
+        near = range(s, min(s + params.head_words, nxt - 1))
+        if s in at and s + 1 < len(out) and s + 1 not in at and s not in near:
+            near = range(s, s + 1)
+        k = next((k for k in near if long_excess(out[k], phones[k], mpp, params)), None)
+        if k is None:
             continue
-        start = t.end_ms - _head_ms(phones[s], mpp, params)
-        if start > t.start_ms:
-            out[s] = TokenTiming(start, t.end_ms, t.score)
+        if (k > s or s not in at) and (s == 0 or out[s].start_ms - out[s - 1].end_ms >= params.head_gap_ms):
+            continue
+        end = out[k].end_ms
+        placed: list[TokenTiming] = []
+        for i in range(k, s - 1, -1):
+            length = _head_ms(phones[i], mpp, params)
+            if i < k:
+                length = min(out[i].end_ms - out[i].start_ms, length)
+            placed.append(TokenTiming(end - length, end, out[i].score))
+            end -= length
+        if placed[-1].start_ms > out[s].start_ms:
+            out[s : k + 1] = placed[::-1]
     return out
 
 

@@ -12,7 +12,7 @@ import itertools
 from dataclasses import dataclass, replace
 
 from ..model import Turn
-from ..text import is_sentence_end
+from ..text import is_phrase_end, is_sentence_end
 from .aligner import Aligner
 from .normalize import Token
 from .run import Limits
@@ -31,6 +31,7 @@ class Piece:
     hint_ms: int | None
     bound: tuple[int, int] | None = None  # where the piece's first word may lie (a turn's first piece)
     next_bound: tuple[int, int] | None = None  # the same for the next turn's first word (its last piece)
+    phrase_starts: tuple[int, ...] = ()  # token indices after a comma, colon, semicolon or dash
 
 
 def turn_pieces(
@@ -46,15 +47,19 @@ def turn_pieces(
     (at ``mpp`` ms per phone) when the turn is long."""
     spoken: list[str] = []
     sentence_starts: list[int] = [0]
+    phrases: list[int] = []
     for tok in tokens:
         spoken.extend(tok.spoken)
         if tok.spoken and is_sentence_end(tok.text) and spoken:
             sentence_starts.append(len(spoken))
+        elif tok.spoken and is_phrase_end(tok.text):
+            phrases.append(len(spoken))
     sentence_starts = sorted(set(s for s in sentence_starts if s < len(spoken)))
+    phrase_starts = tuple(s for s in phrases if s < len(spoken))
     phones = [engine.phone_count(t) for t in spoken]
-    total = sum(phones) * mpp
-    if total <= max_chunk_speech_ms * 1.5:
-        return [Piece(spoken, phones, sentence_starts, next_hint, turn.start_ms, *limits)]
+    whole = Piece(spoken, phones, sentence_starts, next_hint, turn.start_ms, *limits, phrase_starts)
+    if sum(phones) * mpp <= max_chunk_speech_ms * 1.5:
+        return [whole]
     pieces: list[Piece] = []
     bounds = [*sentence_starts, len(spoken)]
     lo = 0
@@ -62,13 +67,9 @@ def turn_pieces(
     for a, b in itertools.pairwise(bounds):
         acc += sum(phones[a:b]) * mpp
         if acc >= max_chunk_speech_ms and b < len(spoken):
-            pieces.append(
-                _piece_of(spoken, phones, sentence_starts, lo, b, None, turn.start_ms if lo == 0 else None)
-            )
+            pieces.append(_piece_of(whole, lo, b, None, turn.start_ms if lo == 0 else None))
             lo, acc = b, 0.0
-    pieces.append(
-        _piece_of(spoken, phones, sentence_starts, lo, len(spoken), next_hint, None if lo else turn.start_ms)
-    )
+    pieces.append(_piece_of(whole, lo, len(spoken), next_hint, None if lo else turn.start_ms))
     pieces[0] = replace(pieces[0], bound=limits[0])
     pieces[-1] = replace(pieces[-1], next_bound=limits[1])
     return pieces
@@ -78,26 +79,20 @@ def halves(piece: Piece) -> tuple[Piece, Piece]:
     """The piece cut in two at its middle sentence start (it must have two sentences): the first half
     keeps the piece's start (timestamp, range), the second its end (the next piece's)."""
     mid = piece.sentence_starts[len(piece.sentence_starts) // 2]
-    first = replace(
-        _piece_of(piece.tokens, piece.phones, piece.sentence_starts, 0, mid, None, piece.hint_ms),
-        bound=piece.bound,
-    )
+    first = replace(_piece_of(piece, 0, mid, None, piece.hint_ms), bound=piece.bound)
     second = replace(
-        _piece_of(
-            piece.tokens,
-            piece.phones,
-            piece.sentence_starts,
-            mid,
-            len(piece.tokens),
-            piece.next_hint_ms,
-            None,
-        ),
-        next_bound=piece.next_bound,
+        _piece_of(piece, mid, len(piece.tokens), piece.next_hint_ms, None), next_bound=piece.next_bound
     )
     return first, second
 
 
-def _piece_of(
-    spoken: list[str], phones: list[int], starts: list[int], lo: int, hi: int, nh: int | None, h: int | None
-) -> Piece:
-    return Piece(spoken[lo:hi], phones[lo:hi], [s - lo for s in starts if lo <= s < hi], nh, h)
+def _piece_of(whole: Piece, lo: int, hi: int, nh: int | None, h: int | None) -> Piece:
+    """Tokens ``lo:hi`` of ``whole`` as a piece of their own (without its ranges)."""
+    return Piece(
+        whole.tokens[lo:hi],
+        whole.phones[lo:hi],
+        [s - lo for s in whole.sentence_starts if lo <= s < hi],
+        nh,
+        h,
+        phrase_starts=tuple(s - lo for s in whole.phrase_starts if lo <= s < hi),
+    )

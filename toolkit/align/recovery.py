@@ -63,8 +63,9 @@ def recover(
             j += 1
             continue
         attempts += 1
-        # junk just after a sentence start (music before "And that ...") put the first short words on it
-        s0 = max(s for s in [0, *piece.sentence_starts] if s <= j)
+        # junk just after a sentence or phrase start (music before "And that ...", a pause after a comma)
+        # put the first short words on it
+        s0 = max(s for s in [0, *piece.sentence_starts, *piece.phrase_starts] if s <= j)
         s0 = s0 if j - s0 <= params.head_words else j
         base = anomaly(timings[s0:], piece.phones[s0:], mpp, params, index)
         log.debug(

@@ -51,17 +51,18 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import numpy as np
 
 from ..model import Finding, Turn, Word
 from ..rules import finding
+from ..text import is_phrase_end, is_sentence_end
 from ..timecode import format_clock
 from ..timing import RateModel
 from .aligner import Aligner, TokenTiming
-from .fallback import bridge, fallback, sentence_starts, snap_to_onset, turn_start
+from .fallback import bridge, fallback, snap_to_onset, turn_start
 from .first_words import (
     claim_speech_before,
     join_first_words,
@@ -242,7 +243,8 @@ def _align_turn(
     starts = _spoken_sentence_starts(tokens)
     spoken = [s for t in tokens for s in t.spoken]
     token_phones = [engine.phone_count(s) for s in spoken]
-    timings = trim_long_heads(timings, starts, token_phones, mpp, params)
+    phrases = _spoken_starts(tokens, is_phrase_end)
+    timings = trim_long_heads(timings, starts, token_phones, mpp, params, phrases)
     timings = join_first_words(timings, starts, run.index, token_phones, mpp, params)
     timings = snap_sentence_starts(timings, starts, run.index, state.cursor_ms, params)
     timings = lift_from_silence(timings, starts, run.index, token_phones, params)
@@ -393,13 +395,18 @@ def _bridged(
 
 def _spoken_sentence_starts(tokens: Sequence[Token]) -> list[int]:
     """Indices (among the spoken tokens) of the tokens that start a sentence."""
-    out: list[int] = []
+    return _spoken_starts(tokens, is_sentence_end, first=True)
+
+
+def _spoken_starts(tokens: Sequence[Token], ends: Callable[[str], bool], first: bool = False) -> list[int]:
+    """Indices (among the spoken tokens) of the tokens after a spoken token whose text ``ends`` holds for
+    (and 0 when ``first``), once each."""
+    out: list[int] = [0] if first else []
     k = 0
-    for i in sentence_starts(tokens):
-        k_i = sum(len(t.spoken) for t in tokens[:i])
-        if k_i > k or not out:
-            out.append(k_i)
-        k = k_i
+    for tok in tokens[:-1]:
+        k += len(tok.spoken)
+        if tok.spoken and ends(tok.text) and (not out or k > out[-1]):
+            out.append(k)
     return out
 
 
