@@ -1,11 +1,15 @@
 """Calibrate `captionkit sync`'s confidence: how often a right solution is accepted, a wrong one refused.
 
     .venv/bin/python bench/calibrate_sync.py [--corpus ../shared/realspeech] [--degradations clean,pink10,...]
-    .venv/bin/python bench/calibrate_sync.py --synthetic      # also the synthetic interviews of bench_sync
+    .venv/bin/python bench/calibrate_sync.py --synthetic      # also six synthetic interviews
+    .venv/bin/python bench/calibrate_sync.py --synthetic-only --items NAME,...   # (--items: real ones)
 
 Every real item of the corpus (and every degradation of it, see bench/realspeech.py) gets reference
 captions made from its truth (one cue per reference sentence, shown from its start to its end), distorted
-the ways captions go wrong, and synced in-process with the detector and search `captionkit sync` uses:
+the ways captions go wrong, and synced in-process with the detector and search `captionkit sync` uses.
+With --synthetic, so do six synthetic interviews of two minutes (make_interview.py: flite slt/rms, flite
+awb/kal16, flite awb/espeak-ng en-us; each clean and at 10 dB SNR; one cue per sentence; made once into
+bench/_work/calibration/, which needs sox, flite and espeak-ng):
 
   positives   offset +7.3 s, offset -2.2 s, already in sync, frame rate 25/23.976 (+1 s), a split (+2 s,
               then +9 s from the middle cue), human-like (+7.3 s, starts +-150 ms, ends 200-700 ms late, 10 %
@@ -22,8 +26,11 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import subprocess
 import sys
-from collections.abc import Callable
+import wave
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +45,7 @@ from toolkit.pipeline.caption_sync import decide_sync  # noqa: E402
 from toolkit.sync import SyncParams, apply_sync  # noqa: E402
 
 Cues = list[tuple[int, int]]
+GENERATOR = HERE.parent.parent / "shared" / "tools" / "make_interview.py"
 
 
 def truth_cues(item: rs.Item) -> Cues:
@@ -133,6 +141,110 @@ def run(
     return res.accepted, new_s, info
 
 
+@dataclass(frozen=True)
+class Recording:
+    """One audio with its reference captions: a real item in one condition, or a synthetic interview."""
+
+    name: str
+    condition: str
+    audio: np.ndarray
+    cues: Cues
+    texts: list[str]
+
+
+def real_recordings(corpus: Path, hows: list[str], only: set[str] | None) -> Iterator[Recording]:
+    for item in rs.items(corpus):
+        if only is None or item.name in only:
+            for how in hows:
+                yield Recording(item.name, how, rs.degrade(item, how), truth_cues(item), truth_texts(item))
+
+
+# synthetic interviews (make_interview.py, flite and espeak-ng voices): the voice pairs of bench_align and
+# bench_sync, and flite awb + kal16 (a sync the issue found refused at 10 dB with human-like timing)
+SYNTHETIC_VOICES = ("A=flite:slt,B=flite:rms", "A=flite:awb,B=flite:kal16", "A=flite:awb,B=espeak:en-us+m3")
+SYNTHETIC_SNR = {"clean": 60, "snr10": 10}
+SYNTHETIC_SECONDS = 120
+
+
+def synthetic_recordings() -> Iterator[Recording]:
+    """The synthetic interviews, made once into bench/_work/calibration/ (needs sox, flite, espeak-ng)."""
+    folder = rs.WORK.parent / "calibration"
+    for k, voices in enumerate(SYNTHETIC_VOICES):
+        for how, snr in SYNTHETIC_SNR.items():
+            name = f"synthetic{k + 1}_{how}"
+            wav = folder / f"{name}.wav"
+            if not wav.exists():
+                folder.mkdir(parents=True, exist_ok=True)
+                subprocess.run(
+                    [sys.executable, str(GENERATOR), "--out-dir", str(folder), "--name", name, "--duration",
+                     str(SYNTHETIC_SECONDS), "--voices", voices, "--snr", str(snr), "--seed", str(11 + k),
+                     "--audio-rate", "16000", "--no-video", "--jobs", "1"],
+                    check=True, capture_output=True,
+                )  # fmt: skip
+            with wave.open(str(wav)) as w:
+                audio = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").astype(np.int16)
+            truth = json.loads(wav.with_suffix(".truth.json").read_text())["cues"]
+            cues = [(round(c["start"] * 1000), round(c["end"] * 1000)) for c in truth]
+            yield Recording(f"synthetic{k + 1} ({voices})", how, audio, cues, [c["text"] for c in truth])
+
+
+def calibrate(
+    recordings: list[Recording],
+    params: SyncParams,
+    vad: str,
+    verbose: bool,
+    strangers: list[Recording] | None = None,
+) -> list[dict[str, Any]]:
+    """The rows of every case: each recording's positives, then its negatives (the captions of another
+    recording: the next of another name in ``strangers``, by default ``recordings``; the right captions
+    against silence and against music alone). The synthetic interviews read one script, so their
+    strangers are the real items."""
+    rows: list[dict[str, Any]] = []
+    for i, rec in enumerate(recordings):
+        masks = Masks(rec.audio)
+        truth = rec.cues
+        for kind, distort in DISTORTIONS.items():
+            rng = random.Random(f"{rec.name}/{rec.condition}/{kind}")
+            keep = kept(kind, len(truth), rng)
+            t_kept = [truth[i] for i in keep]
+            texts = [rec.texts[i] for i in keep]
+            cues = distort(t_kept, rng)
+            accepted, new_s, info = run(masks, cues, texts, params, vad)
+            ok = solved(kind, t_kept, new_s)
+            rows.append({"item": rec.name, "degradation": rec.condition, "case": kind, "positive": True,
+                         "accepted": accepted, "right": ok, **info})  # fmt: skip
+        pool = recordings if strangers is None else strangers
+        others = [r for r in pool[i + 1 :] + pool[:i] if r.name != rec.name] or [
+            r for r in pool if r.name != rec.name
+        ]
+        music = rs.music_bed(len(rec.audio), np.random.default_rng(3)) * 3000
+        negatives = {
+            "silence": (Masks(np.zeros_like(rec.audio)), truth, rec.texts),
+            "music_only": (Masks(rs.gain(music, 0)), truth, rec.texts),
+        }
+        if others:  # (not when only one item is calibrated)
+            negatives = {
+                "other_recording": (masks, _shift(others[0].cues, 1500), others[0].texts),
+                **negatives,
+            }
+        for kind, (m, cues, texts) in negatives.items():
+            accepted, _, info = run(m, cues, texts, params, vad)
+            rows.append({"item": rec.name, "degradation": rec.condition, "case": kind, "positive": False,
+                         "accepted": accepted, "right": False, **info})  # fmt: skip
+        if verbose:
+            done = [r for r in rows if r["item"] == rec.name and r["degradation"] == rec.condition]
+            print(
+                f"{rec.name:24s} {rec.condition:9s} "
+                + " ".join(
+                    f"{r['case']}:{'A' if r['accepted'] else '-'}{'+' if r['right'] else 'x'}"
+                    f"{r['confidence']:.2f}/{r['margin']}/{r['segments']}{r['detector'][0]}"
+                    for r in done
+                ),
+                file=sys.stderr,
+            )
+    return rows
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", default=None)
@@ -141,51 +253,23 @@ def main() -> None:
     ap.add_argument("--verbose", "-v", action="store_true")
     ap.add_argument("--out", default=None, help="where the rows go (default bench/_work/calibration.json)")
     ap.add_argument("--merge", nargs="*", default=[], help="only summarise these earlier --out files")
+    ap.add_argument("--items", default=None, help="only these real items (comma-separated names)")
+    ap.add_argument("--synthetic", action="store_true", help="also the synthetic interviews (needs flite)")
+    ap.add_argument("--synthetic-only", action="store_true", help="only the synthetic interviews")
     args = ap.parse_args()
-    corpus = rs.corpus_dir(args.corpus)
-    params = SyncParams()
     rows: list[dict[str, Any]] = []
     for earlier in args.merge:  # runs split over processes (one per core), summarised together
         rows.extend(json.loads(Path(earlier).read_text()))
-    all_items = [] if args.merge else rs.items(corpus)
-    for item in all_items:
-        for how in args.degradations.split(","):
-            audio = rs.degrade(item, how)
-            masks = Masks(audio)
-            truth = truth_cues(item)
-            for kind, distort in DISTORTIONS.items():
-                rng = random.Random(f"{item.name}/{how}/{kind}")
-                keep = kept(kind, len(truth), rng)
-                t_kept = [truth[i] for i in keep]
-                texts = [truth_texts(item)[i] for i in keep]
-                cues = distort(t_kept, rng)
-                accepted, new_s, info = run(masks, cues, texts, params, args.vad)
-                ok = solved(kind, t_kept, new_s)
-                rows.append({"item": item.name, "degradation": how, "case": kind, "positive": True,
-                             "accepted": accepted, "right": ok, **info})  # fmt: skip
-            # negatives: another recording's captions; silence; music alone
-            other = all_items[(all_items.index(item) + 1) % len(all_items)]
-            music = rs.music_bed(len(audio), np.random.default_rng(3)) * 3000
-            negatives = {
-                "other_recording": (masks, _shift(truth_cues(other), 1500), truth_texts(other)),
-                "silence": (Masks(np.zeros_like(audio)), truth, truth_texts(item)),
-                "music_only": (Masks(rs.gain(music, 0)), truth, truth_texts(item)),
-            }
-            for kind, (m, cues, texts) in negatives.items():
-                accepted, _, info = run(m, cues, texts, params, args.vad)
-                rows.append({"item": item.name, "degradation": how, "case": kind, "positive": False,
-                             "accepted": accepted, "right": False, **info})  # fmt: skip
-            if args.verbose:
-                done = [r for r in rows if r["item"] == item.name and r["degradation"] == how]
-                print(
-                    f"{item.name:24s} {how:9s} "
-                    + " ".join(
-                        f"{r['case']}:{'A' if r['accepted'] else '-'}{'+' if r['right'] else 'x'}"
-                        f"{r['confidence']:.2f}/{r['margin']}/{r['segments']}{r['detector'][0]}"
-                        for r in done
-                    ),
-                    file=sys.stderr,
-                )
+    if not args.merge:
+        only = set(args.items.split(",")) if args.items else None
+        hows = args.degradations.split(",")
+        corpus = rs.corpus_dir(args.corpus)
+        real = [] if args.synthetic_only else list(real_recordings(corpus, hows, only))
+        rows = calibrate(real, SyncParams(), args.vad, args.verbose)
+        if args.synthetic or args.synthetic_only:
+            captions = [Recording(it.name, "", np.zeros(0, np.int16), truth_cues(it), truth_texts(it))
+                        for it in rs.items(corpus)]  # fmt: skip
+            rows += calibrate(list(synthetic_recordings()), SyncParams(), args.vad, args.verbose, captions)
     pos = [r for r in rows if r["positive"]]
     right = [r for r in pos if r["right"]]
     right_acc = sum(r["accepted"] for r in right)
