@@ -26,7 +26,8 @@ from toolkit.align.first_words import (
     snap_sentence_starts,
     trim_long_heads,
 )
-from toolkit.align.pieces import Piece
+from toolkit.align.normalize import normalize
+from toolkit.align.pieces import Piece, spoken_starts
 from toolkit.align.recovery import audible_ms, recover, said_again, worth_reporting
 from toolkit.align.run import Run, State
 from toolkit.align.windows import SpeechIndex, onsets
@@ -324,6 +325,19 @@ def test_a_phrase_run_on_over_its_pause_starts_after_it() -> None:
     assert trim_long_heads(late, [0], [7, 1, 1, 1, 3, 8], 75.0, params, phrases=[1]) == late
     two = [TokenTiming(0, 600), TokenTiming(620, 780), TokenTiming(780, 1800), TokenTiming(1900, 2400)]
     assert trim_long_heads(two, [0], [7, 3, 3, 8], 75.0, params, phrases=[1, 3]) == two
+    # a pause between "and" and the stretched "which": the engine's break, kept
+    apart = [TokenTiming(0, 600), TokenTiming(620, 700), TokenTiming(1100, 2200), TokenTiming(2200, 2800)]
+    assert trim_long_heads(apart, [0], [7, 3, 3, 8], 75.0, params, phrases=[1]) == apart
+
+
+def test_sentence_and_phrase_starts_among_the_spoken_tokens() -> None:
+    """A phrase starts after a comma, colon, semicolon or dash, the dash on a word or standing alone;
+    never where a sentence starts, and never past the last spoken token."""
+    sentences, phrases = spoken_starts(normalize("Well, it was the old one - and which, in short, ran. Yes."))
+    assert sentences == [0, 11]
+    assert phrases == (1, 6, 8, 10)
+    assert spoken_starts(normalize("It ran -- then stopped; (laughs)")) == ([0], (2,))
+    assert spoken_starts(normalize("- Hello, there.")) == ([0], (1,))
 
 
 def test_a_first_word_left_behind_at_the_sentence_before_joins_its_sentence() -> None:
@@ -451,6 +465,18 @@ def test_a_phrase_run_on_over_its_pause_is_aligned_again_from_its_start(
     assert (out[4].start_ms >= 1800) is restarted, out
     assert out[5].start_ms >= 1800  # "which" is off the pause either way
     assert run.findings == []  # a pause stretched over is no news
+
+
+def test_a_restart_near_a_sentence_start_begins_there_before_its_phrase() -> None:
+    """ "Well, so the[over the music] thing": the sentence's start is in reach, so the restart begins there
+    (as before phrases counted) and "Well," leaves the music too; the phrase's start is the next try."""
+    mask = "1" * 150 + "0" * 30 + "1" * 120  # music the detector hears as speech, a pause, the sentence
+    turn = Turn("A", 0, "Well, so the thing.", 1)
+    piece = Piece(["well", "so", "the", "thing"], [3] * 4, [0], None, 0, phrase_starts=(1,))
+    timings = [TokenTiming(0, 200), TokenTiming(200, 400), TokenTiming(400, 1900), TokenTiming(1900, 2200)]
+    run = _run_on(mask, _sound(mask))
+    out = recover(run, piece, timings, 3000, 75.0, turn)
+    assert out[0].start_ms >= 1700, out
 
 
 class _LosesWord:

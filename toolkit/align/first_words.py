@@ -2,7 +2,8 @@
 
 The engine aligns a turn's words as one sequence; a sentence's first word is where it errs most, and
 where a caption starts. Once the turn has aligned (:mod:`toolkit.align.turns`), a first word stretched
-backwards over what the text lacks keeps its end (:func:`trim_long_heads`); one left behind against the
+backwards over what the text lacks keeps its end, as do a sentence's or phrase's first words run on
+over the pause before them (:func:`trim_long_heads`); one left behind against the
 sentence before joins its own sentence (:func:`join_first_words`); one the engine starts after a speech
 onset, with speech heard all the way, moves back to that onset (:func:`snap_sentence_starts`); one put
 in silence moves up to the next word (:func:`lift_from_silence`); and one said twice, whose first copy
@@ -68,12 +69,14 @@ def trim_long_heads(
     sentence that the text lacks (a hesitation, words said twice, a music bed the detector hears as
     speech); its end, where the next word begins, is what the sound fixes. A one-word sentence stays.
 
-    The same holds for the head of a phrase (``phrases``: the tokens after a comma, colon, semicolon or
-    dash), and for the second or third word of a head (``head_words``), when the head's words abut the
-    word before (less than ``head_gap_ms`` after it): the engine ran them on with no pause, and stretched
-    a word over the pause the punctuation marks ("character, and which [790 ms of music] developed" as
-    "character, and which......developed"). The stretched word is trimmed the same way, and the words
-    before it move up to it, each no longer than its own trimmed length."""
+    The same holds for the first word of a phrase (``phrases``: the tokens after a comma, colon,
+    semicolon or dash), and for the second or third word of a sentence or phrase (``head_words``), when
+    the words up to the stretched one follow the word before with no pause (each less than
+    ``head_gap_ms`` after the one before): the engine ran them on and stretched a word over the pause
+    before them ("character, and which [790 ms of music] developed" as "character, and
+    which......developed"). The stretched word is trimmed the same way, and the words before it move up
+    to it, each no longer than its own trimmed length. (A pause between them, or before them, is where
+    the engine put the break: they stay.)"""
     out = list(timings)
     at = set(starts)
     heads = sorted(at | set(phrases))
@@ -86,7 +89,7 @@ def trim_long_heads(
         k = next((k for k in near if long_excess(out[k], phones[k], mpp, params)), None)
         if k is None:
             continue
-        if (k > s or s not in at) and (s == 0 or out[s].start_ms - out[s - 1].end_ms >= params.head_gap_ms):
+        if (k > s or s not in at) and not _run_on(out, s, k, params):
             continue
         end = out[k].end_ms
         placed: list[TokenTiming] = []
@@ -99,6 +102,14 @@ def trim_long_heads(
         if placed[-1].start_ms > out[s].start_ms:
             out[s : k + 1] = placed[::-1]
     return out
+
+
+def _run_on(timings: Sequence[TokenTiming], s: int, k: int, params: AlignParams) -> bool:
+    """Whether words ``s..k`` follow the word before ``s`` and one another with no pause between them
+    (each less than ``head_gap_ms`` after the one before)."""
+    return s > 0 and all(
+        timings[i].start_ms - timings[i - 1].end_ms < params.head_gap_ms for i in range(s, k + 1)
+    )
 
 
 def join_first_words(
@@ -140,8 +151,8 @@ def _first_words(starts: Sequence[int], n: int) -> list[int]:
 
 
 def _head_ms(phones: int, mpp: float, params: AlignParams) -> int:
-    """How long a sentence's first word that :func:`trim_long_heads` or :func:`join_first_words` places
-    lasts at most: ``head_trim_factor`` times its expected length."""
+    """How long a sentence's (or phrase's) first word that :func:`trim_long_heads` or
+    :func:`join_first_words` places lasts at most: ``head_trim_factor`` times its expected length."""
     return int(params.head_trim_factor * expected_ms(phones, mpp))
 
 

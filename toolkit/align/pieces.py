@@ -9,6 +9,7 @@ First step of aligning a turn (:mod:`toolkit.align.turns`); the window search
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ..model import Turn
@@ -17,7 +18,9 @@ from .aligner import Aligner
 from .normalize import Token
 from .run import Limits
 
-__all__ = ["Piece", "halves", "turn_pieces"]
+__all__ = ["Piece", "halves", "spoken_starts", "turn_pieces"]
+
+_PHRASE_MARKS = frozenset("-–—,;:")  # a token of these alone ("-", "--", "—") parts two phrases
 
 
 @dataclass(slots=True)
@@ -45,17 +48,8 @@ def turn_pieces(
 ) -> list[Piece]:
     """The turn's spoken tokens, in chunks of whole sentences of about ``max_chunk_speech_ms`` of speech
     (at ``mpp`` ms per phone) when the turn is long."""
-    spoken: list[str] = []
-    sentence_starts: list[int] = [0]
-    phrases: list[int] = []
-    for tok in tokens:
-        spoken.extend(tok.spoken)
-        if tok.spoken and is_sentence_end(tok.text) and spoken:
-            sentence_starts.append(len(spoken))
-        elif tok.spoken and is_phrase_end(tok.text):
-            phrases.append(len(spoken))
-    sentence_starts = sorted(set(s for s in sentence_starts if s < len(spoken)))
-    phrase_starts = tuple(s for s in phrases if s < len(spoken))
+    spoken = [s for tok in tokens for s in tok.spoken]
+    sentence_starts, phrase_starts = spoken_starts(tokens)
     phones = [engine.phone_count(t) for t in spoken]
     whole = Piece(spoken, phones, sentence_starts, next_hint, turn.start_ms, *limits, phrase_starts)
     if sum(phones) * mpp <= max_chunk_speech_ms * 1.5:
@@ -73,6 +67,22 @@ def turn_pieces(
     pieces[0] = replace(pieces[0], bound=limits[0])
     pieces[-1] = replace(pieces[-1], next_bound=limits[1])
     return pieces
+
+
+def spoken_starts(tokens: Sequence[Token]) -> tuple[list[int], tuple[int, ...]]:
+    """Where, among the spoken tokens, a sentence starts (always 0) and where a phrase inside one starts
+    (after a comma, colon, semicolon or dash, on a word or standing alone: "it - the thing - works");
+    each index names a spoken token."""
+    sentences, phrases = [0], []
+    k = 0
+    for tok in tokens:
+        k += len(tok.spoken)
+        if tok.spoken and is_sentence_end(tok.text):
+            sentences.append(k)
+        elif k and (is_phrase_end(tok.text) if tok.spoken else _PHRASE_MARKS.issuperset(tok.text or " ")):
+            phrases.append(k)
+    at = sorted(set(s for s in sentences if s < k))
+    return at, tuple(sorted(set(p for p in phrases if p < k and p not in at)))
 
 
 def halves(piece: Piece) -> tuple[Piece, Piece]:

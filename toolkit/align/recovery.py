@@ -63,10 +63,11 @@ def recover(
             j += 1
             continue
         attempts += 1
-        # junk just after a sentence or phrase start (music before "And that ...", a pause after a comma)
-        # put the first short words on it
-        s0 = max(s for s in [0, *piece.sentence_starts, *piece.phrase_starts] if s <= j)
-        s0 = s0 if j - s0 <= params.head_words else j
+        # junk just after a sentence start (music before "And that ...") put the first short words on it;
+        # so can a pause after a comma ("character, and which [pause] developed"): the restart begins at
+        # the sentence's start, or at the phrase's when the sentence's is out of reach (or as well)
+        heads = _heads(piece, j, params)
+        s0 = heads[0] if heads else j
         base = anomaly(timings[s0:], piece.phones[s0:], mpp, params, index)
         log.debug(
             "line %d: implausible at %r (%d ms, anomaly %.0f)",
@@ -75,7 +76,7 @@ def recover(
             timings[j].start_ms,
             base,
         )
-        best = _best_restart(run, piece, timings, j, s0, end_ms, mpp, turn)
+        best = _best_restart(run, piece, timings, j, heads, end_ms, mpp, turn)
         if best is not None and best[0] < base * 0.5:
             _, onset, m, redo = best
             if m > j:
@@ -91,26 +92,37 @@ def recover(
     return timings
 
 
+def _heads(piece: Piece, j: int, params: AlignParams) -> list[int]:
+    """Where a restart for word ``j`` may begin before it: the start of its sentence, and of its phrase
+    within that sentence, each when ``j`` is at most ``head_words`` after it (among its first four
+    words)."""
+    sentence = max(s for s in [0, *piece.sentence_starts] if s <= j)
+    phrase = max((s for s in piece.phrase_starts if sentence < s <= j), default=sentence)
+    return [h for h in dict.fromkeys((sentence, phrase)) if h < j and j - h <= params.head_words]
+
+
 def _best_restart(
     run: Run,
     piece: Piece,
     timings: list[TokenTiming],
     j: int,
-    s0: int,
+    heads: Sequence[int],
     end_ms: int,
     mpp: float,
     turn: Turn,
 ) -> Restart | None:
-    """The best re-alignment after word ``j`` looked implausible: from sentence start ``s0``, ``j`` or
-    ``j + 1`` (in :func:`restart_order`), each from the speech onsets up to the next word's end; the first
-    with no anomaly ends the search. Of two as plausible, the one whose words keep their sound better
-    wins (the word before the junk, or the word after it, restarted from the same onset)."""
+    """The best re-alignment after word ``j`` looked implausible: from the sentence or phrase starts
+    ``heads`` (the earliest first), ``j`` or ``j + 1`` (in :func:`restart_order`), each from the speech
+    onsets up to the next word's end; the first with no anomaly ends the search. Of two as plausible, the
+    one whose words keep their sound better wins (the word before the junk, or the word after it,
+    restarted from the same onset)."""
     params, index = run.params, run.index
     n = len(timings)
     best: Restart | None = None
     best_drop = 0.0
     hi = timings[min(j + 1, n - 1)].end_ms
-    for m in ([s0] if s0 < j else []) + restart_order(piece, timings, j):
+    s0 = heads[0] if heads else j
+    for m in [*heads, *restart_order(piece, timings, j)]:
         if m >= n:
             continue
         lo = timings[min(m, j)].start_ms

@@ -64,14 +64,15 @@ class AlignParams:
     head_fit_gain: float = 1.0  # ... is re-aligned from a later onset when that scores this much better ...
     head_refit_ms: int = 3_000  # ... among the first few onsets up to this far after the sentence's end ...
     head_refit_tries: int = 3  # ... trying at most this many of them
-    head_words: int = 3  # an implausible word this close to its sentence start: re-align the whole sentence
+    head_words: int = 3  # an implausible word this close after a sentence's (phrase's) start: re-align from
+    # there; trim_long_heads looks at a head's first this many words
     snap_back_ms: int = 300  # an aligned sentence start moves back to a speech onset at most this far ...
     min_snap_ms: int = 30  # ... and at least this far (closer is the detector's own jitter)
     head_gap_ms: int = 300  # a sentence's first word right after the sentence before, this far from its next
-    # word with speech between, moves to it
+    # word with speech between, moves to it; a head's words closer than this to each other run on
     claim_back_ms: int = 2_000  # a sentence's first word claims speech no word has at most this far back
-    head_trim_factor: float = 1.5  # a sentence's first word still too long starts this many expected lengths
-    # before its end
+    head_trim_factor: float = 1.5  # a sentence's (phrase's) first words still too long start this many
+    # expected lengths before their end
     silent_word_share: float = 0.5  # a first word with less speech than this share under it sits in silence
     onset_slack_ms: int = 100  # ... and moves when an onset comes before the next word (or this little after)
 

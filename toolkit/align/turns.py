@@ -51,14 +51,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
 
 from ..model import Finding, Turn, Word
 from ..rules import finding
-from ..text import is_phrase_end, is_sentence_end
 from ..timecode import format_clock
 from ..timing import RateModel
 from .aligner import Aligner, TokenTiming
@@ -83,7 +82,7 @@ from .fit import (
     window_fit_floor,
 )
 from .normalize import Token, normalize
-from .pieces import Piece, halves, turn_pieces
+from .pieces import Piece, halves, spoken_starts, turn_pieces
 from .recovery import recover, refit_head
 from .run import Limits, Run, State
 from .second_look import Retries, look_again
@@ -240,10 +239,9 @@ def _align_turn(
         return None
     _learn_pace(state, turn.speaker, sum(p for pc, ts in parts if ts is not None for p in pc.phones), aligned)
     timings = _bridged(piece_run, turn, parts, next_hint, limits)
-    starts = _spoken_sentence_starts(tokens)
+    starts, phrases = spoken_starts(tokens)
     spoken = [s for t in tokens for s in t.spoken]
     token_phones = [engine.phone_count(s) for s in spoken]
-    phrases = _spoken_starts(tokens, is_phrase_end)
     timings = trim_long_heads(timings, starts, token_phones, mpp, params, phrases)
     timings = join_first_words(timings, starts, run.index, token_phones, mpp, params)
     timings = snap_sentence_starts(timings, starts, run.index, state.cursor_ms, params)
@@ -390,23 +388,6 @@ def _bridged(
             )
         )
         out.extend(filled)
-    return out
-
-
-def _spoken_sentence_starts(tokens: Sequence[Token]) -> list[int]:
-    """Indices (among the spoken tokens) of the tokens that start a sentence."""
-    return _spoken_starts(tokens, is_sentence_end, first=True)
-
-
-def _spoken_starts(tokens: Sequence[Token], ends: Callable[[str], bool], first: bool = False) -> list[int]:
-    """Indices (among the spoken tokens) of the tokens after a spoken token whose text ``ends`` holds for
-    (and 0 when ``first``), once each."""
-    out: list[int] = [0] if first else []
-    k = 0
-    for tok in tokens[:-1]:
-        k += len(tok.spoken)
-        if tok.spoken and ends(tok.text) and (not out or k > out[-1]):
-            out.append(k)
     return out
 
 
