@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/calibrate_sync.py [--corpus ../shared/realspeech] [--degradations clean,pink10,...]
     .venv/bin/python bench/calibrate_sync.py --synthetic      # also six synthetic interviews
-    .venv/bin/python bench/calibrate_sync.py --synthetic-only --items NAME,...   # (--items: real ones)
+    .venv/bin/python bench/calibrate_sync.py --items NAME,... | --synthetic-only   # a subset
 
 Every real item of the corpus (and every degradation of it, see bench/realspeech.py) gets reference
 captions made from its truth (one cue per reference sentence, shown from its start to its end), distorted
@@ -24,6 +24,7 @@ accepted (target 0), and per case kind. Results go to bench/_work/calibration.js
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import random
 import subprocess
@@ -167,23 +168,29 @@ SYNTHETIC_SECONDS = 120
 
 
 def synthetic_recordings() -> Iterator[Recording]:
-    """The synthetic interviews, made once into bench/_work/calibration/ (needs sox, flite, espeak-ng)."""
+    """The synthetic interviews, made once into bench/_work/calibration/ (needs sox, flite, espeak-ng);
+    a file's name holds its settings, so changed settings make new files."""
     folder = rs.WORK.parent / "calibration"
     for k, voices in enumerate(SYNTHETIC_VOICES):
         for how, snr in SYNTHETIC_SNR.items():
-            name = f"synthetic{k + 1}_{how}"
-            wav = folder / f"{name}.wav"
-            if not wav.exists():
+            tag = hashlib.sha1(f"{voices}/{snr}/{11 + k}/{SYNTHETIC_SECONDS}".encode()).hexdigest()[:8]
+            name = f"synthetic{k + 1}_{how}_{tag}"
+            wav, truth_file = folder / f"{name}.wav", folder / f"{name}.truth.json"
+            if not truth_file.exists():  # written last: a run cut short is made again
                 folder.mkdir(parents=True, exist_ok=True)
-                subprocess.run(
+                made = subprocess.run(
                     [sys.executable, str(GENERATOR), "--out-dir", str(folder), "--name", name, "--duration",
                      str(SYNTHETIC_SECONDS), "--voices", voices, "--snr", str(snr), "--seed", str(11 + k),
-                     "--audio-rate", "16000", "--no-video", "--jobs", "1"],
-                    check=True, capture_output=True,
+                     "--rate", "16000", "--no-video", "--jobs", "1"],
+                    capture_output=True, text=True,
                 )  # fmt: skip
+                if made.returncode:
+                    sys.exit(f"make_interview.py failed for {name}:\n{made.stderr}")
             with wave.open(str(wav)) as w:
+                if (w.getframerate(), w.getnchannels(), w.getsampwidth()) != (rs.RATE, 1, 2):
+                    sys.exit(f"{wav}: not 16 kHz mono 16-bit")
                 audio = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2").astype(np.int16)
-            truth = json.loads(wav.with_suffix(".truth.json").read_text())["cues"]
+            truth = json.loads(truth_file.read_text())["cues"]
             cues = [(round(c["start"] * 1000), round(c["end"] * 1000)) for c in truth]
             yield Recording(f"synthetic{k + 1} ({voices})", how, audio, cues, [c["text"] for c in truth])
 
@@ -193,40 +200,33 @@ def calibrate(
     params: SyncParams,
     vad: str,
     verbose: bool,
-    strangers: list[Recording] | None = None,
+    stranger: Callable[[Recording], Recording | None],
 ) -> list[dict[str, Any]]:
-    """The rows of every case: each recording's positives, then its negatives (the captions of another
-    recording: the next of another name in ``strangers``, by default ``recordings``; the right captions
-    against silence and against music alone). The synthetic interviews read one script, so their
-    strangers are the real items."""
+    """The rows of every case: each recording's positives, then its negatives (the captions of
+    ``stranger(recording)``, another recording; the right captions against silence and against music
+    alone)."""
     rows: list[dict[str, Any]] = []
-    for i, rec in enumerate(recordings):
+    for rec in recordings:
         masks = Masks(rec.audio)
         truth = rec.cues
         for kind, distort in DISTORTIONS.items():
             rng = random.Random(f"{rec.name}/{rec.condition}/{kind}")
             keep = kept(kind, len(truth), rng)
-            t_kept = [truth[i] for i in keep]
-            texts = [rec.texts[i] for i in keep]
+            t_kept = [truth[k] for k in keep]
+            texts = [rec.texts[k] for k in keep]
             cues = distort(t_kept, rng)
             accepted, new_s, info = run(masks, cues, texts, params, vad)
             ok = solved(kind, t_kept, new_s)
             rows.append({"item": rec.name, "degradation": rec.condition, "case": kind, "positive": True,
                          "accepted": accepted, "right": ok, **info})  # fmt: skip
-        pool = recordings if strangers is None else strangers
-        others = [r for r in pool[i + 1 :] + pool[:i] if r.name != rec.name] or [
-            r for r in pool if r.name != rec.name
-        ]
         music = rs.music_bed(len(rec.audio), np.random.default_rng(3)) * 3000
         negatives = {
             "silence": (Masks(np.zeros_like(rec.audio)), truth, rec.texts),
             "music_only": (Masks(rs.gain(music, 0)), truth, rec.texts),
         }
-        if others:  # (not when only one item is calibrated)
-            negatives = {
-                "other_recording": (masks, _shift(others[0].cues, 1500), others[0].texts),
-                **negatives,
-            }
+        other = stranger(rec)
+        if other is not None:
+            negatives = {"other_recording": (masks, _shift(other.cues, 1500), other.texts), **negatives}
         for kind, (m, cues, texts) in negatives.items():
             accepted, _, info = run(m, cues, texts, params, vad)
             rows.append({"item": rec.name, "degradation": rec.condition, "case": kind, "positive": False,
@@ -264,12 +264,26 @@ def main() -> None:
         only = set(args.items.split(",")) if args.items else None
         hows = args.degradations.split(",")
         corpus = rs.corpus_dir(args.corpus)
+        # another recording's captions: the real items in corpus order (each gets the next one's; the
+        # synthetic interviews, which all read one script, the k-th real item's)
+        captions = [Recording(it.name, "", np.zeros(0, np.int16), truth_cues(it), truth_texts(it))
+                    for it in rs.items(corpus)]  # fmt: skip
+        names = [c.name for c in captions]
+
+        def after(rec: Recording) -> Recording | None:
+            if rec.name in names:
+                other = captions[(names.index(rec.name) + 1) % len(captions)]
+                return other if other.name != rec.name else None
+            k = int(rec.name.removeprefix("synthetic").split()[0]) - 1
+            return captions[k % len(captions)]
+
         real = [] if args.synthetic_only else list(real_recordings(corpus, hows, only))
-        rows = calibrate(real, SyncParams(), args.vad, args.verbose)
+        rows = calibrate(real, SyncParams(), args.vad, args.verbose, after)
         if args.synthetic or args.synthetic_only:
-            captions = [Recording(it.name, "", np.zeros(0, np.int16), truth_cues(it), truth_texts(it))
-                        for it in rs.items(corpus)]  # fmt: skip
-            rows += calibrate(list(synthetic_recordings()), SyncParams(), args.vad, args.verbose, captions)
+            rows += calibrate(list(synthetic_recordings()), SyncParams(), args.vad, args.verbose, after)
+        unknown = (only or set()) - set(names)
+        if unknown:
+            print(f"# no such items: {', '.join(sorted(unknown))}", file=sys.stderr)
     pos = [r for r in rows if r["positive"]]
     right = [r for r in pos if r["right"]]
     right_acc = sum(r["accepted"] for r in right)
@@ -278,6 +292,13 @@ def main() -> None:
           f"({100 * right_acc / max(1, len(right)):.1f} %)")  # fmt: skip
     print(f"wrong solutions accepted: {wrong_acc} of {len(rows)} cases "
           f"({sum(not r['positive'] for r in rows)} negatives)")  # fmt: skip
+    for label, part in (("real", False), ("synthetic", True)):
+        some = [r for r in rows if r["item"].startswith("synthetic") == part]
+        ok = [r for r in some if r["positive"] and r["right"]]
+        if some:
+            wrong = sum(r["accepted"] and not r["right"] for r in some)
+            accepted = sum(r["accepted"] for r in ok)
+            print(f"  {label}: {accepted} of {len(ok)} right answers accepted, {wrong} of {len(some)} wrong")
     print("\n| case | cases | right found | right accepted | wrong accepted |\n|---|---|---|---|---|")
     for kind in [*DISTORTIONS, "other_recording", "silence", "music_only"]:
         rs_ = [r for r in rows if r["case"] == kind]
