@@ -81,8 +81,8 @@ def spoken_starts(tokens: Sequence[Token]) -> tuple[list[int], tuple[int, ...]]:
             sentences.append(k)
         elif k and (is_phrase_end(tok.text) if tok.spoken else _PHRASE_MARKS.issuperset(tok.text or " ")):
             phrases.append(k)
-    at = sorted(set(s for s in sentences if s < k))
-    return at, tuple(sorted(set(p for p in phrases if p < k and p not in at)))
+    at = set(s for s in sentences if s < k)
+    return sorted(at), tuple(sorted(set(p for p in phrases if p < k and p not in at)))
 
 
 def halves(piece: Piece) -> tuple[Piece, Piece]:
