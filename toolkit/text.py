@@ -21,6 +21,7 @@ __all__ = [
     "CLOSERS",
     "is_abbreviation",
     "is_phrase_end",
+    "is_phrase_mark",
     "is_sentence_end",
     "reads_as_sentence_end",
 ]
@@ -35,6 +36,7 @@ ABBREVIATIONS = frozenset(
 CLOSERS = "\"'”’)]»」』）】》〉〕"  # closing quotes and brackets after a sentence's final mark
 _ENDS = ".?!…。！？"
 _PHRASE_ENDS = ",;:–—，、；："
+_PHRASE_MARKS = frozenset("-–—,;:")  # a token of these alone parts two phrases
 _OPENERS = "\"'“‘(["
 _INITIALS = re.compile(r"^(?:[a-z]\.)*[a-z]$")  # "j", "u.s", "e.g" (without the final dot)
 _TERMINAL = re.compile(r"[.?!…][\"'”’)\]]*$")
@@ -65,6 +67,11 @@ def is_phrase_end(word: str) -> bool:
     """True when ``word`` ends a phrase inside a sentence (a comma, semicolon, colon or dash after it)."""
     core = word.rstrip(CLOSERS)
     return bool(core) and core[-1] in _PHRASE_ENDS
+
+
+def is_phrase_mark(token: str) -> bool:
+    """True when ``token`` is punctuation alone that parts two phrases ("-", "--", "—", ";")."""
+    return bool(token) and _PHRASE_MARKS.issuperset(token)
 
 
 def reads_as_sentence_end(text: str) -> bool:

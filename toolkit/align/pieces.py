@@ -13,14 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ..model import Turn
-from ..text import is_phrase_end, is_sentence_end
+from ..text import is_phrase_end, is_phrase_mark, is_sentence_end
 from .aligner import Aligner
 from .normalize import Token
 from .run import Limits
 
-__all__ = ["Piece", "halves", "spoken_starts", "turn_pieces"]
-
-_PHRASE_MARKS = frozenset("-–—,;:")  # a token of these alone ("-", "--", "—") parts two phrases
+__all__ = ["Piece", "halves", "spoken_starts", "turn_pieces", "whole_turn"]
 
 
 @dataclass(slots=True)
@@ -37,21 +35,21 @@ class Piece:
     phrase_starts: tuple[int, ...] = ()  # token indices after a comma, colon, semicolon or dash
 
 
-def turn_pieces(
-    engine: Aligner,
-    turn: Turn,
-    tokens: list[Token],
-    next_hint: int | None,
-    mpp: float,
-    limits: Limits,
-    max_chunk_speech_ms: int,
-) -> list[Piece]:
-    """The turn's spoken tokens, in chunks of whole sentences of about ``max_chunk_speech_ms`` of speech
-    (at ``mpp`` ms per phone) when the turn is long."""
+def whole_turn(
+    engine: Aligner, turn: Turn, tokens: list[Token], next_hint: int | None, limits: Limits
+) -> Piece:
+    """The turn's spoken tokens as one piece: their phones, sentence and phrase starts, the turn's stamp
+    and ranges (the turn loop's checks after alignment read it too)."""
     spoken = [s for tok in tokens for s in tok.spoken]
     sentence_starts, phrase_starts = spoken_starts(tokens)
     phones = [engine.phone_count(t) for t in spoken]
-    whole = Piece(spoken, phones, sentence_starts, next_hint, turn.start_ms, *limits, phrase_starts)
+    return Piece(spoken, phones, sentence_starts, next_hint, turn.start_ms, *limits, phrase_starts)
+
+
+def turn_pieces(whole: Piece, mpp: float, max_chunk_speech_ms: int) -> list[Piece]:
+    """The turn (``whole``, from :func:`whole_turn`) in chunks of whole sentences of about
+    ``max_chunk_speech_ms`` of speech (at ``mpp`` ms per phone) when it is long."""
+    spoken, phones, sentence_starts = whole.tokens, whole.phones, whole.sentence_starts
     if sum(phones) * mpp <= max_chunk_speech_ms * 1.5:
         return [whole]
     pieces: list[Piece] = []
@@ -61,11 +59,11 @@ def turn_pieces(
     for a, b in itertools.pairwise(bounds):
         acc += sum(phones[a:b]) * mpp
         if acc >= max_chunk_speech_ms and b < len(spoken):
-            pieces.append(_piece_of(whole, lo, b, None, turn.start_ms if lo == 0 else None))
+            pieces.append(_piece_of(whole, lo, b, None, whole.hint_ms if lo == 0 else None))
             lo, acc = b, 0.0
-    pieces.append(_piece_of(whole, lo, len(spoken), next_hint, None if lo else turn.start_ms))
-    pieces[0] = replace(pieces[0], bound=limits[0])
-    pieces[-1] = replace(pieces[-1], next_bound=limits[1])
+    pieces.append(_piece_of(whole, lo, len(spoken), whole.next_hint_ms, None if lo else whole.hint_ms))
+    pieces[0] = replace(pieces[0], bound=whole.bound)
+    pieces[-1] = replace(pieces[-1], next_bound=whole.next_bound)
     return pieces
 
 
@@ -79,7 +77,7 @@ def spoken_starts(tokens: Sequence[Token]) -> tuple[list[int], tuple[int, ...]]:
         k += len(tok.spoken)
         if tok.spoken and is_sentence_end(tok.text):
             sentences.append(k)
-        elif k and (is_phrase_end(tok.text) if tok.spoken else _PHRASE_MARKS.issuperset(tok.text or " ")):
+        elif k and (is_phrase_end(tok.text) if tok.spoken else is_phrase_mark(tok.text)):
             phrases.append(k)
     at = set(s for s in sentences if s < k)
     return sorted(at), tuple(sorted(set(p for p in phrases if p < k and p not in at)))

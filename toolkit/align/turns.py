@@ -82,7 +82,7 @@ from .fit import (
     window_fit_floor,
 )
 from .normalize import Token, normalize
-from .pieces import Piece, halves, spoken_starts, turn_pieces
+from .pieces import Piece, halves, turn_pieces, whole_turn
 from .recovery import recover, refit_head
 from .run import Limits, Run, State
 from .second_look import Retries, look_again
@@ -230,7 +230,8 @@ def _align_turn(
     cursor = state.cursor_ms
     local: list[Finding] = []  # kept only if the turn aligns
     piece_run = replace(run, findings=local)
-    for piece in turn_pieces(engine, turn, tokens, next_hint, mpp, limits, params.max_chunk_speech_ms):
+    whole = whole_turn(engine, turn, tokens, next_hint, limits)
+    for piece in turn_pieces(whole, mpp, params.max_chunk_speech_ms):
         result = _align_piece(piece_run, piece, cursor, mpp, turn)
         parts.append((piece, result))
         cursor = result[-1].end_ms if result is not None else _after_lost(run, piece, cursor, mpp)
@@ -239,10 +240,8 @@ def _align_turn(
         return None
     _learn_pace(state, turn.speaker, sum(p for pc, ts in parts if ts is not None for p in pc.phones), aligned)
     timings = _bridged(piece_run, turn, parts, next_hint, limits)
-    starts, phrases = spoken_starts(tokens)
-    spoken = [s for t in tokens for s in t.spoken]
-    token_phones = [engine.phone_count(s) for s in spoken]
-    timings = trim_long_heads(timings, starts, token_phones, mpp, params, phrases)
+    starts, spoken, token_phones = whole.sentence_starts, whole.tokens, whole.phones
+    timings = trim_long_heads(timings, starts, token_phones, mpp, params, whole.phrase_starts)
     timings = join_first_words(timings, starts, run.index, token_phones, mpp, params)
     timings = snap_sentence_starts(timings, starts, run.index, state.cursor_ms, params)
     timings = lift_from_silence(timings, starts, run.index, token_phones, params)
