@@ -618,6 +618,19 @@ def test_convert_with_media_matches_truth() -> None:
     assert result.meta["media"]["audio_stream"] == "a:0"
 
 
+def test_convert_with_media_reports_a_turn_past_the_media_end(tmp_path: Path) -> None:
+    """``convert --media`` knows the media's duration only after decoding: a turn still after it at the
+    synced times gets T006 (as ``convert --duration`` gives), the others none; its text is kept."""
+    from toolkit.pipeline import ConvertOptions, convert_file
+
+    doc_path = _transcript_variant(tmp_path, "l.txt", "late")
+    result = convert_file(doc_path, ConvertOptions(media=str(MP4), align="sync"))
+    late = [f for f in result.findings if f.code == "T006"]
+    assert [f.line for f in late] == [result.turns[-1].line]
+    assert late[0].data["duration_ms"] == result.meta["media"]["duration_ms"]
+    assert "Thank you for watching." in result.cues[-1].text
+
+
 def test_cli_sync_writes_report_and_output(tmp_path: Path) -> None:
     from click.testing import CliRunner
 

@@ -131,6 +131,10 @@ def convert_document(doc: Document, options: ConvertOptions) -> ConvertResult:
             estimated=estimated,
         )
         turns = media_result.turns
+        if options.duration_ms is None and media_result.duration_ms:  # repair did not know it: T006 here
+            from ..repair import after_media_end  # (at the synced times: a shifted transcript is no error)
+
+            findings.extend(after_media_end(turns, media_result.duration_ms, doc.path))
         findings.extend(media_result.findings)
         meta.update(media_result.meta)
         duration_ms = media_result.duration_ms or duration_ms

@@ -8,7 +8,15 @@ keeping what the transcript said), one :class:`Change` per change and the findin
 from __future__ import annotations
 
 from .changes import CHANGE_KINDS, Change
-from .stage import RepairResult, analyse, repair
+from .stage import RepairResult, after_media_end, analyse, repair
 from .writer import write_transcript
 
-__all__ = ["CHANGE_KINDS", "Change", "RepairResult", "analyse", "repair", "write_transcript"]
+__all__ = [
+    "CHANGE_KINDS",
+    "Change",
+    "RepairResult",
+    "after_media_end",
+    "analyse",
+    "repair",
+    "write_transcript",
+]

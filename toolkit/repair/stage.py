@@ -23,7 +23,7 @@ from .params import DEFAULT_PARAMS, RepairParams
 from .sentences import sentence_spans
 from .speakers import MERGE_RULES, plan_speakers
 
-__all__ = ["RemovedCopy", "RepairResult", "analyse", "repair"]
+__all__ = ["RemovedCopy", "RepairResult", "after_media_end", "analyse", "repair"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +79,7 @@ def repair(
 
     findings.extend(_same_speaker(turns, path))
     if duration_ms is not None:
-        findings.extend(_after_media_end(turns, duration_ms, path))
+        findings.extend(after_media_end(turns, duration_ms, path))
     findings.sort(key=lambda f: (f.line or 0, f.code))
     return RepairResult(tuple(turns), tuple(findings), tuple(changes), dups.removed)
 
@@ -156,7 +156,7 @@ def _remove_duplicates(turns: list[Turn], path: str, p: RepairParams) -> _Dedupl
     return _Deduplicated(kept, timing, changes, findings, tuple(removed), jumps)
 
 
-def _after_media_end(turns: Sequence[Turn], duration_ms: int, path: str) -> list[Finding]:
+def after_media_end(turns: Sequence[Turn], duration_ms: int, path: str) -> list[Finding]:
     """T006 for every turn that starts after the end of the media."""
     return [
         finding(
