@@ -157,6 +157,39 @@ def test_parallel_decode_equals_single_decode() -> None:
     assert all(f * 160 >= bounds[0] - 160 for f in differ)
 
 
+def _delayed_audio(tmp_path: Path, exe: str, delay_s: float) -> Path:
+    """The fixture remuxed (no re-encoding) with its audio stream starting ``delay_s`` after the picture,
+    as an edited or re-muxed video has it."""
+    out = tmp_path / "delayed.mp4"
+    inputs = ["-i", str(MP4), "-itsoffset", str(delay_s), "-i", str(MP4)]
+    streams = ["-map", "0:v", "-map", "1:a", "-c", "copy", str(out)]
+    subprocess.run([exe, "-loglevel", "error", "-y", *inputs, *streams], check=True)
+    return out
+
+
+@pytest.mark.parametrize("jobs", [1, 3])
+def test_audio_that_starts_after_the_picture_is_decoded_on_the_video_timeline(
+    tmp_path: Path, imageio_ffmpeg_exe: str, audio: np.ndarray, jobs: int
+) -> None:
+    """Captions are timed on the video's timeline: audio whose stream starts 2 s in (the container's
+    start is 0) decodes with 2 s of silence first, in one ffmpeg process or several, and sync finds the
+    fixture's captions 2 s late there (before, the audio was read from its first sample as time 0)."""
+    delayed = _delayed_audio(tmp_path, imageio_ffmpeg_exe, 2.0)
+    late = load_media(str(delayed), jobs=jobs, parallel_min_s=0).audio
+    assert not np.any(late[: 19 * 1600])  # silence up to the audio's start (within its AAC priming)
+    a = audio[10 * 16000 : 11 * 16000].astype(float)  # where one second of speech went: 2 s later
+    lags = range(18 * 1600, 22 * 1600, 8)
+    corr = [float(np.dot(a, late[10 * 16000 + k : 11 * 16000 + k])) for k in lags]
+    lag = lags[int(np.argmax(corr))]
+    assert abs(lag - 2 * 16000) <= 0.1 * 16000
+    c = late[10 * 16000 + lag : 11 * 16000 + lag].astype(float)
+    assert np.dot(a, c) / np.sqrt(np.dot(a, a) * np.dot(c, c)) > 0.95
+    if jobs == 1:
+        caps = read_caption_times(FIX / "interview_90s.srt")
+        result = find_sync(caps.starts_ms, caps.ends_ms, speech_mask(late))
+        assert result.accepted and abs(result.segments[0].offset_ms - 2000) <= 100
+
+
 def test_decode_at_8khz_has_half_the_samples(audio: np.ndarray) -> None:
     pcm8 = decode_audio(str(MP4), sample_rate=8000)
     assert abs(len(pcm8) * 2 - len(audio)) <= 32

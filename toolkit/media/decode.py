@@ -89,7 +89,7 @@ def decode_command(
             acodec="pcm_s16le",
             ac=1,
             ar=sample_rate,
-            af="aresample=async=1",
+            af="aresample=async=1:first_pts=0",
         )
         .global_args("-hide_banner", "-nostdin", *level)
     )
