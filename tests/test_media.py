@@ -190,6 +190,33 @@ def test_audio_that_starts_after_the_picture_is_decoded_on_the_video_timeline(
         assert result.accepted and abs(result.segments[0].offset_ms - 2000) <= 100
 
 
+def _stereo(tmp_path: Path, exe: str, name: str, pan: str) -> Path:
+    out = tmp_path / name
+    cmd = [exe, "-loglevel", "error", "-y", "-i", str(MP4), "-af", pan, "-c:a", "pcm_s16le", str(out)]
+    subprocess.run(cmd, check=True)
+    return out
+
+
+@pytest.mark.parametrize("jobs", [1, 3])
+def test_a_stereo_pair_that_cancels_is_read_as_its_difference(
+    tmp_path: Path, imageio_ffmpeg_exe: str, audio: np.ndarray, jobs: int
+) -> None:
+    """One channel with its polarity reversed (a miswired cable): the mono mix is silence, and no speech
+    would be found. The channels' difference is read instead (and said), in one process or several."""
+    inverted = _stereo(tmp_path, imageio_ffmpeg_exe, "inverted.wav", "pan=stereo|c0=c0|c1=-1*c0")
+    media = load_media(str(inverted), jobs=jobs, parallel_min_s=0)
+    assert media.difference and abs(len(media.audio) - len(audio)) <= 16
+    a, c = audio[: 20 * 16000].astype(float), media.audio[: 20 * 16000].astype(float)
+    assert np.dot(a, c) / np.sqrt(np.dot(a, a) * np.dot(c, c)) > 0.98
+    left = load_media(str(_stereo(tmp_path, imageio_ffmpeg_exe, "left.wav", "pan=stereo|c0=c0|c1=0*c0")))
+    assert not left.difference  # speech on one channel only: the mix has it
+    silent = tmp_path / "silent.wav"
+    cmd = [imageio_ffmpeg_exe, "-loglevel", "error", "-f", "lavfi", "-i", "anullsrc=r=16000:cl=stereo"]
+    subprocess.run([*cmd, "-t", "5", str(silent)], check=True)
+    quiet = load_media(str(silent))
+    assert not quiet.difference and not np.any(quiet.audio)
+
+
 def test_decode_at_8khz_has_half_the_samples(audio: np.ndarray) -> None:
     pcm8 = decode_audio(str(MP4), sample_rate=8000)
     assert abs(len(pcm8) * 2 - len(audio)) <= 32

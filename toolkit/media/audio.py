@@ -3,14 +3,17 @@ are in :mod:`toolkit.media.decode`)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from ..errors import MediaError
-from .decode import CHUNK_S, DEFAULT_RATE, PARALLEL_MIN_S, Decode, decode_command, plan_spans
+from .decode import CHUNK_S, DEFAULT_RATE, DIFFERENCE, PARALLEL_MIN_S, Decode, decode_command, plan_spans
 from .probe import MediaInfo, StreamInfo
+
+log = logging.getLogger(__name__)
 
 __all__ = [
     "DEFAULT_RATE",
@@ -40,6 +43,7 @@ class DecodedMedia:
     audio: np.ndarray  # int16 mono
     sample_rate: int
     damage: tuple[str, ...] = ()  # what ffmpeg said about a damaged input (see Decode.damage)
+    difference: bool = False  # a stereo pair that cancels when added: the channels' difference (see below)
 
     @property
     def truncated(self) -> bool:
@@ -101,10 +105,54 @@ def load_media(
                 on_chunk(np.frombuffer(block, dtype="<i2", count=len(block) // 2))
     if len(out) < 2:
         raise MediaError(f"audio stream {chosen.specifier} decoded to no samples", path=path)
-    return DecodedMedia(
+    media = DecodedMedia(
         info,
         chosen,
         np.frombuffer(out, dtype=np.int16, count=len(out) // 2),
         decode.sample_rate,
         tuple(decode.damage()),
     )
+    if decode.mix is None and _cancelled(media):
+        return _difference(media, path, sample_rate, jobs, parallel_min_s)
+    return media
+
+
+CANCELLED_LEVEL = 64  # the mono mix's loud level (-54 dBFS) below which a stereo pair may cancel ...
+CANCELLED_GAIN = 10.0  # ... and its difference this much louder (20 dB): one channel's polarity reversed
+
+
+def _level(audio: np.ndarray) -> float:
+    """The loud level of ``audio`` (its 99.9th percentile of |sample|, on every 8th sample)."""
+    return float(np.percentile(np.abs(audio[::8].astype(np.int32)), 99.9)) if len(audio) else 0.0
+
+
+def _cancelled(media: DecodedMedia) -> bool:
+    """A stereo stream whose mono mix is (nearly) silent: its channels may cancel out."""
+    two = media.stream.channels in ("stereo", "2 channels")
+    return two and _level(media.audio) < CANCELLED_LEVEL
+
+
+def _difference(
+    media: DecodedMedia, path: str, sample_rate: int, jobs: int | None, parallel_min_s: float
+) -> DecodedMedia:
+    """The stream decoded once more as its channels' difference, kept (with a note) when that is
+    :data:`CANCELLED_GAIN` times louder than the mix: a pair with one channel's polarity reversed (a
+    miswired balanced cable, a field recorder's dual-mono) adds up to silence, its difference to the
+    speech. A stream silent in both stays as it was."""
+    again = Decode(
+        path,
+        stream=media.stream.specifier,
+        sample_rate=sample_rate,
+        jobs=jobs,
+        parallel_min_s=parallel_min_s,
+        mix=DIFFERENCE,
+    )
+    diff = load_media(path, decode=again)
+    if _level(diff.audio) < max(CANCELLED_LEVEL, CANCELLED_GAIN * _level(media.audio)):
+        return media
+    log.warning(
+        "%s: the two channels cancel when mixed to mono (one's polarity is reversed): their difference "
+        "is used",
+        path,
+    )
+    return replace(diff, difference=True)

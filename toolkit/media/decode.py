@@ -58,6 +58,10 @@ _DAMAGE = re.compile(
 )
 
 
+# the mono signal of a stereo pair whose channels cancel when added (one wired with its polarity reversed)
+DIFFERENCE = "pan=mono|c0=0.5*c0-0.5*c1"
+
+
 def decode_command(
     path: str | os.PathLike[str],
     stream_map: str,
@@ -67,12 +71,14 @@ def decode_command(
     start_s: float | None = None,
     length_s: float | None = None,
     report: bool = False,
+    mix: str | None = None,
 ) -> list[str]:
     """The ffmpeg command that writes stream ``stream_map`` (``0:N`` or ``0:a:N``) as mono s16le at
     ``sample_rate`` to stdout.
 
     ``start_s`` and ``length_s`` become the input options ``-ss`` and ``-t`` (an exact seek for audio).
-    With ``report`` ffmpeg logs at info level, which starts with its input report (the probe).
+    With ``report`` ffmpeg logs at info level, which starts with its input report (the probe). ``mix``:
+    a filter that makes the mono signal (ffmpeg's own downmix when ``None``), e.g. :data:`DIFFERENCE`.
     """
     seek: dict[str, str] = {}
     if start_s:
@@ -89,7 +95,7 @@ def decode_command(
             acodec="pcm_s16le",
             ac=1,
             ar=sample_rate,
-            af="aresample=async=1:first_pts=0",
+            af=("" if mix is None else f"{mix},") + "aresample=async=1:first_pts=0",
         )
         .global_args("-hide_banner", "-nostdin", *level)
     )
@@ -262,8 +268,10 @@ class Decode:
         jobs: int | None = None,
         parallel_min_s: float = PARALLEL_MIN_S,
         chunk_samples: int | None = None,
+        mix: str | None = None,
     ) -> None:
         self.started = time.perf_counter()
+        self.mix = mix
         check_input(path)
         self.path = path
         self.spec = stream
@@ -340,6 +348,7 @@ class Decode:
             start_s=start / self.sample_rate,
             length_s=None if length is None else length / self.sample_rate,
             report=report,
+            mix=self.mix,
         )
         return _Process(self, cmd, span, report=report)
 

@@ -100,6 +100,8 @@ def apply_media(
         "audio_stream": am.media.stream.specifier,
         **ts.meta,
     }
+    if am.media.difference:
+        media_meta["channels"] = "their difference (they cancel when added: one's polarity is reversed)"
     synced, findings = place_unstamped(ts.turns, turns), [*damage, *ts.findings]
     if options.align != "words":
         media_meta["align"] = options.align
