@@ -132,7 +132,7 @@ def convert_document(doc: Document, options: ConvertOptions) -> ConvertResult:
         )
         turns = media_result.turns
         if options.duration_ms is None and media_result.duration_ms:  # repair did not know it: T006 here
-            from ..repair import after_media_end  # (at the synced times: a shifted transcript is no error)
+            from ..repair import after_media_end  # lazy: as repair above (synced times: a shift is no error)
 
             findings.extend(after_media_end(turns, media_result.duration_ms, doc.path))
         findings.extend(media_result.findings)
