@@ -157,24 +157,26 @@ def test_parallel_decode_equals_single_decode() -> None:
     assert all(f * 160 >= bounds[0] - 160 for f in differ)
 
 
-def _delayed_audio(tmp_path: Path, exe: str, delay_s: float) -> Path:
+def _delayed_audio(tmp_path: Path, exe: str, delay_s: float, suffix: str = ".mp4") -> Path:
     """The fixture remuxed (no re-encoding) with its audio stream starting ``delay_s`` after the picture,
     as an edited or re-muxed video has it."""
-    out = tmp_path / "delayed.mp4"
+    out = tmp_path / f"delayed{suffix}"
     inputs = ["-i", str(MP4), "-itsoffset", str(delay_s), "-i", str(MP4)]
     streams = ["-map", "0:v", "-map", "1:a", "-c", "copy", str(out)]
     subprocess.run([exe, "-loglevel", "error", "-y", *inputs, *streams], check=True)
     return out
 
 
+@pytest.mark.parametrize("suffix", [".mp4", ".ts"])
 @pytest.mark.parametrize("jobs", [1, 3])
 def test_audio_that_starts_after_the_picture_is_decoded_on_the_video_timeline(
-    tmp_path: Path, imageio_ffmpeg_exe: str, audio: np.ndarray, jobs: int
+    tmp_path: Path, imageio_ffmpeg_exe: str, audio: np.ndarray, jobs: int, suffix: str
 ) -> None:
-    """Captions are timed on the video's timeline: audio whose stream starts 2 s in (the container's
-    start is 0) decodes with 2 s of silence first, in one ffmpeg process or several, and sync finds the
-    fixture's captions 2 s late there (before, the audio was read from its first sample as time 0)."""
-    delayed = _delayed_audio(tmp_path, imageio_ffmpeg_exe, 2.0)
+    """Captions are timed on the video's timeline: audio whose stream starts 2 s after the picture
+    decodes with 2 s of silence first, in one ffmpeg process or several (whose later spans seek on the
+    file's clock), in MP4 and in an MPEG transport stream (whose clock ffmpeg puts at the audio's start
+    when the audio is read alone), and sync finds the fixture's captions 2 s late there."""
+    delayed = _delayed_audio(tmp_path, imageio_ffmpeg_exe, 2.0, suffix)
     late = load_media(str(delayed), jobs=jobs, parallel_min_s=0).audio
     assert not np.any(late[: 19 * 1600])  # silence up to the audio's start (within its AAC priming)
     a = audio[10 * 16000 : 11 * 16000].astype(float)  # where one second of speech went: 2 s later
@@ -689,6 +691,11 @@ def test_convert_with_media_reports_a_turn_past_the_media_end(tmp_path: Path) ->
     assert [f.line for f in late] == [result.turns[-1].line]
     assert late[0].data["duration_ms"] == result.meta["media"]["duration_ms"]
     assert "Thank you for watching." in result.cues[-1].text
+    # a caption file is no transcript: its cues are not repaired, nor named T006 (a transcript's rule)
+    srt = tmp_path / "late.srt"
+    srt.write_text((FIX / "interview_90s.srt").read_text() + "\n99\n00:05:00,000 --> 00:05:02,000\nBye.\n")
+    captions = convert_file(srt, ConvertOptions(media=str(MP4), align="sync"))
+    assert not [f for f in captions.findings if f.code == "T006"]
 
 
 def test_cli_sync_writes_report_and_output(tmp_path: Path) -> None:

@@ -81,7 +81,8 @@ def load_media(
     decode: Decode | None = None,
 ) -> DecodedMedia:
     """Probe ``path``, choose its audio stream and decode it (once); ``on_chunk`` sees 30 s blocks in order,
-    while ffmpeg goes on decoding.
+    while ffmpeg goes on decoding. A stereo stream whose mix cancels is decoded a second time as its
+    channels' difference (``difference`` set; ``on_chunk`` saw the mix: see :func:`_difference`).
 
     Media of ``parallel_min_s`` or more are decoded by ``jobs`` ffmpeg processes (default: the number
     of CPUs, at most 4); ``jobs=1`` forces one process. ``decode`` is a :class:`Decode` of ``path``
@@ -113,7 +114,7 @@ def load_media(
         tuple(decode.damage()),
     )
     if decode.mix is None and _cancelled(media):
-        return _difference(media, path, sample_rate, jobs, parallel_min_s)
+        return _difference(media, path, decode)
     return media
 
 
@@ -128,13 +129,12 @@ def _level(audio: np.ndarray) -> float:
 
 def _cancelled(media: DecodedMedia) -> bool:
     """A stereo stream whose mono mix is (nearly) silent: its channels may cancel out."""
-    two = media.stream.channels in ("stereo", "2 channels")
+    layout = (media.stream.channels or "").split(" (")[0]  # "stereo", "2 channels", "downmix", ...
+    two = layout in ("stereo", "2 channels", "downmix")
     return two and _level(media.audio) < CANCELLED_LEVEL
 
 
-def _difference(
-    media: DecodedMedia, path: str, sample_rate: int, jobs: int | None, parallel_min_s: float
-) -> DecodedMedia:
+def _difference(media: DecodedMedia, path: str, first: Decode) -> DecodedMedia:
     """The stream decoded once more as its channels' difference, kept (with a note) when that is
     :data:`CANCELLED_GAIN` times louder than the mix: a pair with one channel's polarity reversed (a
     miswired balanced cable, a field recorder's dual-mono) adds up to silence, its difference to the
@@ -142,9 +142,10 @@ def _difference(
     again = Decode(
         path,
         stream=media.stream.specifier,
-        sample_rate=sample_rate,
-        jobs=jobs,
-        parallel_min_s=parallel_min_s,
+        sample_rate=first.sample_rate,
+        jobs=first.jobs,
+        parallel_min_s=first.parallel_min_s,
+        chunk_samples=first.chunk_samples,
         mix=DIFFERENCE,
     )
     diff = load_media(path, decode=again)

@@ -100,7 +100,10 @@ def decode_command(
         .global_args("-hide_banner", "-nostdin", *level)
     )
     cmd: list[str] = node.compile(cmd=exe)
-    return cmd
+    # the first video stream copied to nowhere: with the audio mapped alone, ffmpeg puts a transport or
+    # program stream's clock at the audio's own start, so audio that starts after the picture would lose
+    # its delay (in the first span only: later spans seek on the file's clock)
+    return [*cmd, "-map", "0:v:0?", "-c", "copy", "-f", "null", "-"]
 
 
 def plan_spans(

@@ -99,7 +99,8 @@ def convert_document(doc: Document, options: ConvertOptions) -> ConvertResult:
     meta: dict[str, Any] = {}
     removed: tuple[RemovedCopy, ...] = ()
     estimated: frozenset[int] = frozenset()  # lines of turns without a timestamp, their start estimated
-    if doc.kind == "transcript" or (doc.layout or "").startswith("meeting-"):  # or a meeting in caption form
+    is_transcript = doc.kind == "transcript" or (doc.layout or "").startswith("meeting-")  # or a meeting
+    if is_transcript:  # (a meeting in caption form is repaired and checked as a transcript)
         turns, offset = clock_time_offset(turns, options.duration_ms)
         if offset:
             findings.append(_clock_time_finding(doc, offset))
@@ -131,8 +132,9 @@ def convert_document(doc: Document, options: ConvertOptions) -> ConvertResult:
             estimated=estimated,
         )
         turns = media_result.turns
-        if options.duration_ms is None and media_result.duration_ms:  # repair did not know it: T006 here
-            from ..repair import after_media_end  # lazy: as repair above (synced times: a shift is no error)
+        if is_transcript and options.duration_ms is None and media_result.duration_ms:
+            # repair did not know the duration: T006 here, at the synced times (a shift is no error)
+            from ..repair import after_media_end  # lazy: as repair above
 
             findings.extend(after_media_end(turns, media_result.duration_ms, doc.path))
         findings.extend(media_result.findings)
