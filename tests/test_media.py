@@ -7,6 +7,7 @@ tests/fixtures/make_media_fixtures.py) and checks values against its truth file.
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import subprocess
 from pathlib import Path
@@ -217,6 +218,28 @@ def test_a_stereo_pair_that_cancels_is_read_as_its_difference(
     subprocess.run([*cmd, "-t", "5", str(silent)], check=True)
     quiet = load_media(str(silent))
     assert not quiet.difference and not np.any(quiet.audio)
+
+
+def test_a_silent_default_audio_stream_gives_way_to_one_with_sound(
+    tmp_path: Path, imageio_ffmpeg_exe: str, audio: np.ndarray, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A file whose default audio stream is a silent placeholder and whose programme sound is the second:
+    picked by default, the silent one gives way (with a warning), and speech is found there, also by the
+    webrtcvad that runs while ffmpeg decodes; a stream the user names is kept, silent or not."""
+    two = tmp_path / "two tracks.mp4"
+    silence = ["-f", "lavfi", "-t", "91", "-i", "anullsrc=r=16000:cl=mono"]
+    maps = ["-map", "0:v", "-map", "1:a", "-map", "0:a", "-c:v", "copy", "-c:a", "aac"]
+    flags = ["-disposition:a:0", "default", "-disposition:a:1", "0", str(two)]
+    cmd = [imageio_ffmpeg_exe, "-loglevel", "error", "-y", "-i", str(MP4), *silence, *maps, *flags]
+    subprocess.run(cmd, check=True)
+    with caplog.at_level(logging.WARNING, logger="toolkit.media.audio"):
+        am = analyse_media(str(two), detector="webrtc")
+    assert am.media.stream.specifier == "a:1" and am.media.redecoded
+    assert "audio stream a:0 is silent; a:1 is used" in caplog.text
+    assert abs(len(am.media.audio) - len(audio)) <= 0.1 * 16000
+    assert am.mask.mean() > 0.5  # the speech of the second stream, not the first one's silence
+    named = load_media(str(two), stream="a:0")
+    assert named.stream.specifier == "a:0" and not np.any(named.audio)
 
 
 def test_decode_at_8khz_has_half_the_samples(audio: np.ndarray) -> None:

@@ -68,7 +68,7 @@ def analyse_media(
         path, stream=audio_stream, on_chunk=streaming.feed if streaming else None, decode=decode
     )  # webrtcvad runs while ffmpeg decodes
     decoded = time.perf_counter()
-    if streaming is not None and not media.difference:
+    if streaming is not None and not media.redecoded:
         mask = streaming.detector.mask()
         vad_s = streaming.seconds
     else:

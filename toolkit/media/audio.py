@@ -44,6 +44,7 @@ class DecodedMedia:
     sample_rate: int
     damage: tuple[str, ...] = ()  # what ffmpeg said about a damaged input (see Decode.damage)
     difference: bool = False  # a stereo pair that cancels when added: the channels' difference (see below)
+    redecoded: bool = False  # a silent first decode was replaced (on_chunk saw that one, not this audio)
 
     @property
     def truncated(self) -> bool:
@@ -81,8 +82,9 @@ def load_media(
     decode: Decode | None = None,
 ) -> DecodedMedia:
     """Probe ``path``, choose its audio stream and decode it (once); ``on_chunk`` sees 30 s blocks in order,
-    while ffmpeg goes on decoding. A stereo stream whose mix cancels is decoded a second time as its
-    channels' difference (``difference`` set; ``on_chunk`` saw the mix: see :func:`_difference`).
+    while ffmpeg goes on decoding. A silent decode is tried again (:func:`_silent`): a stereo stream whose
+    mix cancels as its channels' difference (``difference`` set), a stream picked by default as another
+    audio stream with sound; ``on_chunk`` saw the first decode.
 
     Media of ``parallel_min_s`` or more are decoded by ``jobs`` ffmpeg processes (default: the number
     of CPUs, at most 4); ``jobs=1`` forces one process. ``decode`` is a :class:`Decode` of ``path``
@@ -113,13 +115,13 @@ def load_media(
         decode.sample_rate,
         tuple(decode.damage()),
     )
-    if decode.mix is None and _cancelled(media):
-        return _difference(media, path, decode)
+    if decode.mix is None and _level(media.audio) < SILENT_LEVEL:
+        return _silent(media, path, decode)
     return media
 
 
-CANCELLED_LEVEL = 64  # the mono mix's loud level (-54 dBFS) below which a stereo pair may cancel ...
-CANCELLED_GAIN = 10.0  # ... and its difference this much louder (20 dB): one channel's polarity reversed
+SILENT_LEVEL = 64  # a decode's loud level (-54 dBFS) below which the stream is taken for silent ...
+CANCELLED_GAIN = 10.0  # ... and a stereo pair's difference this much louder (20 dB): a reversed polarity
 
 
 def _level(audio: np.ndarray) -> float:
@@ -127,11 +129,48 @@ def _level(audio: np.ndarray) -> float:
     return float(np.percentile(np.abs(audio[::8].astype(np.int32)), 99.9)) if len(audio) else 0.0
 
 
-def _cancelled(media: DecodedMedia) -> bool:
-    """A stereo stream whose mono mix is (nearly) silent: its channels may cancel out."""
+def _silent(media: DecodedMedia, path: str, first: Decode) -> DecodedMedia:
+    """A (nearly) silent decode: a stereo pair may cancel in the mix (:func:`_difference`), and when the
+    stream was picked by default (the one flagged default, else the first) another audio stream with
+    sound is taken, with a warning (a silent placeholder track first, the programme's sound after it);
+    else the silence stands (and is reported as such downstream)."""
     layout = (media.stream.channels or "").split(" (")[0]  # "stereo", "2 channels", "downmix", ...
-    two = layout in ("stereo", "2 channels", "downmix")
-    return two and _level(media.audio) < CANCELLED_LEVEL
+    if layout in ("stereo", "2 channels", "downmix"):
+        diff = _difference(media, path, first)
+        if diff.difference:
+            return diff
+    if first.spec is not None:  # the user's choice stands
+        return media
+    for other in media.info.audio:
+        if other.index == media.stream.index:
+            continue
+        again = load_media(path, decode=_again(path, first, other.specifier, None))  # spec: no hopping
+        if _level(again.audio) >= SILENT_LEVEL:
+            log.warning(
+                "%s: audio stream %s is silent; %s is used (--audio-stream picks one)",
+                path,
+                _named(media.stream),
+                _named(other),
+            )
+            return replace(again, redecoded=True)
+    return media
+
+
+def _named(stream: StreamInfo) -> str:
+    return stream.specifier + (f" ({stream.language})" if stream.language else "")
+
+
+def _again(path: str, first: Decode, stream: str, mix: str | None) -> Decode:
+    """Another decode of ``path`` with ``first``'s settings, of ``stream`` through ``mix``."""
+    return Decode(
+        path,
+        stream=stream,
+        sample_rate=first.sample_rate,
+        jobs=first.jobs,
+        parallel_min_s=first.parallel_min_s,
+        chunk_samples=first.chunk_samples,
+        mix=mix,
+    )
 
 
 def _difference(media: DecodedMedia, path: str, first: Decode) -> DecodedMedia:
@@ -139,21 +178,12 @@ def _difference(media: DecodedMedia, path: str, first: Decode) -> DecodedMedia:
     :data:`CANCELLED_GAIN` times louder than the mix: a pair with one channel's polarity reversed (a
     miswired balanced cable, a field recorder's dual-mono) adds up to silence, its difference to the
     speech. A stream silent in both stays as it was."""
-    again = Decode(
-        path,
-        stream=media.stream.specifier,
-        sample_rate=first.sample_rate,
-        jobs=first.jobs,
-        parallel_min_s=first.parallel_min_s,
-        chunk_samples=first.chunk_samples,
-        mix=DIFFERENCE,
-    )
-    diff = load_media(path, decode=again)
-    if _level(diff.audio) < max(CANCELLED_LEVEL, CANCELLED_GAIN * _level(media.audio)):
+    diff = load_media(path, decode=_again(path, first, media.stream.specifier, DIFFERENCE))
+    if _level(diff.audio) < max(SILENT_LEVEL, CANCELLED_GAIN * _level(media.audio)):
         return media
     log.warning(
         "%s: the two channels cancel when mixed to mono (one's polarity is reversed): their difference "
         "is used",
         path,
     )
-    return replace(diff, difference=True)
+    return replace(diff, difference=True, redecoded=True)
