@@ -520,6 +520,19 @@ def test_a_chunk_of_a_long_turn_the_engine_loses_is_bridged() -> None:
     assert sum(abs(e) <= TOLERANCE_MS for e in errors) >= len(errors) - 2, errors
 
 
+def test_a_fallback_over_silence_says_no_speech_is_heard() -> None:
+    """A001 says how the fallen-back turn was timed: at speech onsets where speech is heard; where none is
+    (the media is silent there: a truncated file, a silent track), its sentences share the time."""
+    turns, audio, _ = load("clean")
+    silent = np.zeros_like(audio)
+    silent[: 16000 * 6] = audio[: 16000 * 6]  # the first turn is heard, the rest is silence
+    _, found = align_turns(turns, silent)
+    a001 = {f.line: f.message for f in found if f.code == "A001"}
+    assert set(a001) >= {turns[2].line, turns[3].line}
+    assert all("no speech is heard where it belongs" in a001[t.line] for t in turns[2:])
+    assert turns[0].line not in a001  # heard and aligned
+
+
 def test_progress_is_reported_turn_by_turn(caplog: pytest.LogCaptureFixture) -> None:
     """Every turn gives a record on the toolkit.progress log (with no interval between records), counting
     up to all turns; convert shows them as a live line on a terminal."""

@@ -324,7 +324,7 @@ RULES: tuple[Rule, ...] = (
         "A001",
         W,
         "alignment-fallback",
-        "Forced alignment failed for a turn, or for a chunk of a long one; its sentences start at speech onsets, its words are timed by the rate model (in other languages: the turn keeps its turn-sync timing).",
+        "Forced alignment failed for a turn, or for a chunk of a long one; its sentences start at speech onsets (where no speech is heard, they share the time), its words are timed by the rate model (in other languages: the turn keeps its turn-sync timing).",
         "media",
     ),
     Rule(

@@ -44,11 +44,15 @@ def fallback(run: Run, turn: Turn, tokens: list[Token], next_hint: int | None, l
     span_end = _span_end(run.index, start, rate_ms, next_hint)
     starts = _sentence_onsets(run.index, start, span_end, chars, bounds, run.params)
     words, end_pos = _spread_words(tokens, chars, bounds, starts, rate_ms)
+    where = (
+        "no speech is heard where it belongs: its sentences share that time"
+        if _silent_span(run.index, start, span_end, run.params)
+        else "its sentences start at speech onsets"
+    )
     run.findings.append(
         finding(
             "A001",
-            "forced alignment failed for this turn; its sentences start at speech onsets, its words are "
-            "timed by the speech-rate model",
+            f"forced alignment failed for this turn; {where}, its words are timed by the speech-rate model",
             path=run.path,
             line=turn.line,
             start_ms=start,
@@ -146,7 +150,7 @@ def _sentence_onsets(
     left = sum(chars) or 1
     # where the detector hears (almost) no speech in the span (past a truncated file's end, silence), the
     # sentences share the span's time by the rate model instead of its speech, and nothing snaps
-    by_time = index.speech_ms(start, round(span_end)) < params.silent_span_share * (span_end - start)
+    by_time = _silent_span(index, start, span_end, params)
     for a, b in itertools.pairwise(bounds[:-1]):
         # the previous sentence's share of the speech left in the span (from its own snapped start)
         share = sum(chars[a:b]) / max(1, left)
@@ -162,6 +166,11 @@ def _sentence_onsets(
         before = span_end - 0.5 * rest_ms
         starts.append(snap_to_onset(index, est, starts[-1] + 0.4 * prev_ms, prev_ms, before, params=params))
     return starts
+
+
+def _silent_span(index: SpeechIndex, start: int, span_end: float, params: AlignParams) -> bool:
+    """Whether the detector hears (almost) no speech in the span (past a truncated file's end, silence)."""
+    return index.speech_ms(start, round(span_end)) < params.silent_span_share * (span_end - start)
 
 
 def _spread_words(
