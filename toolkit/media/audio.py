@@ -4,6 +4,7 @@ are in :mod:`toolkit.media.decode`)."""
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -115,7 +116,7 @@ def load_media(
         decode.sample_rate,
         tuple(decode.damage()),
     )
-    if decode.mix is None and _level(media.audio) < SILENT_LEVEL:
+    if decode.mix is None and _is_silent(media.audio):
         return _silent(media, path, decode)
     return media
 
@@ -127,6 +128,23 @@ CANCELLED_GAIN = 10.0  # ... and a stereo pair's difference this much louder (20
 def _level(audio: np.ndarray) -> float:
     """The loud level of ``audio`` (its 99.9th percentile of |sample|, on every 8th sample)."""
     return float(np.percentile(np.abs(audio[::8].astype(np.int32)), 99.9)) if len(audio) else 0.0
+
+
+def _is_silent(audio: np.ndarray) -> bool:
+    """``_level(audio) < SILENT_LEVEL``, on every decode, without its sort (20 ms per 20 minutes): how
+    many samples reach the level decides, the percentile itself only where that count sits on the
+    99.9th percentile's interpolation step."""
+    sub = np.abs(audio[::8].astype(np.int32))
+    n = len(sub)
+    if n == 0:
+        return True
+    loud = int(np.count_nonzero(sub >= SILENT_LEVEL))
+    below = math.floor(0.999 * (n - 1)) + 1  # the samples up to the percentile's lower neighbour
+    if loud < n - below:  # its upper neighbour too is below the level
+        return True
+    if loud > n - below:  # its lower neighbour already reaches it
+        return False
+    return _level(audio) < SILENT_LEVEL
 
 
 def _silent(media: DecodedMedia, path: str, first: Decode) -> DecodedMedia:
