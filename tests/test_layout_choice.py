@@ -38,6 +38,30 @@ def test_zoom_captions_are_speaker_turns(tmp_path: Path) -> None:
     assert "<v John Smith>Hello everyone" in vtt and "John Smith:" not in vtt
 
 
+def test_zoom_speakers_who_speak_once_and_display_names_are_speakers(tmp_path: Path) -> None:
+    cues = [
+        ("John Smith", "Hello everyone, thanks for joining."),
+        ("Mary Jones", "Thanks John. Shall we start with the budget?"),
+        ("John Smith", "Yes. The numbers are in the shared folder."),
+        ("Carol Diaz", "I can follow up on the vendor contracts."),  # speaks once
+        ("Priya Nair (she/her)", "One more thing about the launch date."),
+        ("Takeshima, Rey (Contoso)", "Structural review is next week."),
+        ("+1 415 555 0100", "Sorry, I joined by phone."),
+        ("李雷", "我同意。"),
+        ("Mary Jones", "Great, I will open it now."),
+        ("John Smith", "Let us go through it line by line."),
+        ("Mary Jones", "The first line is travel."),
+    ]
+    body = "".join(
+        f"{k + 1}\n00:00:{2 * k:02d}.000 --> 00:00:{2 * k + 1:02d}.500\n{name}: {text}\n\n"
+        for k, (name, text) in enumerate(cues)
+    )
+    path = tmp_path / "meeting.vtt"
+    path.write_text("WEBVTT\n\n" + body, encoding="utf-8")
+    result = convert_file(path, ConvertOptions())
+    assert [(t.speaker, t.text) for t in result.turns] == cues
+
+
 def test_a_film_line_with_a_colon_is_not_a_meeting(tmp_path: Path) -> None:
     path = tmp_path / "film.srt"
     path.write_text(

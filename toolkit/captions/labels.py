@@ -22,7 +22,12 @@ __all__ = [
 
 _LABEL_BRACKET = re.compile(r"^\[(?P<name>[^\[\]]{1,40})\][ \t]*:?[ \t]*(?P<text>\S.*)$")
 _LABEL_COLON = re.compile(
-    r"^(?P<name>[^\W\d_][\w.'’\-]*(?:[ \t]+[\w.'’\-]+){0,3})[ \t]*:[ \t]+(?P<text>\S.*)$"
+    r"^(?P<name>"
+    r"[^\W\d_][\w.'’\-]*(?:[ \t]+[\w.'’\-]+){0,3}"  # one to four words: "John", "Mary Ann de Vries"
+    r"(?:,[ \t]*[^\W\d_][\w.'’\-]*(?:[ \t]+[\w.'’\-]+)?)?"  # "Last, First" (Teams, Outlook)
+    r"(?:[ \t]*\([^()\n]{1,30}\))?"  # "(she/her)", "(Contoso)"
+    r"|\+\d[\d \-]{5,18}\d|\d{3}[ \-]?\d{3}[ \-]?\d{4}"  # a caller: "+1 415 555 0100", "415-555-0100"
+    r")(?:[ \t]*:[ \t]+|[ \t]*：[ \t]*)(?P<text>\S.*)$"  # a full-width colon needs no space after it
 )
 _SOUNDS = (
     "music applause laughter laughs laughing inaudible crosstalk silence noise cheering sighs sigh "
@@ -41,7 +46,7 @@ def split_speaker(text: str) -> tuple[str | None, str]:
             return name, m["text"].strip()
         return None, text
     m = _LABEL_COLON.match(text)
-    if m and m["name"][:1].isupper():
+    if m and not m["name"][:1].islower():  # a capital, a script without case (李雷), a caller's number
         return m["name"].strip(), m["text"].strip()
     return None, text
 
@@ -55,11 +60,12 @@ MAX_MEETING_SPEAKERS = 20
 def meeting_labels(texts: list[str]) -> dict[int, tuple[str, str]] | None:
     """Speaker labels in caption text when the whole file follows a meeting tool's convention.
 
-    Zoom writes every cue as ``John Smith: Hello``: nearly every cue opens with one of a few names, each
-    used more than once. A film's ``And the world says: "Let it die."`` is one cue among many, so a file
-    is taken as a meeting transcript only when at least :data:`MEETING_SHARE` of its cues open with a
-    label, there are at most :data:`MAX_MEETING_SPEAKERS` names, and every name opens two cues or more
-    (or the file has fewer than four cues). Returns ``{cue index: (name, text)}``, or ``None``.
+    Zoom writes every cue as ``John Smith: Hello``: nearly every cue opens with one of a few names. A
+    film's ``And the world says: "Let it die."`` is one cue among many, so a file is taken as a meeting
+    transcript only when at least :data:`MEETING_SHARE` of its cues open with a label, there are at most
+    :data:`MAX_MEETING_SPEAKERS` names, and (from four cues) most labelled cues open with a name used
+    more than once: a participant who speaks once is a speaker too, one-off words before colons are not.
+    Returns ``{cue index: (name, text)}``, or ``None``.
     """
     found: dict[int, tuple[str, str]] = {}
     counts: dict[str, int] = defaultdict(int)
@@ -73,8 +79,8 @@ def meeting_labels(texts: list[str]) -> dict[int, tuple[str, str]] | None:
         return found  # a diarizer's labels (SPEAKER_00, Speaker 1): speakers wherever they appear
     if not found or len(found) < MEETING_SHARE * spoken or len(counts) > MAX_MEETING_SPEAKERS:
         return None
-    if spoken >= 4 and min(counts.values()) < 2:
-        return None
+    if spoken >= 4 and sum(n for n in counts.values() if n >= 2) < len(found) / 2:
+        return None  # most labels are one-offs: words before a colon, not a meeting's speakers
     return found
 
 
