@@ -144,6 +144,22 @@ def test_convert_groups_many_caption_findings_of_one_code() -> None:
     ]
 
 
+def test_grouped_findings_that_each_name_several_cues_count_the_cues(tmp_path: Path) -> None:
+    src = tmp_path / "ass.srt"
+    src.write_text(
+        "1\n00:00:01,000 --> 00:00:03,000\n{\\fad(200,200)}{\\blur3}Hello there.\n\n"
+        "2\n00:00:04,000 --> 00:00:06,000\n{\\blur3}Second line.\n\n"
+        "3\n00:00:07,000 --> 00:00:09,000\n{\\fad(9,9)}Third.\n\n"
+        "4\n00:00:10,000 --> 00:00:12,000\n{\\pos(1,1)}Fourth.\n\n"
+        "5\n00:00:13,000 --> 00:00:15,000\nPlain.\n",
+        encoding="utf-8",
+    )
+    code, _, err = run("convert", str(src), "-o", str(tmp_path / "out.vtt"))
+    assert code == 0
+    grouped = [ln for ln in err.splitlines() if " C015 " in ln]
+    assert len(grouped) == 1 and "C015 warning: 4 cues (not-in-target-format): cues 1, 2, 3, 4;" in grouped[0]
+
+
 def test_an_internal_error_is_one_line_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
     import toolkit.cli.convert as convert_cmd
 

@@ -74,12 +74,25 @@ def finding_lines(findings: Sequence[Finding]) -> list[str]:
             lines.append(f.format())
         elif group[0] is f:
             rule = RULES_BY_CODE[f.code]
-            cues = ", ".join(str(g.cue) for g in group[:5]) + (", ..." if len(group) > 5 else "")
+            numbers = sorted({n for g in group for n in _cue_numbers(g)})
+            if numbers:
+                cues = ", ".join(map(str, numbers[:5])) + (", ..." if len(numbers) > 5 else "")
+                what = f"{len(numbers)} cue{'s' if len(numbers) != 1 else ''} ({rule.name}): cues {cues}"
+            else:  # findings about the file, not cues (blocks, styles)
+                what = f"{len(group)} findings ({rule.name})"
             lines.append(
-                f"{f.path or '<input>'}: {f.code} {f.severity.value}: {len(group)} cues ({rule.name}): "
-                f"cues {cues}; first: {f.message} (all of them in --report)"
+                f"{f.path or '<input>'}: {f.code} {f.severity.value}: {what}; first: {f.message} "
+                "(all of them in --report)"
             )
     return lines
+
+
+def _cue_numbers(f: Finding) -> list[int]:
+    """The cues a finding is about: its ``cue``, or the ``cues`` of one that groups several."""
+    many = f.data.get("cues")
+    if isinstance(many, list | tuple):
+        return [n for n in many if isinstance(n, int)]
+    return [f.cue] if f.cue is not None else []
 
 
 def summary_line(result: ConvertResult, output: str | None) -> str:
