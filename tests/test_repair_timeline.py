@@ -170,3 +170,17 @@ def test_fast_first_gap_is_retimed_as_a_typo() -> None:
     (retime,) = [c for c in r.changes if c.kind == "retime"]
     assert retime.lines == (1,) and "probably a typo for 00:10:04 (one digit mistyped)" in retime.reason
     assert [(f.code, f.data.get("problem")) for f in r.findings] == [("T003", "fast"), ("T007", None)]
+
+
+def test_durations_in_messages_read_right() -> None:
+    from toolkit.repair.changes import duration_text
+
+    assert [duration_text(ms) for ms in (0, 400, 949, 950, 37_000, 322_000, 3_720_000)] == [
+        "0.0 s",
+        "0.4 s",
+        "0.9 s",
+        "1 s",
+        "37 s",
+        "5 min 22 s",
+        "1 h 02 min",
+    ]

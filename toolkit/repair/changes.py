@@ -87,7 +87,9 @@ def short(text: str, limit: int = 60) -> str:
 
 
 def duration_text(ms: int) -> str:
-    """A length of time for messages: ``37 s``, ``5 min 22 s``, ``1 h 02 min``."""
+    """A length of time for messages: ``0.4 s``, ``37 s``, ``5 min 22 s``, ``1 h 02 min``."""
+    if ms < 950:  # under a second: not "0 s"
+        return f"{ms / 1000:.1f} s"
     s = (ms + 500) // 1000
     if s < 60:
         return f"{s} s"

@@ -115,7 +115,7 @@ def _rate_finding(state: TimelineState, a: Turn, gap: int, exp: int, problem: st
     median = state.timing.rates.wps(a.speaker)
     who = a.speaker or "The speaker"
     msg = (
-        f"{who} speaks {words} words in {duration_text(gap)} ({wps:.2g} words/s; "
+        f"{who} speaks {words} word{'' if words == 1 else 's'} in {duration_text(gap)} ({wps:.2g} words/s; "
         f"their median is {median:.1f}); expected about {duration_text(exp)}"
     )
     if retimed:
