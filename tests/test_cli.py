@@ -160,6 +160,17 @@ def test_grouped_findings_that_each_name_several_cues_count_the_cues(tmp_path: P
     assert len(grouped) == 1 and "C015 warning: 4 cues (not-in-target-format): cues 1, 2, 3, 4;" in grouped[0]
 
 
+def test_many_turns_without_a_timestamp_are_one_line() -> None:
+    from toolkit.cli.console import finding_lines
+    from toolkit.rules import finding
+
+    lines = finding_lines([finding("P004", "turn has no timestamp", path="m.txt", line=i) for i in range(3, 10)])
+    assert lines == [
+        "m.txt: P004 warning: 7 turns (turn-without-timestamp): lines 3, 4, 5, 6, 7, ...; first: turn has no "
+        "timestamp (all of them in --report)"
+    ]
+
+
 def test_an_internal_error_is_one_line_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
     import toolkit.cli.convert as convert_cmd
 

@@ -724,3 +724,22 @@ def test_unstamped_turns_of_known_speakers_after_the_last_stamp_are_turns(blank:
     assert [f.message.split(":")[0] for f in doc.findings if f.code == "P001"] == [
         "page text after the transcript"
     ]
+
+
+def test_google_meet_time_marks_start_the_next_turn_and_are_no_turns_of_their_own() -> None:
+    text = (
+        "Project kickoff - Transcript\n\n00:00:00\n\n"
+        "Alice Smith: Hello everyone, thanks for joining the kickoff.\n"
+        "Bob Jones: Hi Alice, happy to be here.\n\n"
+        "00:05:00\n\n"
+        "Alice Smith: Next, the budget. We have approval for two more engineers.\n"
+        "Bob Jones: I can help with the interviews.\n"
+    )
+    doc = parse_text(text)
+    assert [(t.speaker, t.start_ms, t.line) for t in doc.turns] == [
+        ("Alice Smith", 0, 5),
+        ("Bob Jones", None, 6),
+        ("Alice Smith", 300_000, 10),
+        ("Bob Jones", None, 11),
+    ]
+    assert all(t.text for t in doc.turns)

@@ -59,13 +59,13 @@ def live_progress(*, enabled: bool, stream: TextIO | None = None) -> Iterator[No
 
 def finding_lines(findings: Sequence[Finding]) -> list[str]:
     """What a person reads on stderr: every transcript finding (notes only for text left out: dropped page
-    text, speaker roles), and the
-    caption-layout findings (C...) one by one, or one line per code when there are more than a few.
-    Every finding is still in the --report / JSON output and in `captionkit validate`."""
+    text, speaker roles), and the caption-layout findings (C...) and turns without a timestamp (P004) one
+    by one, or one line per code when there are more than a few. Every finding is still in the --report /
+    JSON output and in `captionkit validate`."""
     shown = [f for f in findings if f.severity is not Severity.INFO or f.code in ("P001", "P007")]
     by_code: dict[str, list[Finding]] = {}
     for f in shown:
-        if f.code.startswith("C"):
+        if f.code.startswith("C") or f.code in _GROUPED_BY_LINE:
             by_code.setdefault(f.code, []).append(f)
     lines: list[str] = []
     for f in shown:
@@ -75,7 +75,11 @@ def finding_lines(findings: Sequence[Finding]) -> list[str]:
         elif group[0] is f:
             rule = RULES_BY_CODE[f.code]
             numbers = sorted({n for g in group for n in _cue_numbers(g)})
-            if numbers:
+            if f.code in _GROUPED_BY_LINE:
+                at = [g.line for g in group if g.line is not None]
+                lines_at = ", ".join(map(str, at[:5])) + (", ..." if len(at) > 5 else "")
+                what = f"{len(group)} {_GROUPED_BY_LINE[f.code]} ({rule.name}): lines {lines_at}"
+            elif numbers:
                 cues = ", ".join(map(str, numbers[:5])) + (", ..." if len(numbers) > 5 else "")
                 what = f"{len(numbers)} cue{'s' if len(numbers) != 1 else ''} ({rule.name}): cues {cues}"
             else:  # findings about the file, not cues (blocks, styles)
@@ -85,6 +89,11 @@ def finding_lines(findings: Sequence[Finding]) -> list[str]:
                 "(all of them in --report)"
             )
     return lines
+
+
+# transcript findings that come by the dozen in some exports (Google Meet stamps every few minutes): one
+# line per code, with the lines, like the caption findings
+_GROUPED_BY_LINE = {"P004": "turns"}
 
 
 def _cue_numbers(f: Finding) -> list[int]:

@@ -10,7 +10,7 @@ the transcript is gone (:mod:`toolkit.parse.page_text`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..model import Finding, Turn
 from ..rules import finding
@@ -108,7 +108,25 @@ def drafts_to_turns(
             )
         )
     findings.extend(_role_finding(label, lines, path) for label, lines in labels.items())
-    return turns
+    return _marker_stamps(turns)
+
+
+def _marker_stamps(turns: list[Turn]) -> list[Turn]:
+    """A time alone on its line with ``Name: text`` turns after it that have no time of their own (Google
+    Meet writes the time every few minutes): the time is the next turn's start, not a turn of its own
+    (an empty turn, with no speaker, of 0 words)."""
+    out: list[Turn] = []
+    carried: int | None = None
+    for k, turn in enumerate(turns):
+        if carried is not None:
+            turn = replace(turn, start_ms=carried)
+            carried = None
+        nxt = turns[k + 1] if k + 1 < len(turns) else None
+        if not turn.text and turn.start_ms is not None and nxt is not None and nxt.start_ms is None and nxt.text:
+            carried = turn.start_ms
+            continue
+        out.append(turn)
+    return out
 
 
 def _role_finding(label: str, lines: list[int], path: str) -> Finding:

@@ -9,6 +9,8 @@ reported (T003).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from ...model import Turn
 from ...rules import finding
 from ...timecode import format_clock
@@ -42,7 +44,7 @@ def fix_rates(state: TimelineState) -> None:
         if edge and not fixed and k + 2 == len(timed) and timed[k + 1] == len(turns) - 1:
             fixed = _edge_typo(state, timed[k + 1], a, None, problem, gap, exp)
         if not fixed:
-            _rate_finding(state, a, gap, exp, problem, retimed=False)
+            _rate_finding(state, a, gap, exp, problem, retimed=False, untimed=turns[timed[k] + 1 : timed[k + 1]])
         k += 1
 
 
@@ -108,14 +110,28 @@ def _edge_typo(
     return True
 
 
-def _rate_finding(state: TimelineState, a: Turn, gap: int, exp: int, problem: str, *, retimed: bool) -> None:
-    """T003: ``a``'s words do not fit the gap to the next timestamp."""
-    words = count_words(a.text)
+def _rate_finding(
+    state: TimelineState,
+    a: Turn,
+    gap: int,
+    exp: int,
+    problem: str,
+    *,
+    retimed: bool,
+    untimed: Sequence[Turn] = (),
+) -> None:
+    """T003: ``a``'s words (and those of the ``untimed`` turns after it) do not fit the gap to the next
+    timestamp."""
+    words = count_words(a.text) + sum(count_words(t.text) for t in untimed)
     wps = words / max(gap / 1000, 0.001)
     median = state.timing.rates.wps(a.speaker)
     who = a.speaker or "The speaker"
+    speaks = "speaks"
+    if untimed:
+        n = len(untimed)
+        speaks = f"and the {n} turn{'s' if n > 1 else ''} without a timestamp after it speak"
     msg = (
-        f"{who} speaks {words} word{'' if words == 1 else 's'} in {duration_text(gap)} ({wps:.2g} words/s; "
+        f"{who} {speaks} {words} word{'' if words == 1 else 's'} in {duration_text(gap)} ({wps:.2g} words/s; "
         f"their median is {median:.1f}); expected about {duration_text(exp)}"
     )
     if retimed:
