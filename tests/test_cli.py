@@ -164,7 +164,8 @@ def test_many_turns_without_a_timestamp_are_one_line() -> None:
     from toolkit.cli.console import finding_lines
     from toolkit.rules import finding
 
-    lines = finding_lines([finding("P004", "turn has no timestamp", path="m.txt", line=i) for i in range(3, 10)])
+    found = [finding("P004", "turn has no timestamp", path="m.txt", line=i) for i in range(3, 10)]
+    lines = finding_lines(found)
     assert lines == [
         "m.txt: P004 warning: 7 turns (turn-without-timestamp): lines 3, 4, 5, 6, 7, ...; first: turn has no "
         "timestamp (all of them in --report)"

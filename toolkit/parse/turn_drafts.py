@@ -122,7 +122,8 @@ def _marker_stamps(turns: list[Turn]) -> list[Turn]:
             turn = replace(turn, start_ms=carried)
             carried = None
         nxt = turns[k + 1] if k + 1 < len(turns) else None
-        if not turn.text and turn.start_ms is not None and nxt is not None and nxt.start_ms is None and nxt.text:
+        untimed_next = nxt is not None and nxt.start_ms is None and bool(nxt.text)
+        if not turn.text and turn.start_ms is not None and untimed_next:
             carried = turn.start_ms
             continue
         out.append(turn)

@@ -44,7 +44,8 @@ def fix_rates(state: TimelineState) -> None:
         if edge and not fixed and k + 2 == len(timed) and timed[k + 1] == len(turns) - 1:
             fixed = _edge_typo(state, timed[k + 1], a, None, problem, gap, exp)
         if not fixed:
-            _rate_finding(state, a, gap, exp, problem, retimed=False, untimed=turns[timed[k] + 1 : timed[k + 1]])
+            untimed = turns[timed[k] + 1 : timed[k + 1]]
+            _rate_finding(state, a, gap, exp, problem, retimed=False, untimed=untimed)
         k += 1
 
 
