@@ -324,6 +324,22 @@ def test_youtube_copy() -> None:
     ]
 
 
+def test_otter_web_copy() -> None:
+    doc = read("otter_web_copy.txt")
+    assert doc.layout == "youtube"
+    assert rows(doc) == [
+        ("Tucker Carlson", 0, 2, "Minister Lavrov, thank you for doing this."),
+        ("Sergey Lavrov", 4000, 6, "Thank you for coming."),
+        (
+            "Tucker Carlson",
+            7000,
+            10,
+            "Do you believe the United States and Russia are at war with each other right now?",
+        ),
+        ("Sergey Lavrov", 3_735_000, 14, "I would not say so. And in any case, this is not what we want."),
+    ]
+
+
 def test_time_text() -> None:
     doc = read("time_text.txt")
     assert doc.layout == "time-text"
@@ -743,3 +759,27 @@ def test_google_meet_time_marks_start_the_next_turn_and_are_no_turns_of_their_ow
         ("Bob Jones", None, 11),
     ]
     assert all(t.text for t in doc.turns)
+
+
+def test_a_name_line_above_each_time_line_names_the_turn() -> None:
+    text = (
+        "Sidney Buckner\n0:00\nWelcome back to the show. Today we talk about burnout.\n\n"
+        "Kelly Vaughn\n0:06\nThanks for having me.\n\n"
+        "Sidney Buckner\n0:12\nLet's start with how you noticed it.\n\n"
+        "Kelly Vaughn\n0:15\nIt crept up on me over a few months.\n"
+    )
+    doc = parse_text(text)
+    assert [(t.speaker, t.start_ms, t.text) for t in doc.turns] == [
+        ("Sidney Buckner", 0, "Welcome back to the show. Today we talk about burnout."),
+        ("Kelly Vaughn", 6000, "Thanks for having me."),
+        ("Sidney Buckner", 12000, "Let's start with how you noticed it."),
+        ("Kelly Vaughn", 15000, "It crept up on me over a few months."),
+    ]
+
+
+def test_chapter_titles_above_time_lines_are_not_speakers() -> None:
+    text = (
+        "Intro\n0:00\nwelcome to the channel\n0:04\ntoday we build a desk\n"
+        "The Cut List\n1:02\nfirst the plywood\n1:06\nthen the legs\n"
+    )
+    assert all(t.speaker is None for t in parse_text(text).turns)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .layouts import NAME_BARE, plausible_name
+from .layouts import NAME_BARE, Layout, plausible_name
 from .turn_drafts import TurnDraft
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "bold_labels",
     "plain_labels",
     "split_inline_labels",
+    "time_line_headers",
     "unbold",
 ]
 
@@ -31,6 +32,8 @@ MIN_BOLD_LABELS = 3
 
 
 _PLAIN_LABEL = re.compile(rf"^(?P<name>{NAME_BARE})[ \t]*:[ \t]+\S")
+_HEADER = re.compile(rf"^(?P<name>{NAME_BARE}):?$")
+HEADER_SHARE = 0.6  # the share of a layout's time lines that must have a name line above them
 MAX_LABELLED_SPEAKERS = 12
 
 
@@ -101,6 +104,38 @@ def plain_labels(lines: Sequence[str]) -> dict[int, str]:
         or not 2 <= len(set(names)) <= MAX_LABELLED_SPEAKERS
         or sum(1 for name in set(names) if names.count(name) >= 2) < 2
         or len(found) * 3 < text_lines
+    ):
+        return {}
+    return found
+
+
+def time_line_headers(lines: Sequence[str], layout: Layout) -> dict[int, str]:
+    """Name lines above the time lines of a layout whose turn starts are a time alone on its line (Otter's
+    web copy: ``Sidney Buckner``, ``0:00``, then the text, each on its own line): ``{line: name}``.
+
+    Taken only when the file is written that way: a name line above at least :data:`HEADER_SHARE` of the
+    time lines, some name used twice or more (YouTube's chapter titles above their times are each used
+    once), and at most :data:`MAX_LABELLED_SPEAKERS` names."""
+    found: dict[int, str] = {}
+    time_lines = 0
+    last: int | None = None  # the last non-blank line before this one
+    for i, raw in enumerate(lines):
+        line = raw.strip()
+        if not line:
+            continue
+        if any(p.match(line) for p in layout.starts):
+            time_lines += 1
+            if last is not None:
+                m = _HEADER.match(lines[last].strip())
+                if m and plausible_name(m["name"], strict=True):
+                    found[last + 1] = m["name"]
+        last = i
+    names = list(found.values())
+    if (
+        not found
+        or len(found) < HEADER_SHARE * time_lines
+        or len(set(names)) > MAX_LABELLED_SPEAKERS
+        or max(names.count(n) for n in set(names)) < 2
     ):
         return {}
     return found

@@ -19,7 +19,7 @@ from .artefacts import clean_lines
 from .classify import LineItem, StartCache, classify_line, known_speakers
 from .layouts import CHAPTER, LAYOUTS, LAYOUTS_BY_NAME, TS, Layout, detect_layout
 from .page_text import separate_page_text
-from .speaker_labels import bold_labels, plain_labels, split_inline_labels, unbold
+from .speaker_labels import bold_labels, plain_labels, split_inline_labels, time_line_headers, unbold
 from .turn_drafts import drafts_to_turns
 from .word_level import group_words, mostly_single_words, with_headers, word_headers
 
@@ -53,6 +53,9 @@ def parse_transcript(
     headers: dict[int, str] = {}
     if layout.name == "word-level":  # "Ann Lee" alone above her words: a speaker header, not a word
         headers = word_headers(lines)
+    elif layout.header_only and not layout.speakers:  # "Ann Lee" alone above a time line: her turn's header
+        headers = time_line_headers(lines, layout)
+    if headers:
         lines = ["" if i + 1 in headers else ln for i, ln in enumerate(lines)]
     start_cache = tried.get(layout.name, {})  # each line is matched against the layout once, not per pass
     if not labelled and not layout.speakers:  # timestamps without names: "Name: text" lines name them
