@@ -783,3 +783,19 @@ def test_chapter_titles_above_time_lines_are_not_speakers() -> None:
         "The Cut List\n1:02\nfirst the plywood\n1:06\nthen the legs\n"
     )
     assert all(t.speaker is None for t in parse_text(text).turns)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "00:00:00 Speaker 1\nHello everyone.\n\n00:00:05 Speaker 2\nThanks, glad to be here.\n",  # Word
+        "[00:00:00] - Speaker 1\nHello everyone.\n\n[00:00:05] - Speaker 2\nThanks, glad to be here.\n",
+    ],
+)
+def test_time_then_name_on_its_own_line_in_other_exporters_forms(text: str) -> None:
+    doc = parse_text(text)
+    assert doc.layout == "time-name-line"
+    assert [(t.speaker, t.start_ms, t.text) for t in doc.turns] == [
+        ("Speaker 1", 0, "Hello everyone."),
+        ("Speaker 2", 5000, "Thanks, glad to be here."),
+    ]

@@ -156,9 +156,12 @@ LAYOUTS: tuple[Layout, ...] = (
     ),
     Layout(
         "time-name-line",
-        "[HH:MM:SS] Name on its own line, then text lines (Descript, Trint, Happy Scribe)",
+        "[HH:MM:SS] Name on its own line, then text lines (Descript, Trint, Happy Scribe, Word's Transcribe)",
         "[00:42:28] Tucker Carlson\nSo you believe ...",
-        (_c(rf"^{BR}[ \t]*{NAME}[ \t]*$"),),
+        (
+            _c(rf"^{BR}[ \t]*(?:[-–—][ \t]*)?{NAME}[ \t]*$"),  # "[00:00:00.24] - Speaker 1" (Happy Scribe)
+            _c(rf"^(?P<ts>{TS})[ \t]+(?:[-–—][ \t]+)?{NAME}[ \t]*$"),  # "00:00:00 Speaker 1" (Word)
+        ),
         _BRACKET_SAME,
         header_only=True,
         strict_names=True,
