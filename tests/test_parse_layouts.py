@@ -799,3 +799,28 @@ def test_time_then_name_on_its_own_line_in_other_exporters_forms(text: str) -> N
         ("Speaker 1", 0, "Hello everyone."),
         ("Speaker 2", 5000, "Thanks, glad to be here."),
     ]
+
+
+def test_a_broadcast_transcript_names_its_speakers_and_drops_production_directions() -> None:
+    text = (
+        "[10:00:00]\n\n"
+        "JIM SCIUTTO, CNN ANCHOR: A very good Friday morning to you.\n\n"
+        "POPPY HARLOW, CNN ANCHOR: We begin with breaking news.\n\n"
+        "(BEGIN VIDEOTAPE)\n\n"
+        "UNIDENTIFIED MALE: We heard a loud bang.\n\n"
+        "(END VIDEOTAPE)\n\n"
+        "SCIUTTO: Our correspondent is on the scene.\n\n"
+        "(COMMERCIAL BREAK)\n\n"
+        "[10:05:12]\n\n"
+        "HARLOW: Welcome back. (LAUGHTER)\n"
+    )
+    doc = parse_text(text)
+    assert [(t.speaker, t.start_ms, t.text) for t in doc.turns] == [
+        ("JIM SCIUTTO", 36_000_000, "A very good Friday morning to you."),
+        ("POPPY HARLOW", None, "We begin with breaking news."),
+        ("UNIDENTIFIED MALE", None, "We heard a loud bang."),
+        ("SCIUTTO", None, "Our correspondent is on the scene."),
+        ("HARLOW", 36_312_000, "Welcome back. (LAUGHTER)"),
+    ]
+    removed = [f for f in doc.findings if f.code == "P009"]
+    assert removed[0].data["removed"] == ["(BEGIN VIDEOTAPE)", "(END VIDEOTAPE)", "(COMMERCIAL BREAK)"]

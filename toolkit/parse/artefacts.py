@@ -2,7 +2,8 @@
 
 Transcripts copied from tools and pages carry text that is nobody's speech: Whisper's marker tokens
 (``[SPEAKER_TURN]`` from whisper.cpp's tinydiarize, ``[BLANK_AUDIO]``, ``<|endoftext|>``), break markers
-(``**Break:** [00:18:28]``), Markdown escapes (``\\[00:04:22.21\\]`` in a Markdown page) and
+(``**Break:** [00:18:28]``), a broadcast transcript's production directions (``(BEGIN VIDEOTAPE)``),
+Markdown escapes (``\\[00:04:22.21\\]`` in a Markdown page) and
 Markdown headings. :func:`clean_lines` removes them before the layout is detected, keeping every line
 number, and returns a ``P009`` finding per kind that lists what was removed and where, so nothing leaves
 without a word and nothing of it reaches a caption. (Credit lines such as ``Transcribed by
@@ -31,6 +32,12 @@ _BREAK = re.compile(
     r"^[ \t*_]*(?:break|ad break|ad|ads|sponsor|sponsors|music|intro|outro|interlude|commercial)"
     r"[ \t*_]*:[ \t*_]*(?:\[?\d{1,3}(?::\d{1,2}){1,3}(?:[.,]\d{1,3})?\]?[ \t]*(?:to|-|–)?[ \t]*)+$",
     re.IGNORECASE,
+)
+# a broadcast transcript's production directions on their own line (CNN, NPR): "(BEGIN VIDEOTAPE)",
+# "(END VIDEO CLIP)", "(COMMERCIAL BREAK)"; no one says them (sounds such as "(LAUGHTER)" stay: captions
+# describe sounds)
+_DIRECTION = re.compile(
+    r"^[ \t]*\((?:(?:BEGIN|END)[ \t]+[A-Z][A-Z \t\-]{1,30}|(?:COMMERCIAL|NEWS)[ \t]?BREAK)\)[ \t]*$"
 )
 _TS = r"\d{1,3}(?::\d{1,2}){1,3}(?:[.,]\d{1,3})?"
 # exporters' ways of writing a timestamp line, rewritten to a form the layouts read (the line keeps its
@@ -238,6 +245,9 @@ def clean_lines(lines: Sequence[str], *, path: str) -> tuple[list[str], list[Fin
             note("player glyphs", n, glyph)
         if ":" in line and _BREAK.match(line):
             note("break markers", n, line.strip())
+            line = ""
+        elif "(" in line and _DIRECTION.match(line):
+            note("production directions", n, line.strip())
             line = ""
         out.append(line)
     findings = [

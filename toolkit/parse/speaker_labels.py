@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .layouts import NAME_BARE, Layout, plausible_name
+from .layouts import NAME_BARE, Layout, plausible_name, split_label
 from .turn_drafts import TurnDraft
 
 __all__ = [
@@ -97,7 +97,7 @@ def plain_labels(lines: Sequence[str]) -> dict[int, str]:
         m = _PLAIN_LABEL.match(ln)
         if m and plausible_name(m["name"].strip(), strict=True):
             found[i + 1] = m["name"].strip()
-    names = list(found.values())
+    names = [_person(name) for name in found.values()]  # "JIM SCIUTTO, CNN ANCHOR" is later "SCIUTTO"
     text_lines = sum(1 for ln in lines if ln.strip())
     if (
         len(found) < MIN_BOLD_LABELS
@@ -139,6 +139,13 @@ def time_line_headers(lines: Sequence[str], layout: Layout) -> dict[int, str]:
     ):
         return {}
     return found
+
+
+def _person(label: str) -> str:
+    """Who a label names, for counting: its name without the role, by the last word (a broadcast transcript
+    introduces ``JIM SCIUTTO, CNN ANCHOR`` once, then writes ``SCIUTTO``)."""
+    words = split_label(label)[0].split()
+    return words[-1].casefold() if words else label.casefold()
 
 
 def unbold(line: str) -> str:
