@@ -37,7 +37,7 @@ def test_name_bracket_time() -> None:
             "Sergey Lavrov",
             7000,
             7,
-            "I wouldn't say so. [Putin] has said this many times. [crosstalk 00:00:12]",
+            "I wouldn't say so. [Putin] has said this many times. [crosstalk]",
         ),
         ("Tucker", 44000, 9, "But the United States is funding a conflict that you're involved in."),
         (
@@ -66,7 +66,7 @@ def test_bracket_time_first() -> None:
     assert doc.layout == "time-name-colon"
     assert rows(doc) == [
         ("Tucker Carlson", 5000, 1, "Minister Lavrov, thank you for doing this."),
-        ("Sergey Lavrov", 9000, 2, "You're welcome. [inaudible 00:00:11] It's good to be here."),
+        ("Sergey Lavrov", 9000, 2, "You're welcome. [inaudible] It's good to be here."),
         ("Tucker Carlson", 15000, 3, "Do you believe we are at war?"),
         ("Sergey Lavrov", 18000, 4, "I wouldn't say so."),  # zero-width space removed
         ("Tucker Carlson", 21000, 5, "Why not?"),
@@ -97,11 +97,11 @@ def test_name_paren_time_with_continuation() -> None:
             "Sergey Lavrov",
             7000,
             4,
-            "I wouldn't say so. [crosstalk 00:00:09] We would like to have normal relations.",
+            "I wouldn't say so. [crosstalk] We would like to have normal relations.",
         ),
         ("Sergey Lavrov", 30000, 8, "With all our neighbors, of course."),  # bare (00:30): same speaker
         ("Tucker Carlson", 2_548_000, 11, "So you believe the United States is at war with Russia?"),
-        ("Sergey Lavrov", 3_723_000, 14, "Because it's not a secret. [inaudible 01:02:05]"),
+        ("Sergey Lavrov", 3_723_000, 14, "Because it's not a secret. [inaudible]"),
     ]
     assert doc.findings == ()
 
@@ -119,7 +119,7 @@ def test_name_role_paren_time() -> None:
     assert doc.layout == "name-paren-time"
     assert rows(doc) == [
         ("Tucker Carlson", 5000, 1, "Hello there and welcome. Minister Lavrov, thank you for doing this."),
-        ("Sergey Lavrov", 12000, 4, "Thank you for having me. [crosstalk 00:00:14]"),
+        ("Sergey Lavrov", 12000, 4, "Thank you for having me. [crosstalk]"),
         ("Sergey Lavrov", 41000, 7, "We would like to have normal relations with all our neighbors."),
         ("Tucker Carlson", 75000, 10, "So you believe the United States is at war with Russia?"),
         ("Maria Zakharova", 3_723_000, 13, "The minister has to leave now. Thank you."),  # Speaker 3 (name)
@@ -145,7 +145,7 @@ def test_name_role_bracket_time() -> None:
             "Sergey Lavrov",
             47000,
             12,
-            "Well, [inaudible 00:00:49] yes. He said (quietly) that it was fine, 10:30 was the time.",
+            "Well, [inaudible] yes. He said (quietly) that it was fine, 10:30 was the time.",
         ),
     ]
     assert p001(doc) == [(1, 2, "Panel transcript: sanctions, one year on")]
@@ -228,7 +228,7 @@ def test_sentences_with_commas_and_parentheses_are_not_speaker_labels(layout: st
     assert {t.speaker for t in doc.turns} == {"Tucker", "Lavrov"}
     assert doc.turns[-1].speaker == "Lavrov"
     said = " ".join(t.text for t in doc.turns if t.speaker == "Tucker")
-    assert said == " ".join(f"Q? {sentence}".replace(" [00:12:03]", "").split())
+    assert said == " ".join(f"Q? {sentence}".replace(" [00:12:03]", "").replace(" 00:12:03]", "]").split())
     assert not [f for f in doc.findings if f.code in ("P001", "P007")]
 
 
@@ -280,7 +280,7 @@ def test_time_name_line() -> None:
     assert doc.layout == "time-name-line"
     assert rows(doc) == [
         ("Tucker Carlson", 0, 3, "Minister Lavrov, thank you for doing this. Do you believe we are at war?"),
-        ("Sergey Lavrov", 7000, 7, "I wouldn't say so. [crosstalk 00:00:09]"),
+        ("Sergey Lavrov", 7000, 7, "I wouldn't say so. [crosstalk]"),
         ("Tucker Carlson", 44000, 10, "But the United States is funding a conflict."),
         ("Speaker 2", 59000, 13, "Well, we officially are not at war."),
     ]
@@ -358,7 +358,7 @@ def test_inline_timestamps() -> None:
     assert doc.layout == "inline"
     assert rows(doc) == [
         (None, 5000, 1, "Minister Lavrov, thank you for doing this."),
-        (None, 7000, 1, "I wouldn't say so. [inaudible 00:00:09] We would like normal relations."),
+        (None, 7000, 1, "I wouldn't say so. [inaudible] We would like normal relations."),
         (None, 15000, 2, "Do you believe we are at war?"),
         (None, 18000, 2, "Not officially. But some people call it a hybrid war."),
         (None, 30000, 5, "Why?"),
@@ -406,7 +406,7 @@ def test_name_colon_bracket() -> None:
         ("Tucker Carlson", 2_548_000, 1, "So you believe the United States is at war with Russia?"),
         ("Sergey Lavrov", 2_552_000, 2, "Because it's not a secret."),
         ("Tucker Carlson", 2_560_000, 3, "Is that right?"),
-        ("Sergey Lavrov", 2_561_000, 4, "Yes. [crosstalk 00:42:43]"),
+        ("Sergey Lavrov", 2_561_000, 4, "Yes. [crosstalk]"),
         ("Tucker Carlson", 2_565_000, 5, "Thank you."),
     ]
 
@@ -571,7 +571,7 @@ def test_annotation_at_line_start_is_not_a_turn() -> None:
         "Tucker [00:00:01] Question?\n[crosstalk 00:00:03] and more words\nLavrov [00:00:05] Answer.\n"
     )
     assert rows(doc) == [
-        ("Tucker", 1000, 1, "Question? [crosstalk 00:00:03] and more words"),
+        ("Tucker", 1000, 1, "Question? [crosstalk] and more words"),
         ("Lavrov", 5000, 3, "Answer."),
     ]
 

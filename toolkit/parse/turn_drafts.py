@@ -98,6 +98,8 @@ def drafts_to_turns(
         text = " ".join(draft.parts)
         if _has_space_run(text) or text[:1].isspace() or text[-1:].isspace():
             text = " ".join(text.split())
+        if "[" in text:
+            text = _NOTE_TIME.sub(r"[\g<note>]", text)
         turns.append(
             Turn(
                 speaker=speaker if speakers else None,
@@ -109,6 +111,13 @@ def drafts_to_turns(
         )
     findings.extend(_role_finding(label, lines, path) for label, lines in labels.items())
     return _marker_stamps(turns)
+
+
+# Rev's notes carry the time they were heard: "[inaudible 00:00:11]", "[crosstalk 00:42:43]"; a caption
+# shows the note, "[inaudible]", without the editor's time
+_NOTE_TIME = re.compile(
+    r"\[(?P<note>[^\W\d_][^\[\]\d]{0,30}?)[ \t]+\d{1,3}(?::\d{1,2}){1,3}(?:[.,]\d{1,3})?\]"
+)
 
 
 def _marker_stamps(turns: list[Turn]) -> list[Turn]:
