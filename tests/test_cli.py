@@ -172,6 +172,24 @@ def test_many_turns_without_a_timestamp_are_one_line() -> None:
     ]
 
 
+def test_a_caption_files_json_cues_list_every_voice(tmp_path: Path) -> None:
+    src = tmp_path / "voices.vtt"
+    src.write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n"
+        "<v.first.loud Esme Jones>A blue tree!\n<v Mary>No, green.\n\n"
+        "00:00:05.000 --> 00:00:07.000\n<v Mary>See?\n\n00:00:08.000 --> 00:00:09.000\nNobody.\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run("convert", str(src), "-o", "-", "--to", "json", "-q")
+    assert code == 0
+    cues = json.loads(out)["cues"]
+    assert [(c["speaker"], c["speakers"]) for c in cues] == [
+        ("Esme Jones", ["Esme Jones", "Mary"]),
+        ("Mary", ["Mary"]),
+        (None, []),
+    ]
+
+
 def test_an_internal_error_is_one_line_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
     import toolkit.cli.convert as convert_cmd
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..captions import Caption, Captions, dumps
+from ..captions import Caption, Captions, dumps, voices
 from ..model import Finding
 from .conversion import DELIVERY, FORMATS, ConvertResult
 
@@ -133,6 +133,7 @@ def _caption_cues_json(captions: Captions) -> list[dict[str, Any]]:
             "start_ms": c.start_ms,
             "end_ms": c.end_ms,
             "speaker": c.speaker,
+            "speakers": list(dict.fromkeys(voices(c.text))),  # every voice of the cue, as for a transcript's
             "text": c.plain.replace("\n", " "),
             "lines": list(c.lines),
             "markup": c.text,
