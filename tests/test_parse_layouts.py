@@ -824,3 +824,19 @@ def test_a_broadcast_transcript_names_its_speakers_and_drops_production_directio
     ]
     removed = [f for f in doc.findings if f.code == "P009"]
     assert removed[0].data["removed"] == ["(BEGIN VIDEOTAPE)", "(END VIDEOTAPE)", "(COMMERCIAL BREAK)"]
+
+
+def test_a_meeting_tools_notices_are_dropped_and_listed() -> None:
+    text = (
+        "Nick Miller started transcription\n"
+        "Nick Miller   0:03\nHello everyone, let's get started.\n"
+        "David Mulholland   0:07\nSame here, we can close it.\n"
+        "Nick Miller stopped transcription\n"
+    )
+    doc = parse_text(text)
+    assert [(t.speaker, t.text) for t in doc.turns] == [
+        ("Nick Miller", "Hello everyone, let's get started."),
+        ("David Mulholland", "Same here, we can close it."),
+    ]
+    listed = [f.data["removed"] for f in doc.findings if f.code == "P009"]
+    assert listed == [["Nick Miller started transcription", "Nick Miller stopped transcription"]]

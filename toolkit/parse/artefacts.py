@@ -3,6 +3,7 @@
 Transcripts copied from tools and pages carry text that is nobody's speech: Whisper's marker tokens
 (``[SPEAKER_TURN]`` from whisper.cpp's tinydiarize, ``[BLANK_AUDIO]``, ``<|endoftext|>``), break markers
 (``**Break:** [00:18:28]``), a broadcast transcript's production directions (``(BEGIN VIDEOTAPE)``),
+a meeting tool's notices (``Nick Miller stopped transcription``),
 Markdown escapes (``\\[00:04:22.21\\]`` in a Markdown page) and
 Markdown headings. :func:`clean_lines` removes them before the layout is detected, keeping every line
 number, and returns a ``P009`` finding per kind that lists what was removed and where, so nothing leaves
@@ -38,6 +39,11 @@ _BREAK = re.compile(
 # describe sounds)
 _DIRECTION = re.compile(
     r"^[ \t]*\((?:(?:BEGIN|END)[ \t]+[A-Z][A-Z \t\-]{1,30}|(?:COMMERCIAL|NEWS)[ \t]?BREAK)\)[ \t]*$"
+)
+# a meeting tool's notices in its transcript (Microsoft Teams): "Nick Miller started transcription"
+_NOTICE = re.compile(
+    r"^[ \t]*(?:[A-Z][\w.'’\-]*,?[ \t]+){1,4}"  # a name, capitalised word by word ("Miller, Nick")
+    r"(?:started|stopped|paused|resumed)[ \t]+(?:transcription|recording)[ \t]*$"
 )
 _TS = r"\d{1,3}(?::\d{1,2}){1,3}(?:[.,]\d{1,3})?"
 # exporters' ways of writing a timestamp line, rewritten to a form the layouts read (the line keeps its
@@ -248,6 +254,9 @@ def clean_lines(lines: Sequence[str], *, path: str) -> tuple[list[str], list[Fin
             line = ""
         elif "(" in line and _DIRECTION.match(line):
             note("production directions", n, line.strip())
+            line = ""
+        elif "tion" in line and _NOTICE.match(line):
+            note("meeting notices", n, line.strip())
             line = ""
         out.append(line)
     findings = [
