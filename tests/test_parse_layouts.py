@@ -840,3 +840,23 @@ def test_a_meeting_tools_notices_are_dropped_and_listed() -> None:
     ]
     listed = [f.data["removed"] for f in doc.findings if f.code == "P009"]
     assert listed == [["Nick Miller started transcription", "Nick Miller stopped transcription"]]
+
+
+def test_unstamped_labelled_turns_of_a_speaker_never_stamped_are_their_own_turns() -> None:
+    text = (
+        "Fiona Vance [00:00:00] When peeling an orange, it is hard not to spray juice.\n\n"
+        "Colin Pratt: Should giraffes be kept in small zoos?\n\n"
+        "Fiona Vance: In simpler terms, it amounts to pointing the platform.\n\n"
+        "Colin Pratt: Woe betide the interviewee if he answered vaguely.\n\n"
+        "Fiona Vance: Don't ask me to carry an oily rag like that.\n"
+    )
+    doc = parse_text(text)
+    assert [(t.speaker, t.line) for t in doc.turns] == [
+        ("Fiona Vance", 1),
+        ("Colin Pratt", 3),
+        ("Fiona Vance", 5),
+        ("Colin Pratt", 7),
+        ("Fiona Vance", 9),
+    ]
+    assert [t.start_ms for t in doc.turns] == [0, None, None, None, None]
+    assert not [f for f in doc.findings if f.code == "P001"]

@@ -58,7 +58,7 @@ def parse_transcript(
     if headers:
         lines = ["" if i + 1 in headers else ln for i, ln in enumerate(lines)]
     start_cache = tried.get(layout.name, {})  # each line is matched against the layout once, not per pass
-    if not labelled and not layout.speakers:  # timestamps without names: "Name: text" lines name them
+    if not labelled:  # "Name: text" lines name turns: of a layout without names, or the ones left unstamped
         labelled = plain_labels(lines)
     known = known_speakers(layout, lines, start_cache) | frozenset(labelled.values())
     items: list[LineItem] = []
