@@ -604,3 +604,36 @@ def test_public_api_matches_all() -> None:
         batch.BatchOptions("o").formats == ("srt",)
         and batch.BatchOptions("o").converter is batch.pipeline_converter
     )
+
+
+def test_a_json_input_that_is_not_an_earlier_output_is_never_replaced(tmp_path: Path) -> None:
+    (tmp_path / "b.txt").write_text("Ann [00:00:01] Hello there.\nBob [00:00:04] Hi.\n", encoding="utf-8")
+    whisper = '{"segments":[{"start":0.0,"end":2.0,"text":"Hello there."}]}'
+    (tmp_path / "b.json").write_text(whisper, encoding="utf-8")
+    err = io.StringIO()
+    code = run_batch([str(tmp_path)], BatchOptions(str(tmp_path), ("srt", "json"), jobs=1), stderr=err)
+    assert code == 1
+    assert (tmp_path / "b.json").read_text(encoding="utf-8") == whisper
+    assert f"{tmp_path}/b.txt: output {tmp_path}/b.json would overwrite an input" in err.getvalue()
+    # captionkit's own JSON of an earlier run is an output: replaced on the next run
+    (tmp_path / "b.json").unlink()
+    again = BatchOptions(str(tmp_path), ("json",), jobs=1)
+    assert run_batch([str(tmp_path)], again, stderr=io.StringIO()) == 0
+    assert run_batch([str(tmp_path)], again, stderr=io.StringIO()) == 0
+    assert json.loads((tmp_path / "b.json").read_text(encoding="utf-8"))["turns"][0]["speaker"] == "Ann"
+
+
+def test_a_report_path_on_an_input_is_refused(tmp_path: Path) -> None:
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "b.txt").write_text("Ann [00:00:01] Hello there.\n", encoding="utf-8")
+    options = BatchOptions(str(tmp_path / "out"), jobs=1, report_path=str(src / "b.txt"))
+    err = io.StringIO()
+    assert run_batch([str(src)], options, stderr=err) == 2
+    assert "would overwrite an input" in err.getvalue()
+    assert (src / "b.txt").read_text(encoding="utf-8") == "Ann [00:00:01] Hello there.\n"
+    # the report of an earlier run in the input folder is replaced, not read as an input
+    report = BatchOptions(str(tmp_path / "out"), jobs=1, report_path=str(src / "r.json"))
+    assert run_batch([str(src)], report, stderr=io.StringIO()) == 0
+    assert run_batch([str(src)], report, stderr=io.StringIO()) == 0
+    assert json.loads((src / "r.json").read_text(encoding="utf-8"))["totals"]["files"] == 1

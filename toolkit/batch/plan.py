@@ -26,7 +26,17 @@ from ..io import walk_folder
 from ..pipeline import ConvertOptions
 from .job import Converter, FileResult, FileTask, Outcome, remove_stale_temp_files
 
-__all__ = ["NOT_TRANSCRIPT_EXTENSIONS", "BatchUsageError", "Input", "Plan", "discover", "make_plan"]
+__all__ = [
+    "CONVERT_JSON_START",
+    "NOT_TRANSCRIPT_EXTENSIONS",
+    "REPORT_JSON_START",
+    "BatchUsageError",
+    "Input",
+    "Plan",
+    "discover",
+    "make_plan",
+    "written_by_us",
+]
 
 
 class BatchUsageError(ToolkitError):
@@ -192,6 +202,14 @@ def make_plan(inputs: list[Input], out_dir: str, formats: tuple[str, ...]) -> Pl
             )
             continue
         owner = claimed.get(inp.real)
+        if owner is not None and suffix == ".json" and not written_by_us(inp.path, CONVERT_JSON_START):
+            # a JSON file that is not an earlier output (Whisper's segments) is an input: never replaced
+            plan.decided[owner] = _failed(
+                owner, inputs[owner], f"output {inp.path} would overwrite an input; choose another --out-dir"
+            )
+            for slot in [slot for slot, k in claimed.items() if k == owner]:
+                del claimed[slot]
+            owner = None
         if owner is not None:
             plan.decided[i] = FileResult(
                 i, inp.path, Outcome.SKIPPED, reason=f"output of {inputs[owner].path} in this run"
@@ -221,6 +239,20 @@ def make_plan(inputs: list[Input], out_dir: str, formats: tuple[str, ...]) -> Pl
         for s in slots:
             claimed[s] = i
     return plan
+
+
+CONVERT_JSON_START = '{\n  "version": '  # how convert's JSON output begins
+REPORT_JSON_START = '{\n  "captionkit": '  # how a batch report begins
+
+
+def written_by_us(path: str, start: str) -> bool:
+    """Whether the file at ``path`` begins as captionkit writes that kind of JSON (so replacing it loses no
+    input); an unreadable file is not ours."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(len(start)).decode("utf-8", "replace") == start
+    except OSError:
+        return False
 
 
 def _inside(folder: str, root_real: str) -> bool:

@@ -22,7 +22,7 @@ from ..io import is_terminal
 from ..pipeline import FORMATS, ConvertOptions
 from .executors import DaskEngine, Engine, InlineEngine, ProcessEngine, default_jobs
 from .job import Converter, FileResult, pipeline_converter
-from .plan import BatchUsageError, discover, make_plan
+from .plan import REPORT_JSON_START, BatchUsageError, discover, make_plan, written_by_us
 from .tally import Progress, Spool, Tally, write_report
 
 __all__ = ["BatchOptions", "BatchSummary", "convert_batch", "run_batch"]
@@ -79,6 +79,11 @@ def convert_batch(
         report_real = os.path.realpath(options.report_path)
         if any(os.path.realpath(p) == report_real for p in paths):
             raise BatchUsageError(f"--report {options.report_path} is one of the inputs")
+        found = [inp for inp in inputs if inp.real == report_real]
+        if found and not written_by_us(found[0].path, REPORT_JSON_START):
+            raise BatchUsageError(
+                f"--report {options.report_path} would overwrite an input ({found[0].path})"
+            )
         # found in an input folder: the report of an earlier run, not an input of this one
         inputs = [inp for inp in inputs if inp.real != report_real]
         if not inputs:
