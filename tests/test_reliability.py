@@ -221,3 +221,48 @@ def test_word_timestamps_need_media_and_webvtt(tmp_path: Path) -> None:
         "convert", str(src), "--media", "m.mp4", "-o", str(tmp_path / "x.srt"), "--word-timestamps"
     )
     assert code == 2 and "WebVTT output" in out
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("deep.txt", b"[" * 3000 + b"]" * 3000, "no timestamps found"),  # deeper than the JSON reader goes
+        ("inf.json", b'{"segments":[{"start":1e400,"end":2,"text":"hi"}]}', "no start time or text"),
+        ("nan.json", b'{"segments":[{"start":NaN,"end":2,"text":"hi"}]}', "no start time or text"),
+        ("big.json", b'{"segments":[{"start":' + b"9" * 400 + b',"end":2,"text":"hi"}]}', "no start time"),
+        ("neg.json", b'{"segments":[{"start_ms":-5000,"start":null,"text":"hi."}]}', "no start time"),
+        ("inf.tsv", b"start\tend\ttext\n1e400\t2\thello\n", "not a time: '1e400'"),
+        ("neg.tsv", b"start\ttext\n-5\thello\n", "not a time: '-5'"),
+        ("sup.tsv", "start\ttext\n²\thello\n".encode(), "not a time: '²'"),
+        ("long.csv", b'start,end,text\n1,2,"' + b"a" * 140_000 + b'"\n', "not a readable CSV table"),
+        ("secs.txt", b"[0.00s --> 4.20s] hi.\n[" + b"9" * 309 + b"s --> 5s] x.\n", ""),
+        ("short.csv", b"start,text,end\n1,hello there\n", ""),  # a row without its end: no end
+        ("sur.json", b'{"segments":[{"start":1,"end":2,"text":"a \\ud800 b.","speaker":"Eve\\n\\n7"}]}', ""),
+    ],
+)
+def test_hostile_recogniser_outputs_are_clear_errors(
+    tmp_path: Path, name: str, data: bytes, message: str
+) -> None:
+    src = tmp_path / name
+    src.write_bytes(data)
+    code, out = run("convert", str(src), "-o", str(tmp_path / "o.json"))
+    assert "internal error" not in out and message in out
+    assert code == (1 if message else 0), out
+    if code == 0:  # valid JSON out, one-line speakers, no lone surrogate
+        import json
+
+        cues = json.loads((tmp_path / "o.json").read_text(encoding="utf-8"))["cues"]
+        assert all("\n" not in (c["speaker"] or "") for c in cues)
+
+
+def test_a_file_name_that_is_not_utf8_is_written_in_json_and_reports(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    bad = os.fsdecode(bytes(folder) + b"/bad\xffname.txt")
+    Path(bad).write_text(RESTART)
+    (folder / "good.txt").write_text(RESTART)
+    code, out = run("convert", bad, "-o", str(tmp_path / "o.json"), "--report", str(tmp_path / "r.json"))
+    assert code == 0 and "internal error" not in out
+    code, out = run("convert", str(folder), "--out-dir", str(tmp_path / "out"), "--to", "srt,json",
+                    "--report", str(tmp_path / "batch.json"), "-j", "1")  # fmt: skip
+    assert code == 0 and "2 converted" in out

@@ -27,6 +27,8 @@ __all__ = [
     "read_bytes",
     "read_text",
     "refuse_inputs",
+    "utf8",
+    "valid_text",
     "walk_folder",
 ]
 
@@ -236,7 +238,27 @@ def atomic_write_bytes(path: str | Path, data: bytes, *, protect: Iterable[str |
 
 
 def atomic_write_text(path: str | Path, text: str, *, protect: Iterable[str | Path] = ()) -> None:
-    atomic_write_bytes(path, text.encode("utf-8"), protect=protect)
+    atomic_write_bytes(path, utf8(text), protect=protect)
+
+
+def utf8(text: str) -> bytes:
+    """``text`` as UTF-8; a character UTF-8 cannot hold (a lone surrogate: a file name's undecodable
+    byte, a ``\\ud800`` escape in a JSON input) is written as ``?`` rather than failing the write."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace")
+
+
+def valid_text(text: str) -> str:
+    """``text`` with every lone surrogate (from a ``\\ud800`` escape in JSON) replaced by U+FFFD."""
+    if text.isascii():
+        return text
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
 
 
 def walk_folder(

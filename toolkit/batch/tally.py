@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
-from ..io import LiveLine, atomic_writer
+from ..io import LiveLine, atomic_writer, utf8
 from ..timecode import format_duration
 from .job import FileResult, Outcome
 
@@ -113,7 +113,7 @@ class Spool:
     def add(self, result: FileResult) -> None:
         self._fh.seek(0, os.SEEK_END)
         self._offsets[result.index] = self._fh.tell()
-        self._fh.write(json.dumps(result_entry(result), ensure_ascii=False).encode("utf-8") + b"\n")
+        self._fh.write(utf8(json.dumps(result_entry(result), ensure_ascii=False)) + b"\n")
 
     def entries(self) -> Iterator[dict[str, Any]]:
         """Every recorded file, in input order (files never run, after an interrupt, are left out)."""
@@ -130,9 +130,9 @@ def write_report(path: str, header: dict[str, Any], spool: Spool) -> None:
     """Stream the report to a temp file next to ``path`` and rename it into place (atomic)."""
     with atomic_writer(path) as fh:
         head = json.dumps({**header, "files": []}, ensure_ascii=False, indent=2)
-        fh.write((head[: head.rindex("[]")] + "[").encode("utf-8"))
+        fh.write(utf8(head[: head.rindex("[]")] + "["))
         for i, entry in enumerate(spool.entries()):
-            fh.write((("," if i else "") + "\n    " + json.dumps(entry, ensure_ascii=False)).encode("utf-8"))
+            fh.write(utf8(("," if i else "") + "\n    " + json.dumps(entry, ensure_ascii=False)))
         fh.write(b"\n  ]\n}\n")
 
 

@@ -11,6 +11,8 @@ import json
 import re
 from collections import defaultdict
 
+from ..io import valid_text
+
 __all__ = [
     "MAX_MEETING_SPEAKERS",
     "MEETING_SHARE",
@@ -92,10 +94,11 @@ def metadata_speech(text: str) -> tuple[str | None, str] | None:
         return None
     try:
         record = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     spoken = record.get("spokenText") if isinstance(record, dict) else None
     if not isinstance(spoken, str):
         return None
     name = record.get("speakerName")
-    return (name.strip() or None) if isinstance(name, str) else None, " ".join(spoken.split())
+    speaker = " ".join(valid_text(name).split()) or None if isinstance(name, str) else None
+    return speaker, " ".join(valid_text(spoken).split())

@@ -62,7 +62,10 @@ _ENTITY = re.compile(r"&(?:#\d{1,6}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,
 
 
 def _clock(seconds: str) -> str:
-    return format_vtt(round(float(seconds) * 1000))
+    value = float(seconds)
+    if not value < 1e7:  # hundreds of digits (inf): not a time, left for the timestamp reader to refuse
+        return seconds + "s"
+    return format_vtt(round(value * 1000))
 
 
 _TAB_ROW = re.compile(

@@ -13,17 +13,20 @@ import csv
 import io
 import itertools
 import json
+import math
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..errors import ParseError
+from ..io import valid_text
 from ..model import Turn, Word
 from ..timecode import TimecodeError, parse_timestamp
 
 __all__ = ["read_structured"]
 
 _HEADER_SPLIT = re.compile(r"\t|,")
+_DIGITS = re.compile(r"[0-9]{1,15}\Z")  # what int() reads as a time in milliseconds ("²".isdigit() too)
 
 
 def read_structured(text: str, *, path: str) -> tuple[tuple[Turn, ...], str] | None:
@@ -37,16 +40,27 @@ def read_structured(text: str, *, path: str) -> tuple[tuple[Turn, ...], str] | N
     return None
 
 
+MAX_SECONDS = 1e7  # about 116 days: a time past it is not a recording's (1e400 is inf, NaN is no time)
+
+
 def _seconds_to_ms(value: Any) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
-    return max(0, round(float(value) * 1000))
+    try:
+        seconds = float(value)
+    except OverflowError:  # an integer of hundreds of digits
+        return None
+    if not math.isfinite(seconds) or abs(seconds) > MAX_SECONDS:
+        return None
+    return max(0, round(seconds * 1000))
 
 
 def _segment_turn(seg: Mapping[str, Any], n: int) -> Turn | None:
     start = _seconds_to_ms(seg.get("start"))
     if start is None and "start_ms" in seg:
-        start = seg["start_ms"] if isinstance(seg["start_ms"], int) else None
+        given = seg["start_ms"]
+        ok = isinstance(given, int) and not isinstance(given, bool) and 0 <= given <= MAX_SECONDS * 1000
+        start = given if ok else None
     text = seg.get("text")
     if start is None or not isinstance(text, str) or not text.strip():
         return None
@@ -66,7 +80,7 @@ def _segment_turn(seg: Mapping[str, Any], n: int) -> Turn | None:
                 break
             words.append(Word(token.strip(), ws, we))
     return Turn(
-        speaker=speaker.strip() if isinstance(speaker, str) and speaker.strip() else None,
+        speaker=" ".join(speaker.split()) or None if isinstance(speaker, str) else None,  # one line, always
         start_ms=start,
         text=" ".join(text.split()),
         line=n,
@@ -77,8 +91,8 @@ def _segment_turn(seg: Mapping[str, Any], n: int) -> Turn | None:
 
 def _json(text: str, path: str) -> tuple[tuple[Turn, ...], str] | None:
     try:
-        data = json.loads(text)
-    except ValueError:
+        data = json.loads(text, object_hook=_valid_strings)
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than Python's stack: not segments
         return None
     segments: Any = data.get("segments") if isinstance(data, dict) else data
     if not isinstance(segments, list) or not segments or not all(isinstance(s, Mapping) for s in segments):
@@ -91,11 +105,18 @@ def _json(text: str, path: str) -> tuple[tuple[Turn, ...], str] | None:
     return tuple(turns), "segments-json"
 
 
+def _valid_strings(obj: dict[str, Any]) -> dict[str, Any]:
+    """A JSON object whose strings hold no lone surrogate (a ``\\ud800`` escape): U+FFFD instead."""
+    return {k: valid_text(v) if isinstance(v, str) else v for k, v in obj.items()}
+
+
 def _cell_ms(value: str, unit_ms: bool) -> int:
     value = value.strip()
     if ":" in value:
         return parse_timestamp(value)
     number = float(value)
+    if not math.isfinite(number) or number < 0 or number > (MAX_SECONDS * 1000 if unit_ms else MAX_SECONDS):
+        raise ValueError(value)
     return round(number) if unit_ms else round(number * 1000)
 
 
@@ -131,7 +152,10 @@ def _table(text: str, path: str) -> tuple[tuple[Turn, ...], str] | None:
     i_speaker = _column(header, _SPEAKER_COLUMNS)
     rows: list[tuple[int, list[str]]] = []
     reader = csv.reader(io.StringIO("\n".join(lines[1:])), delimiter=sep) if sep == "," else None
-    parsed = list(reader) if reader is not None else None
+    try:
+        parsed = list(reader) if reader is not None else None
+    except csv.Error as exc:  # a quoted field past the csv module's limit, a NUL, ...
+        raise ParseError(f"not a readable CSV table: {exc}", path=path) from None
     for n, line in enumerate(lines[1:], start=2):
         if not line.strip():
             continue
@@ -145,10 +169,11 @@ def _table(text: str, path: str) -> tuple[tuple[Turn, ...], str] | None:
             raise ParseError(
                 f"a row with {len(cells)} columns, the header has {len(header)}", path=path, line=n
             )
-        rows.append((n, cells))
+        rows.append((n, cells + [""] * (len(header) - len(cells))))  # an end or speaker left out: empty
     # whisper's TSV counts milliseconds; a table in seconds has fractions or segments under ~100 s
     numbers = [r[1][i_start].strip() for r in rows if ":" not in r[1][i_start]]
-    unit_ms = bool(numbers) and all(x.isdigit() for x in numbers) and _looks_like_ms(rows, i_start, i_end)
+    integers = bool(numbers) and all(_DIGITS.match(x) for x in numbers)
+    unit_ms = integers and _looks_like_ms(rows, i_start, i_end)
     turns: list[Turn] = []
     for n, cells in rows:
         try:
@@ -183,6 +208,6 @@ def _looks_like_ms(rows: Sequence[tuple[int, list[str]]], i_start: int, i_end: i
     if spans:
         spans.sort()
         return spans[len(spans) // 2] >= 100
-    starts = [int(c[i_start]) for _, c in rows if c[i_start].strip().isdigit()]
+    starts = [int(c[i_start]) for _, c in rows if _DIGITS.match(c[i_start].strip())]
     steps = sorted(b - a for a, b in itertools.pairwise(starts))
     return bool(steps) and steps[len(steps) // 2] >= 100

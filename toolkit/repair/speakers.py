@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError, ParseError
-from ..io import read_text
+from ..io import read_text, valid_text
 from .params import DEFAULT_PARAMS, RepairParams
 from .speaker_names import (
     NameKey,
@@ -293,12 +293,15 @@ def load_speaker_map(path: str | Path) -> dict[str, str]:
     if stripped.startswith("{"):
         try:
             data = json.loads(stripped)
+        except RecursionError:
+            raise ParseError("speaker mapping is nested too deep to be names", path=str(path)) from None
         except json.JSONDecodeError as exc:
             msg = f"speaker mapping is not valid JSON: {exc.msg}"
             raise ParseError(msg, path=str(path), line=exc.lineno) from None
         if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
             raise ParseError("speaker mapping must be a JSON object of names to names", path=str(path))
-        return {k.strip(): v.strip() for k, v in data.items()}
+        # one line each, no lone surrogate (a "\\ud800" escape): a name goes into every caption
+        return {" ".join(valid_text(k).split()): " ".join(valid_text(v).split()) for k, v in data.items()}
     out: dict[str, str] = {}
     for n, raw in enumerate(text.split("\n"), start=1):
         line = raw.strip()
