@@ -266,3 +266,66 @@ def test_a_file_name_that_is_not_utf8_is_written_in_json_and_reports(tmp_path: P
     code, out = run("convert", str(folder), "--out-dir", str(tmp_path / "out"), "--to", "srt,json",
                     "--report", str(tmp_path / "batch.json"), "-j", "1")  # fmt: skip
     assert code == 0 and "2 converted" in out
+
+
+_HUGE = "1" * 4301  # more digits than int() reads
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        (
+            "h.srt",
+            f"1\n{_HUGE}:00:01,000 --> {_HUGE}:00:02,000\nHi.\n\n2\n00:00:03,000 --> 00:00:04,000\nThere.\n",
+        ),
+        (
+            "h.vtt",
+            f"WEBVTT\n\n{_HUGE}:00:01.000 --> {_HUGE}:00:02.000\nHi.\n\n00:00:03.000 --> 00:00:04.000\nOk.\n",
+        ),
+        ("r.vtt", f"WEBVTT\n\nREGION\nid:a\nlines:{_HUGE}\n\n00:00:01.000 --> 00:00:02.000 region:a\nHi.\n"),
+    ],
+)
+def test_numbers_of_thousands_of_digits_in_caption_files(tmp_path: Path, name: str, text: str) -> None:
+    src = tmp_path / name
+    src.write_text(text, encoding="utf-8")
+    for out in ("o.srt", "o.vtt", "o.json"):
+        code, output = run("convert", str(src), "-o", str(tmp_path / out))
+        assert code == 0 and "internal error" not in output
+    code, output = run("validate", str(src), "--format", "json")
+    assert code in (0, 1) and "internal error" not in output
+
+
+def test_ass_styles_are_read_as_pysubs2_reads_them_in_linear_time() -> None:
+    """ass._fragments gives parse_tags' fragments and styles (resets included) one block at a time."""
+    import random
+
+    import pysubs2
+    from pysubs2.formats.substation import parse_tags
+
+    from toolkit.captions.delivery.ass import _fragments
+
+    line_style, named = pysubs2.SSAStyle(), {"Alt": pysubs2.SSAStyle(italic=True, bold=True)}
+    tags = [
+        "\\i1",
+        "\\i0",
+        "\\b1",
+        "\\b0",
+        "\\u1",
+        "\\s1",
+        "\\r",
+        "\\rAlt",
+        "\\rNope",
+        "\\p1",
+        "\\p0",
+        "\\fnArial",
+    ]
+    rng = random.Random(5)
+
+    def flat(frags: list[tuple[str, pysubs2.SSAStyle]]) -> list[tuple[object, ...]]:
+        return [(f, s.italic, s.bold, s.underline, s.strikeout, s.drawing, s.fontname) for f, s in frags]
+
+    for _ in range(500):
+        blocks = ["{" + "".join(rng.choices(tags, k=rng.randint(0, 4))) + "}" + rng.choice(["", "a", "b c"])
+                  for _ in range(rng.randint(0, 8))]  # fmt: skip
+        text = rng.choice(["", "x"]) + "".join(blocks)
+        assert flat(_fragments(text, line_style, named)) == flat(parse_tags(text, line_style, named)), text

@@ -79,7 +79,7 @@ def parse_timestamp(text: str, *, fps: float | None = None, allow_minutes_overfl
     return ms + _frac_ms(frac)
 
 
-_CAPTION_TS = re.compile(r"^(?:(?P<h>\d+):)?(?P<m>\d{1,2}):(?P<s>\d{1,2})(?:[.,:](?P<frac>\d{1,3}))?$")
+_CAPTION_TS = re.compile(r"^(?:(?P<h>\d{1,9}):)?(?P<m>\d{1,2}):(?P<s>\d{1,2})(?:[.,:](?P<frac>\d{1,3}))?$")
 
 
 def parse_caption_time(text: str) -> int:
@@ -94,8 +94,8 @@ def parse_caption_time(text: str) -> int:
     return ((hours * 60 + minutes) * 60 + seconds) * 1000 + _frac_ms(m["frac"])
 
 
-_STRICT_VTT = re.compile(r"^(?:\d{2,}:)?[0-5]\d:[0-5]\d\.\d{3}$")
-_STRICT_SRT = re.compile(r"^\d{2,}:[0-5]\d:[0-5]\d,\d{3}$")
+_STRICT_VTT = re.compile(r"^(?:\d{2,9}:)?[0-5]\d:[0-5]\d\.\d{3}$")
+_STRICT_SRT = re.compile(r"^\d{2,9}:[0-5]\d:[0-5]\d,\d{3}$")
 
 
 def is_strict_vtt(text: str) -> bool:

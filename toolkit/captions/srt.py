@@ -97,7 +97,9 @@ def srt_markup_to_vtt(text: str, lost: list[str], classes: dict[str, str]) -> tu
     return "".join(out), alignment
 
 
-_STRICT_TIMING = re.compile(r"(\d{2,}):([0-5]\d):([0-5]\d),(\d{3}) --> (\d{2,}):([0-5]\d):([0-5]\d),(\d{3})")
+# hours: up to nine digits (more is no recording's time, and int() refuses 4,300 digits)
+_HMS = r"(\d{2,9}):([0-5]\d):([0-5]\d),(\d{3})"
+_STRICT_TIMING = re.compile(rf"{_HMS} --> {_HMS}")
 
 
 def _well_formed(text: str, path: str, encoding: str) -> Captions | None:

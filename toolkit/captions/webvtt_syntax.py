@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 _WS = " \t\n\f\r"  # ASCII whitespace
@@ -30,6 +31,8 @@ def read_timestamp(text: str, pos: int) -> tuple[int, int] | None:
     if pos >= n or not ("0" <= text[pos] <= "9"):
         return None
     s1, pos = digits(pos)
+    if len(s1) > 9:  # a billion hours: no recording's time (and int() refuses 4,300 digits)
+        return None
     v1 = int(s1)
     hours_first = len(s1) != 2 or v1 > 59
     if pos >= n or text[pos] != ":":
@@ -121,7 +124,7 @@ def parse_region(text: str) -> Region:
                 width = pct
         elif name == "lines":
             if value.isascii() and value.isdigit():
-                lines = int(value)
+                lines = int(value) if len(value) <= 9 else 10**9  # "lines:" and 5,000 digits: very many
         elif name in ("regionanchor", "viewportanchor"):
             if "," not in value:
                 continue
@@ -175,7 +178,7 @@ def _line_setting(value: str) -> tuple[float, bool, str] | None:
     return number, snap, align
 
 
-def cue_box(settings: tuple[tuple[str, str], ...], regions: tuple[str, ...] = ()) -> CueBox:
+def cue_box(settings: tuple[tuple[str, str], ...], regions: AbstractSet[str] = frozenset()) -> CueBox:
     """The layout the settings give, by the spec's rules: invalid values are ignored as browsers do.
 
     ``regions`` are the ids of the file's regions (a ``region:`` naming no region is ignored).

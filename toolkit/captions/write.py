@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -115,7 +116,7 @@ def _write_vtt(doc: Captions, path: str | None) -> tuple[str, list[Finding]]:
 # --- SRT -------------------------------------------------------------------------------------------------
 
 
-def placement(cue: Caption, regions: tuple[str, ...]) -> tuple[int, bool]:
+def placement(cue: Caption, regions: AbstractSet[str]) -> tuple[int, bool]:
     """The ``{\\anN}`` number nearest the cue's settings (2 = bottom centre), and whether it is exact."""
     if not cue.settings:
         return 2, True
@@ -210,9 +211,9 @@ def _srt_tag(tag: StartTag, lost: set[str]) -> tuple[str, str | None]:
     return "", None
 
 
-def region_ids(doc: Captions) -> tuple[str, ...]:
+def region_ids(doc: Captions) -> frozenset[str]:
     """The ids of the document's WebVTT regions (what :func:`placement` reads a ``region:`` setting by)."""
-    return tuple(parse_region(b.text.partition("\n")[2]).id for b in doc.blocks if b.kind == "REGION")
+    return frozenset(parse_region(b.text.partition("\n")[2]).id for b in doc.blocks if b.kind == "REGION")
 
 
 def _write_srt(doc: Captions, speaker_style: str, path: str | None) -> tuple[str, list[Finding]]:
