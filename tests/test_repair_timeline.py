@@ -184,3 +184,37 @@ def test_durations_in_messages_read_right() -> None:
         "5 min 22 s",
         "1 h 02 min",
     ]
+
+
+def test_shifts_in_one_pass_equal_shifts_one_by_one() -> None:
+    """blocks._shift_turns composes the time-base shifts (x -> max(0, x + s)) instead of a pass per shift."""
+    import random
+
+    from toolkit.model import Turn
+    from toolkit.repair.order.blocks import _shift_turns
+
+    class State:  # what _shift_turns uses of a TimelineState
+        def __init__(self, turns: list[Turn]) -> None:
+            self.turns = turns
+
+        def at(self, t: Turn, ms: int) -> Turn:
+            return t.retimed(ms)
+
+    rng = random.Random(3)
+    for _ in range(300):
+        n = rng.randint(1, 30)
+        turns = [
+            Turn("A", rng.choice([None, rng.randint(0, 90_000)]), f"t{i}.", line=i + 1) for i in range(n)
+        ]
+        shifts = [(rng.randrange(n), rng.randint(-60_000, 60_000)) for _ in range(rng.randint(0, 6))]
+        if rng.random() < 0.7:
+            shifts.sort(key=lambda s: s[0])  # the usual order; the other is the one-by-one path
+        naive = list(turns)
+        for start, shift in shifts:
+            for i in range(start, n):
+                t = naive[i]
+                if t.start_ms is not None:
+                    naive[i] = t.retimed(max(0, t.start_ms + shift))
+        state = State(list(turns))
+        _shift_turns(state, shifts)  # type: ignore[arg-type]
+        assert state.turns == naive

@@ -11,6 +11,8 @@ Moves and shifts are collected in a :class:`_Reordering` and applied once every 
 from __future__ import annotations
 
 import bisect
+import itertools
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -267,11 +269,31 @@ def _apply_rest_shift(
 
 def _apply_reordering(state: TimelineState, pending: _Reordering) -> None:
     """Carry out the shifts, then put the moved blocks in their places."""
-    for start, shift in pending.shift_from:
-        for i in range(start, len(state.turns)):
-            t = state.turns[i]
-            if t.start_ms is not None:
-                state.turns[i] = state.at(t, max(0, t.start_ms + shift))
+    _shift_turns(state, pending.shift_from)
     if pending.order_key:
         keyed = sorted(range(len(state.turns)), key=lambda i: pending.order_key.get(i, (float(i), 0)))
         state.turns = [state.turns[i] for i in keyed]
+
+
+def _shift_turns(state: TimelineState, shifts: Sequence[tuple[int, int]]) -> None:
+    """Move every timed turn from each ``(start index, shift)`` on by the shift (never below 0), the shifts
+    in order. In one pass over the turns (a transcript pasted in 1,600 restarting chunks made 1,600 passes
+    over 16,000 turns): shifting by ``s`` is ``x -> max(0, x + s)``, and a run of them composes to
+    ``x -> max(low, x + total)``, so each turn moves once, by the shifts that start at or before it."""
+    if not shifts:
+        return
+    if any(a[0] > b[0] for a, b in itertools.pairwise(shifts)):  # out of order: one pass per shift
+        for start, shift in shifts:
+            for i in range(start, len(state.turns)):
+                t = state.turns[i]
+                if t.start_ms is not None:
+                    state.turns[i] = state.at(t, max(0, t.start_ms + shift))
+        return
+    low, total, k = -math.inf, 0, 0
+    for i in range(shifts[0][0], len(state.turns)):
+        while k < len(shifts) and shifts[k][0] <= i:
+            low, total = max(0.0, low + shifts[k][1]), total + shifts[k][1]
+            k += 1
+        t = state.turns[i]
+        if t.start_ms is not None:
+            state.turns[i] = state.at(t, int(max(low, t.start_ms + total)))
