@@ -45,6 +45,11 @@ _NOTICE = re.compile(
     r"^[ \t]*(?:[A-Z][\w.'’\-]*,?[ \t]+){1,4}"  # a name, capitalised word by word ("Miller, Nick")
     r"(?:started|stopped|paused|resumed)[ \t]+(?:transcription|recording)[ \t]*$"
 )
+# direction marks, joiners and isolates that a page puts at a line's start (a right-to-left page's RLM):
+# invisible, and in front of a speaker label they hide it
+_MARKS = [*range(0x200B, 0x2010), *range(0x202A, 0x202F), 0x2060, *range(0x2066, 0x206A), 0xFEFF]
+_MARK_CHARS = "".join(map(chr, _MARKS))
+_LEADING_MARKS = re.compile(f"^[{_MARK_CHARS}]+")
 _TS = r"\d{1,3}(?::\d{1,2}){1,3}(?:[.,]\d{1,3})?"
 # exporters' ways of writing a timestamp line, rewritten to a form the layouts read (the line keeps its
 # number; nothing is dropped): YouTube .sbv "0:00:05.000,0:00:08.460", Whisper "[0.00s --> 4.20s]" and
@@ -226,6 +231,8 @@ def clean_lines(lines: Sequence[str], *, path: str) -> tuple[list[str], list[Fin
             note("transcript metadata", n, meta)
     for n, raw in enumerate(lines, start=1):
         line = raw
+        if line[:1] in _MARK_CHARS:  # invisible marks before a label: "\u200fBob [00:00:05]" is Bob's turn
+            line = _LEADING_MARKS.sub("", line)
         if "\\" in line and _MD_ESCAPE.search(line):
             line = _MD_ESCAPE.sub(r"\1", line)  # Markdown escapes: what the page shows
         if "&" in line and _ENTITY.search(line):
