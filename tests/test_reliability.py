@@ -124,6 +124,8 @@ def test_special_files_are_not_read(restart: Path, tmp_path: Path) -> None:
     assert "not a regular file" in (tmp_path / "report.json").read_text()
     code, out = run("validate", str(folder))
     assert code == 2 and "not a regular file" in out
+    code, out = run("convert", str(restart), "--media", str(fifo), "-o", str(tmp_path / "m.srt"))
+    assert code == 1 and "not a regular file" in out  # a pipe as media: ffmpeg's probe would block
 
 
 def test_a_voice_name_ending_in_a_dash_gives_valid_webvtt(tmp_path: Path) -> None:

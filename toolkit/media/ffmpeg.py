@@ -66,6 +66,8 @@ def check_input(path: str | os.PathLike[str]) -> Path:
         raise MediaError("no such media file", path=str(path))
     if p.is_dir():
         raise MediaError("is a directory, not a media file", path=str(path))
+    if not p.is_file():  # a named pipe would block the reader forever
+        raise MediaError("not a regular file (a pipe, device or socket): not read", path=str(path))
     return p
 
 
