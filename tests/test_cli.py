@@ -209,8 +209,11 @@ def test_output_format_must_match_the_file_and_report_cannot_clobber_it(tmp_path
     code, _, err = run("convert", str(SEED), "--to", "vtt", "-o", str(out))
     assert code == 2 and "does not match" in err and not out.exists()
     code, _, err = run("convert", str(SEED), "-o", str(out), "--report", str(out))
+    assert code == 1 and "overwrite" in err and not out.exists()  # exit 1: nothing written
+    out.write_text("1\n00:00:00,000 --> 00:00:01,000\nKept.\n", encoding="utf-8")
+    code, _, err = run("convert", str(SEED), "-o", str(out), "--report", str(out))
     assert code == 1 and "overwrite" in err
-    assert pysrt.open(str(out), error_handling=pysrt.ERROR_RAISE)[0].start.ordinal == 0  # still the SRT
+    assert pysrt.open(str(out), error_handling=pysrt.ERROR_RAISE)[0].text == "Kept."  # the file is untouched
 
 
 def test_sync_keeps_the_input_format() -> None:

@@ -863,7 +863,8 @@ def test_unstamped_labelled_turns_of_a_speaker_never_stamped_are_their_own_turns
 
 
 def test_invisible_marks_before_a_speaker_label_do_not_hide_it() -> None:
-    text = "\u200fAlice [00:00:01] Hello there.\n\u200fBob [00:00:05] Fine thanks.\n\u200dAlice [00:00:09] Good.\n"
+    text = "\u200fAlice [00:00:01] Hello there.\n\u200fBob [00:00:05] Fine thanks.\n"
+    text += "\u200dAlice [00:00:09] Good.\n"
     doc = parse_text(text)
     assert [(t.speaker, t.text) for t in doc.turns] == [
         ("Alice", "Hello there."),

@@ -86,6 +86,13 @@ def test_write_failures_are_output_errors(restart: Path, tmp_path: Path) -> None
         timeout=60,
     )
     assert closed.returncode == 1 and b"standard output is closed" in closed.stderr
+    (tmp_path / "afile").write_text("")
+    code, out = run(
+        "convert", str(restart), "-o", str(tmp_path / "o.srt"), "--report", str(tmp_path / "afile" / "r.json")
+    )
+    assert code == 1 and "cannot write here" in out
+    assert not (tmp_path / "o.srt").exists()  # exit 1: nothing written, not the output without its report
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
 
 
 def test_caption_file_without_a_readable_cue_is_not_converted(tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import sys
@@ -9,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from ..io import atomic_write_text, write_stdout
+from ..io import atomic_writer, utf8, write_stdout
 from ..pipeline import (
     FORMATS,
     SPEAKER_STYLES,
@@ -259,21 +260,21 @@ def _convert_one(
     text, findings = render_with_findings(result, fmt)
     result = dataclasses.replace(result, findings=findings)
     inputs = [path, *(p for p in (options.media, speakers_path) if p)]
-    if output and output != "-":
-        atomic_write_text(output, text, protect=inputs)
-    else:
-        write_stdout(text)
-    if report:
-        atomic_write_text(
-            report,
-            json.dumps(result_to_json(result), ensure_ascii=False, indent=2) + "\n",
-            protect=[*inputs, *([output] if output and output != "-" else [])],
-        )
-    if review_path:
-        from ..review import write_review  # lazy: the page's media overlay loads numpy (50 ms at start-up)
+    written = [output] if output and output != "-" else []
+    # every file is written to a temporary one first and renamed only when all were written: a report or
+    # review that cannot be written leaves no output either (exit 1: nothing written)
+    with contextlib.ExitStack() as staged:
+        if written:
+            staged.enter_context(atomic_writer(output or "", protect=inputs)).write(utf8(text))
+        if report:
+            body = json.dumps(result_to_json(result), ensure_ascii=False, indent=2) + "\n"
+            staged.enter_context(atomic_writer(report, protect=[*inputs, *written])).write(utf8(body))
+        if review_path:
+            from ..review import write_review  # lazy: the media overlay loads numpy (50 ms at start-up)
 
-        written = [output] if output and output != "-" else []
-        write_review(result, review_path, protect=[*inputs, *written, *([report] if report else [])])
+            write_review(result, review_path, protect=[*inputs, *written, *([report] if report else [])])
+    if not written:
+        write_stdout(text)
     if not quiet:
         click.echo(summary_line(result, output if output and output != "-" else None), err=True)
         for line in finding_lines(result.findings):
