@@ -338,3 +338,31 @@ def test_ass_styles_are_read_as_pysubs2_reads_them_in_linear_time() -> None:
                   for _ in range(rng.randint(0, 8))]  # fmt: skip
         text = rng.choice(["", "x"]) + "".join(blocks)
         assert flat(_fragments(text, line_style, named)) == flat(parse_tags(text, line_style, named)), text
+
+
+@pytest.mark.parametrize(
+    ("data", "text", "encoding"),
+    [
+        # UTF-8 lines and cp1252 lines pasted together: each line in its own encoding
+        (b"WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nH\xc3\xa9llo there\n\n00:00:03.000 --> 00:00:04.000\n"
+         b"F\xefne th\xe4nks\n", "Fïne thänks", "utf-8, some lines cp1252"),
+        # a short Western file chardet takes for Greek
+        ("1\n00:00:01,000 --> 00:00:02,000\nété café\n".encode("cp1252"), "été café", "cp1252"),
+        ("1\n00:00:01,000 --> 00:00:02,000\nПривет, как дела?\n".encode("cp1251"), "Привет, как дела?",
+         "cp1251"),
+        ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHéllo.\n".encode("utf-32"), "Héllo.", "utf-32"),
+    ],
+)  # fmt: skip
+def test_caption_files_in_legacy_and_mixed_encodings(
+    tmp_path: Path, data: bytes, text: str, encoding: str
+) -> None:
+    import json
+
+    src = tmp_path / "in.srt"
+    src.write_bytes(data)
+    code, out = run("convert", str(src), "-o", str(tmp_path / "o.json"))
+    assert code == 0, out
+    result = json.loads((tmp_path / "o.json").read_text(encoding="utf-8"))
+    assert result["cues"][-1]["text"] == text
+    p002 = [f["data"]["encoding"] for f in result["findings"] if f["code"] == "P002"]
+    assert p002 == [encoding]

@@ -28,6 +28,7 @@ from .webvtt import CueBox, Region, cue_box, parse_webvtt
 from .write import dumps, format_for
 
 __all__ = [
+    "MIXED_ENCODING",
     "Block",
     "Caption",
     "Captions",
@@ -44,6 +45,7 @@ __all__ = [
     "parse_webvtt",
     "plain_text",
     "voices",
+    "writing_encoding",
 ]
 
 _BOMS = (
@@ -75,15 +77,68 @@ def decode_caption_bytes(data: bytes, *, path: str = "<input>") -> tuple[str, st
         pass
     if data[1::2].count(0) > 0.3 * len(data) / 2 or data[0::2].count(0) > 0.3 * len(data) / 2:
         return decode_bytes(data, path=path)  # UTF-16 without a BOM
+    mixed = _mixed_utf8(data)
+    if mixed is not None:
+        return mixed, MIXED_ENCODING
     import chardet  # lazy: 15 ms at start-up, and only a legacy code page needs it
 
-    guess = chardet.detect(data[:65536]).get("encoding") or "cp1252"
+    detected = chardet.detect(data[:65536])
+    guess = detected.get("encoding") or "cp1252"
+    if (detected.get("confidence") or 0.0) < _WEAK_GUESS and _reads_as_cp1252(data):
+        guess = "cp1252"  # a short Western file: chardet's weak guess read "été" as Greek "ιtι"
     for name in (guess, "cp1252"):
         try:
             return data.decode(name), codecs.lookup(name).name
         except (UnicodeDecodeError, LookupError):
             continue
     return data.decode("latin-1"), "latin-1"
+
+
+_WEAK_GUESS = 0.2  # chardet's confidence under which a file that reads as cp1252 text is taken as such
+_CP1252_PUNCTUATION = frozenset("¿¡«»€£°–—“”‘’…·×©®")
+_WORD = re.compile(r"[^\W\d_]+")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+
+
+def _reads_as_cp1252(data: bytes) -> bool:
+    """Whether ``data`` read as cp1252 looks like Western text: every non-ASCII character a letter or
+    Western punctuation (Polish cp1250 read so gives "Za¿ó³æ": ³ is no letter), and no word of three
+    letters or more without an ASCII one (Russian cp1251 read so gives "Ïðèâåò"; French gives "été")."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    if not all(c.isalpha() or c in _CP1252_PUNCTUATION for c in text if not c.isascii()):
+        return False
+    words = _WORD.findall(text)
+    return not any(len(w) >= 3 and not w.isascii() and not _ASCII_LETTER.search(w) for w in words)
+
+
+# a file of UTF-8 lines and cp1252 lines: what its encoding is called (P002); written back as UTF-8
+MIXED_ENCODING = "utf-8, some lines cp1252"
+
+
+def _mixed_utf8(data: bytes) -> str | None:
+    """A file pasted together from UTF-8 and cp1252 parts (``Héllo`` in UTF-8, ``Fïne`` in cp1252): each
+    line in the encoding it decodes in, when the UTF-8 lines hold non-ASCII text of their own; else
+    ``None`` (a legacy code page throughout is chardet's to name: a guess over the whole file there reads
+    each cp1252 ``ï`` with the letter after it as one Big5 character)."""
+    lines = data.split(b"\n")
+    utf8_text = bad = 0
+    out: list[str] = []
+    for line in lines:
+        try:
+            out.append(line.decode("utf-8"))
+            utf8_text += not line.isascii()
+        except UnicodeDecodeError:
+            out.append(line.decode("cp1252", "replace"))
+            bad += 1
+    return "\n".join(out) if utf8_text and bad else None
+
+
+def writing_encoding(encoding: str) -> str:
+    """The encoding a file read in ``encoding`` is written back in (a mixed file: UTF-8)."""
+    return "utf-8" if encoding == MIXED_ENCODING else encoding
 
 
 def detect_format(text: str, path: str | None = None) -> str | None:

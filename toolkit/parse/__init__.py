@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..io import STDIN, decode_bytes, read_text
 from ..model import Document, Finding
-from ..rules import finding
+from ..rules import encoding_finding
 from .caption_files import CaptionBlock, captions_to_turns, scan_captions
 from .detect import ensure_normalised, kind_from_extension, sniff_kind
 from .layouts import LAYOUTS, Layout, detect_layout
@@ -80,9 +80,7 @@ def _parse_normalised(
         lines.pop()
     findings: list[Finding] = []
     if encoding.lower() not in _UTF8:
-        findings.append(
-            finding("P002", f"the file is not UTF-8; it was read as {encoding}", path=path, encoding=encoding)
-        )
+        findings.append(encoding_finding(encoding, path))
     confidence: float | None = None
     structured = read_structured(text, path=path) if kind == "transcript" and layout is None else None
     if structured is not None:

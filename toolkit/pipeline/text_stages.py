@@ -12,6 +12,7 @@ caption file's conversion skips them and the ~110 ms their imports take. So are 
 
 from __future__ import annotations
 
+import codecs
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
@@ -26,7 +27,7 @@ from ..errors import ParseError
 from ..io import STDIN, read_input
 from ..model import Document, Finding, Turn
 from ..profiles import LANGUAGE_PROFILES, PROFILES
-from ..rules import finding
+from ..rules import encoding_finding, finding
 from ..timecode import format_clock
 from .conversion import DELIVERY_INPUTS, ConvertOptions, ConvertResult
 
@@ -258,6 +259,8 @@ def _looks_like_captions(data: bytes) -> bool:
     head = data[:65536]
     if b"-->" in head or b"WEBVTT" in head[:16]:
         return True
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):  # UTF-32 (a BOM names it)
+        return "-->" in head[: len(head) // 4 * 4].decode("utf-32", "replace")
     return b"-\x00-\x00>" in head or b"\x00-\x00-\x00>" in head  # UTF-16 (the decoder checks the rest)
 
 
@@ -269,6 +272,8 @@ def convert_captions(captions: Captions, options: ConvertOptions) -> ConvertResu
         raise ParseError(f"{what}: nothing to convert", path=captions.path)
     captions, merged = merge_rolling(captions)
     findings = [*captions.findings, *merged]
+    if captions.encoding.lower() not in ("utf-8", "utf-8-sig", "ascii"):  # as a transcript's (P002)
+        findings.insert(0, encoding_finding(captions.encoding, captions.path or "<input>"))
     findings.extend(check_document(captions, profile=options.profile, duration_ms=options.duration_ms))
     doc = Document(
         path=captions.path or "<input>",

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..captions import decode_caption_bytes, detect_format, loads
+from ..captions import decode_caption_bytes, detect_format, loads, writing_encoding
 from ..captions.document import plain_text
 from ..errors import ParseError
 from ..io import read_bytes
@@ -107,4 +107,4 @@ def rewrite_times(captions: CaptionTimes, starts_ms: Sequence[int], ends_ms: Seq
         )
     data = "".join(parts)
     # a BOM the decoder consumed (UTF-8-sig, UTF-16/32) is written back by the codec itself
-    return data.encode(captions.encoding)
+    return data.encode(writing_encoding(captions.encoding))
