@@ -236,6 +236,7 @@ def test_c012_unescaped_markup_in_vtt(line: str, bare: list[str]) -> None:
     assert codes(found) == ["C012"]
     assert found[0].data["characters"] == bare
     assert found[0].line == 4  # header, blank, timing, then the text line
+    assert ("(it hides '< b')" in found[0].message) == (line == "a < b")  # the words no player shows
 
 
 def test_c012_not_for_entities_tags_or_srt() -> None:

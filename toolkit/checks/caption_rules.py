@@ -237,9 +237,13 @@ def check_markup(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[F
                 shown = " and ".join(repr(ch) for ch in bare)
                 escapes = " and ".join({"&": "&amp;", "<": "&lt;"}[ch] for ch in bare)
                 # a bare '<' opens a tag and hides text; a bare '&' is shown as it is by every browser
+                hidden = ""
+                if "<" in bare:  # what the tag it opens swallows: shown by no player, carried by no writer
+                    swallowed = rest[rest.index("<") :].split(">", 1)[0]
+                    hidden = f" (it hides {swallowed[:40]!r}{'...' if len(swallowed) > 40 else ''})"
                 yield finding(
                     "C012",
-                    f"cue {n}: bare {shown} in line {i}; write {escapes}",
+                    f"cue {n}: bare {shown} in line {i}{hidden}; write {escapes}",
                     severity=None if "<" in bare else Severity.INFO,
                     path=ctx.path,
                     line=b.line + i,
