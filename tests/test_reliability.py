@@ -366,3 +366,13 @@ def test_caption_files_in_legacy_and_mixed_encodings(
     assert result["cues"][-1]["text"] == text
     p002 = [f["data"]["encoding"] for f in result["findings"] if f["code"] == "P002"]
     assert p002 == [encoding]
+
+
+def test_a_name_near_the_length_limit_converts(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    long_name = "a" * 250
+    (folder / f"{long_name}.txt").write_text(RESTART)
+    code, out = run("convert", str(folder), "--out-dir", str(tmp_path / "out"), "--to", "srt,json", "-j", "1")
+    assert code == 0, out
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [f"{long_name}.json", f"{long_name}.srt"]

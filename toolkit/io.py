@@ -175,8 +175,9 @@ def atomic_path(
         # writer is dead (or the file is old), never one another run is writing now. Created as
         # tempfile.mkstemp does (O_EXCL, mode 0600, a random part), without importing tempfile
         owner = temp_owner()
+        short = _short_name(target)
         for _ in range(100):
-            name = str(target.parent / f".{target.name}.{os.urandom(4).hex()}.{owner}{suffix}")
+            name = str(target.parent / f".{short}.{os.urandom(4).hex()}.{owner}{suffix}")
             try:
                 fd = os.open(name, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
                 break
@@ -198,6 +199,18 @@ def atomic_path(
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _short_name(target: Path, limit: int = 150) -> str:
+    """``target``'s name for its temp file: as it is, or cut to ``limit`` bytes with its extension kept (a
+    254-byte name is legal, the temp name around it would not be)."""
+    name = target.name
+    if len(os.fsencode(name)) <= limit:
+        return name
+    stem = target.stem
+    while stem and len(os.fsencode(stem + "~" + target.suffix)) > limit:
+        stem = stem[:-1]
+    return stem + "~" + target.suffix
 
 
 def temp_owner() -> str:
