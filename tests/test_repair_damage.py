@@ -357,6 +357,7 @@ RECOVERY_RATE = {"move": 0.98, "corrupt": 0.98, "shift": 0.97}  # some cases hav
 @example(191972974)  # dup_run: the same, a remnant sentence left and removed only on a second pass
 @example(861205897)  # glue: "de-escalate" reworded as one word, once counted as two changes (a new sentence)
 @example(2877)  # corrupt: a turn "moved" next to itself (its stamp clamped), retimed on a 2nd pass
+@example(1135374)  # dup_run: the copied exchange's middle turn, reworded past every anchor, kept apart
 def test_damage_is_repaired(seed: int) -> None:
     """Every case keeps the guarantees; text damage and missing timestamps are recovered exactly."""
     for k, case in enumerate(_cases(seed)):

@@ -62,13 +62,35 @@ def _pair_whole_turns(ix: SentenceIndex, run: DuplicateRun, pairs: Pairs, p: Rep
 
 
 def _pair_gaps(ix: SentenceIndex, pairs: Pairs, p: RepairParams) -> None:
-    """The sentences between two consecutive pairs, paired as two groups when the gap is short."""
+    """The sentences between two consecutive pairs, paired as two groups when the gap is short, or when it
+    is whole turns on both sides (the same speakers' turns between two paired turns: a long middle turn
+    of a copied exchange, reworded past every anchor, is still the copy's)."""
     ordered = sorted(pairs)
     for (a1, b1), (a2, b2) in itertools.pairwise(ordered):
-        if a2 - a1 > 1 and b2 - b1 > 1 and (a2 - a1) <= 2 * p.max_step and (b2 - b1) <= 2 * p.max_step:
+        if a2 - a1 <= 1 or b2 - b1 <= 1:
+            continue
+        short = (a2 - a1) <= 2 * p.max_step and (b2 - b1) <= 2 * p.max_step
+        if short or _whole_turns_alike(ix, range(a1 + 1, a2), range(b1 + 1, b2)):
             sim = _group_similarity(ix, a1 + 1, a2 - 1, b1 + 1, b2 - 1, p)
             if sim is not None:
                 _pair_groups(ix, pairs, a1 + 1, a2 - 1, b1 + 1, b2 - 1, sim, p)
+
+
+def _whole_turns_alike(ix: SentenceIndex, ga: range, gb: range) -> bool:
+    """Sentences ``ga`` and ``gb`` are each whole turns, as many on both sides, by the same speakers."""
+    turns_a = _whole_turns(ix, ga)
+    turns_b = _whole_turns(ix, gb)
+    if turns_a is None or turns_b is None or len(turns_a) != len(turns_b):
+        return False
+    return [ix.turns[t].speaker for t in turns_a] == [ix.turns[t].speaker for t in turns_b]
+
+
+def _whole_turns(ix: SentenceIndex, group: range) -> list[int] | None:
+    """The turns whose sentences are exactly ``group``, or None when it cuts a turn."""
+    first, last = ix.sents[group.start].turn, ix.sents[group.stop - 1].turn
+    if ix.spans[first].start != group.start or ix.spans[last].stop != group.stop:
+        return None
+    return list(range(first, last + 1))
 
 
 def _extend(ix: SentenceIndex, base: Pairs, backwards_first: bool, p: RepairParams) -> Pairs:
