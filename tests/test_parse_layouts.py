@@ -871,3 +871,18 @@ def test_invisible_marks_before_a_speaker_label_do_not_hide_it() -> None:
         ("Bob", "Fine thanks."),
         ("Alice", "Good."),
     ]
+
+
+def test_a_name_line_below_each_time_range_names_the_turn() -> None:
+    """DaVinci Resolve's transcript: the time range, the speaker, then the text, each on its own line."""
+    text = (
+        "[00:00:03:18 - 00:00:08:08]\nJoe\nWelcome to the show, everyone.\n\n"
+        "[00:00:08:10 - 00:00:12:00]\nAnna\nThanks Joe, glad to be here.\n\n"
+        "[00:00:12:05 - 00:00:15:00]\nJoe\nLet us begin.\n"
+    )
+    doc = parse_text(text, fps=25)
+    assert [(t.speaker, t.start_ms, t.end_ms, t.text) for t in doc.turns] == [
+        ("Joe", 3720, 8320, "Welcome to the show, everyone."),
+        ("Anna", 8400, 12000, "Thanks Joe, glad to be here."),
+        ("Joe", 12200, 15000, "Let us begin."),
+    ]

@@ -109,36 +109,48 @@ def plain_labels(lines: Sequence[str]) -> dict[int, str]:
     return found
 
 
-def time_line_headers(lines: Sequence[str], layout: Layout) -> dict[int, str]:
-    """Name lines above the time lines of a layout whose turn starts are a time alone on its line (Otter's
-    web copy: ``Sidney Buckner``, ``0:00``, then the text, each on its own line): ``{line: name}``.
+def time_line_headers(lines: Sequence[str], layout: Layout) -> tuple[set[int], dict[int, str]]:
+    """Name lines above or below the time lines of a layout whose turn starts are a time alone on its line:
+    Otter's web copy (``Sidney Buckner``, ``0:00``, then the text) or DaVinci Resolve's transcript
+    (``[00:00:03:18 - 00:00:08:08]``, ``Joe``, then the text), each on its own line. Returns the name
+    lines (1-based, to leave out of the text) and ``{line: name}`` marks for
+    :func:`~toolkit.parse.word_level.with_headers` (a mark names the turns after its line).
 
-    Taken only when the file is written that way: a name line above at least :data:`HEADER_SHARE` of the
-    time lines, some name used twice or more (YouTube's chapter titles above their times are each used
-    once), and at most :data:`MAX_LABELLED_SPEAKERS` names."""
-    found: dict[int, str] = {}
-    time_lines = 0
-    last: int | None = None  # the last non-blank line before this one
-    for i, raw in enumerate(lines):
-        line = raw.strip()
-        if not line:
-            continue
-        if any(p.match(line) for p in layout.starts):
-            time_lines += 1
-            if last is not None:
-                m = _HEADER.match(lines[last].strip())
-                if m and plausible_name(m["name"], strict=True):
-                    found[last + 1] = m["name"]
-        last = i
+    Taken only when the file is written that way: a name line in the same place at at least
+    :data:`HEADER_SHARE` of the time lines, some name used twice or more (YouTube's chapter titles above
+    their times are each used once), and at most :data:`MAX_LABELLED_SPEAKERS` names."""
+    filled = [i for i, raw in enumerate(lines) if raw.strip()]
+    is_time = [any(p.match(lines[i].strip()) for p in layout.starts) for i in filled]
+    times = [k for k, t in enumerate(is_time) if t]
+    above: dict[int, str] = {}
+    below: dict[int, str] = {}
+    for k in times:
+        if k > 0 and not is_time[k - 1] and (name := _header_name(lines[filled[k - 1]])):
+            above[filled[k - 1] + 1] = name
+        # below: the line right after the time line, with text after it (else the name is the text)
+        text_after = k + 2 < len(filled) and not is_time[k + 1] and not is_time[k + 2]
+        if text_after and filled[k + 1] == filled[k] + 1 and (name := _header_name(lines[filled[k + 1]])):
+            below[filled[k] + 1] = name  # keyed by the time line; the name line is the next one
+    if _headers_hold(above, len(times)):
+        return set(above), dict(above)
+    if _headers_hold(below, len(times)):
+        return {line + 1 for line in below}, {line - 1: name for line, name in below.items()}
+    return set(), {}
+
+
+def _header_name(raw: str) -> str | None:
+    m = _HEADER.match(raw.strip())
+    return m["name"] if m and plausible_name(m["name"], strict=True) else None
+
+
+def _headers_hold(found: dict[int, str], time_lines: int) -> bool:
     names = list(found.values())
-    if (
-        not found
-        or len(found) < HEADER_SHARE * time_lines
-        or len(set(names)) > MAX_LABELLED_SPEAKERS
-        or max(names.count(n) for n in set(names)) < 2
-    ):
-        return {}
-    return found
+    return (
+        bool(found)
+        and len(found) >= HEADER_SHARE * time_lines
+        and len(set(names)) <= MAX_LABELLED_SPEAKERS
+        and max(names.count(n) for n in set(names)) >= 2
+    )
 
 
 def _person(label: str) -> str:

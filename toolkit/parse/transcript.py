@@ -50,13 +50,15 @@ def parse_transcript(
     tried: dict[str, StartCache] = {}
     detected, counts = detect_layout(lines, record=tried)
     layout = _chosen_layout(detected, counts, force, lines, path=path)
-    headers: dict[int, str] = {}
+    headers: dict[int, str] = {}  # {line: name}: the turns after the line are the name's
+    names_at: set[int] = set()  # the lines that hold those names (not text)
     if layout.name == "word-level":  # "Ann Lee" alone above her words: a speaker header, not a word
         headers = word_headers(lines)
-    elif layout.header_only and not layout.speakers:  # "Ann Lee" alone above a time line: her turn's header
-        headers = time_line_headers(lines, layout)
-    if headers:
-        lines = ["" if i + 1 in headers else ln for i, ln in enumerate(lines)]
+        names_at = set(headers)
+    elif layout.header_only and not layout.speakers:  # "Ann Lee" alone above or below a time line
+        names_at, headers = time_line_headers(lines, layout)
+    if names_at:
+        lines = ["" if i + 1 in names_at else ln for i, ln in enumerate(lines)]
     start_cache = tried.get(layout.name, {})  # each line is matched against the layout once, not per pass
     if not labelled:  # "Name: text" lines name turns: of a layout without names, or the ones left unstamped
         labelled = plain_labels(lines)
