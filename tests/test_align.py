@@ -265,6 +265,18 @@ def test_fallback_snap_prefers_the_longer_pause_near_the_estimate() -> None:
     assert snap_to_onset(index, 2700, 2500, 0) == 2700
 
 
+def test_a_fallback_sentence_keeps_its_estimate_over_a_far_onset_after_a_short_pause() -> None:
+    """Noise or reverberation can fill a sentence's own pause: an onset 2.5 s from the estimate after a
+    160 ms pause is no likelier than the estimate (the fallback's choice, may_stay); a 1.2 s pause 5.2 s
+    away still is a sentence break. Estimate 5000 ms, previous sentence 10 s: expected error 2 s."""
+    short = _index("1" * 234 + "0" * 16 + "1" * 650 + "0" * 120 + "1" * 300)
+    assert onsets(short, 0, 20_000) == [(2500, 160), (10_200, 1200)]
+    assert snap_to_onset(short, 5000, 0, 10_000) == 2500  # the old rule: the one onset in reach
+    assert snap_to_onset(short, 5000, 0, 10_000, may_stay=True) == 10_200  # the long pause wins
+    no_long = _index("1" * 234 + "0" * 16 + "1" * 1070)
+    assert snap_to_onset(no_long, 5000, 0, 10_000, may_stay=True) == 5000  # the estimate stays
+
+
 def test_sentence_start_moves_back_to_a_soft_onset() -> None:
     # a pause until 1000 ms, then speech; the engine starts the sentence at 1160 ms
     index = _index("1" * 50 + "0" * 50 + "1" * 100)

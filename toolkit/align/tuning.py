@@ -84,7 +84,10 @@ class AlignParams:
     silent_span_share: float = 0.3  # a fallback span with less speech than this share is timed by the clock
     fallback_snap_ms: int = 1_200  # a fallback turn's cursor moves to a pause at most this far from its end
     snap_sigma_ms: int = 500  # a fallback sentence start's expected error: this ...
-    snap_sigma_share: float = 0.25  # ... plus this share of the previous sentence's duration ...
+    # ... plus this share of the previous sentence's duration (68 fallback sentence starts of the real
+    # recordings in ten conditions: 87 % of the estimates within one such error, 67 of 68 within two; at
+    # 0.25, 93 % and all: too wide, far onsets after short pauses won) ...
+    snap_sigma_share: float = 0.15
     pause_unit_ms: int = 250  # ... and an onset after a pause this long is worth one such error
 
     # ---- progress
