@@ -886,3 +886,23 @@ def test_a_name_line_below_each_time_range_names_the_turn() -> None:
         ("Anna", 8400, 12000, "Thanks Joe, glad to be here."),
         ("Joe", 12200, 15000, "Let us begin."),
     ]
+
+
+def test_a_directory_name_last_first_with_an_organisation_is_a_speaker() -> None:
+    """Teams writes a directory's "Last, First (Organisation)"; without the organisation the comma form
+    (a name, then a role) needs two name words, so "Well, Tucker  0:12" stays text."""
+    text = (
+        "Nick Miller   0:03\nHello everyone.\n\n"
+        "Takeshima, Rey (Contoso)   0:12\nStructural review is done.\n\n"
+        "Nick Miller   0:18\nGreat, thanks Rey.\n\n"
+        "Takeshima, Rey (Contoso)   0:22\nNothing from our side.\n"
+    )
+    doc = parse_text(text)
+    assert [(t.speaker, t.start_ms) for t in doc.turns] == [
+        ("Nick Miller", 3000),
+        ("Takeshima, Rey", 12000),
+        ("Nick Miller", 18000),
+        ("Takeshima, Rey", 22000),
+    ]
+    roles = [f.data for f in doc.findings if f.code == "P007"]
+    assert [(d["canonical"], d["role"]) for d in roles] == [("Takeshima, Rey", "Contoso")]

@@ -92,8 +92,12 @@ ROLE_FORMS: tuple[RoleForm, ...] = (
     ),
 )
 _ROLE = "|".join(form.pattern.replace("(?P<role>", "(?:") for form in ROLE_FORMS)
+# a directory's "Last, First" before an organisation in parentheses (Teams: "Takeshima, Rey (Contoso)");
+# without the parentheses "Takeshima, Rey" reads as the comma form (a name and a role) and is refused
+_LAST_FIRST = rf",[ \t]*{_WORDS.format(n=1)}(?={ROLE_FORMS[0].pattern.replace('(?P<role>', '(?:')})"
+_LAST_FIRST_PART = {"paren": f"(?:{_LAST_FIRST})?", "comma": ""}
 # a speaker label: a name, optionally with a role (the whole label is the group ``name``)
-NAME = rf"(?P<name>{_NAME_WORDS}(?:{_ROLE})?)"
+NAME = rf"(?P<name>{_NAME_WORDS}(?:{_LAST_FIRST})?(?:{_ROLE})?)"
 NAME_BARE = NAME.replace("(?P<name>", "(?:")  # the same label, without the group
 _SEP = r"[ \t]*(?:[:\-–—][ \t]*)?"
 # an optional end time: "[00:00.000 --> 00:04.000]" (Whisper), "[00:00:05 - 00:00:09]"
@@ -281,7 +285,10 @@ _OPENERS = frozenset(
     }
 )
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})  # "Martin Luther King, Jr." is a name, not a role
-_LABELS = tuple((form, re.compile(rf"^(?P<name>{_NAME_WORDS}){form.pattern}$")) for form in ROLE_FORMS)
+_LABELS = tuple(
+    (form, re.compile(rf"^(?P<name>{_NAME_WORDS}{_LAST_FIRST_PART[form.name]}){form.pattern}$"))
+    for form in ROLE_FORMS
+)
 # a generic label, not a person: with a person's name as its role ("Speaker 1 (Dr. Smith)"), the name is
 # the speaker and the generic label is what is reported
 _PLACEHOLDER = re.compile(
@@ -331,8 +338,8 @@ def plausible_name(name: str, *, strict: bool = False) -> bool:
     names = base.split()
     if len(names) < form.min_name_words or len(words) > 6 or len(role) > 40:
         return False
-    if form.no_opener and names[0].lower() in _OPENERS:
-        return False
+    if (form.no_opener or "," in base) and names[0].rstrip(",").lower() in _OPENERS:
+        return False  # "Well, sure (laughs)" opens a sentence; "Takeshima, Rey (Contoso)" is a name
     if form.capitalised and not all(w[0].isupper() or w[0].isdigit() or w in _CONNECTORS for w in words):
         return False
     return _plausible_words(base, strict=True)
