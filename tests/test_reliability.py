@@ -262,6 +262,8 @@ def test_hostile_recogniser_outputs_are_clear_errors(
 
         cues = json.loads((tmp_path / "o.json").read_text(encoding="utf-8"))["cues"]
         assert all("\n" not in (c["speaker"] or "") for c in cues)
+        if name == "sur.json":
+            assert cues[0]["text"] == "a \ufffd b." and cues[0]["speaker"] == "Eve 7"
 
 
 def test_a_file_name_that_is_not_utf8_is_written_in_json_and_reports(tmp_path: Path) -> None:
@@ -340,6 +342,10 @@ def test_ass_styles_are_read_as_pysubs2_reads_them_in_linear_time() -> None:
         assert flat(_fragments(text, line_style, named)) == flat(parse_tags(text, line_style, named)), text
 
 
+def _two_cues(a: str, b: str) -> str:
+    return f"1\n00:00:01,000 --> 00:00:02,000\n{a}\n\n2\n00:00:03,000 --> 00:00:04,000\n{b}\n"
+
+
 @pytest.mark.parametrize(
     ("data", "text", "encoding"),
     [
@@ -351,6 +357,12 @@ def test_ass_styles_are_read_as_pysubs2_reads_them_in_linear_time() -> None:
         ("1\n00:00:01,000 --> 00:00:02,000\nПривет, как дела?\n".encode("cp1251"), "Привет, как дела?",
          "cp1251"),
         ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000\nHéllo.\n".encode("utf-32"), "Héllo.", "utf-32"),
+        # legacy files with a line that happens to be valid UTF-8 ("谢谢" in GBK reads "лл"): not mixed
+        (_two_cues("你好，我们走吧。", "谢谢").encode("gbk"), "谢谢", "gb18030"),
+        (_two_cues("맛있어요", "치킨!").encode("euc-kr"), "치킨!", "cp949"),
+        # Central European: accented Latin letters are not another script (chardet is right)
+        ("1\n00:00:01,000 --> 00:00:02,000\nDěkuji, máte pravdu. Přijdu zítra večer.\n".encode("cp1250"),
+         "Děkuji, máte pravdu. Přijdu zítra večer.", "iso8859-2"),
     ],
 )  # fmt: skip
 def test_caption_files_in_legacy_and_mixed_encodings(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
@@ -82,10 +83,9 @@ def decode_caption_bytes(data: bytes, *, path: str = "<input>") -> tuple[str, st
         return mixed, MIXED_ENCODING
     import chardet  # lazy: 15 ms at start-up, and only a legacy code page needs it
 
-    detected = chardet.detect(data[:65536])
-    guess = detected.get("encoding") or "cp1252"
-    if (detected.get("confidence") or 0.0) < _WEAK_GUESS and _reads_as_cp1252(data):
-        guess = "cp1252"  # a short Western file: chardet's weak guess read "été" as Greek "ιtι"
+    guess = chardet.detect(data[:65536]).get("encoding") or "cp1252"
+    if _mixes_scripts(data, guess) and _reads_as_cp1252(data):
+        guess = "cp1252"  # a short Western file: chardet read "été" as Greek "ιtι"
     for name in (guess, "cp1252"):
         try:
             return data.decode(name), codecs.lookup(name).name
@@ -94,7 +94,6 @@ def decode_caption_bytes(data: bytes, *, path: str = "<input>") -> tuple[str, st
     return data.decode("latin-1"), "latin-1"
 
 
-_WEAK_GUESS = 0.2  # chardet's confidence under which a file that reads as cp1252 text is taken as such
 _CP1252_PUNCTUATION = frozenset("¿¡«»€£°–—“”‘’…·×©®")
 _WORD = re.compile(r"[^\W\d_]+")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
@@ -112,6 +111,22 @@ def _reads_as_cp1252(data: bytes) -> bool:
         return False
     words = _WORD.findall(text)
     return not any(len(w) >= 3 and not w.isascii() and not _ASCII_LETTER.search(w) for w in words)
+
+
+def _mixes_scripts(data: bytes, encoding: str) -> bool:
+    """Whether ``data`` read in ``encoding`` has a word that mixes ASCII letters with letters of another
+    script ("ιtι": Greek and Latin), which no language writes: the code page is wrong. Latin letters with
+    accents stay Latin (Czech read as ISO-8859-2 is right)."""
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    for word in _WORD.findall(text):
+        if word.isascii() or not _ASCII_LETTER.search(word):
+            continue
+        if any(not c.isascii() and not unicodedata.name(c, "").startswith("LATIN") for c in word):
+            return True
+    return False
 
 
 # a file of UTF-8 lines and cp1252 lines: what its encoding is called (P002); written back as UTF-8
@@ -133,7 +148,20 @@ def _mixed_utf8(data: bytes) -> str | None:
         except UnicodeDecodeError:
             out.append(line.decode("cp1252", "replace"))
             bad += 1
-    return "\n".join(out) if utf8_text and bad else None
+    if not (utf8_text and bad):
+        return None
+    # the other lines must read as Western cp1252 text: a GBK file whose "谢谢" happens to be valid UTF-8
+    # ("лл") is a legacy file throughout, chardet's to name
+    legacy = b"\n".join(line for line in lines if not _valid_utf8(line))
+    return "\n".join(out) if _reads_as_cp1252(legacy) else None
+
+
+def _valid_utf8(line: bytes) -> bool:
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def writing_encoding(encoding: str) -> str:
