@@ -906,3 +906,26 @@ def test_a_directory_name_last_first_with_an_organisation_is_a_speaker() -> None
     ]
     roles = [f.data for f in doc.findings if f.code == "P007"]
     assert [(d["canonical"], d["role"]) for d in roles] == [("Takeshima, Rey", "Contoso")]
+
+
+def test_labels_are_people_not_surnames_and_q_and_a_stay_text() -> None:
+    meet = "00:00:00\n\nAnn Lee: Hello everyone.\nBob Lee: Hi Ann.\nAnn Lee: Let us start.\nBob Lee: Sure.\n"
+    assert [t.speaker for t in parse_text(meet).turns] == ["Ann Lee", "Bob Lee", "Ann Lee", "Bob Lee"]
+    interview = (
+        "[00:00:01] Interviewer\nQ: Where were you born?\n\n[00:00:04] Maria Costa\nA: In Lisbon.\n\n"
+        "[00:00:09] Interviewer\nQ: And your parents?\n\n[00:00:12] Maria Costa\nA: Fishermen.\n"
+    )
+    turns = parse_text(interview).turns
+    assert [(t.speaker, t.text[:2]) for t in turns] == [
+        ("Interviewer", "Q:"),
+        ("Maria Costa", "A:"),
+        ("Interviewer", "Q:"),
+        ("Maria Costa", "A:"),
+    ]
+
+
+def test_short_repeated_segments_of_a_youtube_copy_are_text_not_speakers() -> None:
+    segments = ["Hello", "Hello", "Is anybody there", "Yeah", "Goodbye", "Yeah", "Hello", "Goodbye"]
+    text = "".join(f"0:{2 * k:02d}\n{line}\n" for k, line in enumerate(segments))
+    doc = parse_text(text)
+    assert [(t.speaker, t.text) for t in doc.turns] == [(None, line) for line in segments]

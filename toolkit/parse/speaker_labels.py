@@ -87,17 +87,18 @@ def split_inline_labels(drafts: list[TurnDraft]) -> tuple[list[TurnDraft], bool]
     return out, True
 
 
-def plain_labels(lines: Sequence[str]) -> dict[int, str]:
+def plain_labels(lines: Sequence[str], *, min_name_chars: int = 1) -> dict[int, str]:
     """``Name: text`` lines, when the file is written that way: at least :data:`MIN_BOLD_LABELS` of them,
-    every name capitalised word by word, two names or more used twice or more, at most
+    every name capitalised word by word (and ``min_name_chars`` long: a layout with names of its own
+    leaves ``Q:`` and ``A:`` in the text), two names or more used twice or more, at most
     :data:`MAX_LABELLED_SPEAKERS` names, and such lines make up at least a third of the non-blank lines
     (so a quote in an article does not make its speaker a label)."""
     found: dict[int, str] = {}
     for i, ln in enumerate(lines):
         m = _PLAIN_LABEL.match(ln)
-        if m and plausible_name(m["name"].strip(), strict=True):
+        if m and len(m["name"].strip()) >= min_name_chars and plausible_name(m["name"].strip(), strict=True):
             found[i + 1] = m["name"].strip()
-    names = [_person(name) for name in found.values()]  # "JIM SCIUTTO, CNN ANCHOR" is later "SCIUTTO"
+    names = _people(list(found.values()))  # "JIM SCIUTTO, CNN ANCHOR" is later "SCIUTTO"
     text_lines = sum(1 for ln in lines if ln.strip())
     if (
         len(found) < MIN_BOLD_LABELS
@@ -124,9 +125,14 @@ def time_line_headers(lines: Sequence[str], layout: Layout) -> tuple[set[int], d
     times = [k for k, t in enumerate(is_time) if t]
     above: dict[int, str] = {}
     below: dict[int, str] = {}
+    previous = -1  # the index (in ``filled``) of the time line before
     for k in times:
-        if k > 0 and not is_time[k - 1] and (name := _header_name(lines[filled[k - 1]])):
+        # above: the line before the time line, after the previous turn's own text (in a YouTube copy the
+        # line before a time line is the previous segment's text, which may be "Hello")
+        own_line = previous < 0 or k - 1 - previous >= 2
+        if k > 0 and own_line and not is_time[k - 1] and (name := _header_name(lines[filled[k - 1]])):
             above[filled[k - 1] + 1] = name
+        previous = k
         # below: the line right after the time line, with text after it (else the name is the text)
         text_after = k + 2 < len(filled) and not is_time[k + 1] and not is_time[k + 2]
         if text_after and filled[k + 1] == filled[k] + 1 and (name := _header_name(lines[filled[k + 1]])):
@@ -153,11 +159,16 @@ def _headers_hold(found: dict[int, str], time_lines: int) -> bool:
     )
 
 
-def _person(label: str) -> str:
-    """Who a label names, for counting: its name without the role, by the last word (a broadcast transcript
-    introduces ``JIM SCIUTTO, CNN ANCHOR`` once, then writes ``SCIUTTO``)."""
-    words = split_label(label)[0].split()
-    return words[-1].casefold() if words else label.casefold()
+def _people(labels: list[str]) -> list[str]:
+    """Who each label names, for counting: its name without the role, and a one-word name as the one
+    longer name that ends with it (a broadcast transcript introduces ``JIM SCIUTTO, CNN ANCHOR`` once,
+    then writes ``SCIUTTO``; ``Ann Lee`` and ``Bob Lee`` stay two people)."""
+    names = [split_label(label)[0].casefold() for label in labels]
+    by_last: dict[str, set[str]] = {}
+    for name in names:
+        if len(name.split()) > 1:
+            by_last.setdefault(name.split()[-1], set()).add(name)
+    return [next(iter(by_last[n])) if len(by_last.get(n, ())) == 1 else n for n in names]
 
 
 def unbold(line: str) -> str:

@@ -60,8 +60,10 @@ def parse_transcript(
     if names_at:
         lines = ["" if i + 1 in names_at else ln for i, ln in enumerate(lines)]
     start_cache = tried.get(layout.name, {})  # each line is matched against the layout once, not per pass
-    if not labelled:  # "Name: text" lines name turns: of a layout without names, or the ones left unstamped
-        labelled = plain_labels(lines)
+    if not labelled and not (layout.speakers and layout.header_only):
+        # "Name: text" lines name turns: of a layout without names, or the ones left unstamped in a layout
+        # with names on its stamped lines (a header line names the text below it: "Q:" there is text)
+        labelled = plain_labels(lines, min_name_chars=1 if not layout.speakers else 3)
     known = known_speakers(layout, lines, start_cache) | frozenset(labelled.values())
     items: list[LineItem] = []
     for i, raw in enumerate(lines):
