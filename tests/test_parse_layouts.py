@@ -929,3 +929,21 @@ def test_short_repeated_segments_of_a_youtube_copy_are_text_not_speakers() -> No
     text = "".join(f"0:{2 * k:02d}\n{line}\n" for k, line in enumerate(segments))
     doc = parse_text(text)
     assert [(t.speaker, t.text) for t in doc.turns] == [(None, line) for line in segments]
+
+
+def test_only_transcript_notes_lose_their_time_and_only_notices_are_dropped() -> None:
+    text = (
+        "Pastor Dan [00:00:01] Open your Bibles to [John 3:16] and read along. [inaudible 00:00:02]\n"
+        "We had hours of tape.\nDr. Patel started transcription\nof all of it in the spring.\n"
+        "Then Dr. Patel started recording\n"
+        "Ann [00:00:09] The meeting starts [at 10:30] sharp.\nNick Miller started recording\n"
+    )
+    doc = parse_text(text)
+    assert [t.text for t in doc.turns] == [
+        "Open your Bibles to [John 3:16] and read along. [inaudible] We had hours of tape. Dr. Patel started "
+        "transcription of all of it in the spring. Then Dr. Patel started recording",
+        "The meeting starts [at 10:30] sharp.",
+    ]
+    assert [f.data["removed"] for f in doc.findings if f.code == "P009"] == [
+        ["Nick Miller started recording"]
+    ]

@@ -239,6 +239,11 @@ def test_c012_unescaped_markup_in_vtt(line: str, bare: list[str]) -> None:
     assert ("(it hides '< b')" in found[0].message) == (line == "a < b")  # the words no player shows
 
 
+def test_c012_names_what_a_bare_lt_hides_up_to_the_next_gt() -> None:
+    found = check(vtt(("00:00:01.000", "00:00:03.000", "If x < y then <i>stop</i> now")), "vtt")
+    assert "(it hides '< y then <i>')" in found[0].message  # a player shows "If x stop now"
+
+
 def test_c012_not_for_entities_tags_or_srt() -> None:
     text = "<c.yellow>Tom &amp; Jerry &#38; &lt;3</c> <00:00:02.000>now"
     assert check(vtt(("00:00:01.000", "00:00:03.000", text)), "vtt") == []

@@ -369,6 +369,11 @@ def finding(
     )
 
 
+def encoding_finding(encoding: str, path: str) -> Finding:
+    """``P002``: the file was not UTF-8 (or only in part), and what it was read as."""
+    return finding("P002", f"the file is not UTF-8; it was read as {encoding}", path=path, encoding=encoding)
+
+
 def _rules(codes: Sequence[str] | None) -> list[Rule]:
     return [r for r in RULES if codes is None or r.code in codes]
 
@@ -436,8 +441,3 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
-
-
-def encoding_finding(encoding: str, path: str) -> Finding:
-    """``P002``: the file was not UTF-8 (or only in part), and what it was read as."""
-    return finding("P002", f"the file is not UTF-8; it was read as {encoding}", path=path, encoding=encoding)

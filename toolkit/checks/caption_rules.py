@@ -239,7 +239,7 @@ def check_markup(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[F
                 # a bare '<' opens a tag and hides text; a bare '&' is shown as it is by every browser
                 hidden = ""
                 if "<" in bare:  # what the tag it opens swallows: shown by no player, carried by no writer
-                    swallowed = rest[rest.index("<") :].split(">", 1)[0]
+                    swallowed = _swallowed(raw)
                     hidden = f" (it hides {swallowed[:40]!r}{'...' if len(swallowed) > 40 else ''})"
                 yield finding(
                     "C012",
@@ -251,6 +251,15 @@ def check_markup(blocks: Sequence[BlockLike], ctx: CaptionContext) -> Iterator[F
                     characters=bare,
                     cue_line=i,
                 )
+
+
+def _swallowed(raw: str) -> str:
+    """The text a bare ``<`` of a WebVTT cue line takes into a tag: from it to the next ``>`` (the spec's
+    tokenizer), or to the line's end."""
+    tags = {m.start() for m in VTT_TAG.finditer(raw)}
+    at = next((i for i, ch in enumerate(raw) if ch == "<" and i not in tags), raw.find("<"))
+    close = raw.find(">", at)
+    return raw[at : close + 1] if close >= 0 else raw[at:]
 
 
 def _voice(b: BlockLike) -> str:

@@ -50,6 +50,24 @@ _NOTICE = re.compile(
 _MARKS = [*range(0x200B, 0x2010), *range(0x202A, 0x202F), 0x2060, *range(0x2066, 0x206A), 0xFEFF]
 _MARK_CHARS = "".join(map(chr, _MARKS))
 _LEADING_MARKS = re.compile(f"^[{_MARK_CHARS}]+")
+_NOTICE_OPENERS = frozenset(
+    ["then", "and", "so", "but", "when", "after", "once", "later", "finally", "now", "yesterday", "today"]
+)
+
+
+def _is_notice(line: str) -> bool:
+    """A meeting tool's notice: a name (not a sentence opener: "Then Dr. Patel started transcription of
+    ..." is speech, and so is a line that goes on) and the event, alone on the line."""
+    m = _NOTICE.match(line)
+    return m is not None and line.split()[0].strip(",").lower() not in _NOTICE_OPENERS
+
+
+def _goes_on(lines: Sequence[str], n: int) -> bool:
+    """Whether the line after line ``n`` (1-based) goes on with the sentence (starts in lower case)."""
+    nxt = lines[n].lstrip() if n < len(lines) else ""
+    return nxt[:1].islower()
+
+
 _TS = r"\d{1,3}(?::\d{1,2}){1,3}(?:[.,]\d{1,3})?"
 # exporters' ways of writing a timestamp line, rewritten to a form the layouts read (the line keeps its
 # number; nothing is dropped): YouTube .sbv "0:00:05.000,0:00:08.460", Whisper "[0.00s --> 4.20s]" and
@@ -265,7 +283,7 @@ def clean_lines(lines: Sequence[str], *, path: str) -> tuple[list[str], list[Fin
         elif "(" in line and _DIRECTION.match(line):
             note("production directions", n, line.strip())
             line = ""
-        elif "tion" in line and _NOTICE.match(line):
+        elif ("transcription" in line or "recording" in line) and _is_notice(line) and not _goes_on(lines, n):
             note("meeting notices", n, line.strip())
             line = ""
         out.append(line)

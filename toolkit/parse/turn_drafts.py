@@ -114,9 +114,13 @@ def drafts_to_turns(
 
 
 # Rev's notes carry the time they were heard: "[inaudible 00:00:11]", "[crosstalk 00:42:43]"; a caption
-# shows the note, "[inaudible]", without the editor's time
+# shows the note, "[inaudible]", without the editor's time. Only such notes, with an HH:MM:SS time:
+# "[John 3:16]" and "[at 10:30]" are the speaker's words
 _NOTE_TIME = re.compile(
-    r"\[(?P<note>[^\W\d_][^\[\]\d]{0,30}?)[ \t]+\d{1,3}(?::\d{1,2}){1,3}(?:[.,]\d{1,3})?\]"
+    r"\[(?P<note>(?:inaudible|crosstalk|unintelligible|indiscernible|overlapping|silence|laughter|laughs|"
+    r"applause|music|foreign(?: language)?|audio cuts out|background noise|phonetic|sic)(?:[ \t]+speech)?)"
+    r"[ \t]+\d{1,2}:\d{2}:\d{2}(?:[.,]\d{1,3})?\]",
+    re.IGNORECASE,
 )
 
 
