@@ -70,10 +70,14 @@ def _pair_gaps(ix: SentenceIndex, pairs: Pairs, p: RepairParams) -> None:
         if a2 - a1 <= 1 or b2 - b1 <= 1:
             continue
         short = (a2 - a1) <= 2 * p.max_step and (b2 - b1) <= 2 * p.max_step
-        if short or _whole_turns_alike(ix, range(a1 + 1, a2), range(b1 + 1, b2)):
+        bounded = max(a2 - a1, b2 - b1) <= _MAX_TURN_GAP  # pairing a gap compares its sentences pairwise
+        if short or (bounded and _whole_turns_alike(ix, range(a1 + 1, a2), range(b1 + 1, b2))):
             sim = _group_similarity(ix, a1 + 1, a2 - 1, b1 + 1, b2 - 1, p)
             if sim is not None:
                 _pair_groups(ix, pairs, a1 + 1, a2 - 1, b1 + 1, b2 - 1, sim, p)
+
+
+_MAX_TURN_GAP = 64  # sentences: a gap of whole turns longer than this is left to the anchors inside it
 
 
 def _whole_turns_alike(ix: SentenceIndex, ga: range, gb: range) -> bool:
