@@ -115,9 +115,9 @@ def _cell_ms(value: str, unit_ms: bool) -> int:
     if ":" in value:
         return parse_timestamp(value)
     number = float(value)
-    if not math.isfinite(number) or number < 0 or number > (MAX_SECONDS * 1000 if unit_ms else MAX_SECONDS):
+    if not math.isfinite(number) or abs(number) > (MAX_SECONDS * 1000 if unit_ms else MAX_SECONDS):
         raise ValueError(value)
-    return round(number) if unit_ms else round(number * 1000)
+    return max(0, round(number) if unit_ms else round(number * 1000))  # "-0.02": 0, as in the JSON
 
 
 # the names tools give their columns (whisper: start/end/text; council and meeting exports: others)
