@@ -947,3 +947,48 @@ def test_only_transcript_notes_lose_their_time_and_only_notices_are_dropped() ->
     assert [f.data["removed"] for f in doc.findings if f.code == "P009"] == [
         ["Nick Miller started recording"]
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "0:00 Okay\nso let us get started\n0:05 Right\nthe first topic\n0:10 Good Question\nwe come back\n",
+        "".join(f"0:{4 * k:02d}\nOh Darling\nline {k} of the song\n" for k in range(6)),  # a refrain
+        "".join(
+            f"0:{4 * k:02d}\nsome text {k}\n" + ("Thank You\n" if k % 2 else "Mary Smith\n") for k in range(6)
+        ),
+        "0:00\nYes\nthe harbour was quiet\n0:04\nYes\nnobody expected it\n0:08\nMary Smith\nsaid hello\n",
+    ],
+)
+def test_short_capitalised_lines_by_time_lines_are_text(text: str) -> None:
+    """A time-text or YouTube copy's short lines ("Okay", a refrain, "Thank You") are no speakers."""
+    doc = parse_text(text)
+    assert all(t.speaker is None for t in doc.turns)
+    words = " ".join(ln for ln in text.splitlines() if ":" not in ln or not ln[0].isdigit())
+    said = " ".join(t.text for t in doc.turns)
+    assert all(w in said for w in words.replace("0:00 ", "").split() if not w[0].isdigit())
+
+
+def test_callouts_are_not_labels_in_a_named_layout_nor_a_caption_file() -> None:
+    text = (
+        "Tucker Carlson (00:05):\nThe harbour was quiet.\nNote: the meeting moved.\n\n"
+        "Lavrov (00:10):\nWarning: this is long.\nNote: second note.\nWarning: again.\nStep 1: mix.\n"
+    )
+    assert [t.speaker for t in parse_text(text).turns] == ["Tucker Carlson", "Lavrov"]
+    cues = [("Note", "fiction."), ("Warning", "flashing lights."), ("Step 1", "mix."), ("Step 1", "again.")]
+    srt = "".join(
+        f"{k + 1}\n00:00:0{k},000 --> 00:00:0{k},500\n{a}: {b}\n\n" for k, (a, b) in enumerate(cues)
+    )
+    assert [(t.speaker, t.text) for t in parse_text(srt).turns] == [(None, f"{a}: {b}") for a, b in cues]
+
+
+def test_an_rtl_mark_before_text_stays_and_only_names_make_notices() -> None:
+    doc = parse_text("0:00\n\u200fCNN \u05d3\u05d9\u05d5\u05d5\u05d7\u05d4.\n0:04\nmore\n")
+    assert doc.turns[0].text.startswith("\u200fCNN")  # the mark keeps the line right to left on screen
+    said = ["We stopped recording", "The Beatles started recording", "Police stopped recording"]
+    text = "Ann [00:00:01] Hello.\n(END QUOTE)\n" + "\n".join(said) + "\nNick Miller stopped recording\n"
+    doc = parse_text(text + "Bob [00:00:09] Bye.\n")
+    assert doc.turns[0].text == "Hello. (END QUOTE) " + " ".join(said)
+    assert [f.data["removed"] for f in doc.findings if f.code == "P009"] == [
+        ["Nick Miller stopped recording"]
+    ]

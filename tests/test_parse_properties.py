@@ -8,6 +8,7 @@ from collections.abc import Callable
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from toolkit.captions.labels import CALLOUT_WORDS
 from toolkit.errors import ToolkitError
 from toolkit.parse import parse_text
 from toolkit.text import is_sentence_end
@@ -16,7 +17,12 @@ Turn4 = tuple[str | None, int, int, str]  # speaker, start_ms, line, text
 
 _word = st.from_regex(r"[a-z]{1,8}", fullmatch=True)
 _name_word = st.from_regex(r"[A-Z][a-z]{1,8}", fullmatch=True)
-names = st.lists(_name_word, min_size=1, max_size=3).map(" ".join)
+# ("Note:" and "Step 1:" open captions without naming anyone: never a meeting's speaker)
+names = (
+    st.lists(_name_word, min_size=1, max_size=3)
+    .map(" ".join)
+    .filter(lambda n: n.split()[0].lower() not in CALLOUT_WORDS)
+)
 _extras = st.sampled_from(["", "", "", " [crosstalk 00:00:01]", " [T]he end", " [inaudible 01:02:03] ok"])
 
 

@@ -14,6 +14,7 @@ from collections import defaultdict
 from ..io import valid_text
 
 __all__ = [
+    "CALLOUT_WORDS",
     "MAX_MEETING_SPEAKERS",
     "MEETING_SHARE",
     "SOUND_WORDS",
@@ -59,6 +60,22 @@ MEETING_SHARE = 0.8  # the share of cues that must open with a name label for th
 MAX_MEETING_SPEAKERS = 20
 
 
+# words that open a caption the way a label does without naming anyone ("Note: ...", "Step 1: ...")
+CALLOUT_WORDS = frozenset(
+    [
+        "note", "notes", "warning", "caution", "tip", "hint", "important", "update", "reminder", "memo",
+        "example", "answer", "question", "q", "a", "source", "step", "chapter", "part", "section", "scene",
+        "act", "title", "summary", "fact", "quote", "translation", "lyrics", "ps", "nb", "fyi", "edit",
+        "spoiler", "trivia", "disclaimer", "credits", "room", "注意", "提示", "注", "警告", "备注",
+    ]
+)  # fmt: skip
+
+
+def _is_callout(name: str) -> bool:
+    words = name.split()
+    return bool(words) and words[0].casefold().rstrip(".") in CALLOUT_WORDS
+
+
 def meeting_labels(texts: list[str]) -> dict[int, tuple[str, str]] | None:
     """Speaker labels in caption text when the whole file follows a meeting tool's convention.
 
@@ -73,7 +90,7 @@ def meeting_labels(texts: list[str]) -> dict[int, tuple[str, str]] | None:
     counts: dict[str, int] = defaultdict(int)
     for k, text in enumerate(texts):
         name, rest = split_speaker(text)
-        if name is not None and rest:
+        if name is not None and rest and not _is_callout(name):
             found[k] = (name, rest)
             counts[name] += 1
     spoken = sum(1 for t in texts if t)

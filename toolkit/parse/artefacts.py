@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from ..model import Finding
 from ..rules import finding
 from ..timecode import format_vtt
+from .layouts import LAYOUTS, match_start, reads_as_speech
 
 __all__ = ["ARTEFACT_TOKENS", "clean_lines", "clean_text"]
 
@@ -35,31 +36,38 @@ _BREAK = re.compile(
     re.IGNORECASE,
 )
 # a broadcast transcript's production directions on their own line (CNN, NPR): "(BEGIN VIDEOTAPE)",
-# "(END VIDEO CLIP)", "(COMMERCIAL BREAK)"; no one says them (sounds such as "(LAUGHTER)" stay: captions
-# describe sounds)
+# "(END VIDEO CLIP)", "(COMMERCIAL BREAK)"; no one says them (sounds such as "(LAUGHTER)", and what a
+# viewer is told, "(BEGIN SPEAKING IN SPANISH)", "(END QUOTE)", stay)
 _DIRECTION = re.compile(
-    r"^[ \t]*\((?:(?:BEGIN|END)[ \t]+[A-Z][A-Z \t\-]{1,30}|(?:COMMERCIAL|NEWS)[ \t]?BREAK)\)[ \t]*$"
+    r"^[ \t]*\((?:(?:BEGIN|END)[ \t]+(?:OF[ \t]+)?"
+    r"(?:VIDEO[ \t]?TAPE|VIDEO[ \t]+CLIP|AUDIO[ \t]+CLIP|AUDIO|VIDEO|CLIP|TAPE|SOUNDBITE|SOUND[ \t]+BITE|SOT|"
+    r"PACKAGE|LIVE[ \t]+FEED)"
+    r"|(?:COMMERCIAL|NEWS)[ \t]?BREAK)\)[ \t]*$"
 )
 # a meeting tool's notices in its transcript (Microsoft Teams): "Nick Miller started transcription"
 _NOTICE = re.compile(
     r"^[ \t]*(?:[A-Z][\w.'’\-]*,?[ \t]+){1,4}"  # a name, capitalised word by word ("Miller, Nick")
-    r"(?:started|stopped|paused|resumed)[ \t]+(?:transcription|recording)[ \t]*$"
+    r"(?P<event>started|stopped|paused|resumed)[ \t]+(?:transcription|recording)[ \t]*$"
 )
 # direction marks, joiners and isolates that a page puts at a line's start (a right-to-left page's RLM):
 # invisible, and in front of a speaker label they hide it
 _MARKS = [*range(0x200B, 0x2010), *range(0x202A, 0x202F), 0x2060, *range(0x2066, 0x206A), 0xFEFF]
 _MARK_CHARS = "".join(map(chr, _MARKS))
 _LEADING_MARKS = re.compile(f"^[{_MARK_CHARS}]+")
-_NOTICE_OPENERS = frozenset(
-    ["then", "and", "so", "but", "when", "after", "once", "later", "finally", "now", "yesterday", "today"]
-)
-
-
 def _is_notice(line: str) -> bool:
-    """A meeting tool's notice: a name (not a sentence opener: "Then Dr. Patel started transcription of
-    ..." is speech, and so is a line that goes on) and the event, alone on the line."""
+    """A meeting tool's notice: a participant's full display name ("Nick Miller", "Miller, Nick"; not
+    "We", "The Beatles", "Then Dr. Patel") and the event, alone on the line."""
     m = _NOTICE.match(line)
-    return m is not None and line.split()[0].strip(",").lower() not in _NOTICE_OPENERS
+    if m is None:
+        return False
+    name = line[: m.start("event")].strip().rstrip(",")
+    words = name.replace(",", " ").split()
+    return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words) and not reads_as_speech(name)
+
+
+def _opens_a_named_turn(line: str) -> bool:
+    """Whether ``line`` starts a turn with a speaker's name in some layout."""
+    return any(lay.speakers and match_start(lay, line) for lay in LAYOUTS if lay.starts)
 
 
 def _goes_on(lines: Sequence[str], n: int) -> bool:
@@ -250,7 +258,9 @@ def clean_lines(lines: Sequence[str], *, path: str) -> tuple[list[str], list[Fin
     for n, raw in enumerate(lines, start=1):
         line = raw
         if line[:1] in _MARK_CHARS:  # invisible marks before a label: "\u200fBob [00:00:05]" is Bob's turn
-            line = _LEADING_MARKS.sub("", line)
+            bare = _LEADING_MARKS.sub("", line)
+            if _opens_a_named_turn(bare.strip()):  # (before text, an RLM keeps its direction on screen)
+                line = bare
         if "\\" in line and _MD_ESCAPE.search(line):
             line = _MD_ESCAPE.sub(r"\1", line)  # Markdown escapes: what the page shows
         if "&" in line and _ENTITY.search(line):

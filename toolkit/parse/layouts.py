@@ -59,6 +59,7 @@ __all__ = [
     "detect_layout",
     "match_start",
     "plausible_name",
+    "reads_as_speech",
     "split_label",
 ]
 
@@ -100,6 +101,7 @@ _LAST_FIRST_PART = {"paren": f"(?:{_LAST_FIRST})?", "comma": ""}
 NAME = rf"(?P<name>{_NAME_WORDS}(?:{_LAST_FIRST})?(?:{_ROLE})?)"
 NAME_BARE = NAME.replace("(?P<name>", "(?:")  # the same label, without the group
 _SEP = r"[ \t]*(?:[:\-–—][ \t]*)?"
+_WORD_SPEAKER = r"(?:Unknown[ \t]+)?Speaker[ \t]+\d{1,3}"  # Word's Transcribe names speakers so
 # an optional end time: "[00:00.000 --> 00:04.000]" (Whisper), "[00:00:05 - 00:00:09]"
 _RANGE = rf"(?:[ \t]*(?:-->|[-–—])[ \t]*(?P<end>{TS}))?"
 BR = rf"\[(?P<ts>{TS}){_RANGE}\]"  # a timestamp (or range) alone in square brackets
@@ -160,11 +162,13 @@ LAYOUTS: tuple[Layout, ...] = (
     ),
     Layout(
         "time-name-line",
-        "[HH:MM:SS] Name on its own line, then text lines (Descript, Trint, Happy Scribe, Word's Transcribe)",
+        "[HH:MM:SS] Name alone, then text lines (Descript, Trint, Happy Scribe; Word: HH:MM:SS Speaker N)",
         "[00:42:28] Tucker Carlson\nSo you believe ...",
         (
             _c(rf"^{BR}[ \t]*(?:[-–—][ \t]*)?{NAME}[ \t]*$"),  # "[00:00:00.24] - Speaker 1" (Happy Scribe)
-            _c(rf"^(?P<ts>{TS})[ \t]+(?:[-–—][ \t]+)?{NAME}[ \t]*$"),  # "00:00:00 Speaker 1" (Word)
+            # "00:00:00 Speaker 1" (Word's Transcribe): without brackets only its own speaker labels, since a
+            # YouTube copy's "0:00 Okay" is a time and text ("so let's start" on the next line)
+            _c(rf"^(?P<ts>{TS})[ \t]+(?:[-–—][ \t]+)?(?P<name>{_WORD_SPEAKER})[ \t]*$"),
         ),
         _BRACKET_SAME,
         header_only=True,
@@ -284,6 +288,52 @@ _OPENERS = frozenset(
         "you",
     }
 )
+# a short line of speech that reads like a name line (capitalised): not a speaker's name
+_INTERJECTIONS = frozenset(
+    [
+        "yeah",
+        "yep",
+        "yup",
+        "right",
+        "good",
+        "great",
+        "hello",
+        "hi",
+        "hey",
+        "oh",
+        "ah",
+        "uh",
+        "um",
+        "goodbye",
+        "bye",
+        "sure",
+        "no",
+        "nope",
+        "please",
+        "sorry",
+        "wow",
+        "hmm",
+        "okay",
+        "ok",
+        "thanks",
+        "thank",
+        "yes",
+        "alright",
+        "indeed",
+        "exactly",
+        "absolutely",
+        "really",
+    ]
+)
+
+
+def reads_as_speech(name: str) -> bool:
+    """Whether a capitalised short line starts like speech ("Thank You", "Oh Darling", "Well Done"),
+    not a name: a sentence opener or an interjection first."""
+    first = name.split()[0].strip(",.!?").lower() if name.split() else ""
+    return first in _OPENERS or first in _INTERJECTIONS
+
+
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})  # "Martin Luther King, Jr." is a name, not a role
 _LABELS = tuple(
     (form, re.compile(rf"^(?P<name>{_NAME_WORDS}{_LAST_FIRST_PART[form.name]}){form.pattern}$"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from .layouts import NAME_BARE, Layout, plausible_name, split_label
+from .layouts import NAME_BARE, Layout, plausible_name, reads_as_speech, split_label
 from .turn_drafts import TurnDraft
 
 __all__ = [
@@ -87,17 +87,23 @@ def split_inline_labels(drafts: list[TurnDraft]) -> tuple[list[TurnDraft], bool]
     return out, True
 
 
-def plain_labels(lines: Sequence[str], *, min_name_chars: int = 1) -> dict[int, str]:
+def plain_labels(lines: Sequence[str], *, known: frozenset[str] | None = None) -> dict[int, str]:
     """``Name: text`` lines, when the file is written that way: at least :data:`MIN_BOLD_LABELS` of them,
-    every name capitalised word by word (and ``min_name_chars`` long: a layout with names of its own
-    leaves ``Q:`` and ``A:`` in the text), two names or more used twice or more, at most
+    every name capitalised word by word, two names or more used twice or more, at most
     :data:`MAX_LABELLED_SPEAKERS` names, and such lines make up at least a third of the non-blank lines
-    (so a quote in an article does not make its speaker a label)."""
+    (so a quote in an article does not make its speaker a label).
+
+    ``known``: the speakers a layout with names of its own stamped; then a label is a turn only when it
+    names one of them or a person by a full name ("Colin Pratt:", a speaker never stamped), not "Note:",
+    "Step 1:", "Mom:" or "Q:" inside a turn."""
     found: dict[int, str] = {}
     for i, ln in enumerate(lines):
         m = _PLAIN_LABEL.match(ln)
-        if m and len(m["name"].strip()) >= min_name_chars and plausible_name(m["name"].strip(), strict=True):
-            found[i + 1] = m["name"].strip()
+        name = m["name"].strip() if m else ""
+        if not name or not plausible_name(name, strict=True):
+            continue
+        if known is None or name in known or _full_name(name):
+            found[i + 1] = name
     names = _people(list(found.values()))  # "JIM SCIUTTO, CNN ANCHOR" is later "SCIUTTO"
     text_lines = sum(1 for ln in lines if ln.strip())
     if (
@@ -117,9 +123,10 @@ def time_line_headers(lines: Sequence[str], layout: Layout) -> tuple[set[int], d
     lines (1-based, to leave out of the text) and ``{line: name}`` marks for
     :func:`~toolkit.parse.word_level.with_headers` (a mark names the turns after its line).
 
-    Taken only when the file is written that way: a name line in the same place at at least
-    :data:`HEADER_SHARE` of the time lines, some name used twice or more (YouTube's chapter titles above
-    their times are each used once), and at most :data:`MAX_LABELLED_SPEAKERS` names."""
+    Taken only when the file is written that way (:func:`_headers_hold`): a name line in the same place
+    at :data:`HEADER_SHARE` of the time lines, two people or more, mostly named twice or more, no line that
+    reads as speech ("Thank You", "Oh Darling"): YouTube's chapter titles and a segment's short lines are
+    text."""
     filled = [i for i, raw in enumerate(lines) if raw.strip()]
     is_time = [any(p.match(lines[i].strip()) for p in layout.starts) for i in filled]
     times = [k for k, t in enumerate(is_time) if t]
@@ -146,16 +153,29 @@ def time_line_headers(lines: Sequence[str], layout: Layout) -> tuple[set[int], d
 
 def _header_name(raw: str) -> str | None:
     m = _HEADER.match(raw.strip())
-    return m["name"] if m and plausible_name(m["name"], strict=True) else None
+    name = m["name"] if m else None
+    return name if name and plausible_name(name, strict=True) and not reads_as_speech(name) else None
 
 
 def _headers_hold(found: dict[int, str], time_lines: int) -> bool:
+    """Name lines make a file's headers when they sit at :data:`HEADER_SHARE` of its time lines, name two
+    to :data:`MAX_LABELLED_SPEAKERS` people, and most of them name someone named twice or more (a refrain
+    under the times is one line; chapter titles are one each)."""
     names = list(found.values())
     return (
-        bool(found)
-        and len(found) >= HEADER_SHARE * time_lines
-        and len(set(names)) <= MAX_LABELLED_SPEAKERS
-        and max(names.count(n) for n in set(names)) >= 2
+        len(found) >= HEADER_SHARE * time_lines
+        and 2 <= len(set(names)) <= MAX_LABELLED_SPEAKERS
+        and sum(1 for n in names if names.count(n) >= 2) > len(names) / 2
+    )
+
+
+def _full_name(name: str) -> bool:
+    """Two to four capitalised words of letters, not speech: "Colin Pratt", not "Step 1" or "Thank You"."""
+    words = split_label(name)[0].split()
+    return (
+        2 <= len(words) <= 4
+        and all(w.replace("'", "").replace("-", "").replace(".", "").isalpha() for w in words)
+        and not reads_as_speech(name)
     )
 
 

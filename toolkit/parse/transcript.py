@@ -63,7 +63,8 @@ def parse_transcript(
     if not labelled and not (layout.speakers and layout.header_only):
         # "Name: text" lines name turns: of a layout without names, or the ones left unstamped in a layout
         # with names on its stamped lines (a header line names the text below it: "Q:" there is text)
-        labelled = plain_labels(lines, min_name_chars=1 if not layout.speakers else 3)
+        stamped = known_speakers(layout, lines, start_cache) if layout.speakers else None
+        labelled = plain_labels(lines, known=stamped)
     known = known_speakers(layout, lines, start_cache) | frozenset(labelled.values())
     items: list[LineItem] = []
     for i, raw in enumerate(lines):
