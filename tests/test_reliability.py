@@ -388,3 +388,18 @@ def test_a_name_near_the_length_limit_converts(tmp_path: Path) -> None:
     code, out = run("convert", str(folder), "--out-dir", str(tmp_path / "out"), "--to", "srt,json", "-j", "1")
     assert code == 0, out
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [f"{long_name}.json", f"{long_name}.srt"]
+
+
+@pytest.mark.parametrize(
+    ("line", "codec", "encoding"),
+    [
+        ("Tucker [00:00:01] Été, café. Où est la gare?", "cp1252", "cp1252"),  # as before: cp1252 first
+        ("Иван [00:00:01] Привет, как дела? Хорошо.", "cp1251", "cp1251"),  # was cp1252 mojibake
+        ("田中 [00:00:01] こんにちは、元気ですか。今日はいい天気です。", "shift_jis", "cp932"),  # refused
+        ("Μαρία [00:00:01] Καλημέρα σας, τι κάνετε;", "cp1253", "cp1253"),
+    ],
+)
+def test_a_transcript_in_a_legacy_code_page_is_read_in_it(line: str, codec: str, encoding: str) -> None:
+    from toolkit.io import decode_bytes
+
+    assert decode_bytes(line.encode(codec)) == (line, encoding)

@@ -8,6 +8,7 @@ import os
 import re
 import stat
 import sys
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, BinaryIO
@@ -22,10 +23,13 @@ __all__ = [
     "atomic_write_text",
     "atomic_writer",
     "decode_bytes",
+    "guess_code_page",
     "is_terminal",
+    "mixes_scripts",
     "normalise_text",
     "read_bytes",
     "read_text",
+    "reads_as_cp1252",
     "refuse_inputs",
     "utf8",
     "valid_text",
@@ -37,7 +41,8 @@ def decode_bytes(data: bytes, *, path: str = "<input>") -> tuple[str, str]:
     """Decode ``data`` and return ``(text, encoding)``.
 
     UTF-8 (with or without BOM) and UTF-16 (with BOM, or detected from NUL bytes) are recognised; other
-    text falls back to cp1252, the usual encoding of old Windows transcripts. Binary data (NUL bytes that
+    text is cp1252, the usual encoding of old Windows transcripts, when it reads as Western text, else the
+    code page chardet names (cp1251, Shift-JIS, ...). Binary data (NUL bytes that
     are not UTF-16, or control characters) raises :class:`InputError`. Newlines are normalised to ``\\n``,
     and NBSP, zero-width characters and the BOM are removed or replaced.
     """
@@ -57,14 +62,70 @@ def decode_bytes(data: bytes, *, path: str = "<input>") -> tuple[str, str]:
         try:
             text, encoding = body.decode("utf-8"), utf8
         except UnicodeDecodeError:
-            try:
-                text, encoding = body.decode("cp1252"), "cp1252"
-            except UnicodeDecodeError as exc:
-                raise InputError(f"cannot decode as UTF-8 or cp1252 (byte {exc.start})", path=path) from None
+            text, encoding = _legacy(body, path)
     bad = sum(1 for ch in text[:4096] if ord(ch) < 32 and ch not in "\t\n\r\f\v")
     if bad > 2:
         raise InputError("looks like a binary file, not text", path=path)
     return normalise_text(text), encoding
+
+
+_CP1252_PUNCTUATION = frozenset("¿¡«»€£°–—“”‘’…·×©®")
+_WORD = re.compile(r"[^\W\d_]+")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+
+
+def reads_as_cp1252(data: bytes) -> bool:
+    """Whether ``data`` read as cp1252 looks like Western text: every non-ASCII character a letter or
+    Western punctuation (Polish cp1250 read so gives "Za¿ó³æ": ³ is no letter), and no word of three
+    letters or more without an ASCII one (Russian cp1251 read so gives "Ïðèâåò"; French gives "été")."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    if not all(c.isalpha() or c in _CP1252_PUNCTUATION for c in text if not c.isascii()):
+        return False
+    words = _WORD.findall(text)
+    return not any(len(w) >= 3 and not w.isascii() and not _ASCII_LETTER.search(w) for w in words)
+
+
+def mixes_scripts(data: bytes, encoding: str) -> bool:
+    """Whether ``data`` read in ``encoding`` has a word that mixes ASCII letters with letters of another
+    script ("ιtι": Greek and Latin), which no language writes: the code page is wrong. Latin letters with
+    accents stay Latin (Czech read as ISO-8859-2 is right)."""
+    try:
+        text = data.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    for word in _WORD.findall(text):
+        if word.isascii() or not _ASCII_LETTER.search(word):
+            continue
+        if any(not c.isascii() and not unicodedata.name(c, "").startswith("LATIN") for c in word):
+            return True
+    return False
+
+
+def guess_code_page(data: bytes) -> str:
+    """chardet's name for the legacy code page of ``data`` (cp1252 when it has none)."""
+    import chardet  # lazy: 15 ms at start-up, and only a legacy code page needs it
+
+    return str(chardet.detect(data[:65536]).get("encoding") or "cp1252")
+
+
+def _legacy(body: bytes, path: str) -> tuple[str, str]:
+    """A transcript that is not UTF-8: cp1252 (old Windows transcripts) when it reads as Western text,
+    else the code page chardet names unless that mixes scripts within a word, else cp1252."""
+    if reads_as_cp1252(body):
+        return body.decode("cp1252"), "cp1252"
+    guess = guess_code_page(body)
+    if guess.lower().replace("-", "") not in ("cp1252", "windows1252") and not mixes_scripts(body, guess):
+        try:
+            return body.decode(guess), codecs.lookup(guess).name
+        except (UnicodeDecodeError, LookupError):
+            pass
+    try:
+        return body.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as exc:
+        raise InputError(f"cannot decode as UTF-8, cp1252 or {guess} (byte {exc.start})", path=path) from None
 
 
 def _guess_utf16(data: bytes, path: str) -> tuple[str, str]:

@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import codecs
 import re
-import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
 from ..errors import InputError
-from ..io import STDIN, decode_bytes, read_input
+from ..io import STDIN, decode_bytes, guess_code_page, mixes_scripts, read_input, reads_as_cp1252
 from ..rules import finding
 from .document import Block, Caption, Captions, plain_text, voices
 from .scan import sniff_kind
@@ -81,10 +80,8 @@ def decode_caption_bytes(data: bytes, *, path: str = "<input>") -> tuple[str, st
     mixed = _mixed_utf8(data)
     if mixed is not None:
         return mixed, MIXED_ENCODING
-    import chardet  # lazy: 15 ms at start-up, and only a legacy code page needs it
-
-    guess = chardet.detect(data[:65536]).get("encoding") or "cp1252"
-    if _mixes_scripts(data, guess) and _reads_as_cp1252(data):
+    guess = guess_code_page(data)
+    if mixes_scripts(data, guess) and reads_as_cp1252(data):
         guess = "cp1252"  # a short Western file: chardet read "été" as Greek "ιtι"
     for name in (guess, "cp1252"):
         try:
@@ -92,41 +89,6 @@ def decode_caption_bytes(data: bytes, *, path: str = "<input>") -> tuple[str, st
         except (UnicodeDecodeError, LookupError):
             continue
     return data.decode("latin-1"), "latin-1"
-
-
-_CP1252_PUNCTUATION = frozenset("¿¡«»€£°–—“”‘’…·×©®")
-_WORD = re.compile(r"[^\W\d_]+")
-_ASCII_LETTER = re.compile(r"[A-Za-z]")
-
-
-def _reads_as_cp1252(data: bytes) -> bool:
-    """Whether ``data`` read as cp1252 looks like Western text: every non-ASCII character a letter or
-    Western punctuation (Polish cp1250 read so gives "Za¿ó³æ": ³ is no letter), and no word of three
-    letters or more without an ASCII one (Russian cp1251 read so gives "Ïðèâåò"; French gives "été")."""
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        return False
-    if not all(c.isalpha() or c in _CP1252_PUNCTUATION for c in text if not c.isascii()):
-        return False
-    words = _WORD.findall(text)
-    return not any(len(w) >= 3 and not w.isascii() and not _ASCII_LETTER.search(w) for w in words)
-
-
-def _mixes_scripts(data: bytes, encoding: str) -> bool:
-    """Whether ``data`` read in ``encoding`` has a word that mixes ASCII letters with letters of another
-    script ("ιtι": Greek and Latin), which no language writes: the code page is wrong. Latin letters with
-    accents stay Latin (Czech read as ISO-8859-2 is right)."""
-    try:
-        text = data.decode(encoding)
-    except (UnicodeDecodeError, LookupError):
-        return False
-    for word in _WORD.findall(text):
-        if word.isascii() or not _ASCII_LETTER.search(word):
-            continue
-        if any(not c.isascii() and not unicodedata.name(c, "").startswith("LATIN") for c in word):
-            return True
-    return False
 
 
 # a file of UTF-8 lines and cp1252 lines: what its encoding is called (P002); written back as UTF-8
@@ -153,7 +115,7 @@ def _mixed_utf8(data: bytes) -> str | None:
     # the other lines must read as Western cp1252 text: a GBK file whose "谢谢" happens to be valid UTF-8
     # ("лл") is a legacy file throughout, chardet's to name
     legacy = b"\n".join(line for line in lines if not _valid_utf8(line))
-    return "\n".join(out) if _reads_as_cp1252(legacy) else None
+    return "\n".join(out) if reads_as_cp1252(legacy) else None
 
 
 def _valid_utf8(line: bytes) -> bool:

@@ -54,6 +54,8 @@ _NOTICE = re.compile(
 _MARKS = [*range(0x200B, 0x2010), *range(0x202A, 0x202F), 0x2060, *range(0x2066, 0x206A), 0xFEFF]
 _MARK_CHARS = "".join(map(chr, _MARKS))
 _LEADING_MARKS = re.compile(f"^[{_MARK_CHARS}]+")
+
+
 def _is_notice(line: str) -> bool:
     """A meeting tool's notice: a participant's full display name ("Nick Miller", "Miller, Nick"; not
     "We", "The Beatles", "Then Dr. Patel") and the event, alone on the line."""
