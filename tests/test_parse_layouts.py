@@ -936,7 +936,7 @@ def test_only_transcript_notes_lose_their_time_and_only_notices_are_dropped() ->
         "Pastor Dan [00:00:01] Open your Bibles to [John 3:16] and read along. [inaudible 00:00:02]\n"
         "We had hours of tape.\nDr. Patel started transcription\nof all of it in the spring.\n"
         "Then Dr. Patel started recording\n"
-        "Ann [00:00:09] The meeting starts [at 10:30] sharp.\nNick Miller started recording\n"
+        "Ann [00:00:09] The meeting starts [at 10:30] sharp.\nNick Miller started transcription\n"
     )
     doc = parse_text(text)
     assert [t.text for t in doc.turns] == [
@@ -945,7 +945,7 @@ def test_only_transcript_notes_lose_their_time_and_only_notices_are_dropped() ->
         "The meeting starts [at 10:30] sharp.",
     ]
     assert [f.data["removed"] for f in doc.findings if f.code == "P009"] == [
-        ["Nick Miller started recording"]
+        ["Nick Miller started transcription"]
     ]
 
 
@@ -985,10 +985,40 @@ def test_callouts_are_not_labels_in_a_named_layout_nor_a_caption_file() -> None:
 def test_an_rtl_mark_before_text_stays_and_only_names_make_notices() -> None:
     doc = parse_text("0:00\n\u200fCNN \u05d3\u05d9\u05d5\u05d5\u05d7\u05d4.\n0:04\nmore\n")
     assert doc.turns[0].text.startswith("\u200fCNN")  # the mark keeps the line right to left on screen
-    said = ["We stopped recording", "The Beatles started recording", "Police stopped recording"]
-    text = "Ann [00:00:01] Hello.\n(END QUOTE)\n" + "\n".join(said) + "\nNick Miller stopped recording\n"
+    said = [
+        "We stopped recording",
+        "Nick Miller started recording",  # as often speech as a notice: kept
+        "Yesterday Sarah stopped transcription",
+        "So I started transcription",
+    ]
+    text = "Ann [00:00:01] Hello.\n(END QUOTE)\n" + "\n".join(said) + "\nNick Miller stopped transcription\n"
     doc = parse_text(text + "Bob [00:00:09] Bye.\n")
     assert doc.turns[0].text == "Hello. (END QUOTE) " + " ".join(said)
     assert [f.data["removed"] for f in doc.findings if f.code == "P009"] == [
-        ["Nick Miller stopped recording"]
+        ["Nick Miller stopped transcription"]
     ]
+
+
+def test_names_that_start_like_callouts_or_speech_are_still_names() -> None:
+    people = ["Alice Johnson", "Tip Jar", "Note Taker", "Bob Smith"]
+    vtt = "WEBVTT\n\n" + "".join(
+        f"00:00:{2 * k:02d}.000 --> 00:00:{2 * k + 1:02d}.000\n{people[k % 4]}: Line {k}.\n\n"
+        for k in range(8)
+    )
+    assert [t.speaker for t in parse_text(vtt).turns] == [people[k % 4] for k in range(8)]
+    names = ["He Jiankui", "Oh Jung-se"]
+    otter = "".join(f"{names[k % 2]}\n0:{4 * k:02d}\nSaid line {k}.\n\n" for k in range(4))
+    assert [t.speaker for t in parse_text(otter).turns] == [names[k % 2] for k in range(4)]
+
+
+def test_chapter_titles_above_their_times_are_not_speakers() -> None:
+    text = "".join(
+        f"Chapter {n}\n{k}:00\nwhat was said in {n.lower()}\n" for k, n in enumerate(["One", "Two"] * 2)
+    )
+    assert all(t.speaker is None for t in parse_text(text).turns)
+
+
+def test_a_mark_before_each_time_line_hides_no_time() -> None:
+    text = "\u200f0:00\n\u200fשלום לכולם.\n\u200f0:04\n\u200fתודה רבה.\n"
+    doc = parse_text(text)
+    assert [(t.start_ms, t.text) for t in doc.turns] == [(0, "\u200fשלום לכולם."), (4000, "\u200fתודה רבה.")]

@@ -18,6 +18,7 @@ __all__ = [
     "MAX_MEETING_SPEAKERS",
     "MEETING_SHARE",
     "SOUND_WORDS",
+    "is_callout",
     "meeting_labels",
     "metadata_speech",
     "split_speaker",
@@ -66,14 +67,23 @@ CALLOUT_WORDS = frozenset(
         "note", "notes", "warning", "caution", "tip", "hint", "important", "update", "reminder", "memo",
         "example", "answer", "question", "q", "a", "source", "step", "chapter", "part", "section", "scene",
         "act", "title", "summary", "fact", "quote", "translation", "lyrics", "ps", "nb", "fyi", "edit",
-        "spoiler", "trivia", "disclaimer", "credits", "room", "注意", "提示", "注", "警告", "备注",
+        "spoiler", "trivia", "disclaimer", "credits", "注意", "提示", "注", "警告", "备注",
     ]
 )  # fmt: skip
 
 
-def _is_callout(name: str) -> bool:
+_NUMBER = re.compile(
+    r"\d{1,3}[a-z]?|[IVXivx]{1,5}|one|two|three|four|five|six|seven|eight|nine|ten", re.IGNORECASE
+)
+
+
+def is_callout(name: str) -> bool:
+    """``Note``, ``Tip``, ``Step 1``, ``Part II``: a callout word alone or with a number, not a participant
+    (``Tip Jar`` and ``Note Taker`` are names)."""
     words = name.split()
-    return bool(words) and words[0].casefold().rstrip(".") in CALLOUT_WORDS
+    if not words or words[0].casefold().rstrip(".") not in CALLOUT_WORDS or len(words) > 2:
+        return False
+    return len(words) == 1 or bool(_NUMBER.fullmatch(words[1]))
 
 
 def meeting_labels(texts: list[str]) -> dict[int, tuple[str, str]] | None:
@@ -90,7 +100,7 @@ def meeting_labels(texts: list[str]) -> dict[int, tuple[str, str]] | None:
     counts: dict[str, int] = defaultdict(int)
     for k, text in enumerate(texts):
         name, rest = split_speaker(text)
-        if name is not None and rest and not _is_callout(name):
+        if name is not None and rest and not is_callout(name):
             found[k] = (name, rest)
             counts[name] += 1
     spoken = sum(1 for t in texts if t)

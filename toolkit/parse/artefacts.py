@@ -47,7 +47,7 @@ _DIRECTION = re.compile(
 # a meeting tool's notices in its transcript (Microsoft Teams): "Nick Miller started transcription"
 _NOTICE = re.compile(
     r"^[ \t]*(?:[A-Z][\w.'’\-]*,?[ \t]+){1,4}"  # a name, capitalised word by word ("Miller, Nick")
-    r"(?P<event>started|stopped|paused|resumed)[ \t]+(?:transcription|recording)[ \t]*$"
+    r"(?P<event>started|stopped|paused|resumed)[ \t]+transcription[ \t]*$"
 )
 # direction marks, joiners and isolates that a page puts at a line's start (a right-to-left page's RLM):
 # invisible, and in front of a speaker label they hide it
@@ -56,20 +56,29 @@ _MARK_CHARS = "".join(map(chr, _MARKS))
 _LEADING_MARKS = re.compile(f"^[{_MARK_CHARS}]+")
 
 
+_NOT_A_NAME = frozenset(
+    ["so", "my", "our", "your", "his", "her", "their", "yesterday", "today", "tomorrow", "finally", "after",
+     "later", "then", "now", "once", "when", "and", "but", "i", "we", "they", "he", "she", "it", "you"]
+)  # fmt: skip
+
+
 def _is_notice(line: str) -> bool:
-    """A meeting tool's notice: a participant's full display name ("Nick Miller", "Miller, Nick"; not
-    "We", "The Beatles", "Then Dr. Patel") and the event, alone on the line."""
+    """A meeting tool's notice (Teams: "Nick Miller started transcription"): a participant's full display
+    name ("Nick Miller", "Miller, Nick"; not "We", "The Beatles", "Yesterday Sarah") and the event, alone
+    on the line. "... started recording" is speech as often as a notice: kept."""
     m = _NOTICE.match(line)
     if m is None:
         return False
     name = line[: m.start("event")].strip().rstrip(",")
     words = name.replace(",", " ").split()
-    return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words) and not reads_as_speech(name)
+    if not 2 <= len(words) <= 4 or not all(w[:1].isupper() for w in words) or reads_as_speech(name):
+        return False
+    return words[0].lower() not in _NOT_A_NAME  # "Yesterday Sarah", "So I", "My Dad": a sentence
 
 
-def _opens_a_named_turn(line: str) -> bool:
-    """Whether ``line`` starts a turn with a speaker's name in some layout."""
-    return any(lay.speakers and match_start(lay, line) for lay in LAYOUTS if lay.starts)
+def _opens_a_turn(line: str) -> bool:
+    """Whether ``line`` starts a turn in some layout (a speaker's label, or a time line)."""
+    return any(match_start(lay, line) for lay in LAYOUTS if lay.starts)
 
 
 def _goes_on(lines: Sequence[str], n: int) -> bool:
@@ -261,7 +270,7 @@ def clean_lines(lines: Sequence[str], *, path: str) -> tuple[list[str], list[Fin
         line = raw
         if line[:1] in _MARK_CHARS:  # invisible marks before a label: "\u200fBob [00:00:05]" is Bob's turn
             bare = _LEADING_MARKS.sub("", line)
-            if _opens_a_named_turn(bare.strip()):  # (before text, an RLM keeps its direction on screen)
+            if _opens_a_turn(bare.strip()):  # (before text, an RLM keeps its direction on screen)
                 line = bare
         if "\\" in line and _MD_ESCAPE.search(line):
             line = _MD_ESCAPE.sub(r"\1", line)  # Markdown escapes: what the page shows
@@ -295,7 +304,7 @@ def clean_lines(lines: Sequence[str], *, path: str) -> tuple[list[str], list[Fin
         elif "(" in line and _DIRECTION.match(line):
             note("production directions", n, line.strip())
             line = ""
-        elif ("transcription" in line or "recording" in line) and _is_notice(line) and not _goes_on(lines, n):
+        elif "transcription" in line and _is_notice(line) and not _goes_on(lines, n):
             note("meeting notices", n, line.strip())
             line = ""
         out.append(line)

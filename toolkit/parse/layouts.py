@@ -323,15 +323,25 @@ _INTERJECTIONS = frozenset(
         "exactly",
         "absolutely",
         "really",
+        "question",
+        "done",
+        "job",
+        "morning",
+        "night",
+        "day",
+        "me",
+        "darling",
+        "there",
     ]
 )
 
 
 def reads_as_speech(name: str) -> bool:
-    """Whether a capitalised short line starts like speech ("Thank You", "Oh Darling", "Well Done"),
-    not a name: a sentence opener or an interjection first."""
-    first = name.split()[0].strip(",.!?").lower() if name.split() else ""
-    return first in _OPENERS or first in _INTERJECTIONS
+    """Whether a capitalised short line is speech ("Thank You", "Yes", "Good Question", "Well Done"), not
+    a name: every word a sentence opener or an everyday word of speech ("He Jiankui", "Oh Jung-se",
+    "Um Jung-hwa" are names)."""
+    words = [w.strip(",.!?").lower() for w in name.split()]
+    return bool(words) and all(w in _OPENERS or w in _INTERJECTIONS for w in words)
 
 
 _SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})  # "Martin Luther King, Jr." is a name, not a role

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..captions.labels import is_callout
 from .layouts import NAME_BARE, Layout, plausible_name, reads_as_speech, split_label
 from .turn_drafts import TurnDraft
 
@@ -154,7 +155,9 @@ def time_line_headers(lines: Sequence[str], layout: Layout) -> tuple[set[int], d
 def _header_name(raw: str) -> str | None:
     m = _HEADER.match(raw.strip())
     name = m["name"] if m else None
-    return name if name and plausible_name(name, strict=True) and not reads_as_speech(name) else None
+    if not name or not plausible_name(name, strict=True) or reads_as_speech(name) or is_callout(name):
+        return None  # ("Chapter One" above its time is a title)
+    return name
 
 
 def _headers_hold(found: dict[int, str], time_lines: int) -> bool:
