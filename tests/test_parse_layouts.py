@@ -1022,3 +1022,17 @@ def test_a_mark_before_each_time_line_hides_no_time() -> None:
     text = "\u200f0:00\n\u200fשלום לכולם.\n\u200f0:04\n\u200fתודה רבה.\n"
     doc = parse_text(text)
     assert [(t.start_ms, t.text) for t in doc.turns] == [(0, "\u200fשלום לכולם."), (4000, "\u200fתודה רבה.")]
+
+
+def test_unstamped_turns_of_speakers_called_by_one_name_or_a_placeholder() -> None:
+    text = (
+        "Tucker [00:00:00] So you believe we are at war?\nLavrov: I would not say so.\n"
+        "Tucker: Why not?\nLavrov: Because it is not what we want.\n"
+    )
+    assert [t.speaker for t in parse_text(text).turns] == ["Tucker", "Lavrov", "Tucker", "Lavrov"]
+    numbered = (
+        "Tucker [00:00:01] Here are the results.\nRoom 101: closed all week.\nRoom 102: open until five.\n"
+        "Room 101: reopens on Monday.\nSergey [00:00:20] Thanks.\nMom: the harbour was quiet.\n"
+        "Dad: the ferry was late.\nMom: we had breakfast.\nDad: we walked.\n"
+    )
+    assert [t.speaker for t in parse_text(numbered).turns] == ["Tucker", "Sergey"]  # things, quoted lines

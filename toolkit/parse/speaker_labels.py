@@ -9,6 +9,7 @@ of a layout without names where a label opens a sentence inside lower-case broad
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 
 from ..captions.labels import is_callout
@@ -88,23 +89,42 @@ def split_inline_labels(drafts: list[TurnDraft]) -> tuple[list[TurnDraft], bool]
     return out, True
 
 
-def plain_labels(lines: Sequence[str], *, known: frozenset[str] | None = None) -> dict[int, str]:
+def plain_labels(
+    lines: Sequence[str], *, known: frozenset[str] | None = None, first_turn: int = 0
+) -> dict[int, str]:
     """``Name: text`` lines, when the file is written that way: at least :data:`MIN_BOLD_LABELS` of them,
     every name capitalised word by word, two names or more used twice or more, at most
     :data:`MAX_LABELLED_SPEAKERS` names, and such lines make up at least a third of the non-blank lines
     (so a quote in an article does not make its speaker a label).
 
     ``known``: the speakers a layout with names of its own stamped; then a label is a turn only when it
-    names one of them or a person by a full name ("Colin Pratt:", a speaker never stamped), not "Note:",
-    "Step 1:", "Mom:" or "Q:" inside a turn."""
+    names one of them, a person by a full name ("Colin Pratt:", a speaker never stamped) or by one name
+    used twice or more ("Lavrov:"), not a callout ("Note:", "Step 1:") nor speech ("Q:" stays text: one
+    letter is no name), and only after ``first_turn`` (the line of the first stamped turn: a page's
+    "Video: ..." above the transcript is page text)."""
     found: dict[int, str] = {}
+    lower: set[int] = set()  # label lines whose text goes on in lower case ("Mom: the harbour was ...")
     for i, ln in enumerate(lines):
         m = _PLAIN_LABEL.match(ln)
-        name = m["name"].strip() if m else ""
-        if not name or not plausible_name(name, strict=True):
+        if m is None or not plausible_name(name := m["name"].strip(), strict=True):
             continue
-        if known is None or name in known or _full_name(name):
-            found[i + 1] = name
+        found[i + 1] = name
+        if ln[m.end() - 1].islower():  # the pattern ends on the text's first character
+            lower.add(i + 1)
+    if known is not None:
+        uses = Counter(found.values())
+        found = {
+            line: name
+            for line, name in found.items()
+            if line > first_turn
+            and (
+                name in known
+                or _full_name(name)
+                or (uses[name] >= 2 and line not in lower and _one_name(name))
+            )
+        }
+        # a transcript already: its own stamped turns are the evidence the share rules below look for
+        return found if len(set(found.values())) <= MAX_LABELLED_SPEAKERS else {}
     names = _people(list(found.values()))  # "JIM SCIUTTO, CNN ANCHOR" is later "SCIUTTO"
     text_lines = sum(1 for ln in lines if ln.strip())
     if (
@@ -170,6 +190,17 @@ def _headers_hold(found: dict[int, str], time_lines: int) -> bool:
         and 2 <= len(set(names)) <= MAX_LABELLED_SPEAKERS
         and sum(1 for n in names if names.count(n) >= 2) > len(names) / 2
     )
+
+
+def _one_name(name: str) -> bool:
+    """A speaker called by one name ("Lavrov") or a placeholder ("Speaker 2"): not a callout ("Note"),
+    speech, a letter ("Q") or a numbered thing ("Room 101")."""
+    if _PLACEHOLDER_LABEL.fullmatch(name):
+        return True
+    return len(name) > 1 and name.isalpha() and not is_callout(name) and not reads_as_speech(name)
+
+
+_PLACEHOLDER_LABEL = re.compile(r"(?:Speaker|Participant|Caller|Guest)[ \t]*\d{1,3}")
 
 
 def _full_name(name: str) -> bool:

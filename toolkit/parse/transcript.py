@@ -17,7 +17,7 @@ from ..errors import NoTimestampsError, ParseError
 from ..model import Finding, Turn
 from .artefacts import clean_lines
 from .classify import LineItem, StartCache, classify_line, known_speakers
-from .layouts import CHAPTER, LAYOUTS, LAYOUTS_BY_NAME, TS, Layout, detect_layout
+from .layouts import CHAPTER, LAYOUTS, LAYOUTS_BY_NAME, TS, Layout, detect_layout, match_start
 from .page_text import separate_page_text
 from .speaker_labels import bold_labels, plain_labels, split_inline_labels, time_line_headers, unbold
 from .turn_drafts import drafts_to_turns
@@ -64,7 +64,8 @@ def parse_transcript(
         # "Name: text" lines name turns: of a layout without names, or the ones left unstamped in a layout
         # with names on its stamped lines (a header line names the text below it: "Q:" there is text)
         stamped = known_speakers(layout, lines, start_cache) if layout.speakers else None
-        labelled = plain_labels(lines, known=stamped)
+        first = next((i + 1 for i, ln in enumerate(lines) if match_start(layout, ln.strip())), 0)
+        labelled = plain_labels(lines, known=stamped, first_turn=first if layout.speakers else 0)
     known = known_speakers(layout, lines, start_cache) | frozenset(labelled.values())
     items: list[LineItem] = []
     for i, raw in enumerate(lines):
