@@ -99,3 +99,11 @@ def test_no_layout_names_the_closest_ones() -> None:
         parse_text("Some page\nJoe said at 0:01 hello\nAnn said at 0:04 hi\n")
     message = str(caught.value)
     assert "hold timestamps" in message and "closest:" in message and "--layout" in message
+
+
+def test_labelled_turns_without_any_time_are_told_how_to_start() -> None:
+    text = "Tucker: At war?\nLavrov: I would not say so.\nTucker: Why not?\nLavrov: We do not want it.\n"
+    with pytest.raises(NoTimestampsError, match=r"4 turns are labelled \('Tucker: \.\.\.'\)"):
+        parse_text(text)
+    stamped = parse_text(text.replace("Tucker:", "Tucker [00:00:00]", 1))
+    assert [(t.speaker, t.start_ms) for t in stamped.turns][:2] == [("Tucker", 0), ("Lavrov", None)]

@@ -122,6 +122,14 @@ def _no_layout_message(lines: Sequence[str]) -> str:
     """Why no layout fits: what the timed lines look like, and the two layouts closest to them."""
     timed = [ln.strip() for ln in lines if ":" in ln and _TIMED_LINE.search(ln)]
     if not timed:
+        labelled = plain_labels(lines)
+        if labelled:  # "Tucker: ..." turns without any time: one stamp is enough to start from
+            first = labelled[min(labelled)]
+            return (
+                f"no timestamps found: {len(labelled)} turns are labelled ('{first}: ...') but none has a "
+                f"time; give the first one its time ('{first} [00:00:00] ...') and the others are estimated "
+                "from the speech rate (with --media, from the audio)"
+            )
         return "no timestamps found: cannot tell where the turns start"
     sample = timed[0][:60]
     near = sorted(LAYOUTS, key=lambda lay: -_likeness(lay, timed[:200]))[:2]
