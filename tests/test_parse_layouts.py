@@ -1036,3 +1036,39 @@ def test_unstamped_turns_of_speakers_called_by_one_name_or_a_placeholder() -> No
         "Dad: the ferry was late.\nMom: we had breakfast.\nDad: we walked.\n"
     )
     assert [t.speaker for t in parse_text(numbered).turns] == ["Tucker", "Sergey"]  # things, quoted lines
+
+
+_LECTURE = "".join(f"Sidney Buckner\n0:{4 * k:02d}\nPoint {k} of the lecture.\n\n" for k in range(3))
+_CALLERS = (
+    "Diane Rehm\n0:00\nWelcome back.\n\nCaller Mark\n0:05\nHi Diane.\n\n"
+    "Diane Rehm\n0:09\nNext, Susan.\n\nCaller Susan\n0:12\nMy question.\n"
+)
+_SURNAME = (
+    "JIM SCIUTTO, CNN ANCHOR [00:00:00] Good morning.\nLAVROV: We said so.\n"
+    "SCIUTTO: And the sanctions?\nLAVROV: They do not work.\n"
+)
+_APOSTROPHE = (
+    "Tucker Carlson [00:00:00] Go ahead.\nO'Brien: We said so.\nTucker Carlson: And?\nO'Brien: No.\n"
+)
+_CALLOUT_LINES = (
+    "Tucker Carlson [00:00:00] Go ahead.\nSergey Lavrov [00:00:04] Three points.\nStep One: we stop.\n"
+    "Bottom Line: We are ready.\nTucker Carlson [00:00:20] Thanks.\n"
+)
+_MARKED = "".join(
+    f"\u200f{n}\n\u200f0:{4 * k:02d}\n\u200fLine {k}.\n\n" for k, n in enumerate(["Ann Lee", "Bob Ray"] * 2)
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "speakers"),
+    [
+        (_LECTURE, ["Sidney Buckner"] * 3),  # one lecturer named above every time line
+        (_CALLERS, ["Diane Rehm", "Caller Mark", "Diane Rehm", "Caller Susan"]),  # callers speak once
+        (_SURNAME, ["JIM SCIUTTO", "LAVROV", "SCIUTTO", "LAVROV"]),  # (repair merges SCIUTTO: P005)
+        (_APOSTROPHE, ["Tucker Carlson", "O'Brien", "Tucker Carlson", "O'Brien"]),
+        (_CALLOUT_LINES, ["Tucker Carlson", "Sergey Lavrov", "Tucker Carlson"]),  # once, inside a turn
+        (_MARKED, ["Ann Lee", "Bob Ray", "Ann Lee", "Bob Ray"]),  # an RLM before each line
+    ],
+)
+def test_speakers_of_the_second_review(text: str, speakers: list[str]) -> None:
+    assert [t.speaker for t in parse_text(text).turns] == speakers

@@ -69,7 +69,8 @@ def decode_bytes(data: bytes, *, path: str = "<input>") -> tuple[str, str]:
     return normalise_text(text), encoding
 
 
-_CP1252_PUNCTUATION = frozenset("¿¡«»€£°–—“”‘’…·×©®")
+# the symbols of cp1252 that Western text uses (not ³ and ¹: Polish cp1250's ł and ą read as cp1252)
+_CP1252_PUNCTUATION = frozenset("¿¡«»€£°–—“”‘’…·×©®™§±²†‡¢¼½¾µ¶•‰‹›ƒ¬¦¨¯´¸ªº")
 _WORD = re.compile(r"[^\W\d_]+")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 
@@ -112,8 +113,9 @@ def guess_code_page(data: bytes) -> str:
 
 
 def _legacy(body: bytes, path: str) -> tuple[str, str]:
-    """A transcript that is not UTF-8: cp1252 (old Windows transcripts) when it reads as Western text,
-    else the code page chardet names unless that mixes scripts within a word, else cp1252."""
+    """A transcript that is not UTF-8: cp1252 (old Windows transcripts) when it reads as Western text
+    (letters, and the symbols Western text uses: ’ ™ § ½ °, ...); else the code page chardet names unless
+    that mixes scripts within a word; else cp1252."""
     if reads_as_cp1252(body):
         return body.decode("cp1252"), "cp1252"
     guess = guess_code_page(body)

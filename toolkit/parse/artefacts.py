@@ -76,8 +76,20 @@ def _is_notice(line: str) -> bool:
     return words[0].lower() not in _NOT_A_NAME  # "Yesterday Sarah", "So I", "My Dad": a sentence
 
 
+_LABEL_OR_NAME = re.compile(r"^[^\W\d_][^:\n]{0,60}(?::[ \t]|:$|$)")  # "Ann Lee: text", "Ann Lee"
+
+
 def _opens_a_turn(line: str) -> bool:
-    """Whether ``line`` starts a turn in some layout (a speaker's label, or a time line)."""
+    """Whether ``line`` may start a turn: a layout's turn start, a time or range an exporter writes
+    (``[0.00s --> 4.20s]``), or a label or name in a cased script ("Lavrov: ...", "Ann Lee" above a time
+    line). A line of Hebrew or Arabic text (no letter case) is none of these: its mark stays."""
+    if line[:1].isdigit() or line[:1] in "[(":
+        return True
+    m = _LABEL_OR_NAME.match(line)
+    if m is not None:
+        name = m[0].rstrip(": \t").split()
+        if 0 < len(name) <= 6 and all(w[:1].isupper() for w in name):  # capitalised, word by word
+            return True
     return any(match_start(lay, line) for lay in LAYOUTS if lay.starts)
 
 

@@ -61,6 +61,7 @@ __all__ = [
     "plausible_name",
     "reads_as_speech",
     "split_label",
+    "starts_like_sentence",
 ]
 
 # loose: M:SS .. HH:MM:SS:FF, fraction with . or , -- the timecode module decides whether it is a time
@@ -334,6 +335,12 @@ _INTERJECTIONS = frozenset(
         "there",
     ]
 )
+
+
+def starts_like_sentence(name: str) -> bool:
+    """Whether ``name``'s first word opens sentences, not names ("The Cut List", "In Moscow")."""
+    words = name.split()
+    return bool(words) and words[0].strip(",.!?").lower() in _OPENERS
 
 
 def reads_as_speech(name: str) -> bool:

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 from ..captions.labels import is_callout
-from .layouts import NAME_BARE, Layout, plausible_name, reads_as_speech, split_label
+from .layouts import NAME_BARE, Layout, plausible_name, reads_as_speech, split_label, starts_like_sentence
 from .turn_drafts import TurnDraft
 
 __all__ = [
@@ -98,10 +98,11 @@ def plain_labels(
     (so a quote in an article does not make its speaker a label).
 
     ``known``: the speakers a layout with names of its own stamped; then a label is a turn only when it
-    names one of them, a person by a full name ("Colin Pratt:", a speaker never stamped) or by one name
-    used twice or more ("Lavrov:"), not a callout ("Note:", "Step 1:") nor speech ("Q:" stays text: one
-    letter is no name), and only after ``first_turn`` (the line of the first stamped turn: a page's
-    "Video: ..." above the transcript is page text)."""
+    names one of them (or one's surname), or a speaker never stamped by a full or one name used twice or
+    more ("Colin Pratt:", "Lavrov:"), its text starting a sentence ("Mom: the harbour ..." is a quote),
+    not a callout ("Note:", "Step One:") nor speech ("Q:" stays text: one letter is no name); and only
+    after ``first_turn`` (the line of the first stamped turn: a page's "Video: ..." above the transcript
+    is page text)."""
     found: dict[int, str] = {}
     lower: set[int] = set()  # label lines whose text goes on in lower case ("Mom: the harbour was ...")
     for i, ln in enumerate(lines):
@@ -113,14 +114,20 @@ def plain_labels(
             lower.add(i + 1)
     if known is not None:
         uses = Counter(found.values())
+        surnames = {n.split()[-1].casefold() for n in known if len(n.split()) > 1}
         found = {
             line: name
             for line, name in found.items()
             if line > first_turn
             and (
                 name in known
-                or _full_name(name)
-                or (uses[name] >= 2 and line not in lower and _one_name(name))
+                or name.casefold() in surnames  # "SCIUTTO:" after "JIM SCIUTTO, CNN ANCHOR [00:00:00]"
+                or (
+                    uses[name] >= 2
+                    and line not in lower
+                    and not is_callout(name)
+                    and (_full_name(name) or _one_name(name))
+                )
             )
         }
         # a transcript already: its own stamped turns are the evidence the share rules below look for
@@ -181,15 +188,16 @@ def _header_name(raw: str) -> str | None:
 
 
 def _headers_hold(found: dict[int, str], time_lines: int) -> bool:
-    """Name lines make a file's headers when they sit at :data:`HEADER_SHARE` of its time lines, name two
-    to :data:`MAX_LABELLED_SPEAKERS` people, and most of them name someone named twice or more (a refrain
-    under the times is one line; chapter titles are one each)."""
-    names = list(found.values())
-    return (
-        len(found) >= HEADER_SHARE * time_lines
-        and 2 <= len(set(names)) <= MAX_LABELLED_SPEAKERS
-        and sum(1 for n in names if names.count(n) >= 2) > len(names) / 2
-    )
+    """Name lines make a file's headers when they sit at :data:`HEADER_SHARE` of its time lines, name at
+    most :data:`MAX_LABELLED_SPEAKERS` people, and either two people or more, most of the lines naming
+    someone named again, or only people's full names."""
+    uses = Counter(found.values())
+    if not found or len(found) < HEADER_SHARE * time_lines or len(uses) > MAX_LABELLED_SPEAKERS:
+        return False
+    repeated = sum(n for n in uses.values() if n >= 2)
+    # two people or more, mostly named again; or every line a person's full name (one lecturer, a host
+    # and callers who speak once): a refrain is speech, chapter titles are under a few times only
+    return (len(uses) >= 2 and repeated > len(found) / 2) or all(_full_name(n) for n in uses)
 
 
 def _one_name(name: str) -> bool:
@@ -197,19 +205,22 @@ def _one_name(name: str) -> bool:
     speech, a letter ("Q") or a numbered thing ("Room 101")."""
     if _PLACEHOLDER_LABEL.fullmatch(name):
         return True
-    return len(name) > 1 and name.isalpha() and not is_callout(name) and not reads_as_speech(name)
+    letters = name.replace("'", "").replace("’", "").replace("-", "")  # "O'Brien", "Jean-Luc"
+    return len(name) > 1 and letters.isalpha() and not is_callout(name) and not reads_as_speech(name)
 
 
 _PLACEHOLDER_LABEL = re.compile(r"(?:Speaker|Participant|Caller|Guest)[ \t]*\d{1,3}")
 
 
 def _full_name(name: str) -> bool:
-    """Two to four capitalised words of letters, not speech: "Colin Pratt", not "Step 1" or "Thank You"."""
+    """Two to four words of letters, a name: "Colin Pratt", not "Step One", "Thank You", "The Cut List"."""
     words = split_label(name)[0].split()
     return (
         2 <= len(words) <= 4
         and all(w.replace("'", "").replace("-", "").replace(".", "").isalpha() for w in words)
         and not reads_as_speech(name)
+        and not starts_like_sentence(name)
+        and not is_callout(name)
     )
 
 

@@ -63,8 +63,9 @@ def _pair_whole_turns(ix: SentenceIndex, run: DuplicateRun, pairs: Pairs, p: Rep
 
 def _pair_gaps(ix: SentenceIndex, pairs: Pairs, p: RepairParams) -> None:
     """The sentences between two consecutive pairs, paired as two groups when the gap is short, or when it
-    is whole turns on both sides (the same speakers' turns between two paired turns: a long middle turn
-    of a copied exchange, reworded past every anchor, is still the copy's)."""
+    is whole turns on both sides, up to :data:`_MAX_TURN_GAP` sentences (the same speakers' turns between
+    two paired turns: a long middle turn of a copied exchange, reworded past every anchor, is still the
+    copy's)."""
     ordered = sorted(pairs)
     for (a1, b1), (a2, b2) in itertools.pairwise(ordered):
         if a2 - a1 <= 1 or b2 - b1 <= 1:
@@ -77,7 +78,7 @@ def _pair_gaps(ix: SentenceIndex, pairs: Pairs, p: RepairParams) -> None:
                 _pair_groups(ix, pairs, a1 + 1, a2 - 1, b1 + 1, b2 - 1, sim, p)
 
 
-_MAX_TURN_GAP = 64  # sentences: a gap of whole turns longer than this is left to the anchors inside it
+_MAX_TURN_GAP = 64  # sentences: a longer gap of whole turns stays unpaired (pairing compares them pairwise)
 
 
 def _whole_turns_alike(ix: SentenceIndex, ga: range, gb: range) -> bool:
