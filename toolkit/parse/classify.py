@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from .layouts import CHAPTER, INLINE_TS, NAME_BARE, Layout, match_start, split_label
 from .turn_drafts import TurnDraft
 
-__all__ = ["LineItem", "StartCache", "classify_line", "known_speakers"]
+__all__ = ["LineItem", "StartCache", "classify_line", "first_start", "known_speakers"]
 
 # a known speaker's name with a colon or a placeholder instead of a timestamp: "Tucker: ...", "Tucker [] ..."
 _UNTIMED = re.compile(
@@ -157,6 +157,11 @@ def _read_line(
     if CHAPTER.match(line):
         return [LineItem("chapter", lineno, line)]
     return [LineItem("text", lineno, line)]
+
+
+def first_start(layout: Layout, lines: list[str], starts: StartCache | None = None) -> int:
+    """The 1-based line of the file's first turn start in ``layout`` (0 when it has none)."""
+    return next((i + 1 for i, raw in enumerate(lines) if _start(layout, raw.strip(), starts)), 0)
 
 
 def known_speakers(layout: Layout, lines: list[str], starts: StartCache | None = None) -> frozenset[str]:

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from ..errors import NoTimestampsError, ParseError
 from ..model import Finding, Turn
 from .artefacts import clean_lines
-from .classify import LineItem, StartCache, classify_line, known_speakers
-from .layouts import CHAPTER, LAYOUTS, LAYOUTS_BY_NAME, TS, Layout, detect_layout, match_start
+from .classify import LineItem, StartCache, classify_line, first_start, known_speakers
+from .layouts import CHAPTER, LAYOUTS, LAYOUTS_BY_NAME, TS, Layout, detect_layout
 from .page_text import separate_page_text
 from .speaker_labels import bold_labels, plain_labels, split_inline_labels, time_line_headers, unbold
 from .turn_drafts import drafts_to_turns
@@ -60,13 +60,15 @@ def parse_transcript(
     if names_at:
         lines = ["" if i + 1 in names_at else ln for i, ln in enumerate(lines)]
     start_cache = tried.get(layout.name, {})  # each line is matched against the layout once, not per pass
-    if not labelled and not (layout.speakers and layout.header_only):
-        # "Name: text" lines name turns: of a layout without names, or the ones left unstamped in a layout
-        # with names on its stamped lines (a header line names the text below it: "Q:" there is text)
-        stamped = known_speakers(layout, lines, start_cache) if layout.speakers else None
-        first = next((i + 1 for i, ln in enumerate(lines) if match_start(layout, ln.strip())), 0)
-        labelled = plain_labels(lines, known=stamped, first_turn=first if layout.speakers else 0)
-    known = known_speakers(layout, lines, start_cache) | frozenset(labelled.values())
+    stamped = known_speakers(layout, lines, start_cache)  # none for a layout without names
+    if not labelled and not layout.speakers:  # timestamps without names: "Name: text" lines name them
+        labelled = plain_labels(lines)
+    elif not labelled and not layout.header_only:
+        # ... and the turns left unstamped in a layout with names on its stamped lines (under a header line
+        # the text is the header's speaker's: "Q:" there is text)
+        first = first_start(layout, lines, start_cache)
+        labelled = plain_labels(lines, known=stamped, first_turn=first)
+    known = stamped | frozenset(labelled.values())
     items: list[LineItem] = []
     for i, raw in enumerate(lines):
         items.extend(classify_line(layout, raw, i + 1, known, start_cache, labelled))
