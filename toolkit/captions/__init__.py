@@ -100,30 +100,21 @@ def _mixed_utf8(data: bytes) -> str | None:
     line in the encoding it decodes in, when the UTF-8 lines hold non-ASCII text of their own; else
     ``None`` (a legacy code page throughout is chardet's to name: a guess over the whole file there reads
     each cp1252 ``ï`` with the letter after it as one Big5 character)."""
-    lines = data.split(b"\n")
-    utf8_text = bad = 0
+    utf8_text = 0
+    legacy: list[bytes] = []  # the lines that are not UTF-8
     out: list[str] = []
-    for line in lines:
+    for line in data.split(b"\n"):
         try:
             out.append(line.decode("utf-8"))
             utf8_text += not line.isascii()
         except UnicodeDecodeError:
             out.append(line.decode("cp1252", "replace"))
-            bad += 1
-    if not (utf8_text and bad):
+            legacy.append(line)
+    if not (utf8_text and legacy):
         return None
     # the other lines must read as Western cp1252 text: a GBK file whose "谢谢" happens to be valid UTF-8
     # ("лл") is a legacy file throughout, chardet's to name
-    legacy = b"\n".join(line for line in lines if not _valid_utf8(line))
-    return "\n".join(out) if reads_as_cp1252(legacy) else None
-
-
-def _valid_utf8(line: bytes) -> bool:
-    try:
-        line.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
+    return "\n".join(out) if reads_as_cp1252(b"\n".join(legacy)) else None
 
 
 def writing_encoding(encoding: str) -> str:
