@@ -74,13 +74,11 @@ def finding_lines(findings: Sequence[Finding]) -> list[str]:
             lines.append(f.format())
         elif group[0] is f:
             rule = RULES_BY_CODE[f.code]
-            numbers = sorted({n for g in group for n in _cue_numbers(g)})
             if f.code in _GROUPED_BY_LINE:
-                at = [g.line for g in group if g.line is not None]
-                lines_at = ", ".join(map(str, at[:5])) + (", ..." if len(at) > 5 else "")
-                what = f"{len(group)} {_GROUPED_BY_LINE[f.code]} ({rule.name}): lines {lines_at}"
-            elif numbers:
-                cues = ", ".join(map(str, numbers[:5])) + (", ..." if len(numbers) > 5 else "")
+                at = _first_five([g.line for g in group if g.line is not None])
+                what = f"{len(group)} {_GROUPED_BY_LINE[f.code]} ({rule.name}): lines {at}"
+            elif numbers := sorted({n for g in group for n in _cue_numbers(g)}):
+                cues = _first_five(numbers)
                 what = f"{len(numbers)} cue{'s' if len(numbers) != 1 else ''} ({rule.name}): cues {cues}"
             else:  # findings about the file, not cues (blocks, styles)
                 what = f"{len(group)} findings ({rule.name})"
@@ -94,6 +92,11 @@ def finding_lines(findings: Sequence[Finding]) -> list[str]:
 # transcript findings that come by the dozen in some exports (Google Meet stamps every few minutes): one
 # line per code, with the lines, like the caption findings
 _GROUPED_BY_LINE = {"P004": "turns"}
+
+
+def _first_five(numbers: Sequence[int]) -> str:
+    """``1, 2, 3, 4, 5, ...``: the first five numbers, and dots when there are more."""
+    return ", ".join(map(str, numbers[:5])) + (", ..." if len(numbers) > 5 else "")
 
 
 def _cue_numbers(f: Finding) -> list[int]:

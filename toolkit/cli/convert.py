@@ -265,7 +265,7 @@ def _convert_one(
     # review that cannot be written leaves no output either (exit 1: nothing written)
     with contextlib.ExitStack() as staged:
         if written:
-            staged.enter_context(atomic_writer(output or "", protect=inputs)).write(utf8(text))
+            staged.enter_context(atomic_writer(written[0], protect=inputs)).write(utf8(text))
         if report:
             body = json.dumps(result_to_json(result), ensure_ascii=False, indent=2) + "\n"
             staged.enter_context(atomic_writer(report, protect=[*inputs, *written])).write(utf8(body))
