@@ -22,6 +22,7 @@ from ..model import Finding
 from ..rules import finding
 from ..timecode import format_vtt
 from .layouts import LAYOUTS, match_start, reads_as_speech
+from .structured import MAX_SECONDS
 
 __all__ = ["ARTEFACT_TOKENS", "clean_lines", "clean_text"]
 
@@ -117,7 +118,7 @@ _ENTITY = re.compile(r"&(?:#\d{1,6}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,
 
 def _clock(seconds: str) -> str:
     value = float(seconds)
-    if not value < 1e7:  # hundreds of digits (inf): not a time, left for the timestamp reader to refuse
+    if not value < MAX_SECONDS:  # hundreds of digits (inf): not a time, left for the timestamp reader
         return seconds + "s"
     return format_vtt(round(value * 1000))
 

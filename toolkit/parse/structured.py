@@ -50,9 +50,15 @@ def _seconds_to_ms(value: Any) -> int | None:
         seconds = float(value)
     except OverflowError:  # an integer of hundreds of digits
         return None
-    if not math.isfinite(seconds) or abs(seconds) > MAX_SECONDS:
+    return _bounded_ms(seconds, 1000)
+
+
+def _bounded_ms(number: float, ms_per_unit: int) -> int | None:
+    """``number`` (seconds, or milliseconds) in milliseconds, a negative one 0; ``None`` when it is no
+    recording's time (infinite, NaN, beyond :data:`MAX_SECONDS`)."""
+    if not math.isfinite(number) or abs(number) * ms_per_unit > MAX_SECONDS * 1000:
         return None
-    return max(0, round(seconds * 1000))
+    return max(0, round(number * ms_per_unit))
 
 
 def _segment_turn(seg: Mapping[str, Any], n: int) -> Turn | None:
@@ -114,10 +120,10 @@ def _cell_ms(value: str, unit_ms: bool) -> int:
     value = value.strip()
     if ":" in value:
         return parse_timestamp(value)
-    number = float(value)
-    if not math.isfinite(number) or abs(number) > (MAX_SECONDS * 1000 if unit_ms else MAX_SECONDS):
+    ms = _bounded_ms(float(value), 1 if unit_ms else 1000)  # "-0.02": 0, as in the JSON
+    if ms is None:
         raise ValueError(value)
-    return max(0, round(number) if unit_ms else round(number * 1000))  # "-0.02": 0, as in the JSON
+    return ms
 
 
 # the names tools give their columns (whisper: start/end/text; council and meeting exports: others)
