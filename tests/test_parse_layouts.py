@@ -842,6 +842,123 @@ def test_a_meeting_tools_notices_are_dropped_and_listed() -> None:
     assert listed == [["Nick Miller started transcription", "Nick Miller stopped transcription"]]
 
 
+HELLO = "Hello everyone, thanks for joining the call today."
+STORM = "The storm hit the coast early this morning."
+
+
+@pytest.mark.parametrize(
+    ("text", "layout", "expected", "removed"),
+    [
+        (  # a Teams transcript copied from its Word export: the notice is all of a turn
+            f"Ann Lee   0:05\n{HELLO}\n\nNick Miller   0:09\nNick Miller started transcription\n\n"
+            f"Bob Stone   0:12\n{STORM}\n",
+            "otter",
+            [("Ann Lee", 5000, 1, HELLO), ("Bob Stone", 12000, 7, STORM)],
+            (5, "meeting notices", ["Nick Miller started transcription"]),
+        ),
+        (
+            f"[00:00:05] Ann Lee\n{HELLO}\n\n[00:00:09] Nick Miller\nNick Miller started transcription\n\n"
+            f"[00:00:12] Bob Stone\n{STORM}\n",
+            "time-name-line",
+            [("Ann Lee", 5000, 1, HELLO), ("Bob Stone", 12000, 7, STORM)],
+            (5, "meeting notices", ["Nick Miller started transcription"]),
+        ),
+        (  # a broadcast direction as the whole text of a stamped line
+            f"Anchor [00:00:05] {HELLO}\nAnchor [00:00:10] (BEGIN VIDEOTAPE)\nReporter [00:00:15] {STORM}\n"
+            "Anchor [00:00:20] Thank you.\n",
+            "name-bracket-time",
+            [("Anchor", 5000, 1, HELLO), ("Reporter", 15000, 3, STORM), ("Anchor", 20000, 4, "Thank you.")],
+            (2, "production directions", ["(BEGIN VIDEOTAPE)"]),
+        ),
+        (
+            f"[00:00:05] Anchor: {HELLO}\n[00:00:10] Anchor: (END VIDEO CLIP)\n"
+            f"[00:00:15] Reporter: {STORM}\n",
+            "time-name-colon",
+            [("Anchor", 5000, 1, HELLO), ("Reporter", 15000, 3, STORM)],
+            (2, "production directions", ["(END VIDEO CLIP)"]),
+        ),
+        (  # ... and alone on the line below the stamp
+            f"Anchor: [00:00:05] {HELLO}\nAnchor: [00:00:10]\n(BEGIN VIDEOTAPE)\n"
+            f"Reporter: [00:00:15] {STORM}\n",
+            "name-colon-bracket",
+            [("Anchor", 5000, 1, HELLO), ("Reporter", 15000, 4, STORM)],
+            (3, "production directions", ["(BEGIN VIDEOTAPE)"]),
+        ),
+        (
+            f"Anchor (00:05):\n{HELLO}\n\nAnchor (00:10):\n(COMMERCIAL BREAK)\n\n"
+            f"Reporter (00:15):\n{STORM}\n",
+            "name-paren-time",
+            [("Anchor", 5000, 1, HELLO), ("Reporter", 15000, 7, STORM)],
+            (5, "production directions", ["(COMMERCIAL BREAK)"]),
+        ),
+        (
+            f"0:05\n{HELLO}\n0:10\n(BEGIN VIDEOTAPE)\n0:15\n{STORM}\n",
+            "youtube",
+            [(None, 5000, 1, HELLO), (None, 15000, 5, STORM)],
+            (4, "production directions", ["(BEGIN VIDEOTAPE)"]),
+        ),
+        (  # the last turn
+            f"Ann Lee   0:05\n{HELLO}\n\nBob Stone   0:09\n{STORM}\n\n"
+            "Nick Miller   0:12\nNick Miller stopped transcription\n",
+            "otter",
+            [("Ann Lee", 5000, 1, HELLO), ("Bob Stone", 9000, 4, STORM)],
+            (8, "meeting notices", ["Nick Miller stopped transcription"]),
+        ),
+        (  # Whisper's marker token as the whole text of a segment
+            f"[00:00:00.000 --> 00:00:05.000]   {HELLO}\n[00:00:05.000 --> 00:00:09.000]   [BLANK_AUDIO]\n"
+            f"[00:00:09.000 --> 00:00:12.000]   {STORM}\n",
+            "inline",
+            [(None, 0, 1, HELLO), (None, 9000, 3, STORM)],
+            (2, "marker tokens", ["[BLANK_AUDIO]"]),
+        ),
+    ],
+)
+def test_a_turn_whose_only_text_was_a_notice_or_direction_is_left_out(
+    text: str, layout: str, expected: list[TurnRow], removed: tuple[int, str, list[str]]
+) -> None:
+    doc = parse_text(text, path="t.txt")
+    assert doc.layout == layout
+    assert rows(doc) == expected
+    line, what, samples = removed
+    assert [
+        (f.code, f.path, f.line, f.data["what"], f.data["lines"], f.data["removed"]) for f in doc.findings
+    ] == [("P009", "t.txt", line, what, [line], samples)]
+
+
+def test_a_speaker_left_without_text_still_names_the_turns_that_continue_it() -> None:
+    """The dropped turn's label (with a role) names the bare ``(MM:SS):`` turn after it; ``P007`` lists
+    that turn's line, not the dropped one's."""
+    text = (
+        f"Tucker Carlson (Host) (00:05):\n{HELLO}\n\nJane Doe (Reporter) (00:10):\n(BEGIN VIDEOTAPE)\n\n"
+        f"(00:15):\n{STORM}\n\nTucker Carlson (Host) (00:20):\nThank you, Jane.\n"
+    )
+    doc = parse_text(text)
+    assert rows(doc) == [
+        ("Tucker Carlson", 5000, 1, HELLO),
+        ("Jane Doe", 15000, 7, STORM),
+        ("Tucker Carlson", 20000, 10, "Thank you, Jane."),
+    ]
+    assert [(f.code, f.line, f.data.get("lines")) for f in doc.findings] == [
+        ("P007", 1, [1, 10]),
+        ("P009", 5, [5]),
+        ("P007", 7, [7]),
+    ]
+
+
+def test_turns_empty_in_the_file_and_directions_after_speech_stay() -> None:
+    """Only a turn that lost all its text to the cleaning is left out: a stamp the file leaves empty stays,
+    and a direction after the words of a stamped line is not the line's whole text."""
+    text = f"[00:00:05] Ann Lee\n{HELLO}\n\n[00:00:09] Nick Miller\n\n[00:00:12] Bob Stone\n{STORM}\n"
+    assert rows(parse_text(text)) == [
+        ("Ann Lee", 5000, 1, HELLO),
+        ("Nick Miller", 9000, 4, ""),
+        ("Bob Stone", 12000, 6, STORM),
+    ]
+    doc = parse_text(f"Anchor [00:00:05] {HELLO} (BEGIN VIDEOTAPE)\nReporter [00:00:15] {STORM}\n")
+    assert rows(doc) == [("Anchor", 5000, 1, f"{HELLO} (BEGIN VIDEOTAPE)"), ("Reporter", 15000, 2, STORM)]
+    assert not doc.findings
+
+
 def test_unstamped_labelled_turns_of_a_speaker_never_stamped_are_their_own_turns() -> None:
     text = (
         "Fiona Vance [00:00:00] When peeling an orange, it is hard not to spray juice.\n\n"

@@ -123,3 +123,33 @@ def test_turns_without_a_stamp_move_with_the_turn_before_them() -> None:
         None,
         (41_000 - 14_000, 41_000 + 14_000),  # 35 % of the 40 s since the last stamp
     )
+
+
+def test_a_turn_left_out_for_its_notice_gives_no_cue_time(tmp_path: Path) -> None:
+    """A turn whose only text was a meeting tool's notice is left out before timing: its stamp (0:09)
+    does not end the long turn before it, so the captions are those of the file without that turn, and
+    the only finding is the notice's (P009, its line)."""
+    ann = (
+        "[00:00:05] Ann Lee\nHello everyone, thanks for joining the call today. We have a long agenda, "
+        "so let me walk through the first three items before we hand over to Bob for the budget.\n\n"
+    )
+    bob = "[00:00:20] Bob Stone\nThanks Ann, glad to be here with you all.\n"
+    notice, without = tmp_path / "notice.txt", tmp_path / "without.txt"
+    notice.write_text(ann + "[00:00:09] Nick Miller\nNick Miller started transcription\n\n" + bob, "utf-8")
+    without.write_text(ann + bob, "utf-8")
+    got, plain = (result_to_json(convert_file(p, ConvertOptions())) for p in (notice, without))
+    cues = [(c["start_ms"], c["end_ms"], c["speaker"]) for c in got["cues"]]
+    assert cues == [
+        (5000, 8821, "Ann Lee"),
+        (8904, 14026, "Ann Lee"),
+        (14109, 17900, "Ann Lee"),
+        (20000, 24100, "Bob Stone"),
+    ]
+    assert cues == [(c["start_ms"], c["end_ms"], c["speaker"]) for c in plain["cues"]]
+    assert [(t["speaker"], t["start_ms"], t["line"]) for t in got["turns"]] == [
+        ("Ann Lee", 5000, 1),
+        ("Bob Stone", 20000, 7),
+    ]
+    assert [(f["code"], f["line"], f["data"]["removed"]) for f in got["findings"]] == [
+        ("P009", 5, ["Nick Miller started transcription"])
+    ]

@@ -7,7 +7,8 @@ a meeting tool's notices (``Nick Miller stopped transcription``),
 Markdown escapes (``\\[00:04:22.21\\]`` in a Markdown page) and
 Markdown headings. :func:`clean_lines` removes them before the layout is detected, keeping every line
 number, and returns a ``P009`` finding per kind that lists what was removed and where, so nothing leaves
-without a word and nothing of it reaches a caption. (Credit lines such as ``Transcribed by
+without a word and nothing of it reaches a caption (a turn whose only text was such is left out: it was
+nobody's speech). (Credit lines such as ``Transcribed by
 https://otter.ai`` are page text around the transcript: the parser drops and reports them, ``P001``.)
 """
 
@@ -39,12 +40,15 @@ _BREAK = re.compile(
 # a broadcast transcript's production directions on their own line (CNN, NPR): "(BEGIN VIDEOTAPE)",
 # "(END VIDEO CLIP)", "(COMMERCIAL BREAK)"; no one says them (sounds such as "(LAUGHTER)", and what a
 # viewer is told, "(BEGIN SPEAKING IN SPANISH)", "(END QUOTE)", stay)
-_DIRECTION = re.compile(
-    r"^[ \t]*\((?:(?:BEGIN|END)[ \t]+(?:OF[ \t]+)?"
+_DIRECTION_WORDS = (
+    r"\((?:(?:BEGIN|END)[ \t]+(?:OF[ \t]+)?"
     r"(?:VIDEO[ \t]?TAPE|VIDEO[ \t]+CLIP|AUDIO[ \t]+CLIP|AUDIO|VIDEO|CLIP|TAPE|SOUNDBITE|SOUND[ \t]+BITE|SOT|"
     r"PACKAGE|LIVE[ \t]+FEED)"
     r"|(?:COMMERCIAL|NEWS)[ \t]?BREAK)\)[ \t]*$"
 )
+_DIRECTION = re.compile(rf"^[ \t]*{_DIRECTION_WORDS}")
+# ... or as the whole text of a turn start ("Anchor [00:00:10] (BEGIN VIDEOTAPE)")
+_DIRECTION_AFTER = re.compile(rf"[ \t]{_DIRECTION_WORDS}")
 # a meeting tool's notices in its transcript (Microsoft Teams): "Nick Miller started transcription"
 _NOTICE = re.compile(
     r"^[ \t]*(?:[A-Z][\w.'’\-]*,?[ \t]+){1,4}"  # a name, capitalised word by word ("Miller, Nick")
@@ -75,6 +79,21 @@ def _is_notice(line: str) -> bool:
     if not 2 <= len(words) <= 4 or not all(w[:1].isupper() for w in words) or reads_as_speech(name):
         return False
     return words[0].lower() not in _NOT_A_NAME  # "Yesterday Sarah", "So I", "My Dad": a sentence
+
+
+def _direction_after_start(line: str) -> re.Match[str] | None:
+    """A production direction that is the whole text of a turn start ("Anchor [00:00:10] (BEGIN
+    VIDEOTAPE)"): a layout that reads the line as a turn start reads what comes before it as the same
+    start without text."""
+    m = _DIRECTION_AFTER.search(line)
+    if m is None:
+        return None
+    head, whole = line[: m.start()].strip(), line.strip()
+    for lay in LAYOUTS:
+        start = match_start(lay, head) if lay.starts else None
+        if start is not None and not start.groupdict().get("text") and match_start(lay, whole):
+            return m
+    return None
 
 
 _LABEL_OR_NAME = re.compile(r"^[^\W\d_][^:\n]{0,60}(?::[ \t]|:$|$)")  # "Ann Lee: text", "Ann Lee"
@@ -259,8 +278,10 @@ def clean_text(text: str) -> tuple[str, list[str]]:
     return re.sub(r"[ \t]{2,}", " ", ARTEFACT_TOKENS.sub("", text)).strip(), found
 
 
-def clean_lines(lines: Sequence[str], *, path: str) -> tuple[list[str], list[Finding]]:
-    """The lines with exporter artefacts removed (same count: line numbers stay), and what was removed.
+def clean_lines(lines: Sequence[str], *, path: str) -> tuple[list[str], list[Finding], frozenset[int]]:
+    """The lines with exporter artefacts removed (same count: line numbers stay), what was removed, and
+    the lines that lost text (a player glyph before a timestamp is no text): a turn left without any is
+    nobody's speech, and the parser leaves it out.
 
     Headings that hold a timestamp (``### [00:12:03] Name``) keep their text without the ``#``; other
     headings (chapter titles in show notes) are dropped and listed.
@@ -317,6 +338,9 @@ def clean_lines(lines: Sequence[str], *, path: str) -> tuple[list[str], list[Fin
         elif "(" in line and _DIRECTION.match(line):
             note("production directions", n, line.strip())
             line = ""
+        elif "(" in line and (m := _direction_after_start(line)) is not None:
+            note("production directions", n, m[0].strip())
+            line = line[: m.start()]  # the turn start stays: the turn is left without text
         elif "transcription" in line and _is_notice(line) and not _goes_on(lines, n):
             note("meeting notices", n, line.strip())
             line = ""
@@ -334,4 +358,5 @@ def clean_lines(lines: Sequence[str], *, path: str) -> tuple[list[str], list[Fin
         )
         for entry in seen.values()
     ]
-    return out, findings
+    lost_text = frozenset(n for entry in seen.values() if entry.what != "player glyphs" for n in entry.lines)
+    return out, findings, lost_text

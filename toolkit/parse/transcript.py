@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 
 from ..errors import NoTimestampsError, ParseError
@@ -20,7 +21,7 @@ from .classify import LineItem, StartCache, classify_line, first_start, known_sp
 from .layouts import CHAPTER, LAYOUTS, LAYOUTS_BY_NAME, TS, Layout, detect_layout
 from .page_text import separate_page_text
 from .speaker_labels import bold_labels, plain_labels, split_inline_labels, time_line_headers, unbold
-from .turn_drafts import drafts_to_turns
+from .turn_drafts import TurnDraft, drafts_to_turns
 from .word_level import group_words, mostly_single_words, with_headers, word_headers
 
 __all__ = ["TranscriptResult", "parse_transcript", "timed_lines"]
@@ -44,7 +45,7 @@ def parse_transcript(
 
     ``force`` names a layout of :data:`~toolkit.parse.layouts.LAYOUTS` instead of detecting one.
     """
-    lines, cleaned = clean_lines(lines, path=path)
+    lines, cleaned, lost_text = clean_lines(lines, path=path)
     labelled = bold_labels(lines)
     lines = [unbold(ln) if ln.lstrip().startswith(("**", "__")) else ln for ln in lines]
     tried: dict[str, StartCache] = {}
@@ -72,6 +73,8 @@ def parse_transcript(
     items: list[LineItem] = []
     for i, raw in enumerate(lines):
         items.extend(classify_line(layout, raw, i + 1, known, start_cache, labelled))
+    if lost_text:
+        _mark_lost_text(items, lost_text)
     drafts, findings = separate_page_text(items, path=path)
 
     inline_named = False
@@ -90,6 +93,17 @@ def parse_transcript(
     timed = timed_lines(lines)
     confidence = min(1.0, counts.get(layout.name, 0) / timed) if timed else 1.0
     return TranscriptResult(tuple(turns), tuple(findings), layout_name, round(confidence, 3), counts)
+
+
+def _mark_lost_text(items: Sequence[LineItem], lost_text: AbstractSet[int]) -> None:
+    """Mark the drafts that lost text to the cleaning (on the lines ``lost_text``): those opened on such a
+    line and the one such a line continues. A marked draft left without text makes no turn."""
+    draft: TurnDraft | None = None
+    for it in items:
+        if it.draft is not None:
+            draft = it.draft
+        if draft is not None and it.line in lost_text:
+            draft.lost_text = True
 
 
 def _chosen_layout(

@@ -39,6 +39,7 @@ class TurnDraft:
     same_speaker: bool = False
     end_ts: str | None = None
     parts: list[str] = field(default_factory=list)
+    lost_text: bool = False  # artefacts were removed from its lines (toolkit.parse.artefacts)
 
     @property
     def has_text(self) -> bool:
@@ -78,19 +79,26 @@ def drafts_to_turns(
     """The turns of ``drafts``. A speaker label with a role (``Tucker Carlson (Host)``) gives the turn the
     person's name (:func:`~toolkit.parse.layouts.split_label`); each such label is reported once as
     ``P007``, with the role left out and the lines of its turns. ``named``: a layout without speaker
-    names whose turns are named by ``Name:`` labels all the same."""
+    names whose turns are named by ``Name:`` labels all the same. A draft whose only text was exporter
+    artefacts (a meeting tool's notice, a production direction; reported as ``P009``) makes no turn: its
+    timestamp is no one's, and its speaker only names the turns that continue it."""
     speakers = layout.speakers or named
     turns: list[Turn] = []
     speaker: str | None = None
     labels: dict[str, list[int]] = {}  # a label that adds a role to the name: the lines of its turns
+    role_label: str | None = None  # such a label, until the first turn it names is listed
     for draft in drafts:
         if speakers and not draft.same_speaker:
-            speaker = draft.speaker
+            speaker, role_label = draft.speaker, None
             if speaker is not None:
                 name, role = split_label(speaker)
                 if role is not None:
-                    labels.setdefault(speaker, []).append(draft.line)
-                    speaker = name
+                    role_label, speaker = speaker, name
+        if draft.lost_text and not draft.has_text:
+            continue
+        if role_label is not None:
+            labels.setdefault(role_label, []).append(draft.line)
+            role_label = None
         start = _read_ts(draft.ts, draft.line, path=path, fps=fps, findings=findings)
         end = _read_ts(draft.end_ts, draft.line, path=path, fps=fps, findings=findings)
         if end is not None and start is not None and end < start:
