@@ -371,6 +371,22 @@ def test_a_first_word_left_behind_at_the_sentence_before_joins_its_sentence() ->
     assert join_first_words(words, [0, 1], onset, [6, 2, 4], 75.0, params) == words
 
 
+def test_a_turns_first_word_taken_at_the_window_start_joins_its_sentence() -> None:
+    """ "...now though. | Well, [1.1 s] there isn't": in a conversation the turn's window opens where the
+    other speaker is still talking, and the engine puts the first word on that speech (the turn's floor).
+    Far from its own next word with speech between, it moves to just before that word; started after the
+    floor (a pause before it), or with no floor given, it stays."""
+    params = AlignParams()
+    words = [TokenTiming(1000, 1200), TokenTiming(2300, 2600), TokenTiming(2600, 2900)]
+    speech = _index("1" * 300)
+    moved = join_first_words(words, [0], speech, [3, 4, 4], 75.0, params, 1000)
+    assert [(t.start_ms, t.end_ms) for t in moved] == [(2100, 2300), (2300, 2600), (2600, 2900)]
+    assert join_first_words(words, [0], speech, [3, 4, 4], 75.0, params) == words
+    assert join_first_words(words, [0], speech, [3, 4, 4], 75.0, params, 800) == words
+    onset = _index("1" * 70 + "0" * 30 + "1" * 200)  # a pause ends where "Well," starts: it starts there
+    assert join_first_words(words, [0], onset, [3, 4, 4], 75.0, params, 1000) == words
+
+
 def test_fallback_turn_with_a_timestamp_past_the_end_of_the_audio() -> None:
     """A timestamp past the speech is no hint: the turn starts at the onset after the previous turn."""
     turns, audio, truth = load("clean")

@@ -119,6 +119,7 @@ def join_first_words(
     phones: Sequence[int],
     mpp: float,
     params: AlignParams,
+    floor_ms: int | None = None,
 ) -> list[TokenTiming]:
     """A sentence's first token that abuts the previous sentence's last (no pause between them: none in
     the engine's words, no speech onset within ``head_gap_ms`` of its start) but is ``head_gap_ms`` or
@@ -126,14 +127,22 @@ def join_first_words(
     sentences are parted by pauses, and the words of one are not; the engine left the first word behind
     when the audio before the sentence held more than the text (words said twice at the end of the
     sentence before). Aligned alone, a short first word ("the") cannot tell the two places apart: it
-    fits a repeat's sound better than its own."""
+    fits a repeat's sound better than its own.
+
+    So does the turn's first token when it starts at ``floor_ms``, the start of the turn's range (the
+    earliest start its timestamp allows): the engine started it before the range, where speech was
+    under way, in a conversation the other speaker's last words ("...now though. | Well, [1.1 s] there
+    isn't" put "Well," on "though"). Not at the previous turn's end: that is the engine's own guess,
+    and a first word abutting it may be where it belongs."""
     out = list(timings)
     for s in _first_words(starts, len(out)):
-        if s == 0:
+        if s == 0 and floor_ms is None:
             continue
-        prev, t, nxt = out[s - 1], out[s], out[s + 1]
+        t, nxt = out[s], out[s + 1]
+        prev_end = out[s - 1].end_ms if s else floor_ms
+        assert prev_end is not None
         gap = nxt.start_ms - t.end_ms
-        if t.start_ms - prev.end_ms > params.min_snap_ms or gap < params.head_gap_ms:
+        if t.start_ms - prev_end > params.min_snap_ms or gap < params.head_gap_ms:
             continue
         if index.speech_ms(t.end_ms, nxt.start_ms) < gap // 2:
             continue

@@ -242,7 +242,10 @@ def _align_turn(
     timings = _bridged(piece_run, turn, parts, next_hint, limits)
     starts, spoken, token_phones = whole.sentence_starts, whole.tokens, whole.phones
     timings = trim_long_heads(timings, starts, token_phones, mpp, params, whole.phrase_starts)
-    timings = join_first_words(timings, starts, run.index, token_phones, mpp, params)
+    # a first word at the turn's range start is one the engine started before it (and _align_piece moved
+    # to it): on the speech under way there, the previous speaker's
+    floor = limits[0][0] if limits[0] is not None else None
+    timings = join_first_words(timings, starts, run.index, token_phones, mpp, params, floor)
     timings = snap_sentence_starts(timings, starts, run.index, state.cursor_ms, params)
     timings = lift_from_silence(timings, starts, run.index, token_phones, params)
     timings = claim_speech_before(run, spoken, timings, starts, token_phones)
