@@ -120,6 +120,17 @@ def unstamped_transcript(item: rs.Item) -> Path:
     return out
 
 
+def untimed_transcript(item: rs.Item) -> Path:
+    """A copy of the item's transcript without any timestamp: every turn written ``Name: text``."""
+    assert item.transcript is not None
+    out = rs.WORK / "untimed" / f"{item.name}.transcript.txt"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(
+        re.sub(r"^(.*?)[ \t]*\[\d\d:\d\d:\d\d\][ \t]*", r"\1: ", item.transcript.read_text(), flags=re.M)
+    )
+    return out
+
+
 def aeneas_errors(item: rs.Item, how: str) -> list[int | None]:
     from bench import aeneas_align
 
@@ -268,6 +279,12 @@ def main() -> None:
         help="keep only each speaker's first stamp; later turns are written 'Name: text' (convert only)",
     )
     ap.add_argument(
+        "--untimed",
+        action="store_true",
+        help="no stamp at all: every turn written 'Name: text' (convert --media only, against aeneas, which "
+        "is given the text alone in any case)",
+    )
+    ap.add_argument(
         "--disfluent",
         action="store_true",
         help="insert repeats, false starts and pauses the transcript leaves out (convert only; items with "
@@ -295,7 +312,8 @@ def main() -> None:
             print(f"# aeneas skipped: no venv at {aeneas_align.VENV}", file=sys.stderr)
     use_ffs = not args.no_ffs and FFS.exists()
     use_aeneas = use_aeneas and not (args.disfluent or args.unstamped)
-    columns = ["media", "sync", "rate", *(["aeneas"] if use_aeneas else [])]
+    stamped = not args.untimed  # an untimed transcript has no rate-model timing, and --align sync none
+    columns = ["media", *(["sync", "rate"] if stamped else []), *(["aeneas"] if use_aeneas else [])]
     errors: dict[str, dict[str, list[int | None]]] = {c: {} for c in columns}
     syncs: list[dict[str, Any]] = []
     inserted = 0
@@ -304,6 +322,7 @@ def main() -> None:
             continue
         given = shifted_transcript(item, args.shift_stamps) if args.shift_stamps else None
         given = unstamped_transcript(item) if args.unstamped else given
+        given = untimed_transcript(item) if args.untimed else given
         for how in args.degradations.split(","):
             key = f"{item.name} ({how})" if how != "clean" else item.name
             text, truth = given, None
@@ -313,11 +332,12 @@ def main() -> None:
             else:
                 media = rs.media_file(item, how)
             errors["media"][key] = convert_errors(item, media, transcript=text, truth=truth, case=key)
-            errors["sync"][key] = convert_errors(item, media, "sync", transcript=text, truth=truth)
-            errors["rate"][key] = convert_errors(item, None, transcript=text, truth=truth)
+            if stamped:
+                errors["sync"][key] = convert_errors(item, media, "sync", transcript=text, truth=truth)
+                errors["rate"][key] = convert_errors(item, None, transcript=text, truth=truth)
             if use_aeneas:
                 errors["aeneas"][key] = aeneas_errors(item, how)
-            if not (args.shift_stamps or args.disfluent or args.unstamped):
+            if not (args.shift_stamps or args.disfluent or args.unstamped or args.untimed):
                 syncs.append({"item": key, **sync_case(item, how, use_ffs)})
             medians = ", ".join(f"{c} {rs.summary(errors[c][key])['median']:.0f}" for c in columns)
             print(f"# {key}: {medians}", file=sys.stderr)

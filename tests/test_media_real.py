@@ -20,6 +20,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from toolkit.errors import NoTimestampsError
 from toolkit.media import decode_audio
 from toolkit.media.ffmpeg import ffmpeg_exe
 from toolkit.media.vad import speech_mask
@@ -370,3 +371,82 @@ def test_mux_tracks_players_accept(tmp_path: Path) -> None:
         mux(str(SYNTH / "interview_90s.mp4"), [str(vtt)], str(tmp_path / "out.webm"))
     assert not (tmp_path / "out.webm").exists()
     assert burn_font_size(90) * 90 / 288 >= 14 and burn_font_size(1080) == 16 and burn_font_size(2160) == 16
+
+
+# ----------------------------------------------------------------------- a transcript without timestamps
+
+
+def _untimed(text: str) -> str:
+    """The transcript with no time at all: every turn written ``Name: text``."""
+    return re.sub(r"^(.*?) \[\d\d:\d\d:\d\d\] ", r"\1: ", text, flags=re.M)
+
+
+def _errors(result: Any) -> np.ndarray:
+    words = [
+        (n, w.start_ms)
+        for c in result.cues
+        for w in c.words
+        for n in re.findall(r"[a-z0-9']+", w.text.lower())
+    ]
+    return np.array(_sentence_starts(words)) - [s["start_ms"] for s in TRUTH["sentences"]]
+
+
+def test_a_transcript_without_timestamps_is_placed_where_its_first_words_are_said(tmp_path: Path) -> None:
+    """No stamp at all: refused without media (nothing to time it by); with media, the first words are
+    looked for in the audio (here after 1.7 s of room noise, said 30 dB below the guest) and the turns are
+    aligned one after another from there: every sentence as close as with the stamps. One M008 says so,
+    no P004 per turn, and no turn claims a source timestamp."""
+    untimed = tmp_path / "untimed.txt"
+    untimed.write_text(_untimed(TRANSCRIPT.read_text()))
+    assert "[00:" not in untimed.read_text()
+    with pytest.raises(NoTimestampsError, match=r"none has a time.*--media FILE"):
+        convert_file(untimed, ConvertOptions())
+    result = convert_file(untimed, ConvertOptions(media=str(CLIP)))
+    errors = np.abs(_errors(result))
+    assert float(np.median(errors)) <= 50 and errors.max() <= 150
+    codes = [f.code for f in result.findings]
+    assert "P004" not in codes and codes.count("M008") == 1
+    m008 = next(f for f in result.findings if f.code == "M008")
+    assert m008.line == 1 and m008.data["found"] is True
+    assert abs(m008.data["start_ms"] - TRUTH["sentences"][0]["start_ms"]) <= 100
+    assert [t.speaker for t in result.turns] == ["Margaret Lane", "Linda Johnson", "Margaret Lane"]
+    assert all(t.source_start_ms is None for t in result.turns)
+
+
+def test_an_untimed_transcript_after_a_noise_intro_starts_with_its_words(tmp_path: Path) -> None:
+    """Seven seconds of pink noise before the speech (a phone line, a title): the detector takes some of
+    it for speech, but the first words fit only where they are said; from there on the untimed transcript
+    is timed as the one with its stamps (moved by the intro's 7 s) is. (The noise has a fixed seed; with
+    eight seeds, the two differ by 60 ms at most.)"""
+    media = tmp_path / "intro.wav"
+    subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-i", str(CLIP), "-filter_complex",
+         "anoisesrc=d=7:c=pink:a=0.08:r=16000:s=1,aformat=channel_layouts=mono[n];"
+         "[0:a]aresample=16000,aformat=channel_layouts=mono[s];[n][s]concat=n=2:v=0:a=1",
+         "-ar", "16000", "-ac", "1", str(media)],
+        check=True,
+    )  # fmt: skip
+    untimed, stamped = tmp_path / "untimed.txt", tmp_path / "stamped.txt"
+    untimed.write_text(_untimed(TRANSCRIPT.read_text()))
+    seconds = re.compile(r"\[00:00:(\d\d)\]")
+    stamped.write_text(seconds.sub(lambda m: f"[00:00:{int(m[1]) + 7:02d}]", TRANSCRIPT.read_text()))
+    result = convert_file(untimed, ConvertOptions(media=str(media)))
+    errors = _errors(result) - 7000
+    assert abs(errors[0]) <= 100 and float(np.median(np.abs(errors))) <= 50
+    assert (
+        np.abs(errors - (_errors(convert_file(stamped, ConvertOptions(media=str(media)))) - 7000)).max()
+        <= 100
+    )
+
+
+def test_an_untimed_transcript_in_another_language_is_refused_with_media(tmp_path: Path) -> None:
+    """The first words are looked for with the English acoustic model: a French transcript without any
+    timestamp is refused with the reason, not placed by chance."""
+    french = tmp_path / "fr.txt"
+    french.write_text(
+        "Anne: Bonjour à tous, et merci d'être venus ce soir pour parler de la rivière.\n\n"
+        "Marc: Merci beaucoup, c'est un plaisir d'être ici avec vous pour en parler.\n\n"
+        "Anne: Alors, commençons par le début de cette histoire, si vous le voulez bien.\n"
+    )
+    with pytest.raises(NoTimestampsError, match="only in English"):
+        convert_file(french, ConvertOptions(media=str(CLIP)))

@@ -677,7 +677,7 @@ def test_public_api() -> None:
     assert all(hasattr(parse, name) for name in parse.__all__)
     assert str(inspect.signature(parse.parse_text)) == (
         "(text: 'str', *, path: 'str' = '<input>', fps: 'float | None' = None, encoding: 'str' = 'utf-8', "
-        "kind: 'str | None' = None, layout: 'str | None' = None) -> 'Document'"
+        "kind: 'str | None' = None, layout: 'str | None' = None, untimed: 'bool' = False) -> 'Document'"
     )
     assert (
         str(inspect.signature(parse.read_document))
@@ -1189,3 +1189,42 @@ _MARKED = "".join(
 )
 def test_speakers_of_the_second_review(text: str, speakers: list[str]) -> None:
     assert [t.speaker for t in parse_text(text).turns] == speakers
+
+
+# ----------------------------------------------------------------------- no timestamps at all (--media)
+
+
+def test_an_untimed_transcript_is_read_only_when_asked_and_its_first_turn_holds_the_placeholder() -> None:
+    """``untimed=True`` (convert --media): ``Name: text`` turns, the lines after a label its turn's, the
+    first at 0 (where the media stage puts its words), the others without a start; without it, the same
+    text is refused, and the message says that --media places it."""
+    text = (
+        "Ann Lee: Hello there, and welcome.\nIt is good to see you.\n\nBob Ray: Thank you.\n\nAnn Lee: So.\n"
+    )
+    with pytest.raises(NoTimestampsError, match="--media FILE"):
+        parse_text(text)
+    doc = parse_text(text, untimed=True)
+    assert doc.untimed and doc.layout == "untimed"
+    assert [(t.speaker, t.start_ms, t.line, t.text) for t in doc.turns] == [
+        ("Ann Lee", 0, 1, "Hello there, and welcome. It is good to see you."),
+        ("Bob Ray", None, 4, "Thank you."),
+        ("Ann Lee", None, 6, "So."),
+    ]
+    assert not parse_text("Ann Lee [00:00:05] Hi.\n", untimed=True).untimed  # a timed file is as ever
+
+
+def test_untimed_plain_text_is_a_turn_per_paragraph_and_loses_nothing_but_artefacts() -> None:
+    """Plain text (or paragraphs not all opened by a label, or a callout that is no name): a turn per
+    paragraph, without a speaker; a meeting notice is removed and listed (P009) as in a timed file."""
+    text = (
+        "Note: this is the first paragraph.\nIt goes on.\n\n\nNick Miller started transcription\n\n"
+        "The second paragraph.\n"
+    )
+    doc = parse_text(text, untimed=True)
+    assert [(t.speaker, t.start_ms, t.line, t.text) for t in doc.turns] == [
+        (None, 0, 1, "Note: this is the first paragraph. It goes on."),
+        (None, None, 7, "The second paragraph."),
+    ]
+    assert [(f.code, f.line) for f in doc.findings] == [("P009", 5)]
+    with pytest.raises(NoTimestampsError, match="no text"):
+        parse_text("\n\n", untimed=True, kind="transcript")

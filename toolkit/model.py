@@ -164,3 +164,6 @@ class Document:
     layout: str | None = None  # name of the transcript layout detected
     line_count: int = 0
     layout_confidence: float | None = None  # the share of the timed lines the layout reads as turn starts
+    # no timestamp in the file (read for convert --media): the first turn's 0 is a placeholder that the
+    # media stage replaces with where its words are said (toolkit.align.first_speech)
+    untimed: bool = False

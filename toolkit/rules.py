@@ -319,6 +319,14 @@ RULES: tuple[Rule, ...] = (
         "ffmpeg reported damage in the media (a truncated or corrupt file); timing near it is uncertain.",
         "media",
     ),
+    Rule(
+        "M008",
+        I,
+        "untimed-transcript-placed",
+        "The transcript has no timestamps: it starts where its first words are found in the audio (or, when "
+        "they fit nowhere, where speech is first heard), and its turns are aligned one after another.",
+        "media",
+    ),
     # word alignment
     Rule(
         "A001",

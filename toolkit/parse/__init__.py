@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import NoTimestampsError
 from ..io import STDIN, decode_bytes, read_text
 from ..model import Document, Finding
 from ..rules import encoding_finding
@@ -17,7 +18,7 @@ from .caption_files import CaptionBlock, captions_to_turns, scan_captions
 from .detect import ensure_normalised, kind_from_extension, sniff_kind
 from .layouts import LAYOUTS, Layout, detect_layout
 from .structured import read_structured
-from .transcript import parse_transcript
+from .transcript import parse_transcript, parse_untimed
 
 __all__ = [
     "FORCED",
@@ -44,6 +45,7 @@ def parse_text(
     encoding: str = "utf-8",
     kind: str | None = None,
     layout: str | None = None,
+    untimed: bool = False,
 ) -> Document:
     """Parse transcript or caption ``text`` into a :class:`Document`.
 
@@ -52,17 +54,27 @@ def parse_text(
     non-UTF-8 encoding is reported as a ``P002`` finding. Raises :class:`~toolkit.errors.NoTimestampsError`
     for a transcript without any timestamp. ``layout`` forces a transcript layout (a name of
     :data:`LAYOUTS`), or ``"meeting"``: a caption file whose cues open with ``Name:`` labels.
+    ``untimed``: a transcript without any timestamp is read all the same (for ``convert --media``, which
+    finds its start in the audio; see :func:`~.transcript.parse_untimed`), as ``Document.untimed``.
     """
     return _parse_normalised(
-        ensure_normalised(text), path=path, fps=fps, encoding=encoding, kind=kind, layout=layout
-    )
+        ensure_normalised(text), path=path, fps=fps, encoding=encoding, kind=kind, layout=layout,
+        untimed=untimed,
+    )  # fmt: skip
 
 
 FORCED = ("meeting", *(lay.name for lay in LAYOUTS))  # what --layout accepts
 
 
 def _parse_normalised(
-    text: str, *, path: str, fps: float | None, encoding: str, kind: str | None, layout: str | None = None
+    text: str,
+    *,
+    path: str,
+    fps: float | None,
+    encoding: str,
+    kind: str | None,
+    layout: str | None = None,
+    untimed: bool = False,
 ) -> Document:
     """:func:`parse_text` of text that :func:`toolkit.io.normalise_text` has already been applied to."""
     if layout is not None and layout not in FORCED:
@@ -87,7 +99,14 @@ def _parse_normalised(
         turns, layout = structured
         confidence = 1.0
     elif kind == "transcript":
-        result = parse_transcript(lines, path=path, fps=fps, force=layout)
+        try:
+            result = parse_transcript(lines, path=path, fps=fps, force=layout)
+        except NoTimestampsError:
+            if not untimed or layout is not None:
+                raise
+            result = parse_untimed(lines, path=path)
+        else:
+            untimed = False
         turns, layout, confidence = result.turns, result.layout, result.confidence
         findings.extend(result.findings)
     else:
@@ -105,6 +124,7 @@ def _parse_normalised(
         layout=layout,
         line_count=len(lines),
         layout_confidence=confidence,
+        untimed=untimed and kind == "transcript",
     )
 
 
@@ -115,11 +135,15 @@ def document_from_bytes(
     fps: float | None = None,
     name_for_kind: str | None = None,
     layout: str | None = None,
+    untimed: bool = False,
 ) -> Document:
-    """:func:`read_document` of bytes already read (``path`` names them in messages)."""
+    """:func:`read_document` of bytes already read (``path`` names them in messages; ``untimed`` as in
+    :func:`parse_text`)."""
     text, encoding = decode_bytes(data, path=path)
     kind = _kind(text, name_for_kind or path)
-    return _parse_normalised(text, path=path, fps=fps, encoding=encoding, kind=kind, layout=layout)
+    return _parse_normalised(
+        text, path=path, fps=fps, encoding=encoding, kind=kind, layout=layout, untimed=untimed
+    )
 
 
 def _kind(text: str, path: str) -> str:

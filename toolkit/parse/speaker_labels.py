@@ -21,6 +21,7 @@ __all__ = [
     "MIN_BOLD_LABELS",
     "MIN_INLINE_LABELS",
     "bold_labels",
+    "paragraph_labels",
     "plain_labels",
     "split_inline_labels",
     "time_line_headers",
@@ -142,6 +143,25 @@ def plain_labels(
     ):
         return {}
     return found
+
+
+def paragraph_labels(lines: Sequence[str]) -> dict[int, str]:
+    """``Name: text`` opening every paragraph (lines parted by blank ones) of a short file, which
+    :func:`plain_labels` wants more of: the labels of a transcript without timestamps read for ``convert
+    --media`` (:func:`~toolkit.parse.transcript.parse_untimed`). Empty unless every paragraph opens so,
+    with a name capitalised word by word that is no callout ("Note:"), and at most
+    :data:`MAX_LABELLED_SPEAKERS` names."""
+    found: dict[int, str] = {}
+    opens = True
+    for i, ln in enumerate(lines):
+        if opens and ln.strip():
+            m = _PLAIN_LABEL.match(ln)
+            name = m["name"].strip() if m else ""
+            if not m or not plausible_name(name, strict=True) or is_callout(name):
+                return {}
+            found[i + 1] = name
+        opens = not ln.strip()
+    return found if len(set(found.values())) <= MAX_LABELLED_SPEAKERS else {}
 
 
 def time_line_headers(lines: Sequence[str], layout: Layout) -> tuple[set[int], dict[int, str]]:

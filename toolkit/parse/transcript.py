@@ -20,11 +20,18 @@ from .artefacts import clean_lines
 from .classify import LineItem, StartCache, classify_line, first_start, known_speakers
 from .layouts import CHAPTER, LAYOUTS, LAYOUTS_BY_NAME, TS, Layout, detect_layout
 from .page_text import separate_page_text
-from .speaker_labels import bold_labels, plain_labels, split_inline_labels, time_line_headers, unbold
+from .speaker_labels import (
+    bold_labels,
+    paragraph_labels,
+    plain_labels,
+    split_inline_labels,
+    time_line_headers,
+    unbold,
+)
 from .turn_drafts import TurnDraft, drafts_to_turns
 from .word_level import group_words, mostly_single_words, with_headers, word_headers
 
-__all__ = ["TranscriptResult", "parse_transcript", "timed_lines"]
+__all__ = ["TranscriptResult", "parse_transcript", "parse_untimed", "timed_lines"]
 
 _TIMED_LINE = re.compile(rf"(?<![\d:]){TS}(?![\d:])")
 
@@ -106,6 +113,44 @@ def _mark_lost_text(items: Sequence[LineItem], lost_text: AbstractSet[int]) -> N
             draft.lost_text = True
 
 
+def parse_untimed(lines: list[str], *, path: str = "<input>") -> TranscriptResult:
+    """A transcript without any timestamp, read for ``convert --media``: ``Name: text`` turns (when the
+    file is written that way, :func:`~.speaker_labels.plain_labels`, or every paragraph opens with such a
+    label, :func:`~.speaker_labels.paragraph_labels`; the lines after a label are its turn's), else plain
+    text, a turn per paragraph. Exporter artefacts are removed first (``P009``). The first turn starts at
+    0, a placeholder: the media stage puts it where its words are said, and the other turns, without a
+    start, are aligned after it. Raises :class:`~toolkit.errors.NoTimestampsError` when there is no text."""
+    cleaned, findings, _ = clean_lines(lines, path=path)
+    labels = plain_labels(cleaned) or paragraph_labels(cleaned)
+    turns: list[Turn] = []
+    speaker: str | None = None
+    parts: list[str] = []
+    first_line = 0
+
+    def close() -> None:
+        if parts:
+            turns.append(Turn(speaker, None if turns else 0, " ".join(parts), first_line))
+            parts.clear()
+
+    for n, line in enumerate(cleaned, start=1):
+        text = " ".join(line.split())
+        if n in labels:
+            close()
+            speaker, first_line = labels[n], n
+            text = text.split(":", 1)[1].strip() if ":" in text else text
+        elif not text:
+            if not labels:  # plain text: a paragraph is a turn
+                close()
+            continue
+        if text:
+            first_line = first_line if parts else n
+            parts.append(text)
+    close()
+    if not turns:
+        raise NoTimestampsError("no timestamps found, and no text", path=path)
+    return TranscriptResult(tuple(turns), tuple(findings), "untimed", 1.0)
+
+
 def _chosen_layout(
     detected: Layout | None, counts: Mapping[str, int], force: str | None, lines: Sequence[str], *, path: str
 ) -> Layout:
@@ -138,15 +183,18 @@ def _no_layout_message(lines: Sequence[str]) -> str:
     """Why no layout fits: what the timed lines look like, and the two layouts closest to them."""
     timed = [ln.strip() for ln in lines if ":" in ln and _TIMED_LINE.search(ln)]
     if not timed:
-        labelled = plain_labels(lines)
+        labelled = plain_labels(lines) or paragraph_labels(lines)
         if labelled:  # "Tucker: ..." turns without any time: one stamp is enough to start from
             first = labelled[min(labelled)]
             return (
                 f"no timestamps found: {len(labelled)} turns are labelled ('{first}: ...') but none has a "
                 f"time; give the first one its time ('{first} [00:00:00] ...') and the others are estimated "
-                "from the speech rate (with --media, from the audio)"
+                "from the speech rate, or give the media (--media FILE): the turns are then found in it"
             )
-        return "no timestamps found: cannot tell where the turns start"
+        return (
+            "no timestamps found: cannot tell where the turns start (with --media FILE, the text is placed "
+            "where its words are said)"
+        )
     sample = timed[0][:60]
     near = sorted(LAYOUTS, key=lambda lay: -_likeness(lay, timed[:200]))[:2]
     closest = "; ".join(f"{lay.name} expects {lay.example.splitlines()[0]!r}" for lay in near)

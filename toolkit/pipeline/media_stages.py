@@ -13,12 +13,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from ..errors import AlignmentError
 from ..language import Language, japanese_reading, word_segmenter
 from ..media.analyse import MAX_DAMAGE_NOTES, AnalysedMedia, analyse_media
+from ..media.vad import FRAME_MS
 from ..model import Finding, Turn
 from ..rules import finding
 from ..sync import SyncResult, TurnSync, sync_turns
+from ..timecode import format_clock
 from .conversion import ConvertOptions
 from .turn_check import check_turn_sync
 
@@ -64,6 +68,7 @@ def apply_media(
     removed: Sequence[RemovedCopy] = (),
     language: Language | None = None,
     estimated: frozenset[int] = frozenset(),
+    untimed: bool = False,
 ) -> MediaResult:
     """Time a transcript's turns to the speech in ``options.media`` (see :mod:`toolkit.sync.snapping`).
 
@@ -77,9 +82,15 @@ def apply_media(
     language is not known (its acoustic model is English: on other languages its "alignments" are no
     evidence of anything, issue 18). Other languages are aligned turn by turn with eSpeak NG and DTW
     (:mod:`toolkit.align.voiced`); a language eSpeak NG has no voice for gets what ``--align sync`` does,
-    and an A003."""
+    and an A003.
+
+    ``untimed``: the transcript had no timestamp at all (``Document.untimed``): its first turn's 0 is a
+    placeholder, and the turns move to where the first words are said (:func:`_place_untimed`, M008)."""
     assert options.media is not None
     am = analysed or analyse_media(options.media, audio_stream=options.audio_stream, detector=options.vad)
+    placed: list[Finding] = []
+    if untimed:
+        turns, placed = _place_untimed(turns, am, path)
     alternatives = duplicate_alternatives(turns, removed)
     damage = [
         finding("M007", f"the media is damaged: {note}; timing near it is uncertain", path=path, ffmpeg=note)
@@ -102,7 +113,7 @@ def apply_media(
     }
     if am.media.difference:
         media_meta["channels"] = "their difference (they cancel when added: one's polarity is reversed)"
-    synced, findings = place_unstamped(ts.turns, turns), [*damage, *ts.findings]
+    synced, findings = place_unstamped(ts.turns, turns), [*damage, *placed, *ts.findings]
     if options.align != "words":
         media_meta["align"] = options.align
     elif language is not None and language.reliable and not language.is_english:
@@ -115,7 +126,41 @@ def apply_media(
         synced = place_unstamped(aligned, turns)  # a turn without words or a stamp: its estimate
         findings.extend(more)
         media_meta.update(how)
+    if untimed:  # no start was written: none is kept as the source's
+        synced = tuple(replace(t, source_start_ms=None) for t in synced)
     return MediaResult(tuple(synced), findings, {"media": media_meta}, am.duration_ms)
+
+
+def _place_untimed(
+    turns: Sequence[Turn], am: AnalysedMedia, path: str | None
+) -> tuple[list[Turn], list[Finding]]:
+    """The turns of a transcript without timestamps (the first at 0, the others estimated after it), moved
+    to where its first words are said (:func:`toolkit.align.first_speech.find_first_words`), or, when
+    they fit nowhere, to the first speech onset; and the M008 that says so."""
+    from ..align.first_speech import find_first_words  # lazy: pocketsphinx, as the aligner
+
+    texts = [t.text for t in turns[:3]]
+    found = find_first_words(texts, am.media.audio, am.mask, sample_rate=am.media.sample_rate)
+    if found is not None:
+        at = found.start_ms
+        how = f"its first words were found at {format_clock(at)} in the audio"
+    else:
+        speech = np.flatnonzero(am.mask)
+        at = int(speech[0]) * FRAME_MS if speech.size else 0
+        how = (
+            "its first words fit nowhere in the audio; it is taken to start where speech is first heard, "
+            f"{format_clock(at)}"
+        )
+    line = turns[0].line if turns else 0
+    note = finding(
+        "M008",
+        f"the transcript has no timestamps: {how}, and the turns are aligned one after another from there",
+        path=path,
+        line=line,
+        start_ms=at,
+        found=found is not None,
+    )
+    return [t if t.start_ms is None else replace(t, start_ms=t.start_ms + at) for t in turns], [note]
 
 
 def _align_english(

@@ -23,7 +23,7 @@ from ..captions import Captions, decode_caption_bytes, detect_format, loads
 from ..captions.labels import meeting_labels, metadata_speech
 from ..captions.rolling import merge_rolling
 from ..checks.caption_rules import check_document
-from ..errors import ParseError
+from ..errors import NoTimestampsError, ParseError
 from ..io import STDIN, read_input
 from ..model import Document, Finding, Turn
 from ..profiles import LANGUAGE_PROFILES, PROFILES
@@ -74,8 +74,9 @@ def convert_file(path: str | Path, options: ConvertOptions) -> ConvertResult:
     from ..parse import document_from_bytes  # lazy: a caption file's conversion skips the parser (~35 ms)
 
     doc = document_from_bytes(
-        data, path=name, fps=options.fps, name_for_kind=str(path), layout=options.layout
-    )
+        data, path=name, fps=options.fps, name_for_kind=str(path), layout=options.layout,
+        untimed=options.media is not None and options.align == "words",
+    )  # fmt: skip
     logging.getLogger("toolkit.parse").info(
         "%s: layout %s%s",
         name,
@@ -111,13 +112,20 @@ def convert_document(doc: Document, options: ConvertOptions) -> ConvertResult:
             repaired = repair(doc, duration_ms=options.duration_ms, speakers=dict(options.speakers) or None)
             turns, removed = repaired.turns, repaired.removed
             estimated = frozenset(c.lines[0] for c in repaired.changes if c.kind == "missing-timestamp")
-            findings.extend(repaired.findings)
+            # a file with no timestamp at all: one M008 says so, not a P004 for every turn but the first
+            findings.extend(f for f in repaired.findings if not (doc.untimed and f.code == "P004"))
     language = transcript_language(turns, options.language, path=doc.path, findings=findings)
     cjk = language is not None and language.is_cjk
     if language is not None:
         meta.update(language.meta())
         if options.auto_profile and cjk and language.code in LANGUAGE_PROFILES:
             options = replace(options, profile=PROFILES[LANGUAGE_PROFILES[language.code]])
+    if doc.untimed and language is not None and language.reliable and not language.is_english:
+        raise NoTimestampsError(
+            f"no timestamps found; with --media, a transcript without any is placed in the audio only in "
+            f"English (the aligner's acoustic model), and this one reads as {language.tag}",
+            path=doc.path,
+        )
     rates = RateModel.fit(turns, chars=cjk)
     duration_ms = options.duration_ms
     if options.media:
@@ -131,6 +139,7 @@ def convert_document(doc: Document, options: ConvertOptions) -> ConvertResult:
             removed=removed,
             language=language,
             estimated=estimated,
+            untimed=doc.untimed,
         )
         turns = media_result.turns
         if is_transcript and options.duration_ms is None and media_result.duration_ms:
