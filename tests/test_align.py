@@ -23,6 +23,7 @@ from toolkit.align.fallback import snap_to_onset
 from toolkit.align.first_words import (
     claim_speech_before,
     join_first_words,
+    lift_from_silence,
     snap_sentence_starts,
     trim_long_heads,
 )
@@ -385,6 +386,23 @@ def test_a_turns_first_word_taken_at_the_window_start_joins_its_sentence() -> No
     assert join_first_words(words, [0], speech, [3, 4, 4], 75.0, params, 800) == words
     onset = _index("1" * 70 + "0" * 30 + "1" * 200)  # a pause ends where "Well," starts: it starts there
     assert join_first_words(words, [0], onset, [3, 4, 4], 75.0, params, 1000) == words
+
+
+def test_a_first_word_in_silence_moves_up_to_the_next_word() -> None:
+    """ "It [silence] will be": the engine fitted a quiet speaker's short first word to the noise before
+    the sentence. It moves up to the next word when a speech onset comes before that word. Not when the
+    detector hears silence all the way to the next word and its onset only later: that is as often a
+    hesitation after the first word ("So... the thing"; moving those lost two sentences of
+    bench_realspeech --disfluent, -28 -> 722 and -18 -> 1272 ms). A word with speech under it stays."""
+    params = AlignParams()
+    words = [TokenTiming(1000, 1080), TokenTiming(1800, 2000), TokenTiming(2000, 2150)]
+    onset_first = _index("0" * 150 + "1" * 150)  # the onset at 1.5 s, before "will"
+    first = lift_from_silence(words, [0], onset_first, [2, 3, 2], params)[0]
+    assert (first.start_ms, first.end_ms) == (1420, 1500)  # 2 phones x 40 ms before the onset
+    heard_late = _index("0" * 210 + "1" * 90)  # the onset at 2.1 s, after "will" starts
+    assert lift_from_silence(words, [0], heard_late, [2, 3, 2], params) == words
+    speech_under = _index("0" * 95 + "1" * 205)
+    assert lift_from_silence(words, [0], speech_under, [2, 3, 2], params) == words
 
 
 def test_fallback_turn_with_a_timestamp_past_the_end_of_the_audio() -> None:
