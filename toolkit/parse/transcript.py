@@ -189,11 +189,11 @@ def _no_layout_message(lines: Sequence[str]) -> str:
             return (
                 f"no timestamps found: {len(labelled)} turns are labelled ('{first}: ...') but none has a "
                 f"time; give the first one its time ('{first} [00:00:00] ...') and the others are estimated "
-                "from the speech rate, or give the media (--media FILE): the turns are then found in it"
+                "from the speech rate, or give the media (--media FILE): English turns are then found in it"
             )
         return (
-            "no timestamps found: cannot tell where the turns start (with --media FILE, the text is placed "
-            "where its words are said)"
+            "no timestamps found: cannot tell where the turns start (with --media FILE, an English text is "
+            "placed where its words are said)"
         )
     sample = timed[0][:60]
     near = sorted(LAYOUTS, key=lambda lay: -_likeness(lay, timed[:200]))[:2]
