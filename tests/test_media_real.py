@@ -450,3 +450,40 @@ def test_an_untimed_transcript_in_another_language_is_refused_with_media(tmp_pat
     )
     with pytest.raises(NoTimestampsError, match="only in English"):
         convert_file(french, ConvertOptions(media=str(CLIP)))
+
+
+def test_an_untimed_transcript_after_untranscribed_speech_is_aligned_from_its_own_words(
+    tmp_path: Path,
+) -> None:
+    """A cold open: 20 s of another programme's speech before the transcript's first words. The search
+    finds them, and the first turn is aligned there (a range around the place found), not from the
+    media's start, where the engine would take the other speech for it. A first turn with no spoken
+    words ("[music]") does not take the place of the first words."""
+    media = tmp_path / "cold.wav"
+    subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-i", str(SYNTH / "interview_90s.mp4"), "-i", str(CLIP),
+         "-filter_complex", "[0:a]atrim=0:20,aresample=16000,aformat=channel_layouts=mono[a];"
+         "[1:a]aresample=16000,aformat=channel_layouts=mono[b];[a][b]concat=n=2:v=0:a=1",
+         "-ar", "16000", "-ac", "1", str(media)],
+        check=True,
+    )  # fmt: skip
+    untimed = tmp_path / "untimed.txt"
+    untimed.write_text("Margaret Lane: [music]\n\n" + _untimed(TRANSCRIPT.read_text()))
+    result = convert_file(untimed, ConvertOptions(media=str(media)))
+    errors = np.abs(_errors(result) - 20_000)
+    assert float(np.median(errors)) <= 50 and errors.max() <= 200
+    assert [f.code for f in result.findings if f.code.startswith("M0")] == ["M008"]
+
+
+def test_an_untimed_transcript_of_another_recording_is_a_guess_and_says_so(tmp_path: Path) -> None:
+    """Another recording's transcript, or media without speech: no place fits clearly, and the warning
+    M009 says where the transcript was put is a guess (not the info M008)."""
+    other = tmp_path / "other.txt"
+    other.write_text(_untimed((SYNTH / "interview_90s.transcript.txt").read_text()))
+    codes = [f.code for f in convert_file(other, ConvertOptions(media=str(CLIP))).findings]
+    assert "M009" in codes and "M008" not in codes
+    silent = _lavfi(tmp_path, "silent.wav", "anullsrc=r=16000:cl=mono")
+    untimed = tmp_path / "untimed.txt"
+    untimed.write_text(_untimed(TRANSCRIPT.read_text()))
+    m009 = [f for f in convert_file(untimed, ConvertOptions(media=str(silent))).findings if f.code == "M009"]
+    assert len(m009) == 1 and "no speech is heard" in m009[0].message

@@ -1228,3 +1228,10 @@ def test_untimed_plain_text_is_a_turn_per_paragraph_and_loses_nothing_but_artefa
     assert [(f.code, f.line) for f in doc.findings] == [("P009", 5)]
     with pytest.raises(NoTimestampsError, match="no text"):
         parse_text("\n\n", untimed=True, kind="transcript")
+
+
+def test_a_recognisers_json_is_timed_even_when_untimed_files_are_allowed() -> None:
+    """``untimed=True`` only reads a file without timestamps; Whisper's JSON has them."""
+    text = '{"segments": [{"start": 1.5, "end": 3.0, "text": " Hello there."}]}'
+    doc = parse_text(text, untimed=True)
+    assert not doc.untimed and [t.start_ms for t in doc.turns] == [1500]

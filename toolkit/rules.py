@@ -327,6 +327,15 @@ RULES: tuple[Rule, ...] = (
         "they fit nowhere, where speech is first heard), and its turns are aligned one after another.",
         "media",
     ),
+    Rule(
+        "M009",
+        W,
+        "untimed-transcript-doubtful",
+        "The transcript has no timestamps, and its first words fit the audio nowhere, or not clearly better "
+        "in one place than in another (another recording's transcript, media without speech): where it "
+        "starts is a guess.",
+        "media",
+    ),
     # word alignment
     Rule(
         "A001",

@@ -33,6 +33,7 @@ WINDOW_PAD_MS = 600  # ... and this much more
 LEAD_MS = 150  # the window opens this much before the onset (the detector marks onsets a little late)
 SEARCH_MS = 300_000  # the first words are looked for in the first five minutes
 MIN_FIT = -8.0  # a median score below this fits nowhere (music, another text: verify's miss is -12)
+CLEAR_MARGIN = 1.0  # the longer words fit the place this much better than the next place, or only there
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +45,8 @@ class FirstWords:
     fit: float
     runner_up: float | None
     candidates: int
+    # the longer words aligned at the place and nowhere else, or fit it clearly better than elsewhere
+    verified: bool = False
 
 
 def find_first_words(
@@ -86,6 +89,7 @@ def find_first_words(
             finalists.append((fit, at))
         if len(finalists) == FINALISTS:
             break
+    verified = False
     for words in CHECK_WORDS if len(spoken) > len(probe) and len(finalists) > 1 else ():
         check = spoken[:words]
         longer = _window_ms(check)
@@ -97,12 +101,13 @@ def find_first_words(
         ]
         if rescored:
             finalists = sorted(rescored, reverse=True)
+            verified = len(finalists) == 1 or finalists[0][0] - finalists[1][0] >= CLEAR_MARGIN
             break
     best = finalists[0]
     if best[0] < MIN_FIT:
         return None
     runner_up = finalists[1][0] if len(finalists) > 1 else None
-    return FirstWords(best[1], best[0], runner_up, len(candidates))
+    return FirstWords(best[1], best[0], runner_up, len(candidates), verified)
 
 
 def _window_ms(tokens: Sequence[str]) -> int:

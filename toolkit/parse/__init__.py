@@ -98,6 +98,7 @@ def _parse_normalised(
     if structured is not None:
         turns, layout = structured
         confidence = 1.0
+        untimed = False  # a recogniser's JSON or table: timed
     elif kind == "transcript":
         try:
             result = parse_transcript(lines, path=path, fps=fps, force=layout)

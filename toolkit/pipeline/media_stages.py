@@ -89,8 +89,9 @@ def apply_media(
     assert options.media is not None
     am = analysed or analyse_media(options.media, audio_stream=options.audio_stream, detector=options.vad)
     placed: list[Finding] = []
+    anchor: int | None = None  # an untimed transcript's first spoken turn, placed by its words
     if untimed:
-        turns, placed = _place_untimed(turns, am, path)
+        turns, placed, anchor = _place_untimed(turns, am, path)
     alternatives = duplicate_alternatives(turns, removed)
     damage = [
         finding("M007", f"the media is damaged: {note}; timing near it is uncertain", path=path, ffmpeg=note)
@@ -121,7 +122,12 @@ def apply_media(
         findings.extend(more)
         media_meta.update(how)
     else:
-        loose = ts._replace(bounds=unstamped_bounds(ts.turns, turns, ts.bounds))
+        bounds = unstamped_bounds(ts.turns, turns, ts.bounds)
+        if anchor is not None and (start := turns[anchor].start_ms) is not None:
+            # the place its words were found, not the media's start: speech before it is not its
+            reach = (max(0, start - UNTIMED_REACH_MS), start + UNTIMED_REACH_MS)
+            bounds = tuple(reach if i == anchor else b for i, b in enumerate(bounds))
+        loose = ts._replace(bounds=bounds)
         aligned, more, how = _align_english(loose, am, rates, path)
         synced = place_unstamped(aligned, turns)  # a turn without words or a stamp: its estimate
         findings.extend(more)
@@ -131,36 +137,50 @@ def apply_media(
     return MediaResult(tuple(synced), findings, {"media": media_meta}, am.duration_ms)
 
 
+UNTIMED_REACH_MS = 1_000  # the first spoken turn of an untimed transcript starts this near the found start
+
+
 def _place_untimed(
     turns: Sequence[Turn], am: AnalysedMedia, path: str | None
-) -> tuple[list[Turn], list[Finding]]:
+) -> tuple[list[Turn], list[Finding], int | None]:
     """The turns of a transcript without timestamps (the first at 0, the others estimated after it), moved
-    to where its first words are said (:func:`toolkit.align.first_speech.find_first_words`), or, when
-    they fit nowhere, to the first speech onset; and the M008 that says so."""
+    so that the first turn with spoken words starts where its words are said
+    (:func:`toolkit.align.first_speech.find_first_words`), or, when they fit nowhere, where speech is first
+    heard; the finding that says so (M008, or the warning M009 when the place is a guess), and the index
+    of that turn (``None``: none has spoken words)."""
     from ..align.first_speech import find_first_words  # lazy: pocketsphinx, as the aligner
+    from ..align.normalize import normalize  # lazy: as above
 
-    texts = [t.text for t in turns[:3]]
+    first = next((i for i, t in enumerate(turns) if any(tok.spoken for tok in normalize(t.text))), None)
+    if first is None:
+        return list(turns), [], None
+    texts = [t.text for t in turns[first : first + 3]]
     found = find_first_words(texts, am.media.audio, am.mask, sample_rate=am.media.sample_rate)
+    speech = np.flatnonzero(am.mask)
     if found is not None:
         at = found.start_ms
         how = f"its first words were found at {format_clock(at)} in the audio"
+        if not found.verified:
+            how += ", but they fit there not clearly better than elsewhere: is this the right media?"
+    elif speech.size:
+        at = int(speech[0]) * FRAME_MS
+        heard = format_clock(at)
+        how = f"its first words fit nowhere in the audio; taken to start where speech is first heard, {heard}"
     else:
-        speech = np.flatnonzero(am.mask)
-        at = int(speech[0]) * FRAME_MS if speech.size else 0
-        how = (
-            "its first words fit nowhere in the audio; it is taken to start where speech is first heard, "
-            f"{format_clock(at)}"
-        )
-    line = turns[0].line if turns else 0
+        at = 0
+        how = "no speech is heard in the media; it is taken to start at 0"
+    code = "M008" if found is not None and found.verified else "M009"
     note = finding(
-        "M008",
-        f"the transcript has no timestamps: {how}, and the turns are aligned one after another from there",
+        code,
+        f"the transcript has no timestamps: {how}; the turns are aligned one after another from there",
         path=path,
-        line=line,
+        line=turns[first].line,
         start_ms=at,
         found=found is not None,
     )
-    return [t if t.start_ms is None else replace(t, start_ms=t.start_ms + at) for t in turns], [note]
+    shift = at - (turns[first].start_ms or 0)
+    moved = [t if t.start_ms is None else replace(t, start_ms=max(0, t.start_ms + shift)) for t in turns]
+    return moved, [note], first
 
 
 def _align_english(

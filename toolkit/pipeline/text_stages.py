@@ -113,7 +113,8 @@ def convert_document(doc: Document, options: ConvertOptions) -> ConvertResult:
             turns, removed = repaired.turns, repaired.removed
             estimated = frozenset(c.lines[0] for c in repaired.changes if c.kind == "missing-timestamp")
             # a file with no timestamp at all: one M008 says so, not a P004 for every turn but the first
-            findings.extend(f for f in repaired.findings if not (doc.untimed and f.code == "P004"))
+            # (nor T006 for estimates past a --duration: the file has no time to be wrong)
+            findings.extend(f for f in repaired.findings if not (doc.untimed and f.code in ("P004", "T006")))
     language = transcript_language(turns, options.language, path=doc.path, findings=findings)
     cjk = language is not None and language.is_cjk
     if language is not None:
@@ -142,7 +143,7 @@ def convert_document(doc: Document, options: ConvertOptions) -> ConvertResult:
             untimed=doc.untimed,
         )
         turns = media_result.turns
-        if is_transcript and options.duration_ms is None and media_result.duration_ms:
+        if is_transcript and options.duration_ms is None and media_result.duration_ms and not doc.untimed:
             # repair did not know the duration: T006 here, at the synced times (a shift is no error)
             from ..repair import after_media_end  # lazy: as repair above
 
