@@ -1235,3 +1235,20 @@ def test_a_recognisers_json_is_timed_even_when_untimed_files_are_allowed() -> No
     text = '{"segments": [{"start": 1.5, "end": 3.0, "text": " Hello there."}]}'
     doc = parse_text(text, untimed=True)
     assert not doc.untimed and [t.start_ms for t in doc.turns] == [1500]
+
+
+def test_an_untimed_transcript_under_a_title_with_bold_labels_and_continued_paragraphs() -> None:
+    """A page's title above the first label is dropped and listed (P001), as in a timed file; bold
+    labels are labels; a paragraph without a label continues the turn before it."""
+    text = (
+        "Harbour Lights, episode 12 transcript\n\n**Ann Lee:** Hello there.\n\n**Bob Ray:** Hi.\n\n"
+        "And more from Bob.\n"
+    )
+    doc = parse_text(text, untimed=True)
+    assert [(t.speaker, t.start_ms, t.line, t.text) for t in doc.turns] == [
+        ("Ann Lee", 0, 3, "Hello there."),
+        ("Bob Ray", None, 5, "Hi. And more from Bob."),
+    ]
+    assert [(f.code, f.line, f.data["text"]) for f in doc.findings] == [
+        ("P001", 1, "Harbour Lights, episode 12 transcript")
+    ]

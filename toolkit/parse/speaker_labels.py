@@ -146,22 +146,27 @@ def plain_labels(
 
 
 def paragraph_labels(lines: Sequence[str]) -> dict[int, str]:
-    """``Name: text`` opening every paragraph (lines parted by blank ones) of a short file, which
+    """``Name: text`` opening paragraphs (lines parted by blank ones) of a short file, which
     :func:`plain_labels` wants more of: the labels of a transcript without timestamps read for ``convert
-    --media`` (:func:`~toolkit.parse.transcript.parse_untimed`). Empty unless every paragraph opens so,
-    with a name capitalised word by word that is no callout ("Note:"), and at most
-    :data:`MAX_LABELLED_SPEAKERS` names."""
+    --media`` (:func:`~toolkit.parse.transcript.parse_untimed`). A name capitalised word by word that is no
+    callout ("Note:"), at most :data:`MAX_LABELLED_SPEAKERS` names, and at least half the paragraphs from
+    the first label on opened by one (the others continue a turn; paragraphs before the first label are
+    a page's title); else empty."""
     found: dict[int, str] = {}
+    paragraphs = 0
     opens = True
     for i, ln in enumerate(lines):
         if opens and ln.strip():
             m = _PLAIN_LABEL.match(ln)
             name = m["name"].strip() if m else ""
-            if not m or not plausible_name(name, strict=True) or is_callout(name):
-                return {}
-            found[i + 1] = name
+            if m and plausible_name(name, strict=True) and not is_callout(name):
+                found[i + 1] = name
+            if found:
+                paragraphs += 1
         opens = not ln.strip()
-    return found if len(set(found.values())) <= MAX_LABELLED_SPEAKERS else {}
+    if not found or len(found) * 2 < paragraphs or len(set(found.values())) > MAX_LABELLED_SPEAKERS:
+        return {}
+    return found
 
 
 def time_line_headers(lines: Sequence[str], layout: Layout) -> tuple[set[int], dict[int, str]]:

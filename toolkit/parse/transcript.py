@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from ..errors import NoTimestampsError, ParseError
 from ..model import Finding, Turn
+from ..rules import finding
 from .artefacts import clean_lines
 from .classify import LineItem, StartCache, classify_line, first_start, known_speakers
 from .layouts import CHAPTER, LAYOUTS, LAYOUTS_BY_NAME, TS, Layout, detect_layout
@@ -120,8 +121,28 @@ def parse_untimed(lines: list[str], *, path: str = "<input>") -> TranscriptResul
     text, a turn per paragraph. Exporter artefacts are removed first (``P009``). The first turn starts at
     0, a placeholder: the media stage puts it where its words are said, and the other turns, without a
     start, are aligned after it. Raises :class:`~toolkit.errors.NoTimestampsError` when there is no text."""
-    cleaned, findings, _ = clean_lines(lines, path=path)
+    cleaned, cleaning, _ = clean_lines(lines, path=path)
+    findings = list(cleaning)
+    cleaned = [unbold(ln) if ln.lstrip().startswith(("**", "__")) else ln for ln in cleaned]  # **Name:**
     labels = plain_labels(cleaned) or paragraph_labels(cleaned)
+    if labels:  # the lines before the first label are the page's (a title), as in a timed file
+        first_label = min(labels)
+        lead = [n for n in range(1, first_label) if cleaned[n - 1].strip()]
+        if lead:
+            text = "\n".join(cleaned[n - 1].strip() for n in lead)
+            findings.append(
+                finding(
+                    "P001",
+                    f"page text before the transcript: lines {lead[0]}-{first_label - 1} are not transcript "
+                    "turns and were dropped",
+                    path=path,
+                    line=lead[0],
+                    first_line=lead[0],
+                    last_line=first_label - 1,
+                    text=text,
+                )
+            )
+            cleaned = ["" if n < first_label else ln for n, ln in enumerate(cleaned, start=1)]
     turns: list[Turn] = []
     speaker: str | None = None
     parts: list[str] = []
