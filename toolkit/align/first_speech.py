@@ -2,13 +2,17 @@
 
 A transcript with no time at all (``Name: text`` turns, or plain text) has nothing to anchor the rate
 model to, and speech rarely starts at 0: a call opens on line noise, a podcast on a music intro, a video
-on a title. The speech detector's onsets are the candidates (and 0, when the audio opens on sound); at
-each, the transcript's first words are aligned in a window as long as they need at a slow pace, and their
-fit (the median per-frame score of the words, as in :mod:`toolkit.align.verify`) says whether they are
-said there. The best fit wins, and its first word's start is where the transcript starts; when no window
-fits at all (the engine fails everywhere), there is no answer.
+on a title or on someone else's speech. The candidates are the speech detector's onsets and a grid over
+the first five minutes (noise hides the pauses). At each, the transcript's first dozen words are aligned
+in a window as long as they need at a slow pace, and their fit (the median per-frame score of the words,
+as in :mod:`toolkit.align.verify`) says how well they are said there. A dozen words can fit a wrong place
+about as well as their own in reverberant or noisy sound, so the first forty (24 where the engine aligns
+forty nowhere) are aligned again at the six best places: the best fit is where the transcript starts. It
+is ``verified`` when the forty words aligned there only, or fit it clearly better than the next place;
+otherwise the caller says the place is a guess (M009). When no window fits at all, there is no answer.
 
-Cost: one short alignment per candidate (a few tens of milliseconds each), at most ``max_candidates``.
+Cost: one short alignment per candidate (a few tens of milliseconds each; 3-18 s on one- to
+two-minute recordings), at most ``max_candidates``.
 """
 
 from __future__ import annotations
@@ -38,8 +42,8 @@ CLEAR_MARGIN = 1.0  # the longer words fit the place this much better than the n
 
 @dataclass(frozen=True, slots=True)
 class FirstWords:
-    """The answer: the first word's start, the fit there, the next best fit elsewhere, and how many
-    candidates were tried."""
+    """The answer: the first word's start, the fit there, the next best fit elsewhere, how many
+    candidates were tried, and whether the place is clear."""
 
     start_ms: int
     fit: float
