@@ -487,3 +487,7 @@ def test_an_untimed_transcript_of_another_recording_is_a_guess_and_says_so(tmp_p
     untimed.write_text(_untimed(TRANSCRIPT.read_text()))
     m009 = [f for f in convert_file(untimed, ConvertOptions(media=str(silent))).findings if f.code == "M009"]
     assert len(m009) == 1 and "no speech is heard" in m009[0].message
+    sounds = tmp_path / "sounds.txt"
+    sounds.write_text("Ann Lee: [music]\n\nBob Ray: (laughs)\n")
+    m009 = [f for f in convert_file(sounds, ConvertOptions(media=str(CLIP))).findings if f.code == "M009"]
+    assert len(m009) == 1 and "no spoken words" in m009[0].message

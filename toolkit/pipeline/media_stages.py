@@ -153,7 +153,9 @@ def _place_untimed(
 
     first = next((i for i, t in enumerate(turns) if any(tok.spoken for tok in normalize(t.text))), None)
     if first is None:
-        return list(turns), [], None
+        message = "the transcript has no timestamps and no spoken words to look for: it starts at 0"
+        line = turns[0].line if turns else 0
+        return list(turns), [finding("M009", message, path=path, line=line, start_ms=0, found=False)], None
     texts = [t.text for t in turns[first : first + 3]]
     found = find_first_words(texts, am.media.audio, am.mask, sample_rate=am.media.sample_rate)
     speech = np.flatnonzero(am.mask)
