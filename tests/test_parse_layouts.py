@@ -1252,3 +1252,15 @@ def test_an_untimed_transcript_under_a_title_with_bold_labels_and_continued_para
     assert [(f.code, f.line, f.data["text"]) for f in doc.findings] == [
         ("P001", 1, "Harbour Lights, episode 12 transcript")
     ]
+
+
+def test_an_untimed_transcripts_speaker_roles_are_left_out_and_reported() -> None:
+    """``Ann Lee (Host):`` in a file without timestamps: the person's name, the role listed (P007), as in
+    a timed file."""
+    doc = parse_text(
+        "Ann Lee (Host): Hello there.\n\nBob Ray: Hi.\n\nAnn Lee (Host): Bye now.\n", untimed=True
+    )
+    assert [(t.speaker, t.line) for t in doc.turns] == [("Ann Lee", 1), ("Bob Ray", 3), ("Ann Lee", 5)]
+    assert [(f.code, f.line, f.data["role"], f.data["lines"]) for f in doc.findings] == [
+        ("P007", 1, "Host", [1, 5])
+    ]

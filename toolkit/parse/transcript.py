@@ -12,14 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..errors import NoTimestampsError, ParseError
 from ..model import Finding, Turn
 from ..rules import finding
 from .artefacts import clean_lines
 from .classify import LineItem, StartCache, classify_line, first_start, known_speakers
-from .layouts import CHAPTER, LAYOUTS, LAYOUTS_BY_NAME, TS, Layout, detect_layout
+from .layouts import CHAPTER, LAYOUTS, LAYOUTS_BY_NAME, TS, Layout, detect_layout, split_label
 from .page_text import separate_page_text
 from .speaker_labels import (
     bold_labels,
@@ -29,7 +29,7 @@ from .speaker_labels import (
     time_line_headers,
     unbold,
 )
-from .turn_drafts import TurnDraft, drafts_to_turns
+from .turn_drafts import TurnDraft, drafts_to_turns, role_finding
 from .word_level import group_words, mostly_single_words, with_headers, word_headers
 
 __all__ = ["TranscriptResult", "parse_transcript", "parse_untimed", "timed_lines"]
@@ -169,6 +169,13 @@ def parse_untimed(lines: list[str], *, path: str = "<input>") -> TranscriptResul
     close()
     if not turns:
         raise NoTimestampsError("no timestamps found, and no text", path=path)
+    roles: dict[str, list[int]] = {}  # "Ann Lee (Host)": the person's name, the role reported (P007)
+    for k, turn in enumerate(turns):
+        name, role = split_label(turn.speaker) if turn.speaker else (None, None)
+        if role is not None:
+            roles.setdefault(turn.speaker or "", []).append(turn.line)
+            turns[k] = replace(turn, speaker=name)
+    findings.extend(role_finding(label, lines, path) for label, lines in roles.items())
     return TranscriptResult(tuple(turns), tuple(findings), "untimed", 1.0)
 
 

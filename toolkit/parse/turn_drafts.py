@@ -117,7 +117,7 @@ def drafts_to_turns(
                 end_ms=end,
             )
         )
-    findings.extend(_role_finding(label, lines, path) for label, lines in labels.items())
+    findings.extend(role_finding(label, lines, path) for label, lines in labels.items())
     return _marker_stamps(turns)
 
 
@@ -151,7 +151,7 @@ def _marker_stamps(turns: list[Turn]) -> list[Turn]:
     return out
 
 
-def _role_finding(label: str, lines: list[int], path: str) -> Finding:
+def role_finding(label: str, lines: list[int], path: str) -> Finding:
     """``P007``: the role part of ``label`` is left out of the speaker of its turns (on ``lines``)."""
     name, role = split_label(label)
     return finding(
