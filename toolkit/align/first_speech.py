@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .aligner import Aligner
+from .fit import median_score
 from .normalize import normalize
 from .window_search import align_span
 from .windows import SpeechIndex, onsets
@@ -127,4 +128,4 @@ def _fit(
     timings = align_span(engine, list(tokens), audio, sample_rate, max(0, at - LEAD_MS), at + length)
     if not timings:
         return None
-    return float(np.median([t.score for t in timings])), timings[0].start_ms
+    return median_score(timings), timings[0].start_ms

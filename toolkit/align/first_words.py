@@ -136,11 +136,10 @@ def join_first_words(
     and a first word abutting it may be where it belongs."""
     out = list(timings)
     for s in _first_words(starts, len(out)):
-        if s == 0 and floor_ms is None:
-            continue
         t, nxt = out[s], out[s + 1]
         prev_end = out[s - 1].end_ms if s else floor_ms
-        assert prev_end is not None
+        if prev_end is None:  # the turn's first word, without a range
+            continue
         gap = nxt.start_ms - t.end_ms
         if t.start_ms - prev_end > params.min_snap_ms or gap < params.head_gap_ms:
             continue

@@ -94,11 +94,11 @@ def _parse_normalised(
     if encoding.lower() not in _UTF8:
         findings.append(encoding_finding(encoding, path))
     confidence: float | None = None
+    read_untimed = False  # no timestamp at all, read as untimed turns (only when ``untimed`` allows it)
     structured = read_structured(text, path=path) if kind == "transcript" and layout is None else None
     if structured is not None:
         turns, layout = structured
         confidence = 1.0
-        untimed = False  # a recogniser's JSON or table: timed
     elif kind == "transcript":
         try:
             result = parse_transcript(lines, path=path, fps=fps, force=layout)
@@ -106,8 +106,7 @@ def _parse_normalised(
             if not untimed or layout is not None:
                 raise
             result = parse_untimed(lines, path=path)
-        else:
-            untimed = False
+            read_untimed = True
         turns, layout, confidence = result.turns, result.layout, result.confidence
         findings.extend(result.findings)
     else:
@@ -125,7 +124,7 @@ def _parse_normalised(
         layout=layout,
         line_count=len(lines),
         layout_confidence=confidence,
-        untimed=untimed and kind == "transcript",
+        untimed=read_untimed,
     )
 
 

@@ -30,7 +30,7 @@ from ..text import reads_as_sentence_end
 from .classify import LineItem
 from .turn_drafts import TurnDraft
 
-__all__ = ["separate_page_text"]
+__all__ = ["dropped_finding", "separate_page_text"]
 
 _CHROME = re.compile(
     r"https?://|www\.|©|\bcopyright\b|all rights reserved|transcribed by|\bcomments?\b|\bsubscribe|"
@@ -158,6 +158,11 @@ def _chapter_finding(path: str, run: list[LineItem]) -> Finding:
 
 def _dropped(path: str, items: list[LineItem], first_line: int, last_line: int, where: str) -> Finding:
     text = "\n".join(it.text for it in items if it.kind in ("text", "chapter", "mark"))
+    return dropped_finding(path, first_line, last_line, where, text)
+
+
+def dropped_finding(path: str, first_line: int, last_line: int, where: str, text: str) -> Finding:
+    """``P001``: lines ``first_line``-``last_line`` (their ``text``) are page text ``where``, dropped."""
     return finding(
         "P001",
         f"{where}: lines {first_line}-{last_line} are not transcript turns and were dropped",

@@ -26,6 +26,7 @@ __all__ = [
     "split_inline_labels",
     "time_line_headers",
     "unbold",
+    "unbold_lines",
 ]
 
 _BOLD_START = re.compile(r"^(\s*)(\*\*|__)([^*_\n]{1,80}?)\2")
@@ -259,6 +260,11 @@ def _people(labels: list[str]) -> list[str]:
         if len(name.split()) > 1:
             by_last.setdefault(name.split()[-1], set()).add(name)
     return [next(iter(by_last[n])) if len(by_last.get(n, ())) == 1 else n for n in names]
+
+
+def unbold_lines(lines: Sequence[str]) -> list[str]:
+    """``lines`` with Markdown emphasis at a line start removed (:func:`unbold`)."""
+    return [unbold(ln) if ln.lstrip().startswith(("**", "__")) else ln for ln in lines]
 
 
 def unbold(line: str) -> str:

@@ -16,18 +16,17 @@ from dataclasses import dataclass, field, replace
 
 from ..errors import NoTimestampsError, ParseError
 from ..model import Finding, Turn
-from ..rules import finding
 from .artefacts import clean_lines
 from .classify import LineItem, StartCache, classify_line, first_start, known_speakers
 from .layouts import CHAPTER, LAYOUTS, LAYOUTS_BY_NAME, TS, Layout, detect_layout, split_label
-from .page_text import separate_page_text
+from .page_text import dropped_finding, separate_page_text
 from .speaker_labels import (
     bold_labels,
     paragraph_labels,
     plain_labels,
     split_inline_labels,
     time_line_headers,
-    unbold,
+    unbold_lines,
 )
 from .turn_drafts import TurnDraft, drafts_to_turns, role_finding
 from .word_level import group_words, mostly_single_words, with_headers, word_headers
@@ -55,7 +54,7 @@ def parse_transcript(
     """
     lines, cleaned, lost_text = clean_lines(lines, path=path)
     labelled = bold_labels(lines)
-    lines = [unbold(ln) if ln.lstrip().startswith(("**", "__")) else ln for ln in lines]
+    lines = unbold_lines(lines)
     tried: dict[str, StartCache] = {}
     detected, counts = detect_layout(lines, record=tried)
     layout = _chosen_layout(detected, counts, force, lines, path=path)
@@ -123,7 +122,7 @@ def parse_untimed(lines: list[str], *, path: str = "<input>") -> TranscriptResul
     start, are aligned after it. Raises :class:`~toolkit.errors.NoTimestampsError` when there is no text."""
     cleaned, cleaning, _ = clean_lines(lines, path=path)
     findings = list(cleaning)
-    cleaned = [unbold(ln) if ln.lstrip().startswith(("**", "__")) else ln for ln in cleaned]  # **Name:**
+    cleaned = unbold_lines(cleaned)  # **Name:**
     labels = plain_labels(cleaned) or paragraph_labels(cleaned)
     if labels:  # the lines before the first label are the page's (a title), as in a timed file
         first_label = min(labels)
@@ -131,16 +130,7 @@ def parse_untimed(lines: list[str], *, path: str = "<input>") -> TranscriptResul
         if lead:
             text = "\n".join(cleaned[n - 1].strip() for n in lead)
             findings.append(
-                finding(
-                    "P001",
-                    f"page text before the transcript: lines {lead[0]}-{first_label - 1} are not transcript "
-                    "turns and were dropped",
-                    path=path,
-                    line=lead[0],
-                    first_line=lead[0],
-                    last_line=first_label - 1,
-                    text=text,
-                )
+                dropped_finding(path, lead[0], first_label - 1, "page text before the transcript", text)
             )
             cleaned = ["" if n < first_label else ln for n, ln in enumerate(cleaned, start=1)]
     turns: list[Turn] = []
